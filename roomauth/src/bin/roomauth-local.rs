@@ -1,0 +1,169 @@
+//! `roomauth-local`: the embedded Room Service-compatible provisioner as a
+//! small HTTP server (`POST /provision`, `POST /verify`, `GET /healthz`,
+//! `GET /stats`), for the benchmarks and for apps in other languages.
+//!
+//! Configuration:
+//!
+//! - `--addr HOST:PORT` (default `127.0.0.1:7070`; port 0 picks a free one).
+//! - `ROOMSERVICE_API_KEY`: the key clients must send; unset, the
+//!   development key `sk_localdev` is accepted.
+//! - `ROOMAUTH_SIGNING_KEY`: a stable signing secret (hex or base64, at least
+//!   32 bytes), so tokens survive restarts and other processes holding the
+//!   same secret can verify them; unset, a random key is generated.
+//! - `ROOMAUTH_PREVIOUS_SIGNING_KEYS`: comma-separated older secrets whose
+//!   tokens are still accepted by `/verify` (key rotation).
+//! - `RUST_LOG`: the log filter (default `info`); logs go to stderr.
+//!
+//! Once bound, the first line on stdout is
+//! `roomauth-local listening on http://<address>`.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use roomauth::ApiKey;
+use roomauth::provision::{LocalProvisioner, SigningKey, SigningKeys, server};
+use tracing_subscriber::EnvFilter;
+
+/// The embedded Room Service-compatible provisioner, over HTTP.
+#[derive(Debug, Parser)]
+#[command(name = "roomauth-local", version, about)]
+struct Args {
+    /// The address to listen on, HOST:PORT (port 0 picks a free port).
+    #[arg(long, default_value = "127.0.0.1:7070", value_name = "HOST:PORT")]
+    addr: String,
+}
+
+const ENV_API_KEY: &str = "ROOMSERVICE_API_KEY";
+const ENV_SIGNING_KEY: &str = "ROOMAUTH_SIGNING_KEY";
+const ENV_PREVIOUS_SIGNING_KEYS: &str = "ROOMAUTH_PREVIOUS_SIGNING_KEYS";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args = Args::parse();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    // Fails only if a subscriber is already installed, which is harmless.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(filter)
+        .try_init();
+
+    match run(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("roomauth-local: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let provisioner = Arc::new(LocalProvisioner::new(api_key()?, signing_keys()?));
+
+    let listener = tokio::net::TcpListener::bind(args.addr.as_str())
+        .await
+        .map_err(|err| format!("cannot listen on {}: {err}", args.addr))?;
+    let local: SocketAddr = listener
+        .local_addr()
+        .map_err(|err| format!("cannot read the listening address: {err}"))?;
+    announce(local).map_err(|err| format!("cannot write to stdout: {err}"))?;
+    tracing::info!(%local, kid = provisioner.signing_keys().current().kid(), "serving POST /provision");
+
+    axum::serve(listener, server::router(provisioner))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|err| format!("the server failed: {err}"))?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The one line tests and scripts read to find the port.
+fn announce(local: SocketAddr) -> std::io::Result<()> {
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "roomauth-local listening on http://{local}")?;
+    stdout.flush()
+}
+
+/// `ROOMSERVICE_API_KEY`, or the documented development key when unset.
+fn api_key() -> Result<ApiKey, String> {
+    match std::env::var(ENV_API_KEY) {
+        Ok(key) if key.is_empty() => Err(format!(
+            "{ENV_API_KEY} is empty: set it to the key clients must send, or unset it to accept the development key"
+        )),
+        Ok(key) if !key.bytes().all(|b| b.is_ascii_graphic()) => Err(format!(
+            "{ENV_API_KEY} contains whitespace, control or non-ASCII characters: check it for stray spaces, quotes or newlines"
+        )),
+        Ok(key) => Ok(ApiKey::new(key)),
+        Err(std::env::VarError::NotPresent) => {
+            eprintln!(
+                "roomauth-local: {ENV_API_KEY} is unset; accepting the development key `{}` (for local development only)",
+                ApiKey::LOCAL_DEV
+            );
+            Ok(ApiKey::new(ApiKey::LOCAL_DEV))
+        }
+        Err(std::env::VarError::NotUnicode(_)) => Err(format!("{ENV_API_KEY} is not valid Unicode")),
+    }
+}
+
+/// The signing keys from `ROOMAUTH_SIGNING_KEY` (and
+/// `ROOMAUTH_PREVIOUS_SIGNING_KEYS`), or a fresh random key.
+fn signing_keys() -> Result<SigningKeys, String> {
+    let current = match optional_var(ENV_SIGNING_KEY)? {
+        Some(encoded) => SigningKey::parse(&encoded).map_err(|err| format!("{ENV_SIGNING_KEY}: {err}"))?,
+        None => {
+            let key = SigningKey::generate().map_err(|err| err.to_string())?;
+            tracing::info!(
+                kid = key.kid(),
+                "{ENV_SIGNING_KEY} is unset: signing with a random key; tokens will not verify after a restart"
+            );
+            key
+        }
+    };
+    let mut keys = SigningKeys::new(current);
+    if let Some(previous) = optional_var(ENV_PREVIOUS_SIGNING_KEYS)? {
+        for (index, encoded) in previous.split(',').map(str::trim).filter(|s| !s.is_empty()).enumerate() {
+            let key = SigningKey::parse(encoded)
+                .map_err(|err| format!("{ENV_PREVIOUS_SIGNING_KEYS}, key {index}: {err}"))?;
+            tracing::info!(kid = key.kid(), "also accepting tokens of a previous signing key");
+            keys = keys.with_previous(key);
+        }
+    }
+    Ok(keys)
+}
+
+/// A variable's value; unset or blank is `None`.
+fn optional_var(name: &str) -> Result<Option<String>, String> {
+    match std::env::var(name) {
+        Ok(value) if value.trim().is_empty() => Ok(None),
+        Ok(value) => Ok(Some(value)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(format!("{name} is not valid Unicode")),
+    }
+}
+
+/// Resolves on ctrl-c (or SIGTERM on Unix).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,799 @@
+//! Room patterns: literal text and `<name>` placeholders, like
+//! `org-<org>-project-<id>`, matched against room names at runtime.
+//!
+//! A [`Pattern`] is parsed at runtime with [`Pattern::parse`], or at compile
+//! time by the macros (which validate it with the same parser, [`syntax`],
+//! and build it in a `static`). [`Pattern::matches`] binds the placeholders of
+//! one room name, without allocating; [`Pattern::format`] builds a room name
+//! from placeholder values and refuses values that would not parse back;
+//! [`Dispatcher`] finds, among many patterns, the one a room name matches.
+//!
+//! # Syntax
+//!
+//! Literal text is any characters except `<` and `>`, matched exactly
+//! (byte for byte, case-sensitive). There is no escape syntax: a literal can
+//! never contain `<` or `>`. A placeholder is `<name>`, where `name` is a Rust
+//! identifier (`[A-Za-z_][A-Za-z0-9_]*`, not `_`, not a keyword). Names are
+//! unique in a pattern, two placeholders are always separated by literal
+//! text, and a pattern has at most [`MAX_PLACEHOLDERS`] placeholders. See
+//! [`syntax`] for the list of mistakes and their messages.
+//!
+//! # The matching rule
+//!
+//! Write a pattern as `L0 <p1> L1 <p2> L2 ... <pn> Ln`, where the leading
+//! literal `L0` and the final literal `Ln` may be empty and every literal
+//! between two placeholders is non-empty. A room name matches when the
+//! following procedure succeeds, reading the room left to right, once, with
+//! no backtracking:
+//!
+//! 1. The room must start with `L0`. (A pattern without placeholders matches
+//!    exactly the room equal to it.)
+//! 2. Then for each placeholder `<pk>` in turn, from the current position:
+//!    - if it is followed by a literal `Lk` that is **not** the final literal,
+//!      its value is the **shortest non-empty** text up to the **first**
+//!      occurrence of `Lk`: the search for `Lk` starts one character (not
+//!      byte) after the placeholder's start. If `Lk` does not occur, there is
+//!      no match. Matching continues after that occurrence of `Lk`.
+//!    - if it is followed by the final literal `Ln`, the room must end with
+//!      `Ln`, and the value is everything between the current position and
+//!      that suffix, which must not be empty.
+//!    - if it ends the pattern, its value is the whole rest of the room,
+//!      which must not be empty.
+//! 3. If any step fails, the room does not match. No other way of splitting
+//!    the room is tried.
+//!
+//! Examples with `org-<org>-project-<id>`:
+//!
+//! | room                         | result                              |
+//! |------------------------------|-------------------------------------|
+//! | `org-acme-project-42`        | `org` = `acme`, `id` = `42`         |
+//! | `org-a-project-b-project-1`  | `org` = `a`, `id` = `b-project-1`   |
+//! | `org---project-1`            | `org` = `-`, `id` = `1`             |
+//! | `org--project-1`             | no match: `org` would be empty      |
+//! | `org-acme-project-`          | no match: `id` would be empty       |
+//! | `Org-acme-project-42`        | no match: literals are case-sensitive |
+//! | `org-acme-projects-42`       | no match: `-project-` never occurs  |
+//!
+//! With a final literal, `room-<id>-settings` matches
+//! `room-a-settings-settings` with `id` = `a-settings`: the final literal is a
+//! suffix, not a first occurrence.
+//!
+//! Consequences:
+//!
+//! - Matching takes time `O(len(room) + len(pattern))` and never allocates.
+//! - A room matches a pattern in at most one way, so the values are never
+//!   ambiguous.
+//! - The value of a placeholder followed by a non-final literal `L` never
+//!   contains an occurrence of `L` that starts after its first character (the
+//!   first such occurrence would have ended the value). Only the last
+//!   placeholder's value may contain the literal that follows it. So
+//!   [`Pattern::format`] refuses such values rather than produce a room name
+//!   that parses back differently.
+//! - Every value is non-empty.
+//!
+//! # Example
+//!
+//! ```
+//! use roomauth::pattern::Pattern;
+//!
+//! let pattern = Pattern::parse("org-<org>-project-<id>")?;
+//! let captures = pattern.matches("org-a-project-b-project-1").expect("matches");
+//! assert_eq!(captures.name(&pattern, "org"), Some("a"));
+//! assert_eq!(captures.get(1), Some("b-project-1"));
+//!
+//! assert_eq!(pattern.format(&["acme", "42"])?, "org-acme-project-42");
+//! assert!(pattern.format(&["a-project-b", "42"]).is_err()); // would not round-trip
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod dispatch;
+pub mod syntax;
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+pub use dispatch::{Dispatcher, DispatcherBuilder, Iter, Match, OverlapError};
+pub use syntax::{MAX_PLACEHOLDERS, Part, SyntaxError, SyntaxErrorKind};
+
+/// One piece of a [`Pattern`], in a form that macro-generated code can build
+/// in a `static`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Segment {
+    /// Literal text, matched exactly.
+    Literal(Cow<'static, str>),
+    /// A placeholder; holds its name without the angle brackets.
+    Placeholder(Cow<'static, str>),
+}
+
+impl Segment {
+    /// The literal text, or the placeholder's name.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Segment::Literal(text) | Segment::Placeholder(text) => text,
+        }
+    }
+
+    fn as_part(&self) -> Part<'_> {
+        match self {
+            Segment::Literal(text) => Part::Literal(text),
+            Segment::Placeholder(name) => Part::Placeholder(name),
+        }
+    }
+}
+
+/// A room pattern such as `org-<org>-project-<id>`.
+///
+/// See the [module documentation](self) for the syntax and the matching rule.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Pattern {
+    source: Cow<'static, str>,
+    segments: Cow<'static, [Segment]>,
+}
+
+impl Pattern {
+    /// Parses and validates a pattern.
+    ///
+    /// # Errors
+    ///
+    /// A [`PatternError`] listing every mistake in `src`.
+    pub fn parse(src: &str) -> Result<Pattern, PatternError> {
+        let parts = syntax::parse(src).map_err(|errors| PatternError {
+            pattern: src.to_owned(),
+            errors,
+        })?;
+        let segments = parts
+            .into_iter()
+            .map(|part| match part {
+                Part::Literal(text) => Segment::Literal(Cow::Owned(text.to_owned())),
+                Part::Placeholder(name) => Segment::Placeholder(Cow::Owned(name.to_owned())),
+            })
+            .collect::<Vec<_>>();
+        Ok(Pattern {
+            source: Cow::Owned(src.to_owned()),
+            segments: Cow::Owned(segments),
+        })
+    }
+
+    /// Builds a pattern from its parts without checking them.
+    ///
+    /// For macro-generated code, which validated the pattern at compile time.
+    /// `segments` must be what [`syntax::parse`] gives for `source`; a
+    /// pattern with more than [`MAX_PLACEHOLDERS`] placeholders or with two
+    /// placeholders in a row matches nothing.
+    #[doc(hidden)]
+    pub const fn from_static(source: &'static str, segments: &'static [Segment]) -> Pattern {
+        Pattern {
+            source: Cow::Borrowed(source),
+            segments: Cow::Borrowed(segments),
+        }
+    }
+
+    /// The pattern's source text, like `org-<org>-project-<id>`.
+    pub fn as_str(&self) -> &str {
+        &self.source
+    }
+
+    /// The parsed pieces of the pattern, in order.
+    pub fn segments(&self) -> &[Segment] {
+        &self.segments
+    }
+
+    /// The placeholders' names, in order.
+    pub fn placeholders(&self) -> impl Iterator<Item = &str> + '_ {
+        self.segments.iter().filter_map(|segment| match segment {
+            Segment::Placeholder(name) => Some(&**name),
+            Segment::Literal(_) => None,
+        })
+    }
+
+    /// The number of placeholders.
+    pub fn placeholder_count(&self) -> usize {
+        self.placeholders().count()
+    }
+
+    /// The position of the placeholder called `name` among the placeholders.
+    pub fn placeholder_index(&self, name: &str) -> Option<usize> {
+        self.placeholders().position(|candidate| candidate == name)
+    }
+
+    /// The literal text before the first placeholder: the whole pattern if it
+    /// has no placeholder, empty if it starts with one.
+    pub fn literal_prefix(&self) -> &str {
+        match self.segments.first() {
+            Some(Segment::Literal(text)) => text,
+            _ => "",
+        }
+    }
+
+    /// Matches a room name, binding the placeholders, following the
+    /// [matching rule](self#the-matching-rule).
+    ///
+    /// Takes time linear in the lengths of `room` and the pattern and never
+    /// allocates.
+    pub fn matches<'r>(&self, room: &'r str) -> Option<Captures<'r>> {
+        let segments: &[Segment] = &self.segments;
+        let mut captures = Captures::new();
+        let mut pos = 0;
+        let mut i = 0;
+        while let Some(segment) = segments.get(i) {
+            match segment {
+                Segment::Literal(literal) => {
+                    if !room.get(pos..)?.starts_with(&**literal) {
+                        return None;
+                    }
+                    pos += literal.len();
+                    i += 1;
+                }
+                Segment::Placeholder(_) => {
+                    let rest = room.get(pos..)?;
+                    match segments.get(i + 1) {
+                        None => {
+                            if rest.is_empty() {
+                                return None;
+                            }
+                            captures.push(rest)?;
+                            pos = room.len();
+                            i += 1;
+                        }
+                        Some(Segment::Placeholder(_)) => return None,
+                        Some(Segment::Literal(literal)) if i + 2 == segments.len() => {
+                            let value = rest.strip_suffix(&**literal)?;
+                            if value.is_empty() {
+                                return None;
+                            }
+                            captures.push(value)?;
+                            pos = room.len();
+                            i += 2;
+                        }
+                        Some(Segment::Literal(literal)) => {
+                            let first = rest.chars().next()?.len_utf8();
+                            let found = memchr::memmem::find(
+                                rest.get(first..)?.as_bytes(),
+                                literal.as_bytes(),
+                            )?;
+                            let end = first + found;
+                            captures.push(rest.get(..end)?)?;
+                            pos += end + literal.len();
+                            i += 2;
+                        }
+                    }
+                }
+            }
+        }
+        (pos == room.len()).then_some(captures)
+    }
+
+    /// Whether `room` matches; see [`Pattern::matches`].
+    pub fn is_match(&self, room: &str) -> bool {
+        self.matches(room).is_some()
+    }
+
+    /// Whether some room name could match both patterns; if so, gives one.
+    ///
+    /// Conservative: treats every placeholder as "any non-empty text", so
+    /// `None` proves the patterns disjoint. See [`syntax::overlap`].
+    pub fn overlaps(&self, other: &Pattern) -> Option<String> {
+        let a: Vec<Part<'_>> = self.segments.iter().map(Segment::as_part).collect();
+        let b: Vec<Part<'_>> = other.segments.iter().map(Segment::as_part).collect();
+        syntax::overlap(&a, &b)
+    }
+
+    /// Builds the room name with these placeholder values, in order.
+    ///
+    /// # Errors
+    ///
+    /// Refuses, naming the placeholder, any value that would not come back
+    /// unchanged from [`Pattern::matches`] on the result: an empty value, or
+    /// a value in which the literal that follows its placeholder would be
+    /// found too early. Also refuses the wrong number of values.
+    pub fn format(&self, values: &[&str]) -> Result<String, FormatError> {
+        let expected = self.placeholder_count();
+        if values.len() != expected {
+            return Err(FormatError::WrongCount {
+                pattern: self.as_str().to_owned(),
+                expected,
+                got: values.len(),
+            });
+        }
+        let capacity = self.source.len() + values.iter().map(|v| v.len()).sum::<usize>();
+        let mut room = String::with_capacity(capacity);
+        // For each placeholder: its name, where its value sits in `room`, and
+        // the literal after it if that literal is not the final one.
+        let mut placed: Vec<(&str, usize, usize, Option<&str>)> = Vec::with_capacity(expected);
+        let mut values_iter = values.iter();
+        for (i, segment) in self.segments.iter().enumerate() {
+            match segment {
+                Segment::Literal(text) => room.push_str(text),
+                Segment::Placeholder(name) => {
+                    let value = values_iter.next().copied().unwrap_or_default();
+                    if value.is_empty() {
+                        return Err(FormatError::EmptyValue {
+                            pattern: self.as_str().to_owned(),
+                            placeholder: name.to_string(),
+                        });
+                    }
+                    let start = room.len();
+                    room.push_str(value);
+                    let next = match self.segments.get(i + 1) {
+                        Some(Segment::Literal(text)) if i + 2 < self.segments.len() => {
+                            Some(&**text)
+                        }
+                        _ => None,
+                    };
+                    placed.push((name, start, room.len(), next));
+                }
+            }
+        }
+        for &(name, start, end, next) in &placed {
+            let Some(literal) = next else { continue };
+            let value = &room[start..end];
+            let first = value.chars().next().map_or(0, char::len_utf8);
+            let found = memchr::memmem::find(&room.as_bytes()[start + first..], literal.as_bytes())
+                .map(|at| start + first + at);
+            if found != Some(end) {
+                return Err(FormatError::NotRoundTrip {
+                    pattern: self.as_str().to_owned(),
+                    placeholder: name.to_owned(),
+                    value: value.to_owned(),
+                    literal: literal.to_owned(),
+                    room,
+                });
+            }
+        }
+        // The checks above are exactly the matching rule; this guards them.
+        let round_trips = self
+            .matches(&room)
+            .is_some_and(|captures| captures.as_slice() == values);
+        if round_trips {
+            Ok(room)
+        } else {
+            Err(FormatError::NoMatch {
+                pattern: self.as_str().to_owned(),
+                room,
+            })
+        }
+    }
+}
+
+impl fmt::Display for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Pattern").field(&self.as_str()).finish()
+    }
+}
+
+impl FromStr for Pattern {
+    type Err = PatternError;
+
+    fn from_str(src: &str) -> Result<Self, Self::Err> {
+        Pattern::parse(src)
+    }
+}
+
+/// The placeholder values bound by [`Pattern::matches`], in the order of the
+/// placeholders.
+///
+/// Fixed capacity ([`MAX_PLACEHOLDERS`]), so matching never allocates.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Captures<'r> {
+    values: [&'r str; MAX_PLACEHOLDERS],
+    len: usize,
+}
+
+impl<'r> Captures<'r> {
+    const fn new() -> Self {
+        Captures {
+            values: [""; MAX_PLACEHOLDERS],
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, value: &'r str) -> Option<()> {
+        *self.values.get_mut(self.len)? = value;
+        self.len += 1;
+        Some(())
+    }
+
+    /// The value of the `index`-th placeholder.
+    pub fn get(&self, index: usize) -> Option<&'r str> {
+        self.as_slice().get(index).copied()
+    }
+
+    /// The value of the placeholder called `name` in `pattern`, the pattern
+    /// that produced these captures.
+    pub fn name(&self, pattern: &Pattern, name: &str) -> Option<&'r str> {
+        self.get(pattern.placeholder_index(name)?)
+    }
+
+    /// The values, in the order of the placeholders.
+    pub fn as_slice(&self) -> &[&'r str] {
+        self.values.get(..self.len).unwrap_or_default()
+    }
+
+    /// The number of values: the pattern's number of placeholders.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether there are no values (the pattern has no placeholder).
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// The values, in the order of the placeholders.
+    pub fn iter(&self) -> std::iter::Copied<std::slice::Iter<'_, &'r str>> {
+        self.as_slice().iter().copied()
+    }
+}
+
+impl fmt::Debug for Captures<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<'r> IntoIterator for Captures<'r> {
+    type Item = &'r str;
+    type IntoIter = std::iter::Take<std::array::IntoIter<&'r str, MAX_PLACEHOLDERS>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.values.into_iter().take(self.len)
+    }
+}
+
+impl<'a, 'r> IntoIterator for &'a Captures<'r> {
+    type Item = &'r str;
+    type IntoIter = std::iter::Copied<std::slice::Iter<'a, &'r str>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+/// A pattern that does not parse: every mistake found in it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct PatternError {
+    pattern: String,
+    errors: Vec<SyntaxError>,
+}
+
+impl PatternError {
+    /// The pattern's source text.
+    pub fn pattern(&self) -> &str {
+        &self.pattern
+    }
+
+    /// Every mistake, in the order they appear in the pattern.
+    pub fn errors(&self) -> &[SyntaxError] {
+        &self.errors
+    }
+}
+
+impl fmt::Display for PatternError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let count = self.errors.len();
+        write!(
+            f,
+            "invalid room pattern {:?}: {count} error{}",
+            self.pattern,
+            if count == 1 { "" } else { "s" }
+        )?;
+        for error in &self.errors {
+            write!(
+                f,
+                "\n  at byte {}: {}",
+                error.span.start,
+                error.message_in(&self.pattern)
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Why [`Pattern::format`] refused to build a room name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum FormatError {
+    /// Not one value per placeholder.
+    #[error(
+        "room pattern `{pattern}` has {expected} placeholder(s), but {got} value(s) were given"
+    )]
+    WrongCount {
+        /// The pattern's source text.
+        pattern: String,
+        /// The number of placeholders.
+        expected: usize,
+        /// The number of values given.
+        got: usize,
+    },
+    /// An empty value: placeholders only match non-empty text.
+    #[error(
+        "empty value for placeholder `<{placeholder}>` of room pattern `{pattern}`: \
+         a placeholder matches at least one character, so the room name would not parse back"
+    )]
+    EmptyValue {
+        /// The pattern's source text.
+        pattern: String,
+        /// The placeholder's name.
+        placeholder: String,
+    },
+    /// A value in which the literal that ends its placeholder would be found
+    /// too early, so that the room name would parse back differently.
+    #[error(
+        "value {value:?} for placeholder `<{placeholder}>` of room pattern `{pattern}` would not \
+         round-trip: in the room name {room:?}, the text {literal:?} that ends the placeholder \
+         occurs inside or across the value, so parsing would cut the value short; \
+         use a value that does not contain {literal:?}"
+    )]
+    NotRoundTrip {
+        /// The pattern's source text.
+        pattern: String,
+        /// The placeholder's name.
+        placeholder: String,
+        /// The refused value.
+        value: String,
+        /// The literal text that follows the placeholder.
+        literal: String,
+        /// The room name that would have been produced.
+        room: String,
+    },
+    /// The produced room name does not match back to the same values (a
+    /// pattern built with [`Pattern::from_static`] from inconsistent parts).
+    #[error(
+        "the room name {room:?} does not match room pattern `{pattern}` back to the same values"
+    )]
+    NoMatch {
+        /// The pattern's source text.
+        pattern: String,
+        /// The room name that would have been produced.
+        room: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(src: &str) -> Pattern {
+        Pattern::parse(src).unwrap()
+    }
+
+    fn m(pattern: &str, room: &str) -> Option<Vec<String>> {
+        p(pattern)
+            .matches(room)
+            .map(|c| c.iter().map(str::to_owned).collect())
+    }
+
+    fn v(values: &[&str]) -> Option<Vec<String>> {
+        Some(values.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn accessors() {
+        let pattern = p("org-<org>-project-<id>");
+        assert_eq!(pattern.as_str(), "org-<org>-project-<id>");
+        assert_eq!(pattern.to_string(), "org-<org>-project-<id>");
+        assert_eq!(
+            format!("{pattern:?}"),
+            "Pattern(\"org-<org>-project-<id>\")"
+        );
+        assert_eq!(pattern.placeholders().collect::<Vec<_>>(), ["org", "id"]);
+        assert_eq!(pattern.placeholder_count(), 2);
+        assert_eq!(pattern.placeholder_index("id"), Some(1));
+        assert_eq!(pattern.literal_prefix(), "org-");
+        assert_eq!(p("<a>-b").literal_prefix(), "");
+        assert_eq!(p("lobby").literal_prefix(), "lobby");
+        assert_eq!(pattern.clone(), pattern);
+        assert_eq!("a-<b>".parse::<Pattern>().unwrap(), p("a-<b>"));
+    }
+
+    #[test]
+    fn static_patterns_equal_parsed_ones() {
+        static SEGMENTS: [Segment; 2] = [
+            Segment::Literal(Cow::Borrowed("project-")),
+            Segment::Placeholder(Cow::Borrowed("id")),
+        ];
+        static PATTERN: Pattern = Pattern::from_static("project-<id>", &SEGMENTS);
+        assert_eq!(PATTERN, p("project-<id>"));
+        assert_eq!(PATTERN.matches("project-7").unwrap().get(0), Some("7"));
+    }
+
+    #[test]
+    fn matching_examples() {
+        let pat = "org-<org>-project-<id>";
+        assert_eq!(m(pat, "org-acme-project-42"), v(&["acme", "42"]));
+        assert_eq!(
+            m(pat, "org-a-project-b-project-1"),
+            v(&["a", "b-project-1"])
+        );
+        assert_eq!(m(pat, "org---project-1"), v(&["-", "1"]));
+        assert_eq!(m(pat, "org--project-1"), None);
+        assert_eq!(m(pat, "org-acme-project-"), None);
+        assert_eq!(m(pat, "Org-acme-project-42"), None);
+        assert_eq!(m(pat, "org-acme-projects-42"), None);
+        assert_eq!(m(pat, "org-"), None);
+        assert_eq!(m(pat, ""), None);
+
+        assert_eq!(
+            m("room-<id>-settings", "room-a-settings-settings"),
+            v(&["a-settings"])
+        );
+        assert_eq!(m("room-<id>-settings", "room--settings"), None);
+        assert_eq!(m("room-<id>-settings", "room-settings"), None);
+        assert_eq!(m("lobby", "lobby"), v(&[]));
+        assert_eq!(m("lobby", "lobby2"), None);
+        assert_eq!(m("lobby", "lobb"), None);
+        assert_eq!(m("<id>", "anything at all"), v(&["anything at all"]));
+        assert_eq!(m("<id>", ""), None);
+        assert_eq!(m("<a>-<b>", "--x"), v(&["-", "x"]));
+        assert_eq!(m("<a>-<b>", "a-"), None);
+        assert_eq!(m("<a>.<b>.<c>", "1.2.3.4"), v(&["1", "2", "3.4"]));
+        assert_eq!(m("<a>.<b>.<c>!", "1.2.3.4!"), v(&["1", "2", "3.4"]));
+        assert_eq!(m("<a>.<b>.<c>!", "1.2.3.4"), None);
+    }
+
+    #[test]
+    fn matching_respects_utf8() {
+        assert_eq!(m("<a>é<b>", "éé€"), v(&["é", "€"]));
+        assert_eq!(m("<a>\u{80}<b>", "\u{100}\u{80}z"), v(&["\u{100}", "z"]));
+        assert_eq!(m("x<a>", "xé"), v(&["é"]));
+        assert_eq!(m("<a>é", "éé"), v(&["é"]));
+    }
+
+    #[test]
+    fn captures() {
+        let pattern = p("org-<org>-project-<id>");
+        let captures = pattern.matches("org-acme-project-42").unwrap();
+        assert_eq!(captures.len(), 2);
+        assert!(!captures.is_empty());
+        assert_eq!(captures.get(0), Some("acme"));
+        assert_eq!(captures.get(2), None);
+        assert_eq!(captures.name(&pattern, "id"), Some("42"));
+        assert_eq!(captures.name(&pattern, "nope"), None);
+        assert_eq!(captures.as_slice(), ["acme", "42"]);
+        assert_eq!(captures.into_iter().collect::<Vec<_>>(), ["acme", "42"]);
+        assert_eq!((&captures).into_iter().count(), 2);
+        assert_eq!(format!("{captures:?}"), "[\"acme\", \"42\"]");
+        assert!(p("lobby").matches("lobby").unwrap().is_empty());
+    }
+
+    #[test]
+    fn many_placeholders() {
+        let src: String = (0..MAX_PLACEHOLDERS).map(|i| format!("<p{i}>-")).collect();
+        let pattern = p(&src);
+        let values: Vec<String> = (0..MAX_PLACEHOLDERS).map(|i| i.to_string()).collect();
+        let values: Vec<&str> = values.iter().map(String::as_str).collect();
+        let room = pattern.format(&values).unwrap();
+        assert_eq!(pattern.matches(&room).unwrap().as_slice(), values);
+    }
+
+    #[test]
+    fn inconsistent_static_patterns_match_nothing() {
+        static ADJACENT: [Segment; 2] = [
+            Segment::Placeholder(Cow::Borrowed("a")),
+            Segment::Placeholder(Cow::Borrowed("b")),
+        ];
+        let pattern = Pattern::from_static("<a><b>", &ADJACENT);
+        assert_eq!(pattern.matches("ab"), None);
+        assert!(matches!(
+            pattern.format(&["a", "b"]),
+            Err(FormatError::NoMatch { .. })
+        ));
+        let many: Vec<Segment> = (0..33)
+            .map(|i| match i % 2 {
+                1 => Segment::Placeholder(Cow::Borrowed("p")),
+                _ => Segment::Literal(Cow::Borrowed("-")),
+            })
+            .collect();
+        let many: &'static [Segment] = many.leak();
+        let pattern = Pattern::from_static("too many", many);
+        assert_eq!(pattern.matches(&"-a".repeat(16)), None);
+        assert_eq!(pattern.matches(&"-a".repeat(17)), None);
+    }
+
+    #[test]
+    fn parse_errors() {
+        let error = Pattern::parse("a-<>-<type").unwrap_err();
+        assert_eq!(error.pattern(), "a-<>-<type");
+        assert_eq!(error.errors().len(), 2);
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "invalid room pattern \"a-<>-<type\": 2 errors\n  at byte 2: {}\n  at byte 5: {}",
+                SyntaxErrorKind::EmptyName.message(),
+                SyntaxErrorKind::Unclosed.message()
+            )
+        );
+        let error = Pattern::parse("<type>").unwrap_err();
+        assert!(error.to_string().starts_with(
+            "invalid room pattern \"<type>\": 1 error\n  at byte 1: invalid placeholder name `type`"
+        ));
+    }
+
+    #[test]
+    fn format_round_trips() {
+        let pattern = p("org-<org>-project-<id>");
+        assert_eq!(
+            pattern.format(&["acme", "42"]).unwrap(),
+            "org-acme-project-42"
+        );
+        // The last placeholder may contain the literal before it.
+        assert_eq!(
+            pattern.format(&["a", "b-project-1"]).unwrap(),
+            "org-a-project-b-project-1"
+        );
+        // A value may start with the literal that follows it.
+        assert_eq!(p("<a>-<b>").format(&["-", "x"]).unwrap(), "--x");
+        assert_eq!(
+            p("room-<id>-settings").format(&["a-settings"]).unwrap(),
+            "room-a-settings-settings"
+        );
+        assert_eq!(p("lobby").format(&[]).unwrap(), "lobby");
+    }
+
+    #[test]
+    fn format_refusals() {
+        let pattern = p("org-<org>-project-<id>");
+        assert_eq!(
+            pattern.format(&["acme"]),
+            Err(FormatError::WrongCount {
+                pattern: "org-<org>-project-<id>".into(),
+                expected: 2,
+                got: 1
+            })
+        );
+        let error = pattern.format(&["", "1"]).unwrap_err();
+        assert_eq!(
+            error,
+            FormatError::EmptyValue {
+                pattern: "org-<org>-project-<id>".into(),
+                placeholder: "org".into()
+            }
+        );
+        assert!(error.to_string().contains("`<org>`"));
+        assert!(matches!(
+            pattern.format(&["a", ""]),
+            Err(FormatError::EmptyValue { placeholder, .. }) if placeholder == "id"
+        ));
+        let error = pattern.format(&["a-project-b", "1"]).unwrap_err();
+        assert_eq!(
+            error,
+            FormatError::NotRoundTrip {
+                pattern: "org-<org>-project-<id>".into(),
+                placeholder: "org".into(),
+                value: "a-project-b".into(),
+                literal: "-project-".into(),
+                room: "org-a-project-b-project-1".into(),
+            }
+        );
+        assert!(error.to_string().contains("`<org>`"), "{error}");
+        // An occurrence straddling the end of the value is refused too.
+        assert!(matches!(
+            p("<a>aba<b>").format(&["xab", "y"]),
+            Err(FormatError::NotRoundTrip { placeholder, .. }) if placeholder == "a"
+        ));
+        assert!(matches!(
+            p("<a>.<b>.<c>").format(&["1", "2.5", "3"]),
+            Err(FormatError::NotRoundTrip { placeholder, .. }) if placeholder == "b"
+        ));
+    }
+
+    #[test]
+    fn overlaps() {
+        assert_eq!(
+            p("project-<id>")
+                .overlaps(&p("project-<id>-settings"))
+                .as_deref(),
+            Some("project-x-settings")
+        );
+        assert_eq!(p("<a>-x").overlaps(&p("y-<b>")).as_deref(), Some("y-x"));
+        assert_eq!(p("project-<id>").overlaps(&p("doc-<id>")), None);
+        assert_eq!(p("a-<x>").overlaps(&p("b-<x>")), None);
+    }
+}

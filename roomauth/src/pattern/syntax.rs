@@ -1,0 +1,670 @@
+//! The syntax of room patterns: a pure parser with diagnostics, and the
+//! overlap check between two patterns.
+//!
+//! This file depends on nothing but `std` (no crates, no `crate::` or
+//! `super::` paths) because the very same file is compiled into the
+//! proc-macro crate, so that `#[room_auth]` and `#[derive(RoomResource)]`
+//! reject exactly the patterns the runtime rejects, with the same messages.
+//!
+//! # Syntax
+//!
+//! A pattern is literal text and `<name>` placeholders, like
+//! `org-<org>-project-<id>`:
+//!
+//! - Literal text is any characters except `<` and `>`, matched exactly.
+//!   There is no escape syntax, so a literal can never contain `<` or `>`.
+//! - A placeholder is `<`, a name, and `>`. The name is a Rust identifier
+//!   (`[A-Za-z_][A-Za-z0-9_]*`, not `_` alone, not a keyword such as `type`
+//!   or `self`), since it binds the parameter or field of the same name.
+//! - Names are unique within a pattern, two placeholders are always
+//!   separated by literal text (`<a>-<b>`, never `<a><b>`), and a pattern has
+//!   at most [`MAX_PLACEHOLDERS`] placeholders.
+//!
+//! [`parse`] reports every mistake it finds, not only the first, each with the
+//! byte range of `src` that is wrong.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::ops::Range;
+
+/// The largest number of placeholders one pattern may have.
+pub const MAX_PLACEHOLDERS: usize = 16;
+
+/// One piece of a parsed pattern, borrowing the pattern's source text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Part<'a> {
+    /// Literal text, matched exactly; never empty, never contains `<` or `>`.
+    Literal(&'a str),
+    /// A `<name>` placeholder; holds the name without the angle brackets.
+    Placeholder(&'a str),
+}
+
+impl<'a> Part<'a> {
+    /// The literal text, or the placeholder's name.
+    pub fn as_str(&self) -> &'a str {
+        match *self {
+            Part::Literal(text) | Part::Placeholder(text) => text,
+        }
+    }
+}
+
+/// One mistake in a pattern: what is wrong, and where.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SyntaxError {
+    /// What is wrong.
+    pub kind: SyntaxErrorKind,
+    /// The byte range of the pattern's source that is wrong (empty for an
+    /// empty pattern).
+    pub span: Range<usize>,
+}
+
+/// The kinds of mistakes [`parse`] reports.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SyntaxErrorKind {
+    /// The pattern is empty. The span is `0..0`.
+    Empty,
+    /// A `<` has no matching `>`. The span runs from the `<` to the end of the
+    /// pattern.
+    Unclosed,
+    /// A `>` has no `<` before it. The span is the `>`.
+    StrayClose,
+    /// A placeholder has no name: `<>`. The span is the `<>`.
+    EmptyName,
+    /// A placeholder's name is not a Rust identifier, is `_`, or is a keyword.
+    /// The span is the name.
+    InvalidName,
+    /// A placeholder's name was already used in this pattern. The span is the
+    /// second name.
+    DuplicateName {
+        /// The byte range of the first use of the name.
+        first: Range<usize>,
+    },
+    /// Two placeholders with no literal text between them, like `<a><b>`.
+    /// The span covers both placeholders.
+    AdjacentPlaceholders,
+    /// More than [`MAX_PLACEHOLDERS`] placeholders. The span covers the
+    /// placeholders beyond the limit; this is reported once per pattern.
+    TooManyPlaceholders,
+    /// A `<` inside a placeholder, like `<a<b>`. The span is the inner `<`.
+    NestedOpen,
+}
+
+impl SyntaxErrorKind {
+    /// A full sentence that names the mistake and how to fix it.
+    ///
+    /// These sentences become the compile errors of the macros.
+    pub fn message(&self) -> String {
+        match self {
+            SyntaxErrorKind::Empty => {
+                "empty room pattern: a pattern needs at least one character; \
+                 write literal text and `<name>` placeholders, like `project-<id>`"
+                    .to_owned()
+            }
+            SyntaxErrorKind::Unclosed => "unclosed placeholder: `<` has no matching `>`; \
+                 close it like `<id>`, or remove the `<` \
+                 (literal text cannot contain `<` or `>`, there is no escape)"
+                .to_owned(),
+            SyntaxErrorKind::StrayClose => "stray `>`: there is no `<` before it; \
+                 open the placeholder like `<id>`, or remove the `>` \
+                 (literal text cannot contain `<` or `>`, there is no escape)"
+                .to_owned(),
+            SyntaxErrorKind::EmptyName => {
+                "empty placeholder name: `<>` must name the parameter or field it binds; \
+                 write a name inside, like `<id>`"
+                    .to_owned()
+            }
+            SyntaxErrorKind::InvalidName => {
+                "invalid placeholder name: a name must be a Rust identifier \
+                 (a letter or `_`, then letters, digits or `_`), not `_` alone and not a keyword; \
+                 rename it like `<room_id>`"
+                    .to_owned()
+            }
+            SyntaxErrorKind::DuplicateName { .. } => {
+                "duplicate placeholder name: each name binds one parameter or field, \
+                 so it may appear only once in a pattern; \
+                 rename one of them, like `<id>` and `<other_id>`"
+                    .to_owned()
+            }
+            SyntaxErrorKind::AdjacentPlaceholders => {
+                "two placeholders with no literal text between them: \
+                 a room name could be split between them in more than one way; \
+                 put a separator between them, like `<org>-<id>`"
+                    .to_owned()
+            }
+            SyntaxErrorKind::TooManyPlaceholders => format!(
+                "too many placeholders: a pattern may have at most {MAX_PLACEHOLDERS}; \
+                 use fewer, for example merge `<a>-<b>` into one placeholder like `<ab>` \
+                 whose type parses both values"
+            ),
+            SyntaxErrorKind::NestedOpen => "`<` inside a placeholder: placeholders cannot nest \
+                 and names cannot contain `<`; \
+                 close the first placeholder with `>` before opening the next, like `<a>-<b>`"
+                .to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for SyntaxErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message())
+    }
+}
+
+impl SyntaxError {
+    /// Like [`SyntaxErrorKind::message`], but quoting the offending text of
+    /// `src` (the pattern this error was found in) where that helps, e.g.
+    /// "invalid placeholder name `type`: it is a Rust keyword; ...".
+    pub fn message_in(&self, src: &str) -> String {
+        let text = src.get(self.span.clone()).unwrap_or("");
+        match &self.kind {
+            SyntaxErrorKind::InvalidName if is_keyword(text) => format!(
+                "invalid placeholder name `{text}`: it is a Rust keyword; \
+                 rename it, like `<{text}_id>` or `<room_{text}>`"
+            ),
+            SyntaxErrorKind::InvalidName if text == "_" => {
+                "invalid placeholder name `_`: `_` cannot name a parameter or field; \
+                 give it a name, like `<id>`"
+                    .to_owned()
+            }
+            SyntaxErrorKind::InvalidName => format!(
+                "invalid placeholder name `{text}`: a name must be a Rust identifier \
+                 (a letter or `_`, then ASCII letters, digits or `_`); \
+                 rename it like `<room_id>`"
+            ),
+            SyntaxErrorKind::DuplicateName { .. } => format!(
+                "duplicate placeholder name `{text}`: each name binds one parameter or field, \
+                 so it may appear only once in a pattern; \
+                 rename one of them, like `<{text}>` and `<other_{text}>`"
+            ),
+            kind => kind.message(),
+        }
+    }
+}
+
+impl fmt::Display for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} (at bytes {}..{})",
+            self.kind.message(),
+            self.span.start,
+            self.span.end
+        )
+    }
+}
+
+impl std::error::Error for SyntaxError {}
+
+/// Keywords that cannot be used as placeholder names: the strict keywords of
+/// every edition and the reserved ones. `gen` (reserved only in edition
+/// 2024) and weak keywords such as `union` are allowed.
+const KEYWORDS: &[&str] = &[
+    "Self", "abstract", "as", "async", "await", "become", "box", "break", "const", "continue",
+    "crate", "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Whether `name` is a keyword that cannot name a placeholder.
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
+/// Whether `name` may name a placeholder: `[A-Za-z_][A-Za-z0-9_]*`, not `_`
+/// alone, and not a keyword.
+pub fn is_valid_name(name: &str) -> bool {
+    let mut bytes = name.bytes();
+    let first_ok = matches!(bytes.next(), Some(b) if b.is_ascii_alphabetic() || b == b'_');
+    first_ok
+        && bytes.all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && name != "_"
+        && !is_keyword(name)
+}
+
+/// Parses a pattern, gathering every mistake.
+///
+/// On success the parts alternate between literals and placeholders (never
+/// two placeholders in a row, never an empty literal).
+pub fn parse(src: &str) -> Result<Vec<Part<'_>>, Vec<SyntaxError>> {
+    parse_spanned(src).map(|parts| parts.into_iter().map(|(part, _)| part).collect())
+}
+
+/// Like [`parse`], and also gives each part's byte range in `src` (for a
+/// placeholder, the range covers the angle brackets).
+pub fn parse_spanned(src: &str) -> Result<Vec<(Part<'_>, Range<usize>)>, Vec<SyntaxError>> {
+    if src.is_empty() {
+        return Err(vec![SyntaxError {
+            kind: SyntaxErrorKind::Empty,
+            span: 0..0,
+        }]);
+    }
+    let mut errors = Vec::new();
+    let mut parts: Vec<(Part<'_>, Range<usize>)> = Vec::new();
+    let mut names: Vec<(&str, Range<usize>)> = Vec::new();
+    let mut placeholders = 0usize;
+    let mut too_many: Option<Range<usize>> = None;
+    // Where the current placeholder's `<` is, if inside one.
+    let mut open: Option<usize> = None;
+    // Where the current literal run starts, when outside a placeholder.
+    let mut literal_start = 0usize;
+
+    for (i, byte) in src.bytes().enumerate() {
+        match (byte, open) {
+            (b'<', None) => {
+                if literal_start < i {
+                    parts.push((Part::Literal(&src[literal_start..i]), literal_start..i));
+                }
+                open = Some(i);
+            }
+            (b'<', Some(_)) => {
+                // Recover by abandoning the outer placeholder.
+                errors.push(SyntaxError {
+                    kind: SyntaxErrorKind::NestedOpen,
+                    span: i..i + 1,
+                });
+                open = Some(i);
+            }
+            (b'>', None) => errors.push(SyntaxError {
+                kind: SyntaxErrorKind::StrayClose,
+                span: i..i + 1,
+            }),
+            (b'>', Some(start)) => {
+                let name_span = start + 1..i;
+                let name = &src[name_span.clone()];
+                let span = start..i + 1;
+                if name.is_empty() {
+                    errors.push(SyntaxError {
+                        kind: SyntaxErrorKind::EmptyName,
+                        span: span.clone(),
+                    });
+                } else if !is_valid_name(name) {
+                    errors.push(SyntaxError {
+                        kind: SyntaxErrorKind::InvalidName,
+                        span: name_span,
+                    });
+                } else if let Some((_, first)) = names.iter().find(|(seen, _)| *seen == name) {
+                    errors.push(SyntaxError {
+                        kind: SyntaxErrorKind::DuplicateName {
+                            first: first.clone(),
+                        },
+                        span: name_span,
+                    });
+                } else {
+                    names.push((name, name_span));
+                }
+                if let Some((Part::Placeholder(_), previous)) = parts.last() {
+                    errors.push(SyntaxError {
+                        kind: SyntaxErrorKind::AdjacentPlaceholders,
+                        span: previous.start..span.end,
+                    });
+                }
+                placeholders += 1;
+                if placeholders > MAX_PLACEHOLDERS {
+                    let start = too_many.as_ref().map_or(span.start, |r| r.start);
+                    too_many = Some(start..span.end);
+                }
+                parts.push((Part::Placeholder(name), span));
+                open = None;
+                literal_start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    match open {
+        Some(start) => errors.push(SyntaxError {
+            kind: SyntaxErrorKind::Unclosed,
+            span: start..src.len(),
+        }),
+        None => {
+            if literal_start < src.len() {
+                parts.push((
+                    Part::Literal(&src[literal_start..]),
+                    literal_start..src.len(),
+                ));
+            }
+        }
+    }
+    if let Some(span) = too_many {
+        errors.push(SyntaxError {
+            kind: SyntaxErrorKind::TooManyPlaceholders,
+            span,
+        });
+    }
+    if errors.is_empty() {
+        Ok(parts)
+    } else {
+        errors.sort_by_key(|error| (error.span.start, error.span.end));
+        Err(errors)
+    }
+}
+
+/// One step of a pattern's automaton: a literal character, or a placeholder
+/// (one character, then any number more).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Token {
+    Char(char),
+    Any,
+}
+
+fn tokens(parts: &[Part<'_>]) -> Vec<Token> {
+    let mut tokens = Vec::new();
+    for part in parts {
+        match part {
+            Part::Literal(text) => tokens.extend(text.chars().map(Token::Char)),
+            Part::Placeholder(_) => tokens.push(Token::Any),
+        }
+    }
+    tokens
+}
+
+/// The states reachable from `state` by reading `c`. State `i` means "the
+/// first `i` tokens are read"; after a placeholder token, the state loops on
+/// any character.
+fn step(tokens: &[Token], state: usize, c: char) -> [Option<usize>; 2] {
+    let advance = match tokens.get(state) {
+        Some(Token::Any) => Some(state + 1),
+        Some(Token::Char(expected)) if *expected == c => Some(state + 1),
+        _ => None,
+    };
+    let stay = match state.checked_sub(1).and_then(|i| tokens.get(i)) {
+        Some(Token::Any) => Some(state),
+        _ => None,
+    };
+    [advance, stay]
+}
+
+/// Decides whether some room name could match both patterns, and if so gives
+/// a shortest such name.
+///
+/// Each placeholder is treated as "any non-empty text", which admits every
+/// room name the actual matching rule admits (and some more), so `None`
+/// proves that no room name can match both patterns, while `Some` may be
+/// conservative. The witness fits both patterns in that sense: it starts
+/// with both leading literals, ends with both final literals, and so on.
+///
+/// This is a breadth-first search over pairs of positions in the two
+/// patterns, over the alphabet of the literals' characters plus one
+/// character that appears in neither (every other character behaves like
+/// it), so it takes time polynomial in the patterns' lengths.
+pub fn overlap(a: &[Part<'_>], b: &[Part<'_>]) -> Option<String> {
+    let ta = tokens(a);
+    let tb = tokens(b);
+    let alphabet = alphabet(&ta, &tb);
+    let width = tb.len() + 1;
+    let states = (ta.len() + 1) * width;
+    let target = ta.len() * width + tb.len();
+    // For each state reached: the state it was reached from and the character read.
+    let mut previous: Vec<Option<(usize, char)>> = vec![None; states];
+    let mut seen = vec![false; states];
+    let mut queue = VecDeque::new();
+    seen[0] = true;
+    queue.push_back(0usize);
+    if target == 0 {
+        return Some(String::new());
+    }
+    while let Some(state) = queue.pop_front() {
+        let (i, j) = (state / width, state % width);
+        for &c in &alphabet {
+            for next_i in step(&ta, i, c).into_iter().flatten() {
+                for next_j in step(&tb, j, c).into_iter().flatten() {
+                    let next = next_i * width + next_j;
+                    if seen[next] {
+                        continue;
+                    }
+                    seen[next] = true;
+                    previous[next] = Some((state, c));
+                    if next == target {
+                        return Some(witness(&previous, target));
+                    }
+                    queue.push_back(next);
+                }
+            }
+        }
+    }
+    None
+}
+
+fn witness(previous: &[Option<(usize, char)>], target: usize) -> String {
+    let mut chars = Vec::new();
+    let mut state = target;
+    while let Some(&Some((from, c))) = previous.get(state) {
+        chars.push(c);
+        state = from;
+    }
+    chars.iter().rev().collect()
+}
+
+/// The fresh character first (so witnesses read like `project-x-settings`),
+/// then every character of the literals.
+fn alphabet(a: &[Token], b: &[Token]) -> Vec<char> {
+    let mut used: Vec<char> = a
+        .iter()
+        .chain(b)
+        .filter_map(|token| match token {
+            Token::Char(c) => Some(*c),
+            Token::Any => None,
+        })
+        .collect();
+    used.sort_unstable();
+    used.dedup();
+    let fresh = "xyzabcdefghijklmnopqrstuvw0123456789"
+        .chars()
+        .chain((0xC0u32..).filter_map(char::from_u32))
+        .find(|c| used.binary_search(c).is_err());
+    fresh.into_iter().chain(used).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<SyntaxErrorKind> {
+        parse(src)
+            .expect_err("pattern should be rejected")
+            .into_iter()
+            .map(|e| e.kind)
+            .collect()
+    }
+
+    fn single(src: &str) -> SyntaxError {
+        let errors = parse(src).expect_err("pattern should be rejected");
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        errors.into_iter().next().expect("one error")
+    }
+
+    #[test]
+    fn parses_valid_patterns() {
+        assert_eq!(
+            parse("org-<org>-project-<id>").unwrap(),
+            vec![
+                Part::Literal("org-"),
+                Part::Placeholder("org"),
+                Part::Literal("-project-"),
+                Part::Placeholder("id"),
+            ]
+        );
+        assert_eq!(parse("lobby").unwrap(), vec![Part::Literal("lobby")]);
+        assert_eq!(parse("<id>").unwrap(), vec![Part::Placeholder("id")]);
+        assert_eq!(
+            parse("<a>é<_b2>").unwrap(),
+            vec![
+                Part::Placeholder("a"),
+                Part::Literal("é"),
+                Part::Placeholder("_b2")
+            ]
+        );
+        let spanned = parse_spanned("p-<id>!").unwrap();
+        assert_eq!(
+            spanned,
+            vec![
+                (Part::Literal("p-"), 0..2),
+                (Part::Placeholder("id"), 2..6),
+                (Part::Literal("!"), 6..7)
+            ]
+        );
+    }
+
+    #[test]
+    fn empty() {
+        let e = single("");
+        assert_eq!(e.kind, SyntaxErrorKind::Empty);
+        assert_eq!(e.span, 0..0);
+    }
+
+    #[test]
+    fn unclosed() {
+        let e = single("project-<id");
+        assert_eq!(e.kind, SyntaxErrorKind::Unclosed);
+        assert_eq!(e.span, 8..11);
+        assert_eq!(single("<").span, 0..1);
+    }
+
+    #[test]
+    fn stray_close() {
+        let e = single("project->id");
+        assert_eq!(e.kind, SyntaxErrorKind::StrayClose);
+        assert_eq!(e.span, 8..9);
+    }
+
+    #[test]
+    fn empty_name() {
+        let e = single("project-<>");
+        assert_eq!(e.kind, SyntaxErrorKind::EmptyName);
+        assert_eq!(e.span, 8..10);
+    }
+
+    #[test]
+    fn invalid_names() {
+        for name in [
+            "1a", "a-b", "_", "type", "fn", "self", "Self", "match", "é", "a b", "try",
+        ] {
+            let src = format!("x-<{name}>");
+            let e = single(&src);
+            assert_eq!(e.kind, SyntaxErrorKind::InvalidName, "{name}");
+            assert_eq!(&src[e.span.clone()], name);
+        }
+        for name in ["a", "_a", "A9", "room_id", "union", "gen", "r"] {
+            assert!(parse(&format!("x-<{name}>")).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn duplicate_name() {
+        let e = single("<id>-<id>");
+        assert_eq!(e.kind, SyntaxErrorKind::DuplicateName { first: 1..3 });
+        assert_eq!(e.span, 6..8);
+    }
+
+    #[test]
+    fn adjacent_placeholders() {
+        let e = single("x<a><b>");
+        assert_eq!(e.kind, SyntaxErrorKind::AdjacentPlaceholders);
+        assert_eq!(e.span, 1..7);
+    }
+
+    #[test]
+    fn too_many_placeholders() {
+        let ok: String = (0..MAX_PLACEHOLDERS).map(|i| format!("<p{i}>-")).collect();
+        assert!(parse(&ok).is_ok());
+        let src: String = (0..MAX_PLACEHOLDERS + 2)
+            .map(|i| format!("<p{i}>-"))
+            .collect();
+        let e = single(&src);
+        assert_eq!(e.kind, SyntaxErrorKind::TooManyPlaceholders);
+        assert!(src[e.span.clone()].starts_with("<p16>"));
+        assert!(src[e.span.clone()].ends_with("<p17>"));
+    }
+
+    #[test]
+    fn nested_open() {
+        let e = single("<a<b>");
+        assert_eq!(e.kind, SyntaxErrorKind::NestedOpen);
+        assert_eq!(e.span, 2..3);
+    }
+
+    #[test]
+    fn gathers_all_errors_in_order() {
+        assert_eq!(
+            kinds("><><type>-<a>-<a><b"),
+            vec![
+                SyntaxErrorKind::StrayClose,
+                SyntaxErrorKind::EmptyName,
+                SyntaxErrorKind::AdjacentPlaceholders,
+                SyntaxErrorKind::InvalidName,
+                SyntaxErrorKind::DuplicateName { first: 11..12 },
+                SyntaxErrorKind::Unclosed,
+            ]
+        );
+    }
+
+    #[test]
+    fn messages_name_mistake_and_fix() {
+        let all = [
+            SyntaxErrorKind::Empty,
+            SyntaxErrorKind::Unclosed,
+            SyntaxErrorKind::StrayClose,
+            SyntaxErrorKind::EmptyName,
+            SyntaxErrorKind::InvalidName,
+            SyntaxErrorKind::DuplicateName { first: 0..1 },
+            SyntaxErrorKind::AdjacentPlaceholders,
+            SyntaxErrorKind::TooManyPlaceholders,
+            SyntaxErrorKind::NestedOpen,
+        ];
+        for kind in all {
+            let message = kind.message();
+            assert!(message.contains(':') && message.contains(';'), "{message}");
+            assert!(message.contains("like `"), "{message}");
+        }
+        assert_eq!(
+            SyntaxErrorKind::Unclosed.message(),
+            "unclosed placeholder: `<` has no matching `>`; close it like `<id>`, or remove \
+             the `<` (literal text cannot contain `<` or `>`, there is no escape)"
+        );
+        let src = "a-<type>";
+        let e = single(src);
+        assert!(
+            e.message_in(src)
+                .starts_with("invalid placeholder name `type`: it is a Rust keyword")
+        );
+        let src = "<id>-<id>";
+        assert!(single(src).message_in(src).contains("`id`"));
+        assert_eq!(
+            single("<").to_string(),
+            format!("{} (at bytes 0..1)", SyntaxErrorKind::Unclosed)
+        );
+    }
+
+    fn overlap_of(a: &str, b: &str) -> Option<String> {
+        overlap(&parse(a).unwrap(), &parse(b).unwrap())
+    }
+
+    #[test]
+    fn overlapping_patterns() {
+        assert_eq!(
+            overlap_of("project-<id>", "project-<id>-settings").as_deref(),
+            Some("project-x-settings")
+        );
+        assert_eq!(overlap_of("<a>-x", "y-<b>").as_deref(), Some("y-x"));
+        assert_eq!(overlap_of("lobby", "lobby").as_deref(), Some("lobby"));
+        assert_eq!(overlap_of("<a>", "lobby").as_deref(), Some("lobby"));
+        assert_eq!(
+            overlap_of("org-<org>-project-<id>", "org-<org>").as_deref(),
+            Some("org-x-project-x")
+        );
+        assert_eq!(overlap_of("<x>-a-<y>", "<x>-b").as_deref(), Some("x-a-b"));
+        // The fresh character avoids every literal character.
+        assert_eq!(overlap_of("x<a>y", "x<b>y").as_deref(), Some("xzy"));
+        assert_eq!(overlap_of("x<a>", "<b>y").as_deref(), Some("xy"));
+    }
+
+    #[test]
+    fn disjoint_patterns() {
+        assert_eq!(overlap_of("project-<id>", "doc-<id>"), None);
+        assert_eq!(overlap_of("a-<x>", "b-<x>"), None);
+        assert_eq!(overlap_of("<a>-x", "<a>-y"), None);
+        assert_eq!(overlap_of("lobby", "lobby2"), None);
+        assert_eq!(overlap_of("a<x>", "a"), None);
+    }
+}

@@ -1,0 +1,980 @@
+//! [`LocalProvisioner`]: the embedded Room Service-compatible provisioner.
+//!
+//! It validates a [`ProvisionRequest`], attaches stable ids to the resources,
+//! adds the room's `default` document where the request has none (the
+//! URL-strategy client needs its id), and issues a signed token it can
+//! verify.
+//!
+//! # Token format
+//!
+//! A compact JWS (a JWT) signed with HMAC-SHA256, each part base64url
+//! without padding:
+//!
+//! ```text
+//! header : {"alg":"HS256","typ":"JWT","kid":"local-1a2b3c4d"}
+//! claims : {"sub":"your-user-id","rooms":["express-minimal"],
+//!           "docs":[["express-minimal","default"]],
+//!           "iat":1700000000,"exp":1700021600,"jti":"<32 hex>"}
+//! token  : b64(header) "." b64(claims) "." b64(HMAC-SHA256(key, b64(header) "." b64(claims)))
+//! ```
+//!
+//! `rooms` lists the rooms the token may join; `docs` the `[room, document]`
+//! pairs it may read and write (omitted when empty); `exp` is `iat` plus
+//! [`TOKEN_LIFETIME`] (6 hours). `kid` names the [`SigningKey`], so keys can
+//! be rotated: a token signed by a key kept in
+//! [`SigningKeys::with_previous`] still verifies.
+
+use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use async_trait::async_trait;
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use hmac::{Hmac, KeyInit, Mac};
+use secrecy::zeroize::Zeroize;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{ConfigError, ProvisionError, Provisioned, Provisioner, hex, truncate};
+use crate::protocol::{ObjectKind, Permission, ProvisionRequest, ProvisionResponse, Resource};
+use crate::secret::ApiKey;
+
+/// How long a token is valid: 6 hours, like Room Service's.
+pub const TOKEN_LIFETIME: Duration = Duration::from_secs(6 * 60 * 60);
+/// The longest user id, room name or document name accepted, in bytes.
+pub const MAX_NAME_BYTES: usize = 256;
+/// The most resources one request may ask for.
+pub const MAX_RESOURCES: usize = 16;
+/// The shortest signing secret accepted, in bytes.
+pub const MIN_SIGNING_KEY_BYTES: usize = 32;
+/// The longest token [`LocalProvisioner::verify`] looks at.
+const MAX_TOKEN_BYTES: usize = 16 * 1024;
+/// The document a room gets when the request names none.
+const DEFAULT_DOCUMENT: &str = "default";
+
+type HmacSha256 = Hmac<Sha256>;
+
+/// One HMAC-SHA256 signing key and its key id (`kid`). `Debug` shows the
+/// `kid` only.
+#[derive(Clone)]
+pub struct SigningKey {
+    kid: String,
+    mac: HmacSha256,
+}
+
+impl fmt::Debug for SigningKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningKey")
+            .field("kid", &self.kid)
+            .field("secret", &"[redacted]")
+            .finish()
+    }
+}
+
+impl SigningKey {
+    /// A key with id `kid` (1 to 64 printable ASCII characters) and secret
+    /// `secret` (at least [`MIN_SIGNING_KEY_BYTES`] bytes).
+    pub fn new(kid: impl Into<String>, secret: impl AsRef<[u8]>) -> Result<SigningKey, ConfigError> {
+        let kid = kid.into();
+        if kid.is_empty() || kid.len() > 64 || !kid.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ConfigError::InvalidKeyId);
+        }
+        let secret = secret.as_ref();
+        if secret.len() < MIN_SIGNING_KEY_BYTES {
+            return Err(ConfigError::WeakSigningKey { len: secret.len() });
+        }
+        let mac = <HmacSha256 as KeyInit>::new_from_slice(secret).map_err(|_| ConfigError::InvalidSigningKey)?;
+        Ok(SigningKey { kid, mac })
+    }
+
+    /// A fresh random 32-byte key from the operating system, with a random
+    /// id `local-<8 hex>`.
+    pub fn generate() -> Result<SigningKey, ConfigError> {
+        let mut bytes = [0u8; 36];
+        getrandom::fill(&mut bytes).map_err(|err| ConfigError::Randomness {
+            reason: err.to_string(),
+        })?;
+        let kid = format!("local-{}", hex(&bytes[32..]));
+        let key = SigningKey::new(kid, &bytes[..32]);
+        bytes.zeroize();
+        key
+    }
+
+    /// A key whose id is derived from the secret (`key-<8 hex>`), so that
+    /// every process configured with the same secret names it the same way.
+    pub fn from_secret(secret: impl AsRef<[u8]>) -> Result<SigningKey, ConfigError> {
+        let secret = secret.as_ref();
+        let digest = Sha256::new()
+            .chain_update(b"roomauth.local.v1.kid\0")
+            .chain_update(secret)
+            .finalize();
+        SigningKey::new(format!("key-{}", hex(&digest[..4])), secret)
+    }
+
+    /// Parses a secret written as hex or base64 (standard or URL-safe,
+    /// padded or not), as `ROOMAUTH_SIGNING_KEY` holds it; the id is derived
+    /// as by [`SigningKey::from_secret`].
+    pub fn parse(encoded: &str) -> Result<SigningKey, ConfigError> {
+        let text = encoded.trim();
+        let mut secret = decode_hex(text)
+            .or_else(|| {
+                [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
+                    .iter()
+                    .find_map(|engine| engine.decode(text).ok())
+            })
+            .ok_or(ConfigError::InvalidSigningKey)?;
+        let key = SigningKey::from_secret(&secret);
+        secret.zeroize();
+        key
+    }
+
+    /// A 64-byte key from [`fallback_entropy`], for when `getrandom` fails.
+    fn fallback() -> SigningKey {
+        let mut secret = [0u8; 64];
+        secret[..32].copy_from_slice(&fallback_entropy());
+        secret[32..].copy_from_slice(&fallback_entropy());
+        let kid = format!("local-{}", hex(&Sha256::digest(secret)[..4]));
+        let mac = <HmacSha256 as KeyInit>::new(&secret.into());
+        secret.zeroize();
+        SigningKey { kid, mac }
+    }
+
+    /// The key id, as tokens name it in their header.
+    pub fn kid(&self) -> &str {
+        &self.kid
+    }
+
+    fn sign(&self, data: &[u8]) -> Vec<u8> {
+        let mut mac = self.mac.clone();
+        mac.update(data);
+        mac.finalize().into_bytes().to_vec()
+    }
+
+    /// Checks `signature` in constant time.
+    fn verify(&self, data: &[u8], signature: &[u8]) -> bool {
+        let mut mac = self.mac.clone();
+        mac.update(data);
+        mac.verify_slice(signature).is_ok()
+    }
+}
+
+/// Decodes an even-length string of hex digits.
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    if text.is_empty() || !text.len().is_multiple_of(2) {
+        return None;
+    }
+    let digit = |b: u8| char::from(b).to_digit(16);
+    text.as_bytes()
+        .chunks_exact(2)
+        .map(|pair| Some(u8::try_from(digit(pair[0])? * 16 + digit(pair[1])?).ok()?))
+        .collect()
+}
+
+/// The key that signs new tokens, and older keys whose tokens still verify
+/// (rotation). `Debug` shows key ids only.
+#[derive(Debug, Clone)]
+pub struct SigningKeys {
+    current: SigningKey,
+    previous: Vec<SigningKey>,
+}
+
+impl SigningKeys {
+    /// Signs with `current`; accepts nothing else yet.
+    pub fn new(current: SigningKey) -> SigningKeys {
+        SigningKeys {
+            current,
+            previous: Vec::new(),
+        }
+    }
+
+    /// Also accepts tokens signed by `key` (an older key being rotated out).
+    #[must_use]
+    pub fn with_previous(mut self, key: SigningKey) -> SigningKeys {
+        self.previous.push(key);
+        self
+    }
+
+    /// The key that signs new tokens.
+    pub fn current(&self) -> &SigningKey {
+        &self.current
+    }
+
+    /// The older keys still accepted.
+    pub fn previous(&self) -> &[SigningKey] {
+        &self.previous
+    }
+
+    /// The key named `kid`, current first.
+    pub fn find(&self, kid: &str) -> Option<&SigningKey> {
+        std::iter::once(&self.current)
+            .chain(&self.previous)
+            .find(|key| key.kid == kid)
+    }
+}
+
+/// What a token says: who it is for, what it grants, and when it expires.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenClaims {
+    /// The user id (the request's `user`).
+    pub sub: String,
+    /// The rooms the holder may join.
+    pub rooms: Vec<String>,
+    /// The `[room, document]` pairs the holder may read and write.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub docs: Vec<(String, String)>,
+    /// Issued at, in seconds since the Unix epoch.
+    pub iat: u64,
+    /// Expires at, in seconds since the Unix epoch.
+    pub exp: u64,
+    /// A unique token id.
+    pub jti: String,
+}
+
+impl TokenClaims {
+    /// Whether the token lets its holder join `room`.
+    pub fn grants_room(&self, room: &str) -> bool {
+        self.rooms.iter().any(|granted| granted == room)
+    }
+
+    /// Whether the token lets its holder read and write document `reference`
+    /// of `room`.
+    pub fn grants_document(&self, room: &str, reference: &str) -> bool {
+        self.docs.iter().any(|(r, d)| r == room && d == reference)
+    }
+
+    /// When the token expires.
+    pub fn expires_at(&self) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(self.exp)
+    }
+}
+
+/// Why a token was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenError {
+    /// The token is not a well-formed JWT of this provisioner.
+    #[error("malformed token: {reason}")]
+    Malformed {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The header names an algorithm other than HS256.
+    #[error("unsupported token algorithm {alg:?}: only HS256 tokens are issued")]
+    UnsupportedAlgorithm {
+        /// The algorithm named (at most 32 characters of it).
+        alg: String,
+    },
+    /// The header names a key this provisioner does not hold.
+    #[error("the token was signed with unknown key {kid:?}: it comes from another provisioner or a key rotated out")]
+    UnknownKey {
+        /// The key id named (at most 64 characters of it).
+        kid: String,
+    },
+    /// The signature does not match: the token was altered or forged.
+    #[error("the token's signature is invalid")]
+    BadSignature,
+    /// The token has expired.
+    #[error("the token has expired")]
+    Expired,
+}
+
+#[derive(Serialize)]
+struct Header<'a> {
+    alg: &'a str,
+    typ: &'a str,
+    kid: &'a str,
+}
+
+#[derive(Deserialize)]
+struct RawHeader {
+    alg: String,
+    #[serde(default)]
+    kid: Option<String>,
+}
+
+/// The stable id of room `room`: `rm_` and 20 hex digits of a
+/// domain-separated SHA-256; the same room always gets the same id.
+pub fn room_id(room: &str) -> String {
+    stable_id("rm_", "room", &[room])
+}
+
+/// The stable id of document `reference` of room `room`: `doc_` and 20 hex
+/// digits of a domain-separated SHA-256.
+pub fn document_id(room: &str, reference: &str) -> String {
+    stable_id("doc_", "document", &[room, reference])
+}
+
+fn stable_id(prefix: &str, kind: &str, parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(b"roomauth.local.v1.id\0");
+    hasher.update(kind.as_bytes());
+    for part in parts {
+        // Length-prefixed, so ("a/b", "c") and ("a", "b/c") never collide.
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part.as_bytes());
+    }
+    let digest = hasher.finalize();
+    format!("{prefix}{}", hex(&digest[..10]))
+}
+
+/// The embedded provisioner: Room Service's `/provision`, in process.
+///
+/// As a [`Provisioner`] it does not check an API key (it is the app's own);
+/// the HTTP server in [`server`](super::server) does, with
+/// [`api_key_matches`](LocalProvisioner::api_key_matches).
+pub struct LocalProvisioner {
+    api_key: ApiKey,
+    keys: SigningKeys,
+    token_lifetime: Duration,
+    jti_seed: [u8; 32],
+    jti_counter: AtomicU64,
+}
+
+impl fmt::Debug for LocalProvisioner {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalProvisioner")
+            .field("api_key", &self.api_key)
+            .field("keys", &self.keys)
+            .field("token_lifetime", &self.token_lifetime)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LocalProvisioner {
+    /// A provisioner that accepts `api_key` over HTTP and signs with `keys`.
+    pub fn new(api_key: ApiKey, keys: SigningKeys) -> LocalProvisioner {
+        let mut jti_seed = [0u8; 32];
+        if getrandom::fill(&mut jti_seed).is_err() {
+            // Token ids need uniqueness and unpredictability, not secrecy.
+            jti_seed = fallback_entropy();
+        }
+        LocalProvisioner {
+            api_key,
+            keys,
+            token_lifetime: TOKEN_LIFETIME,
+            jti_seed,
+            jti_counter: AtomicU64::new(0),
+        }
+    }
+
+    /// The development provisioner: API key [`ApiKey::LOCAL_DEV`] and a
+    /// random signing key generated now (tokens do not survive a restart).
+    ///
+    /// Should the operating system's random number generator fail, the key
+    /// comes from the standard library's hash seeds instead, with a warning;
+    /// use [`LocalProvisioner::try_development`] to get an error instead.
+    pub fn development() -> LocalProvisioner {
+        let key = SigningKey::generate().unwrap_or_else(|err| {
+            tracing::warn!(error = %err, "falling back to std's hash seeds for the development signing key");
+            SigningKey::fallback()
+        });
+        LocalProvisioner::new(ApiKey::new(ApiKey::LOCAL_DEV), SigningKeys::new(key))
+    }
+
+    /// [`LocalProvisioner::development`], failing if the operating system's
+    /// random number generator does.
+    pub fn try_development() -> Result<LocalProvisioner, ConfigError> {
+        Ok(LocalProvisioner::new(
+            ApiKey::new(ApiKey::LOCAL_DEV),
+            SigningKeys::new(SigningKey::generate()?),
+        ))
+    }
+
+    /// Issues tokens valid for `lifetime` instead of [`TOKEN_LIFETIME`].
+    #[must_use]
+    pub fn with_token_lifetime(mut self, lifetime: Duration) -> LocalProvisioner {
+        self.token_lifetime = lifetime;
+        self
+    }
+
+    /// How long issued tokens are valid.
+    pub fn token_lifetime(&self) -> Duration {
+        self.token_lifetime
+    }
+
+    /// The signing keys.
+    pub fn signing_keys(&self) -> &SigningKeys {
+        &self.keys
+    }
+
+    /// Whether `presented` is this provisioner's API key (constant time).
+    pub fn api_key_matches(&self, presented: &str) -> bool {
+        self.api_key.matches(presented)
+    }
+
+    /// Provisions as if the clock read `now` (tokens issued at `now`).
+    pub fn provision_at(&self, request: &ProvisionRequest, now: SystemTime) -> Result<Provisioned, ProvisionError> {
+        validate(request)?;
+
+        let mut resources = Vec::with_capacity(request.resources.len() * 2);
+        let mut rooms: Vec<String> = Vec::new();
+        let mut docs: Vec<(String, String)> = Vec::new();
+        for resource in &request.resources {
+            let mut granted = resource.clone();
+            match resource.object {
+                ObjectKind::Room => {
+                    let room = &resource.reference;
+                    granted.id = Some(room_id(room));
+                    resources.push(granted);
+                    if !rooms.contains(room) {
+                        rooms.push(room.clone());
+                        let has_document = request
+                            .resources
+                            .iter()
+                            .any(|r| r.object == ObjectKind::Document && r.room.as_deref() == Some(room.as_str()));
+                        if !has_document {
+                            let mut document = Resource::document(room.clone(), DEFAULT_DOCUMENT);
+                            document.id = Some(document_id(room, DEFAULT_DOCUMENT));
+                            resources.push(document);
+                            push_unique(&mut docs, (room.clone(), DEFAULT_DOCUMENT.to_owned()));
+                        }
+                    }
+                }
+                ObjectKind::Document => {
+                    let room = resource.room.as_deref().unwrap_or_default();
+                    granted.id = Some(document_id(room, &resource.reference));
+                    resources.push(granted);
+                    push_unique(&mut docs, (room.to_owned(), resource.reference.clone()));
+                }
+            }
+        }
+
+        let iat = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let claims = TokenClaims {
+            sub: request.user.clone(),
+            rooms,
+            docs,
+            iat,
+            exp: iat.saturating_add(self.token_lifetime.as_secs()),
+            jti: self.next_jti(),
+        };
+        let token = self.sign(&claims)?;
+        Provisioned::from_response(ProvisionResponse {
+            user: request.user.clone(),
+            resources,
+            token,
+        })
+    }
+
+    /// Checks a token issued by this provisioner (or by another holding one
+    /// of its keys) and returns its claims.
+    pub fn verify(&self, token: &str) -> Result<TokenClaims, TokenError> {
+        self.verify_at(token, SystemTime::now())
+    }
+
+    /// [`verify`](LocalProvisioner::verify) as if the clock read `now`.
+    pub fn verify_at(&self, token: &str, now: SystemTime) -> Result<TokenClaims, TokenError> {
+        let malformed = |reason| TokenError::Malformed { reason };
+        if token.len() > MAX_TOKEN_BYTES {
+            return Err(malformed("the token is too long"));
+        }
+        let mut parts = token.split('.');
+        let (Some(header), Some(payload), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(malformed("a token has three dot-separated parts"));
+        };
+        let header = URL_SAFE_NO_PAD
+            .decode(header)
+            .map_err(|_| malformed("the header is not base64url"))?;
+        let header: RawHeader =
+            serde_json::from_slice(&header).map_err(|_| malformed("the header is not the expected JSON"))?;
+        if header.alg != "HS256" {
+            return Err(TokenError::UnsupportedAlgorithm {
+                alg: truncate(&header.alg, 32),
+            });
+        }
+        let kid = header.kid.ok_or(malformed("the header has no key id (kid)"))?;
+        let key = self.keys.find(&kid).ok_or_else(|| TokenError::UnknownKey {
+            kid: truncate(&kid, 64),
+        })?;
+        let signed = &token.as_bytes()[..token.len() - signature.len() - 1];
+        let signature = URL_SAFE_NO_PAD
+            .decode(signature)
+            .map_err(|_| TokenError::BadSignature)?;
+        if !key.verify(signed, &signature) {
+            return Err(TokenError::BadSignature);
+        }
+        let claims = URL_SAFE_NO_PAD
+            .decode(payload)
+            .map_err(|_| malformed("the claims are not base64url"))?;
+        let claims: TokenClaims =
+            serde_json::from_slice(&claims).map_err(|_| malformed("the claims are not the expected JSON"))?;
+        let now = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        if now >= claims.exp {
+            return Err(TokenError::Expired);
+        }
+        Ok(claims)
+    }
+
+    fn sign(&self, claims: &TokenClaims) -> Result<String, ProvisionError> {
+        let key = self.keys.current();
+        let header = serde_json::to_vec(&Header {
+            alg: "HS256",
+            typ: "JWT",
+            kid: key.kid(),
+        });
+        let claims = serde_json::to_vec(claims);
+        let (Ok(header), Ok(claims)) = (header, claims) else {
+            return Err(ProvisionError::InvalidBody {
+                reason: "the token could not be serialized".to_owned(),
+            });
+        };
+        let mut token = URL_SAFE_NO_PAD.encode(header);
+        token.push('.');
+        token.push_str(&URL_SAFE_NO_PAD.encode(claims));
+        let signature = key.sign(token.as_bytes());
+        token.push('.');
+        token.push_str(&URL_SAFE_NO_PAD.encode(signature));
+        Ok(token)
+    }
+
+    /// A unique, unpredictable token id: 32 hex digits.
+    fn next_jti(&self) -> String {
+        let n = self.jti_counter.fetch_add(1, Ordering::Relaxed);
+        let digest = Sha256::new()
+            .chain_update(self.jti_seed)
+            .chain_update(n.to_be_bytes())
+            .finalize();
+        hex(&digest[..16])
+    }
+}
+
+/// 32 bytes from the standard library's randomly seeded hashers (keyed from
+/// the operating system once per thread), the clock and the process id: the
+/// fallback when `getrandom` fails.
+fn fallback_entropy() -> [u8; 32] {
+    use std::hash::{BuildHasher, Hasher, RandomState};
+    let mut digest = Sha256::new();
+    for round in 0u64..8 {
+        let mut hasher = RandomState::new().build_hasher();
+        hasher.write_u64(round);
+        digest.update(hasher.finish().to_be_bytes());
+    }
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    digest.update(nanos.to_be_bytes());
+    digest.update(std::process::id().to_be_bytes());
+    digest.finalize().into()
+}
+
+fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
+    if !list.contains(&item) {
+        list.push(item);
+    }
+}
+
+/// Refuses what Room Service would not provision.
+fn validate(request: &ProvisionRequest) -> Result<(), ProvisionError> {
+    let invalid = |reason: String| Err(ProvisionError::InvalidRequest { reason });
+    if request.user.is_empty() {
+        return invalid("`user` is empty: pass the application's user id".to_owned());
+    }
+    if request.user.len() > MAX_NAME_BYTES {
+        return invalid(format!("`user` is longer than {MAX_NAME_BYTES} bytes"));
+    }
+    if request.resources.is_empty() {
+        return invalid("`resources` is empty: ask for at least one room".to_owned());
+    }
+    if request.resources.len() > MAX_RESOURCES {
+        return invalid(format!(
+            "{} resources requested; at most {MAX_RESOURCES} are allowed",
+            request.resources.len()
+        ));
+    }
+    for (index, resource) in request.resources.iter().enumerate() {
+        let name = |n: &str| truncate(n, 64);
+        if resource.reference.is_empty() {
+            return invalid(format!("resource {index} has an empty `reference`"));
+        }
+        if resource.reference.len() > MAX_NAME_BYTES {
+            return invalid(format!(
+                "resource {index} has a `reference` longer than {MAX_NAME_BYTES} bytes"
+            ));
+        }
+        let expected = Permission::for_object(resource.object);
+        if resource.permission != expected {
+            return invalid(format!(
+                "resource {index} ({:?}) asks for permission `{}`; it takes `{}`",
+                name(&resource.reference),
+                resource.permission.as_str(),
+                expected.as_str()
+            ));
+        }
+        match (resource.object, resource.room.as_deref()) {
+            (ObjectKind::Room, Some(room)) if room != resource.reference => {
+                return invalid(format!(
+                    "room resource {index} ({:?}) names another room ({:?}) in `room`",
+                    name(&resource.reference),
+                    name(room)
+                ));
+            }
+            (ObjectKind::Document, None) => {
+                return invalid(format!(
+                    "document resource {index} ({:?}) has no `room`: name the room it belongs to",
+                    name(&resource.reference)
+                ));
+            }
+            (ObjectKind::Document, Some("")) => {
+                return invalid(format!(
+                    "document resource {index} ({:?}) has an empty `room`",
+                    name(&resource.reference)
+                ));
+            }
+            (ObjectKind::Document, Some(room)) if room.len() > MAX_NAME_BYTES => {
+                return invalid(format!(
+                    "document resource {index} names a `room` longer than {MAX_NAME_BYTES} bytes"
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[async_trait]
+impl Provisioner for LocalProvisioner {
+    async fn provision(&self, request: &ProvisionRequest) -> Result<Provisioned, ProvisionError> {
+        self.provision_at(request, SystemTime::now())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: [u8; 32] = *b"0123456789abcdef0123456789abcdef";
+
+    fn key(kid: &str, fill: u8) -> SigningKey {
+        SigningKey::new(kid, [fill; 32]).unwrap()
+    }
+
+    fn provisioner() -> LocalProvisioner {
+        LocalProvisioner::new(ApiKey::new("sk_test_hunter2"), SigningKeys::new(key("k1", 1)))
+    }
+
+    fn request(resources: Vec<Resource>) -> ProvisionRequest {
+        ProvisionRequest {
+            user: "your-user-id".into(),
+            resources,
+        }
+    }
+
+    fn seed_request() -> ProvisionRequest {
+        request(vec![Resource::room("express-minimal")])
+    }
+
+    fn token_for(p: &LocalProvisioner, req: &ProvisionRequest) -> String {
+        p.provision_at(req, SystemTime::now()).unwrap().response.token
+    }
+
+    #[test]
+    fn provision_echoes_user_and_adds_default_document() {
+        let provisioned = provisioner().provision_at(&seed_request(), SystemTime::now()).unwrap();
+        let response = &provisioned.response;
+        assert_eq!(response.user, "your-user-id");
+        assert_eq!(response.resources.len(), 2);
+        let room = &response.resources[0];
+        assert_eq!(room.object, ObjectKind::Room);
+        assert_eq!(room.reference, "express-minimal");
+        assert_eq!(room.id.as_deref(), Some(room_id("express-minimal").as_str()));
+        let doc = &response.resources[1];
+        assert_eq!(doc.object, ObjectKind::Document);
+        assert_eq!(doc.reference, "default");
+        assert_eq!(doc.permission, Permission::ReadWrite);
+        assert_eq!(doc.room.as_deref(), Some("express-minimal"));
+        assert_eq!(doc.id.as_deref(), Some(document_id("express-minimal", "default").as_str()));
+        // The body is exactly the serialized response.
+        let reparsed: ProvisionResponse = serde_json::from_slice(&provisioned.body).unwrap();
+        assert_eq!(&reparsed, response);
+        assert_eq!(provisioned.body, serde_json::to_vec(response).unwrap());
+    }
+
+    #[test]
+    fn document_is_added_only_when_missing() {
+        // The URL-strategy request already names the document: nothing added.
+        let req = request(vec![
+            Resource::document("express-minimal", "default"),
+            Resource::room("express-minimal"),
+        ]);
+        let response = provisioner().provision_at(&req, SystemTime::now()).unwrap().response;
+        assert_eq!(response.resources.len(), 2);
+        assert_eq!(response.resources[0].object, ObjectKind::Document);
+        assert_eq!(response.resources[1].object, ObjectKind::Room);
+        assert!(response.resources.iter().all(|r| r.id.is_some()));
+
+        // Another document of the room counts too.
+        let req = request(vec![Resource::room("a"), Resource::document("a", "notes")]);
+        let response = provisioner().provision_at(&req, SystemTime::now()).unwrap().response;
+        assert_eq!(response.resources.len(), 2);
+
+        // Two rooms, one with a document: only the other gets `default`.
+        let req = request(vec![
+            Resource::room("a"),
+            Resource::room("b"),
+            Resource::document("b", "notes"),
+            Resource::room("a"),
+        ]);
+        let response = provisioner().provision_at(&req, SystemTime::now()).unwrap().response;
+        let added: Vec<_> = response
+            .resources
+            .iter()
+            .filter(|r| r.object == ObjectKind::Document && r.reference == "default")
+            .collect();
+        assert_eq!(added.len(), 1);
+        assert_eq!(added[0].room.as_deref(), Some("a"));
+    }
+
+    #[test]
+    fn ids_are_stable_and_distinct() {
+        let p = provisioner();
+        let other = LocalProvisioner::development();
+        let a = p.provision_at(&seed_request(), SystemTime::now()).unwrap().response;
+        let b = other.provision_at(&seed_request(), UNIX_EPOCH).unwrap().response;
+        let ids = |r: &ProvisionResponse| r.resources.iter().map(|x| x.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids(&a), ids(&b));
+        assert_ne!(a.token, b.token);
+
+        let id = room_id("express-minimal");
+        assert!(id.starts_with("rm_") && id.len() == 23, "{id}");
+        assert!(document_id("r", "default").starts_with("doc_"));
+        assert_ne!(room_id("a"), room_id("b"));
+        assert_ne!(document_id("a/b", "c"), document_id("a", "b/c"));
+    }
+
+    #[test]
+    fn invalid_requests_are_refused() {
+        let p = provisioner();
+        let mut no_room_doc = Resource::document("r", "default");
+        no_room_doc.room = None;
+        let mut wrong_permission = Resource::room("r");
+        wrong_permission.permission = Permission::ReadWrite;
+        let mut room_elsewhere = Resource::room("r");
+        room_elsewhere.room = Some("s".into());
+        let cases = vec![
+            ProvisionRequest {
+                user: String::new(),
+                resources: vec![Resource::room("r")],
+            },
+            ProvisionRequest {
+                user: "u".repeat(MAX_NAME_BYTES + 1),
+                resources: vec![Resource::room("r")],
+            },
+            request(vec![]),
+            request((0..=MAX_RESOURCES).map(|i| Resource::room(format!("r{i}"))).collect()),
+            request(vec![no_room_doc]),
+            request(vec![Resource::document("", "default")]),
+            request(vec![Resource::room("")]),
+            request(vec![Resource::room("x".repeat(MAX_NAME_BYTES + 1))]),
+            request(vec![wrong_permission]),
+            request(vec![room_elsewhere]),
+        ];
+        for req in cases {
+            let err = p.provision_at(&req, SystemTime::now()).unwrap_err();
+            assert!(matches!(err, ProvisionError::InvalidRequest { .. }), "{req:?}: {err:?}");
+        }
+        // The limit is inclusive.
+        let req = request((0..MAX_RESOURCES).map(|i| Resource::room(format!("r{i}"))).collect());
+        assert!(p.provision_at(&req, SystemTime::now()).is_ok());
+    }
+
+    #[test]
+    fn document_without_its_room_is_granted_alone() {
+        let p = provisioner();
+        let req = request(vec![Resource::document("r", "notes")]);
+        let provisioned = p.provision_at(&req, SystemTime::now()).unwrap();
+        assert_eq!(provisioned.response.resources.len(), 1);
+        let claims = p.verify(&provisioned.response.token).unwrap();
+        assert!(!claims.grants_room("r"));
+        assert!(claims.grants_document("r", "notes"));
+    }
+
+    #[test]
+    fn token_signs_and_verifies() {
+        let p = provisioner();
+        let now = SystemTime::now();
+        let token = p.provision_at(&seed_request(), now).unwrap().response.token;
+        let claims = p.verify(&token).unwrap();
+        assert_eq!(claims.sub, "your-user-id");
+        assert_eq!(claims.rooms, vec!["express-minimal".to_owned()]);
+        assert!(claims.grants_room("express-minimal"));
+        assert!(!claims.grants_room("express-minimal-2"));
+        assert!(!claims.grants_room("other"));
+        assert!(claims.grants_document("express-minimal", "default"));
+        assert!(!claims.grants_document("other", "default"));
+        assert_eq!(claims.exp - claims.iat, TOKEN_LIFETIME.as_secs());
+        assert_eq!(claims.jti.len(), 32);
+
+        // The header is the documented one.
+        let header = token.split('.').next().unwrap();
+        let header: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).unwrap()).unwrap();
+        assert_eq!(header, serde_json::json!({"alg": "HS256", "typ": "JWT", "kid": "k1"}));
+
+        // Token ids are unique.
+        assert_ne!(claims.jti, p.verify(&token_for(&p, &seed_request())).unwrap().jti);
+    }
+
+    #[test]
+    fn expired_tokens_are_refused() {
+        let p = provisioner();
+        let issued = SystemTime::now() - TOKEN_LIFETIME - Duration::from_secs(1);
+        let token = p.provision_at(&seed_request(), issued).unwrap().response.token;
+        assert_eq!(p.verify(&token), Err(TokenError::Expired));
+        // Valid until one second before expiry.
+        assert!(p.verify_at(&token, issued + TOKEN_LIFETIME - Duration::from_secs(1)).is_ok());
+        assert_eq!(p.verify_at(&token, issued + TOKEN_LIFETIME), Err(TokenError::Expired));
+
+        let short = provisioner().with_token_lifetime(Duration::from_secs(60));
+        let token = token_for(&short, &seed_request());
+        assert!(short.verify(&token).is_ok());
+        assert_eq!(
+            short.verify_at(&token, SystemTime::now() + Duration::from_secs(61)),
+            Err(TokenError::Expired)
+        );
+    }
+
+    #[test]
+    fn foreign_and_tampered_tokens_are_refused() {
+        let p = provisioner();
+        let token = token_for(&p, &seed_request());
+        let parts: Vec<&str> = token.split('.').collect();
+
+        // Another key with the same kid: bad signature.
+        let impostor = LocalProvisioner::new(ApiKey::new("x"), SigningKeys::new(key("k1", 2)));
+        assert_eq!(impostor.verify(&token), Err(TokenError::BadSignature));
+        // An unknown kid.
+        let stranger = LocalProvisioner::new(ApiKey::new("x"), SigningKeys::new(key("k2", 1)));
+        assert_eq!(
+            stranger.verify(&token),
+            Err(TokenError::UnknownKey { kid: "k1".into() })
+        );
+
+        // Tampered payload: grant another room, keep the signature.
+        let mut claims: TokenClaims = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+        claims.rooms.push("secret-room".into());
+        let forged = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap());
+        let tampered = format!("{}.{forged}.{}", parts[0], parts[2]);
+        assert_eq!(p.verify(&tampered), Err(TokenError::BadSignature));
+
+        // Tampered signature.
+        let mut sig = parts[2].as_bytes().to_vec();
+        sig[5] = if sig[5] == b'A' { b'B' } else { b'A' };
+        let tampered = format!("{}.{}.{}", parts[0], parts[1], String::from_utf8(sig).unwrap());
+        assert_eq!(p.verify(&tampered), Err(TokenError::BadSignature));
+        let truncated = format!("{}.{}.{}", parts[0], parts[1], &parts[2][..10]);
+        assert_eq!(p.verify(&truncated), Err(TokenError::BadSignature));
+
+        // alg=none and friends.
+        for alg in ["none", "HS512", "RS256"] {
+            let header = URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"{alg}","typ":"JWT","kid":"k1"}}"#));
+            let forged = format!("{header}.{}.", parts[1]);
+            assert_eq!(
+                p.verify(&forged),
+                Err(TokenError::UnsupportedAlgorithm { alg: alg.into() })
+            );
+        }
+
+        // Structure.
+        for bad in ["", "a", "a.b", "a.b.c.d", "!!.b.c", &format!("{}.{}", parts[0], parts[1])] {
+            assert!(matches!(p.verify(bad), Err(TokenError::Malformed { .. })), "{bad}");
+        }
+        let no_kid = URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#);
+        assert!(matches!(
+            p.verify(&format!("{no_kid}.{}.{}", parts[1], parts[2])),
+            Err(TokenError::Malformed { .. })
+        ));
+        assert!(matches!(p.verify(&"a".repeat(MAX_TOKEN_BYTES + 1)), Err(TokenError::Malformed { .. })));
+    }
+
+    #[test]
+    fn rotation_keeps_previous_keys_valid() {
+        let old = LocalProvisioner::new(ApiKey::new("k"), SigningKeys::new(key("old", 1)));
+        let old_token = token_for(&old, &seed_request());
+
+        let rotated = LocalProvisioner::new(
+            ApiKey::new("k"),
+            SigningKeys::new(key("new", 2)).with_previous(key("old", 1)),
+        );
+        assert!(rotated.verify(&old_token).unwrap().grants_room("express-minimal"));
+        let new_token = token_for(&rotated, &seed_request());
+        let header = URL_SAFE_NO_PAD.decode(new_token.split('.').next().unwrap()).unwrap();
+        assert!(String::from_utf8(header).unwrap().contains(r#""kid":"new""#));
+        assert!(rotated.verify(&new_token).is_ok());
+        // The old provisioner does not know the new key.
+        assert!(matches!(old.verify(&new_token), Err(TokenError::UnknownKey { .. })));
+
+        // Once the old key is dropped, its tokens no longer verify.
+        let retired = LocalProvisioner::new(ApiKey::new("k"), SigningKeys::new(key("new", 2)));
+        assert!(matches!(retired.verify(&old_token), Err(TokenError::UnknownKey { .. })));
+    }
+
+    #[test]
+    fn signing_keys_are_checked_and_parsed() {
+        assert_eq!(
+            SigningKey::new("k", [0u8; 31]).unwrap_err(),
+            ConfigError::WeakSigningKey { len: 31 }
+        );
+        assert_eq!(SigningKey::new("", SECRET).unwrap_err(), ConfigError::InvalidKeyId);
+        assert_eq!(SigningKey::new("a b", SECRET).unwrap_err(), ConfigError::InvalidKeyId);
+
+        let from_hex = SigningKey::parse(&hex(&SECRET)).unwrap();
+        let from_b64 = SigningKey::parse(&STANDARD.encode(SECRET)).unwrap();
+        let from_b64url = SigningKey::parse(&URL_SAFE_NO_PAD.encode(SECRET)).unwrap();
+        let direct = SigningKey::from_secret(SECRET).unwrap();
+        assert!(direct.kid().starts_with("key-") && direct.kid().len() == 12);
+        for k in [&from_hex, &from_b64, &from_b64url] {
+            assert_eq!(k.kid(), direct.kid());
+        }
+        // Same secret, same signatures.
+        assert_eq!(from_hex.sign(b"x"), direct.sign(b"x"));
+        assert!(matches!(SigningKey::parse("zz not a key"), Err(ConfigError::InvalidSigningKey)));
+        assert!(matches!(SigningKey::parse("abcd"), Err(ConfigError::WeakSigningKey { len: 2 })));
+
+        let generated = SigningKey::generate().unwrap();
+        assert!(generated.kid().starts_with("local-") && generated.kid().len() == 14);
+        assert_ne!(generated.kid(), SigningKey::generate().unwrap().kid());
+    }
+
+    #[test]
+    fn debug_redacts_secrets() {
+        let secret_hex = hex(&SECRET);
+        let p = LocalProvisioner::new(
+            ApiKey::new("sk_test_hunter2"),
+            SigningKeys::new(SigningKey::new("k1", SECRET).unwrap()).with_previous(key("k0", 7)),
+        );
+        let texts = [
+            format!("{p:?}"),
+            format!("{p:#?}"),
+            format!("{:?}", p.signing_keys()),
+            format!("{:?}", SigningKey::new("k1", SECRET).unwrap()),
+        ];
+        for text in texts {
+            assert!(!text.contains("hunter2"), "{text}");
+            assert!(!text.contains("0123456789abcdef"), "{text}");
+            assert!(!text.contains(&secret_hex), "{text}");
+            assert!(!text.contains("[1, 1,") && !text.contains("[7, 7,"), "{text}");
+        }
+        assert!(p.api_key_matches("sk_test_hunter2"));
+        assert!(!p.api_key_matches("sk_test_hunter"));
+        assert!(!p.api_key_matches(""));
+    }
+
+    #[test]
+    fn development_uses_the_documented_key() {
+        let p = LocalProvisioner::development();
+        assert!(p.api_key_matches(ApiKey::LOCAL_DEV));
+        assert!(p.signing_keys().current().kid().starts_with("local-"));
+        assert_eq!(p.token_lifetime(), TOKEN_LIFETIME);
+    }
+
+    #[tokio::test]
+    async fn provisioner_trait_objects_work() {
+        let p: std::sync::Arc<dyn Provisioner> = std::sync::Arc::new(provisioner());
+        let boxed: Box<dyn Provisioner> = Box::new(provisioner());
+        assert!(p.provision(&seed_request()).await.is_ok());
+        assert!(boxed.provision(&seed_request()).await.is_ok());
+        let err = p.provision(&request(vec![])).await.unwrap_err();
+        assert!(err.to_string().starts_with("invalid provision request"), "{err}");
+    }
+}

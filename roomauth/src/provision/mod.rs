@@ -1,0 +1,390 @@
+//! Provisioning: turning "this user may use these rooms" into a Room Service
+//! session token (PROTOCOL.md section 2).
+//!
+//! Two [`Provisioner`]s exist:
+//!
+//! - [`RoomService`]: the HTTP client of a Room Service-compatible
+//!   `POST /provision` endpoint (the original service, or `roomauth-local`).
+//! - [`LocalProvisioner`]: the embedded, in-process provisioner that issues
+//!   and verifies its own signed tokens, so a fresh checkout runs without any
+//!   account.
+//!
+//! [`provisioner_from_env`] picks one from the environment: with
+//! `ROOMSERVICE_API_KEY` set, Room Service (at `ROOMSERVICE_URL`, default
+//! [`DEFAULT_BASE_URL`]); without it, the local provisioner.
+//!
+//! No secret (API key, signing key) ever appears in a `Debug` or `Display`
+//! output, an error message, a log line or a response of this module.
+
+pub mod local;
+pub mod room_service;
+#[cfg(feature = "axum")]
+pub mod server;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use http::StatusCode;
+
+use crate::protocol::{ProvisionRequest, ProvisionResponse};
+
+pub use local::{LocalProvisioner, SigningKey, SigningKeys, TOKEN_LIFETIME, TokenClaims, TokenError};
+pub use room_service::{
+    AuthScheme, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_TIMEOUT,
+    MAX_RESPONSE_BYTES, RoomService, RoomServiceBuilder,
+};
+
+/// The environment variable holding the Room Service API key.
+pub const ENV_API_KEY: &str = "ROOMSERVICE_API_KEY";
+/// The environment variable holding the Room Service base URL.
+pub const ENV_URL: &str = "ROOMSERVICE_URL";
+/// The environment variable choosing the `Authorization` scheme
+/// (`bearer-colon` or `bearer`).
+pub const ENV_AUTH_SCHEME: &str = "ROOMSERVICE_AUTH_SCHEME";
+
+/// Something that provisions Room Service sessions: Room Service itself over
+/// HTTP, or the embedded local provisioner.
+#[async_trait]
+pub trait Provisioner: Send + Sync + 'static {
+    /// Grants `request.resources` to `request.user` and returns the
+    /// provisioner's answer, both parsed and as the exact body bytes.
+    async fn provision(&self, request: &ProvisionRequest) -> Result<Provisioned, ProvisionError>;
+}
+
+#[async_trait]
+impl<P: Provisioner + ?Sized> Provisioner for Arc<P> {
+    async fn provision(&self, request: &ProvisionRequest) -> Result<Provisioned, ProvisionError> {
+        (**self).provision(request).await
+    }
+}
+
+#[async_trait]
+impl<P: Provisioner + ?Sized> Provisioner for Box<P> {
+    async fn provision(&self, request: &ProvisionRequest) -> Result<Provisioned, ProvisionError> {
+        (**self).provision(request).await
+    }
+}
+
+/// A successful provisioning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Provisioned {
+    /// The parsed answer: the user, the resources with ids, the token.
+    pub response: ProvisionResponse,
+    /// The provisioner's body, byte for byte; the webhook returns it to the
+    /// browser unchanged.
+    pub body: Bytes,
+}
+
+impl Provisioned {
+    /// Builds a `Provisioned` whose body is `response` serialized as JSON
+    /// (what the local provisioner and test doubles answer).
+    pub fn from_response(response: ProvisionResponse) -> Result<Provisioned, ProvisionError> {
+        let body = serde_json::to_vec(&response).map_err(|err| ProvisionError::InvalidBody {
+            reason: format!("the response could not be serialized: {err}"),
+        })?;
+        Ok(Provisioned {
+            response,
+            body: Bytes::from(body),
+        })
+    }
+}
+
+/// Why provisioning failed. One variant per failure, so that a webhook can
+/// answer each the right way (a timeout is a 504, the rest 502, say).
+///
+/// Messages say what went wrong and what to check; none contains the API key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ProvisionError {
+    /// No connection to the provisioner could be made (or it broke before an
+    /// answer arrived).
+    #[error(
+        "cannot connect to Room Service: check ROOMSERVICE_URL and that the server is running and reachable"
+    )]
+    Connect,
+    /// The provisioner did not answer in time.
+    #[error("Room Service did not answer in time: check that the server at ROOMSERVICE_URL is healthy")]
+    Timeout,
+    /// The provisioner refused the API key (401 or 403).
+    #[error("Room Service refused the API key ({status}): check ROOMSERVICE_API_KEY")]
+    KeyRefused {
+        /// The status received: 401 or 403.
+        status: StatusCode,
+    },
+    /// The provisioner is rate limiting this API key (429).
+    #[error("Room Service is rate limiting this API key (429){}: slow down or retry later", retry_after_text(.retry_after))]
+    RateLimited {
+        /// The `Retry-After` delay, when the answer gave one in seconds.
+        retry_after: Option<Duration>,
+    },
+    /// The provisioner failed (5xx).
+    #[error("Room Service failed with {status}: retry later or check the server's logs")]
+    Server {
+        /// The 5xx status received.
+        status: StatusCode,
+    },
+    /// The provisioner answered with a status that is neither success nor
+    /// one of the above.
+    #[error("Room Service answered with unexpected status {status}: check ROOMSERVICE_URL points at a Room Service-compatible /provision endpoint")]
+    UnexpectedStatus {
+        /// The status received.
+        status: StatusCode,
+    },
+    /// The provisioner's body is not the documented JSON.
+    #[error("Room Service answered with a body that is not the documented provision response ({reason}): check ROOMSERVICE_URL")]
+    InvalidBody {
+        /// What is wrong with the body (never the body itself).
+        reason: String,
+    },
+    /// The provisioner's JSON carries no non-empty `token`.
+    #[error("Room Service answered without a session token: check ROOMSERVICE_URL points at a Room Service-compatible server")]
+    MissingToken,
+    /// The request itself is invalid (the local provisioner checks it):
+    /// an empty user, no resources, a document without a room.
+    #[error("invalid provision request: {reason}")]
+    InvalidRequest {
+        /// What is wrong with the request.
+        reason: String,
+    },
+}
+
+fn retry_after_text(retry_after: &Option<Duration>) -> String {
+    match retry_after {
+        Some(delay) => format!(", retry after {} s", delay.as_secs()),
+        None => String::new(),
+    }
+}
+
+impl ProvisionError {
+    /// Whether the provisioner did not answer in time (a webhook answers 504).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, ProvisionError::Timeout)
+    }
+
+    /// The upstream HTTP status, for the errors that carry one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ProvisionError::KeyRefused { status }
+            | ProvisionError::Server { status }
+            | ProvisionError::UnexpectedStatus { status } => Some(*status),
+            ProvisionError::RateLimited { .. } => Some(StatusCode::TOO_MANY_REQUESTS),
+            _ => None,
+        }
+    }
+}
+
+/// A configuration problem found while building a provisioner. Messages say
+/// what to fix; none contains a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No API key was given.
+    #[error("no Room Service API key: set ROOMSERVICE_API_KEY (or call RoomService::builder().api_key(..))")]
+    MissingApiKey,
+    /// `ROOMSERVICE_URL` is set but `ROOMSERVICE_API_KEY` is not.
+    #[error("ROOMSERVICE_URL is set but ROOMSERVICE_API_KEY is not: set the API key too, or unset ROOMSERVICE_URL to use the embedded local provisioner")]
+    UrlWithoutApiKey,
+    /// The API key is empty.
+    #[error("the Room Service API key is empty: set ROOMSERVICE_API_KEY to your key, or unset it to use the embedded local provisioner")]
+    EmptyApiKey,
+    /// The API key holds characters no key has.
+    #[error("the Room Service API key contains whitespace, control or non-ASCII characters: check ROOMSERVICE_API_KEY for stray spaces, quotes or newlines")]
+    InvalidApiKey,
+    /// The base URL is not an absolute `http(s)` URL.
+    #[error("invalid Room Service URL ({reason}): set ROOMSERVICE_URL to an http(s) URL such as https://super.roomservice.dev")]
+    InvalidUrl {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// `ROOMSERVICE_AUTH_SCHEME` names no known scheme.
+    #[error("unknown Authorization scheme {value:?}: set ROOMSERVICE_AUTH_SCHEME to `bearer-colon` (\"Bearer: <key>\", the default) or `bearer` (\"Bearer <key>\")")]
+    InvalidAuthScheme {
+        /// The value given (at most 32 characters of it).
+        value: String,
+    },
+    /// An environment variable is not valid Unicode.
+    #[error("the environment variable {name} is not valid Unicode: fix its value")]
+    NotUnicode {
+        /// The variable's name.
+        name: &'static str,
+    },
+    /// A timeout of zero was configured.
+    #[error("the {what} timeout must be greater than zero")]
+    ZeroTimeout {
+        /// Which timeout.
+        what: &'static str,
+    },
+    /// The HTTP client could not be built.
+    #[error("the HTTP client could not be built ({reason}): check the TLS setup of this machine")]
+    HttpClient {
+        /// reqwest's reason.
+        reason: String,
+    },
+    /// A signing key is shorter than 32 bytes.
+    #[error("the signing key has {len} bytes; HS256 needs at least 32 random bytes (64 hex digits or 44 base64 characters)")]
+    WeakSigningKey {
+        /// How many bytes it has.
+        len: usize,
+    },
+    /// A signing key's text is neither hex nor base64.
+    #[error("the signing key is neither hex nor base64: give at least 32 random bytes, e.g. the output of `openssl rand -hex 32`")]
+    InvalidSigningKey,
+    /// A signing key id is empty, too long, or not printable ASCII.
+    #[error("invalid signing key id: use 1 to 64 printable ASCII characters")]
+    InvalidKeyId,
+    /// The operating system's random number generator failed.
+    #[error("the system random number generator failed ({reason}): cannot generate a signing key")]
+    Randomness {
+        /// getrandom's reason.
+        reason: String,
+    },
+}
+
+/// Reads an environment variable: unset is `None`, non-Unicode is an error.
+pub(crate) fn env_var(name: &'static str) -> Result<Option<String>, ConfigError> {
+    match std::env::var(name) {
+        Ok(value) => Ok(Some(value)),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::NotUnicode { name }),
+    }
+}
+
+/// The provisioner the environment asks for.
+///
+/// - `ROOMSERVICE_API_KEY` set: [`RoomService`] at `ROOMSERVICE_URL` (default
+///   [`DEFAULT_BASE_URL`]), with `ROOMSERVICE_AUTH_SCHEME` if given.
+/// - `ROOMSERVICE_API_KEY` unset (and `ROOMSERVICE_URL` unset): the embedded
+///   [`LocalProvisioner::development`].
+///
+/// An empty key, a bad URL or a URL without a key are errors rather than a
+/// silent fallback.
+pub fn provisioner_from_env() -> Result<Arc<dyn Provisioner>, ConfigError> {
+    provisioner_from_lookup(env_var)
+}
+
+/// [`provisioner_from_env`] over any variable lookup (testable without
+/// touching the process environment).
+fn provisioner_from_lookup(
+    lookup: impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
+) -> Result<Arc<dyn Provisioner>, ConfigError> {
+    if lookup(ENV_API_KEY)?.is_some() {
+        let service = RoomService::from_lookup(lookup)?;
+        tracing::info!(
+            provisioner = "room-service",
+            endpoint = %service.endpoint(),
+            auth_scheme = ?service.auth_scheme(),
+            "provisioning through Room Service"
+        );
+        return Ok(Arc::new(service));
+    }
+    if lookup(ENV_URL)?.is_some() {
+        return Err(ConfigError::UrlWithoutApiKey);
+    }
+    let local = LocalProvisioner::try_development()?;
+    tracing::info!(
+        provisioner = "local",
+        kid = local.signing_keys().current().kid(),
+        "ROOMSERVICE_API_KEY is unset: provisioning with the embedded local provisioner (development only)"
+    );
+    Ok(Arc::new(local))
+}
+
+/// Cuts `text` to at most `max` bytes on a character boundary, marking the cut.
+pub(crate) fn truncate(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &text[..end])
+}
+
+/// Lower-case hex of `bytes`.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lookup_from(vars: &[(&'static str, &str)]) -> impl Fn(&'static str) -> Result<Option<String>, ConfigError> {
+        let vars: Vec<(&'static str, String)> = vars.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        move |name| Ok(vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
+    }
+
+    #[test]
+    fn unset_key_chooses_local() {
+        assert!(provisioner_from_lookup(lookup_from(&[])).is_ok());
+    }
+
+    #[test]
+    fn set_key_chooses_room_service() {
+        assert!(provisioner_from_lookup(lookup_from(&[(ENV_API_KEY, "sk_live_abc")])).is_ok());
+        assert!(
+            provisioner_from_lookup(lookup_from(&[
+                (ENV_API_KEY, "sk_live_abc"),
+                (ENV_URL, "http://127.0.0.1:7070/"),
+                (ENV_AUTH_SCHEME, "bearer"),
+            ]))
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn bad_environments_are_errors() {
+        let err = |vars: &[(&'static str, &str)]| provisioner_from_lookup(lookup_from(vars)).err();
+        assert_eq!(err(&[(ENV_API_KEY, "")]), Some(ConfigError::EmptyApiKey));
+        assert_eq!(err(&[(ENV_API_KEY, "sk live")]), Some(ConfigError::InvalidApiKey));
+        assert_eq!(err(&[(ENV_URL, "http://x")]), Some(ConfigError::UrlWithoutApiKey));
+        assert!(matches!(
+            err(&[(ENV_API_KEY, "k"), (ENV_URL, "ftp://x")]),
+            Some(ConfigError::InvalidUrl { .. })
+        ));
+        assert!(matches!(
+            err(&[(ENV_API_KEY, "k"), (ENV_AUTH_SCHEME, "basic")]),
+            Some(ConfigError::InvalidAuthScheme { .. })
+        ));
+    }
+
+    #[test]
+    fn error_messages_name_what_to_check() {
+        let refused = ProvisionError::KeyRefused {
+            status: StatusCode::UNAUTHORIZED,
+        };
+        assert_eq!(
+            refused.to_string(),
+            "Room Service refused the API key (401 Unauthorized): check ROOMSERVICE_API_KEY"
+        );
+        let limited = ProvisionError::RateLimited {
+            retry_after: Some(Duration::from_secs(7)),
+        };
+        assert!(limited.to_string().contains("retry after 7 s"), "{limited}");
+        assert!(ProvisionError::Timeout.is_timeout());
+        assert!(!ProvisionError::Connect.is_timeout());
+        assert_eq!(limited.status(), Some(StatusCode::TOO_MANY_REQUESTS));
+        assert_eq!(ProvisionError::MissingToken.status(), None);
+    }
+
+    #[test]
+    fn truncate_respects_char_boundaries() {
+        assert_eq!(truncate("abc", 5), "abc");
+        assert_eq!(truncate("abcdef", 3), "abc...");
+        assert_eq!(truncate("ééé", 3), "é...");
+    }
+
+    #[test]
+    fn hex_encodes() {
+        assert_eq!(hex(&[0x00, 0xab, 0xff]), "00abff");
+    }
+}

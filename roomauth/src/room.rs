@@ -1,0 +1,205 @@
+//! Typed room names: [`RoomParam`] for one placeholder value, and
+//! [`RoomResource`] for a whole room name (what `#[derive(RoomResource)]`
+//! implements).
+
+use std::fmt;
+
+use crate::pattern::{FormatError, Pattern};
+use crate::rule::RoomMatch;
+
+/// A value that a room placeholder parses into and formats from.
+///
+/// Parsing is strict: it accepts only the canonical text of a value, the one
+/// [`write_param`](RoomParam::write_param) produces, so that every room has
+/// one name (`project-7`, never `project-007` or `project-+7`).
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be parsed from a room name",
+    label = "this type does not implement `roomauth::RoomParam`",
+    note = "placeholders parse into integers, `String`, `uuid::Uuid` (feature `uuid`), or a type that implements or derives `roomauth::RoomParam`"
+)]
+pub trait RoomParam: Sized {
+    /// Parses the canonical text of a value; anything else is `None`.
+    fn parse_param(value: &str) -> Option<Self>;
+
+    /// Appends the canonical text of the value.
+    fn write_param(&self, out: &mut String);
+}
+
+impl RoomParam for String {
+    fn parse_param(value: &str) -> Option<Self> {
+        (!value.is_empty()).then(|| value.to_owned())
+    }
+
+    fn write_param(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+/// Whether `value` is the canonical decimal form of an integer: no sign
+/// other than a leading `-`, no leading zeros, no `-0`.
+fn is_canonical_integer(value: &str) -> bool {
+    let digits = value.strip_prefix('-').unwrap_or(value);
+    match digits.as_bytes() {
+        [] => false,
+        [b'0'] => digits.len() == value.len(),
+        [b'0', ..] => false,
+        bytes => bytes.iter().all(u8::is_ascii_digit),
+    }
+}
+
+macro_rules! room_param_integer {
+    ($($t:ty),*) => {$(
+        impl RoomParam for $t {
+            fn parse_param(value: &str) -> Option<Self> {
+                if is_canonical_integer(value) { value.parse().ok() } else { None }
+            }
+
+            fn write_param(&self, out: &mut String) {
+                use std::fmt::Write;
+                // Writing to a String cannot fail.
+                let _ = write!(out, "{self}");
+            }
+        }
+    )*};
+}
+room_param_integer!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize);
+
+#[cfg(feature = "uuid")]
+impl RoomParam for uuid::Uuid {
+    /// Only the lowercase hyphenated form (`67e55044-10b1-426f-9247-bb680e5fe0c8`).
+    fn parse_param(value: &str) -> Option<Self> {
+        let id = uuid::Uuid::try_parse(value).ok()?;
+        let mut buf = uuid::Uuid::encode_buffer();
+        (id.hyphenated().encode_lower(&mut buf) == value).then_some(id)
+    }
+
+    fn write_param(&self, out: &mut String) {
+        let mut buf = uuid::Uuid::encode_buffer();
+        out.push_str(self.hyphenated().encode_lower(&mut buf));
+    }
+}
+
+/// A typed room name: one pattern (or, for an enum, one per variant) that
+/// parses and formats it. Derive it with `#[derive(RoomResource)]`.
+pub trait RoomResource: Sized {
+    /// The patterns of this room type, one per enum variant.
+    const PATTERNS: &'static [Pattern];
+
+    /// Builds the value from a room matched by `PATTERNS[m.pattern_index]`;
+    /// `None` when a placeholder does not parse into its field.
+    fn from_match(m: &RoomMatch<'_>) -> Option<Self>;
+
+    /// The room name, or why this value has none (a field whose text would
+    /// not parse back to the same value).
+    fn to_room(&self) -> Result<String, FormatError>;
+
+    /// Parses a room name.
+    fn parse_room(room: &str) -> Result<Self, ParseRoomError> {
+        for (pattern_index, pattern) in Self::PATTERNS.iter().enumerate() {
+            if let Some(captures) = pattern.matches(room) {
+                let m = RoomMatch {
+                    room,
+                    pattern,
+                    pattern_index,
+                    captures,
+                };
+                return Self::from_match(&m).ok_or_else(|| ParseRoomError {
+                    room: room.to_owned(),
+                    reason: ParseRoomErrorReason::BadValue {
+                        pattern: pattern.as_str().to_owned(),
+                    },
+                });
+            }
+        }
+        Err(ParseRoomError {
+            room: room.to_owned(),
+            reason: ParseRoomErrorReason::NoPattern {
+                expected: Self::PATTERNS.iter().map(|p| p.as_str().to_owned()).collect(),
+            },
+        })
+    }
+}
+
+/// Why a room name is not a value of a [`RoomResource`] type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseRoomError {
+    room: String,
+    reason: ParseRoomErrorReason,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ParseRoomErrorReason {
+    NoPattern { expected: Vec<String> },
+    BadValue { pattern: String },
+}
+
+impl ParseRoomError {
+    /// The room name that did not parse.
+    pub fn room(&self) -> &str {
+        &self.room
+    }
+}
+
+impl fmt::Display for ParseRoomError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.reason {
+            ParseRoomErrorReason::NoPattern { expected } => write!(
+                f,
+                "room `{}` matches none of the patterns `{}`",
+                self.room.escape_debug(),
+                expected.join("`, `")
+            ),
+            ParseRoomErrorReason::BadValue { pattern } => write!(
+                f,
+                "room `{}` has the shape `{pattern}`, but a placeholder's text is not a canonical value of its field",
+                self.room.escape_debug()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ParseRoomError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integers_only_in_canonical_form() {
+        assert_eq!(u64::parse_param("7"), Some(7));
+        assert_eq!(u64::parse_param("0"), Some(0));
+        assert_eq!(i32::parse_param("-12"), Some(-12));
+        for bad in ["", "007", "+7", "-0", "-", "7 ", " 7", "1_000", "٣", "0x10"] {
+            assert_eq!(i64::parse_param(bad), None, "{bad:?}");
+        }
+        assert_eq!(u64::parse_param("-1"), None);
+        assert_eq!(u8::parse_param("256"), None);
+    }
+
+    #[test]
+    fn integers_round_trip() {
+        for v in [0i64, 1, -1, i64::MAX, i64::MIN] {
+            let mut s = String::new();
+            v.write_param(&mut s);
+            assert_eq!(i64::parse_param(&s), Some(v));
+        }
+    }
+
+    #[test]
+    fn strings_are_non_empty() {
+        assert_eq!(String::parse_param(""), None);
+        assert_eq!(String::parse_param("a b").as_deref(), Some("a b"));
+    }
+
+    #[cfg(feature = "uuid")]
+    #[test]
+    fn uuids_only_lowercase_hyphenated() {
+        let s = "67e55044-10b1-426f-9247-bb680e5fe0c8";
+        let id = uuid::Uuid::parse_param(s).unwrap();
+        let mut out = String::new();
+        id.write_param(&mut out);
+        assert_eq!(out, s);
+        assert_eq!(uuid::Uuid::parse_param(&s.to_uppercase()), None);
+        assert_eq!(uuid::Uuid::parse_param(&s.replace('-', "")), None);
+    }
+}

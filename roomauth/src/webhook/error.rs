@@ -1,0 +1,77 @@
+//! The webhook's error contract: one status and one JSON message per failure.
+
+use bytes::Bytes;
+use http::StatusCode;
+
+use crate::provision::ProvisionError;
+
+/// Longest message sent to the browser; longer ones (serde's, quoting the
+/// input) are cut, so a hostile body is not echoed back whole.
+const MAX_MESSAGE_LEN: usize = 300;
+
+/// Why the webhook did not return a token. [`status`](Self::status) and
+/// [`to_json`](Self::to_json) give the response; no variant carries a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum WebhookError {
+    /// 400: the body is not a webhook request.
+    #[error("malformed request: {0}")]
+    Malformed(String),
+    /// 401: the user is not logged in.
+    #[error("not logged in: sign in, then join the room again")]
+    Unauthorized,
+    /// 403: not allowed, or no rule answers for this room (the same answer,
+    /// so that probing reveals no rule).
+    #[error("not allowed to join this room")]
+    Forbidden,
+    /// 413: the body is over the size limit.
+    #[error("the request body is over the limit of {limit} bytes")]
+    PayloadTooLarge {
+        /// The limit in bytes.
+        limit: usize,
+    },
+    /// 415: the body is not declared as JSON.
+    #[error("the request body must be JSON: send it with `Content-Type: application/json`")]
+    UnsupportedMediaType,
+    /// 500: the app's rule failed; the cause is logged, not shown.
+    #[error("the authorization check failed; the server log has the details")]
+    Internal,
+    /// 502 (504 on timeout): the provisioner failed.
+    #[error("provisioning the token failed: {0}")]
+    Upstream(#[from] ProvisionError),
+}
+
+impl WebhookError {
+    /// A 400 with `reason`.
+    pub fn malformed(reason: impl Into<String>) -> WebhookError {
+        let mut reason = reason.into();
+        if reason.len() > MAX_MESSAGE_LEN {
+            let mut cut = MAX_MESSAGE_LEN;
+            while !reason.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            reason.truncate(cut);
+            reason.push('…');
+        }
+        WebhookError::Malformed(reason)
+    }
+
+    /// The HTTP status of this error.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            WebhookError::Malformed(_) => StatusCode::BAD_REQUEST,
+            WebhookError::Unauthorized => StatusCode::UNAUTHORIZED,
+            WebhookError::Forbidden => StatusCode::FORBIDDEN,
+            WebhookError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            WebhookError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            WebhookError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            WebhookError::Upstream(e) if e.is_timeout() => StatusCode::GATEWAY_TIMEOUT,
+            WebhookError::Upstream(_) => StatusCode::BAD_GATEWAY,
+        }
+    }
+
+    /// The response body: `{"error": "<message>"}`.
+    pub fn to_json(&self) -> Bytes {
+        let body = serde_json::json!({ "error": self.to_string() });
+        Bytes::from(body.to_string())
+    }
+}

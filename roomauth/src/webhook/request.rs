@@ -1,0 +1,217 @@
+//! Reading the browser's webhook body into the one room it asks for.
+
+use crate::protocol::{ObjectKind, Permission, WebhookRequest};
+use crate::webhook::error::WebhookError;
+
+/// The most bytes a room name or document name may have.
+pub const MAX_NAME_LEN: usize = 256;
+
+/// The most resources one webhook body may list (the client sends two).
+pub const MAX_RESOURCES: usize = 8;
+
+/// What the browser asked for, once checked: one room, and the names of the
+/// documents in it that it wants to read and write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoomRequest {
+    /// The room to join.
+    pub room: String,
+    /// Documents of that room, in request order, without duplicates.
+    pub documents: Vec<String>,
+}
+
+impl RoomRequest {
+    /// Checks the content type and parses `body` (either form of
+    /// PROTOCOL.md section 1).
+    pub fn parse(content_type: Option<&str>, body: &[u8]) -> Result<RoomRequest, WebhookError> {
+        check_content_type(content_type)?;
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Err(WebhookError::malformed("the body is empty; send `{\"room\": \"<name>\"}`"));
+        }
+        let request: WebhookRequest = serde_json::from_slice(body)
+            .map_err(|e| WebhookError::malformed(format!("the body is not a valid webhook request: {e}")))?;
+        RoomRequest::from_wire(request)
+    }
+
+    /// Checks a parsed body: exactly one room, documents only of that room,
+    /// the protocol's permissions, names within limits.
+    pub fn from_wire(request: WebhookRequest) -> Result<RoomRequest, WebhookError> {
+        match request {
+            WebhookRequest::Room { room } => {
+                check_name("room", &room)?;
+                Ok(RoomRequest { room, documents: Vec::new() })
+            }
+            WebhookRequest::Resources { resources } => {
+                if resources.len() > MAX_RESOURCES {
+                    return Err(WebhookError::malformed(format!(
+                        "the body lists {} resources; at most {MAX_RESOURCES} are accepted",
+                        resources.len()
+                    )));
+                }
+                let mut rooms = resources.iter().filter(|r| r.object == ObjectKind::Room);
+                let room = match (rooms.next(), rooms.next()) {
+                    (Some(room), None) => room,
+                    (None, _) => {
+                        return Err(WebhookError::malformed(
+                            "`resources` names no room; add `{\"object\": \"room\", \"reference\": \"<name>\", \"permission\": \"join\"}`",
+                        ));
+                    }
+                    (Some(_), Some(_)) => {
+                        return Err(WebhookError::malformed("`resources` names more than one room; ask for one room per request"));
+                    }
+                };
+                check_name("room", &room.reference)?;
+                let mut documents: Vec<String> = Vec::new();
+                for resource in &resources {
+                    if resource.id.is_some() {
+                        return Err(WebhookError::malformed("a requested resource carries an `id`; ids are assigned by the provisioner"));
+                    }
+                    if resource.permission != Permission::for_object(resource.object) {
+                        return Err(WebhookError::malformed(format!(
+                            "a {} resource asks for `{}`; it can only be `{}`",
+                            object_name(resource.object),
+                            resource.permission.as_str(),
+                            Permission::for_object(resource.object).as_str()
+                        )));
+                    }
+                    match resource.object {
+                        ObjectKind::Room if resource.room.is_some() => {
+                            return Err(WebhookError::malformed("a room resource has a `room` field; only documents name their room"));
+                        }
+                        ObjectKind::Room => {}
+                        ObjectKind::Document => {
+                            if resource.room.as_deref() != Some(&room.reference) {
+                                return Err(WebhookError::malformed(
+                                    "a document belongs to another room than the one requested; ask for documents of the requested room only",
+                                ));
+                            }
+                            check_name("document", &resource.reference)?;
+                            if documents.contains(&resource.reference) {
+                                return Err(WebhookError::malformed("a document is listed twice; list each once"));
+                            }
+                            documents.push(resource.reference.clone());
+                        }
+                    }
+                }
+                Ok(RoomRequest { room: room.reference.clone(), documents })
+            }
+        }
+    }
+}
+
+fn object_name(object: ObjectKind) -> &'static str {
+    match object {
+        ObjectKind::Room => "room",
+        ObjectKind::Document => "document",
+    }
+}
+
+/// Only JSON is accepted: a cross-site form or `text/plain` post cannot be
+/// sent as `application/json` without a CORS preflight.
+fn check_content_type(content_type: Option<&str>) -> Result<(), WebhookError> {
+    let Some(content_type) = content_type else {
+        return Err(WebhookError::UnsupportedMediaType);
+    };
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    let is_json = essence.eq_ignore_ascii_case("application/json")
+        || essence
+            .rsplit_once('+')
+            .is_some_and(|(kind, suffix)| suffix.eq_ignore_ascii_case("json") && kind.to_ascii_lowercase().starts_with("application/"));
+    if is_json { Ok(()) } else { Err(WebhookError::UnsupportedMediaType) }
+}
+
+/// A room or document name: not empty, at most [`MAX_NAME_LEN`] bytes, no
+/// control characters (they have no business in a name and break logs).
+fn check_name(what: &str, name: &str) -> Result<(), WebhookError> {
+    if name.is_empty() {
+        return Err(WebhookError::malformed(format!("the {what} name is empty")));
+    }
+    if name.len() > MAX_NAME_LEN {
+        return Err(WebhookError::malformed(format!(
+            "the {what} name is {} bytes long; at most {MAX_NAME_LEN} are accepted",
+            name.len()
+        )));
+    }
+    if name.chars().any(char::is_control) {
+        return Err(WebhookError::malformed(format!("the {what} name contains a control character")));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::StatusCode;
+
+    const JSON: Option<&str> = Some("application/json");
+
+    fn status(content_type: Option<&str>, body: &str) -> StatusCode {
+        RoomRequest::parse(content_type, body.as_bytes()).unwrap_err().status()
+    }
+
+    #[test]
+    fn both_forms() {
+        assert_eq!(
+            RoomRequest::parse(JSON, br#"{"room":"express-minimal"}"#).unwrap(),
+            RoomRequest { room: "express-minimal".into(), documents: vec![] }
+        );
+        let url_strategy = br#"{"resources":[{"object":"document","reference":"default","permission":"read_write","room":"express-minimal"},{"object":"room","reference":"express-minimal","permission":"join"}]}"#;
+        assert_eq!(
+            RoomRequest::parse(Some("application/json; charset=utf-8"), url_strategy).unwrap(),
+            RoomRequest { room: "express-minimal".into(), documents: vec!["default".into()] }
+        );
+    }
+
+    #[test]
+    fn content_types() {
+        assert_eq!(status(None, r#"{"room":"a"}"#), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(status(Some("text/plain"), r#"{"room":"a"}"#), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(status(Some("application/x-www-form-urlencoded"), "room=a"), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert!(RoomRequest::parse(Some("application/vnd.api+json"), br#"{"room":"a"}"#).is_ok());
+        assert!(RoomRequest::parse(Some("Application/JSON"), br#"{"room":"a"}"#).is_ok());
+    }
+
+    #[test]
+    fn malformed_bodies_are_400() {
+        let long = format!(r#"{{"room":"{}"}}"#, "a".repeat(MAX_NAME_LEN + 1));
+        let many = format!(
+            r#"{{"resources":[{}]}}"#,
+            vec![r#"{"object":"room","reference":"a","permission":"join"}"#; MAX_RESOURCES + 1].join(",")
+        );
+        for body in [
+            "",
+            "  ",
+            "{",
+            "null",
+            "[]",
+            "\"a\"",
+            "{}",
+            r#"{"room":""}"#,
+            r#"{"room":null}"#,
+            r#"{"room":7}"#,
+            r#"{"room":"a\u0000b"}"#,
+            r#"{"room":"a\nb"}"#,
+            r#"{"room":"a","user":"mallory"}"#,
+            r#"{"room":"a","resources":[]}"#,
+            r#"{"resources":[]}"#,
+            r#"{"resources":[{"object":"document","reference":"default","permission":"read_write","room":"a"}]}"#,
+            r#"{"resources":[{"object":"room","reference":"a","permission":"join"},{"object":"room","reference":"b","permission":"join"}]}"#,
+            r#"{"resources":[{"object":"room","reference":"a","permission":"read_write"}]}"#,
+            r#"{"resources":[{"object":"room","reference":"a","permission":"join","id":"x"}]}"#,
+            r#"{"resources":[{"object":"room","reference":"a","permission":"join","room":"a"}]}"#,
+            r#"{"resources":[{"object":"room","reference":"a","permission":"join"},{"object":"document","reference":"d","permission":"read_write","room":"b"}]}"#,
+            r#"{"resources":[{"object":"room","reference":"a","permission":"join"},{"object":"document","reference":"d","permission":"read_write"}]}"#,
+            r#"{"resources":[{"object":"room","reference":"a","permission":"join"},{"object":"document","reference":"d","permission":"read_write","room":"a"},{"object":"document","reference":"d","permission":"read_write","room":"a"}]}"#,
+            r#"{"resources":[{"object":"file","reference":"a","permission":"join"}]}"#,
+            &long,
+            &many,
+        ] {
+            assert_eq!(status(JSON, body), StatusCode::BAD_REQUEST, "{body}");
+        }
+    }
+
+    #[test]
+    fn errors_say_what_is_wrong() {
+        let err = RoomRequest::parse(JSON, br#"{"room":"a","user":"mallory"}"#).unwrap_err();
+        assert!(err.to_string().contains("unknown field `user`"), "{err}");
+    }
+}

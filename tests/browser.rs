@@ -1,0 +1,139 @@
+//! A real browser against the quickstart: headless Chromium, driven through
+//! ChromeDriver (Debian's `chromium` and `chromium-driver`, which `.ci/run`
+//! installs), loads `/`, logs in as alice, joins `project-1` and sees a
+//! token; logs in as bob and sees `project-1` refused.
+
+#[path = "../examples/quickstart/app.rs"]
+#[allow(dead_code)]
+mod app;
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum_extra::extract::cookie::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use roomauth::provision::LocalProvisioner;
+use roomauth_suite::serve;
+use serde_json::{Value, json};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// ChromeDriver as a child process, killed on drop.
+struct ChromeDriver {
+    child: Child,
+    url: String,
+}
+
+impl ChromeDriver {
+    fn start() -> ChromeDriver {
+        for path in [CHROMIUM, CHROMEDRIVER] {
+            assert!(
+                std::path::Path::new(path).exists(),
+                "{path} is missing: install Debian's browser with `apt-get install chromium chromium-driver` (.ci/run does)"
+            );
+        }
+        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        ChromeDriver { child, url: format!("http://127.0.0.1:{port}") }
+    }
+}
+
+impl Drop for ChromeDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn connect(driver: &ChromeDriver, profile: &std::path::Path) -> Client {
+    let capabilities = json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        },
+    });
+    let Value::Object(capabilities) = capabilities else { unreachable!() };
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector).capabilities(capabilities.clone()).connect(&driver.url).await {
+            Ok(client) => return client,
+            Err(e) if Instant::now() < deadline => {
+                let _ = e;
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+            Err(e) => panic!("could not start a Chromium session through chromedriver: {e}"),
+        }
+    }
+}
+
+/// Waits until `#status` says something about `what`, and returns it.
+async fn status_after(client: &Client, what: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let text = client.find(Locator::Id("status")).await.unwrap().text().await.unwrap();
+        if text.starts_with(what) {
+            return text;
+        }
+        assert!(Instant::now() < deadline, "#status never reported `{what}`; it says `{text}`");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn log_in(client: &Client, user: &str) {
+    client.find(Locator::Id("user")).await.unwrap().select_by_value(user).await.unwrap();
+    client.find(Locator::Id("login")).await.unwrap().click().await.unwrap();
+    let status = status_after(client, "login").await;
+    assert!(status.starts_with("login: 200"), "{status}");
+}
+
+async fn join(client: &Client, room: &str) -> (String, Value) {
+    let input = client.find(Locator::Id("room")).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys(room).await.unwrap();
+    client.find(Locator::Id("join")).await.unwrap().click().await.unwrap();
+    let status = status_after(client, &format!("join {room}")).await;
+    let result = client.find(Locator::Id("result")).await.unwrap().text().await.unwrap();
+    (status, serde_json::from_str(&result).unwrap_or(Value::Null))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn alice_gets_a_token_and_bob_is_refused() {
+    let provisioner = Arc::new(LocalProvisioner::development());
+    let state = app::AppState { cookie_key: Key::generate(), members: Arc::new(app::demo_members()) };
+    let server = serve(app::app(state, provisioner.clone()).unwrap()).await;
+
+    let driver = ChromeDriver::start();
+    let profile = std::env::temp_dir().join(format!("roomauth-chromium-{}", std::process::id()));
+    let client = connect(&driver, &profile).await;
+
+    client.goto(&server.url("/")).await.unwrap();
+    log_in(&client, "alice").await;
+    let (status, body) = join(&client, "project-1").await;
+    assert!(status.starts_with("join project-1: 200"), "{status}");
+    let token = body["token"].as_str().expect("the page shows the token");
+    assert!(provisioner.verify(token).unwrap().grants_room("project-1"));
+    assert_eq!(body["user"], "alice");
+
+    log_in(&client, "bob").await;
+    let (status, body) = join(&client, "project-1").await;
+    assert!(status.starts_with("join project-1: 403"), "{status}");
+    assert!(body["token"].is_null(), "{body}");
+
+    client.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(&profile);
+}
