@@ -1,1 +1,111 @@
-//! x
+//! Procedural macros of [roomauth](https://docs.rs/roomauth): `#[room_auth]`,
+//! `#[derive(RoomResource)]` and `#[derive(RoomParam)]`.
+//!
+//! Use them through the `roomauth` crate, which re-exports them; the code
+//! they generate names the runtime only through `::roomauth::__private`.
+//!
+//! Each macro is parsed, validated and expanded in its own module; every
+//! mistake in the input is gathered ([`ctxt`]) and reported at once, and room
+//! patterns are checked with the very grammar the runtime uses ([`syntax`] is
+//! the runtime's `pattern/syntax.rs`, shared as a file).
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+use proc_macro::TokenStream;
+
+mod attr;
+mod ctxt;
+mod pattern;
+mod room_auth;
+mod room_param;
+mod room_resource;
+// The runtime's pattern grammar, the same file (a symlink): the macros use
+// only part of its API.
+#[allow(dead_code)]
+mod syntax;
+
+/// Turns a function into an authorization rule for the rooms it names.
+///
+/// ```ignore
+/// use roomauth::{room_auth, Deny};
+///
+/// #[room_auth(rooms = "project-<id>", permission = "join", session = user)]
+/// async fn project_rooms(user: CurrentUser, id: u64, State(db): State<Db>) -> Result<String, Deny> {
+///     if db.is_member(&user, id).await? { Ok(user.id) } else { Err(Deny::Forbidden) }
+/// }
+///
+/// let webhook = roomauth::Webhook::builder(provisioner).rule(project_rooms {}).build()?;
+/// ```
+///
+/// Arguments:
+///
+/// - `rooms = "pattern"`, `rooms = ["pattern", ...]`, or `rooms = Type` with
+///   a type that derives [`RoomResource`](macro@RoomResource) (then exactly one
+///   parameter has that type and receives the parsed room).
+/// - `permission = "join"` (the room only) or `"read_write"` (the room and the
+///   documents the request asks for; the default).
+/// - `session = param`: that parameter is the app's session extractor; when
+///   it refuses, the user is not logged in (401).
+///
+/// A parameter named like a placeholder is parsed from the room name with
+/// `roomauth::RoomParam` (a value that does not parse, or is not in canonical
+/// form, means the room does not match). Every other parameter is an
+/// extractor of the web framework (`roomauth::FromContext`). The function
+/// returns `Result<U, E>` or `Option<U>`, where `U` becomes the user id.
+///
+/// The function stays as written. Beside it, in the type namespace, comes a
+/// struct of the same name, `project_rooms {}`, that implements
+/// `roomauth::Rule`.
+#[proc_macro_attribute]
+pub fn room_auth(args: TokenStream, input: TokenStream) -> TokenStream {
+    room_auth::room_auth(args.into(), input.into()).into()
+}
+
+/// Implements `roomauth::RoomResource` and `FromStr` for a typed room name.
+///
+/// ```ignore
+/// use roomauth::RoomResource;
+///
+/// #[derive(RoomResource, Debug, PartialEq)]
+/// #[room(pattern = "org-<org>-project-<id>")]
+/// struct ProjectRoom { org: String, id: u64 }
+///
+/// let room: ProjectRoom = "org-acme-project-7".parse()?;
+/// assert_eq!(room.to_room()?, "org-acme-project-7");
+///
+/// #[derive(RoomResource)]
+/// enum AppRoom {
+///     #[room(pattern = "lobby")]
+///     Lobby,
+///     #[room(pattern = "project-<id>")]
+///     Project { id: u64 },
+/// }
+/// ```
+///
+/// A struct has named fields, one per placeholder of its pattern; an enum has
+/// one pattern per variant (unit variants, or variants with named fields),
+/// and no two of them may match the same room name.
+#[proc_macro_derive(RoomResource, attributes(room))]
+pub fn derive_room_resource(input: TokenStream) -> TokenStream {
+    room_resource::derive(input.into()).into()
+}
+
+/// Implements `roomauth::RoomParam`: the type of one placeholder value.
+///
+/// ```ignore
+/// use roomauth::RoomParam;
+///
+/// #[derive(RoomParam)]
+/// struct ProjectId(u64); // the text of a `u64`
+///
+/// #[derive(RoomParam)]
+/// enum Mode {
+///     ReadOnly, // "read_only"
+///     #[room(rename = "rw")]
+///     ReadWrite, // "rw"
+/// }
+/// ```
+#[proc_macro_derive(RoomParam, attributes(room))]
+pub fn derive_room_param(input: TokenStream) -> TokenStream {
+    room_param::derive(input.into()).into()
+}

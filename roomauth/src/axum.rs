@@ -11,8 +11,6 @@
 //!     .with_state(state);
 //! ```
 
-use std::future::Future;
-
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::response::{IntoResponse, Response};
@@ -40,12 +38,10 @@ where
     S: Send + Sync + 'static,
     T: FromRequestParts<S>,
 {
-    fn from_context(cx: &mut AxumContext<S>) -> impl Future<Output = Result<Self, Response>> + Send {
-        async move {
-            T::from_request_parts(&mut cx.parts, &cx.state)
-                .await
-                .map_err(IntoResponse::into_response)
-        }
+    async fn from_context(cx: &mut AxumContext<S>) -> Result<Self, Response> {
+        T::from_request_parts(&mut cx.parts, &cx.state)
+            .await
+            .map_err(IntoResponse::into_response)
     }
 }
 

@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+#[cfg(feature = "actix")]
+pub mod actix;
 #[cfg(feature = "axum")]
 pub mod axum;
 pub mod pattern;
@@ -16,7 +18,7 @@ pub mod webhook;
 pub use protocol::{ObjectKind, Permission, ProvisionRequest, ProvisionResponse, Resource, WebhookRequest};
 pub use room::{ParseRoomError, RoomParam, RoomResource};
 pub use rule::{Deny, FromContext, IntoDecision, Refusal, RequestContext, RoomMatch, Rule, UserId};
-// (re-enabled once roomauth-macros exports them) pub use roomauth_macros::{room_auth, RoomParam, RoomResource};
+pub use roomauth_macros::{RoomParam, RoomResource, room_auth};
 pub use secret::ApiKey;
 pub use webhook::{Webhook, WebhookError};
 

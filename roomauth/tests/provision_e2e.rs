@@ -12,8 +12,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use roomauth::provision::local::{document_id, room_id};
 use roomauth::provision::{
-    AuthScheme, LocalProvisioner, ProvisionError, Provisioner, RoomService, SigningKey, SigningKeys, TOKEN_LIFETIME,
-    TokenError,
+    AuthScheme, LocalProvisioner, ProvisionError, Provisioner, RoomService, SigningKey,
+    SigningKeys, TOKEN_LIFETIME, TokenError,
 };
 use roomauth::{ApiKey, ObjectKind, ProvisionRequest, ProvisionResponse, Resource};
 use serde_json::{Value, json};
@@ -102,11 +102,18 @@ fn verifier() -> LocalProvisioner {
 }
 
 fn client(base: &str, key: &str) -> roomauth::provision::RoomServiceBuilder {
-    RoomService::builder().api_key(ApiKey::new(key)).base_url(base)
+    RoomService::builder()
+        .api_key(ApiKey::new(key))
+        .base_url(base)
 }
 
 /// Posts `body` to the server's `path` with the test key.
-async fn post_raw(server: &LocalServer, path: &str, content_type: Option<&str>, body: String) -> (u16, Value) {
+async fn post_raw(
+    server: &LocalServer,
+    path: &str,
+    content_type: Option<&str>,
+    body: String,
+) -> (u16, Value) {
     let mut request = reqwest::Client::new()
         .post(format!("{}{path}", server.base_url()))
         .header("authorization", format!("Bearer: {KEY}"))
@@ -134,7 +141,10 @@ fn check_response(response: &ProvisionResponse) {
         .find(|r| r.object == ObjectKind::Room)
         .expect("a room resource");
     assert_eq!(room.reference, "express-minimal");
-    assert_eq!(room.id.as_deref(), Some(room_id("express-minimal").as_str()));
+    assert_eq!(
+        room.id.as_deref(),
+        Some(room_id("express-minimal").as_str())
+    );
     let document = response
         .resources
         .iter()
@@ -142,7 +152,10 @@ fn check_response(response: &ProvisionResponse) {
         .expect("the room's document, which the URL-strategy client needs");
     assert_eq!(document.reference, "default");
     assert_eq!(document.room.as_deref(), Some("express-minimal"));
-    assert_eq!(document.id.as_deref(), Some(document_id("express-minimal", "default").as_str()));
+    assert_eq!(
+        document.id.as_deref(),
+        Some(document_id("express-minimal", "default").as_str())
+    );
     assert!(!response.token.is_empty());
 }
 
@@ -152,10 +165,16 @@ async fn provisions_the_protocol_request_with_both_auth_schemes() {
     let verifier = verifier();
     let colon = client(&server.base_url(), KEY).build().unwrap();
     assert_eq!(colon.auth_scheme(), AuthScheme::BearerColon);
-    let plain = client(&server.base_url(), KEY).auth_scheme(AuthScheme::Bearer).build().unwrap();
+    let plain = client(&server.base_url(), KEY)
+        .auth_scheme(AuthScheme::Bearer)
+        .build()
+        .unwrap();
 
     for service in [colon, plain] {
-        let provisioned = service.provision(&protocol_request()).await.expect("provisioned");
+        let provisioned = service
+            .provision(&protocol_request())
+            .await
+            .expect("provisioned");
         check_response(&provisioned.response);
         // The body is the server's bytes, and it parses to the response.
         let reparsed: ProvisionResponse = serde_json::from_slice(&provisioned.body).unwrap();
@@ -163,7 +182,9 @@ async fn provisions_the_protocol_request_with_both_auth_schemes() {
 
         let token = &provisioned.response.token;
         // In process, with the same signing key.
-        let claims = verifier.verify(token).expect("the token verifies in process");
+        let claims = verifier
+            .verify(token)
+            .expect("the token verifies in process");
         assert_eq!(claims.sub, "your-user-id");
         assert!(claims.grants_room("express-minimal"));
         assert!(!claims.grants_room("another-room"));
@@ -199,18 +220,33 @@ async fn expired_tokens_are_refused() {
     let server = LocalServer::spawn();
     let verifier = verifier();
     let issued = SystemTime::now() - TOKEN_LIFETIME - Duration::from_secs(60);
-    let token = verifier.provision_at(&protocol_request(), issued).unwrap().response.token;
+    let token = verifier
+        .provision_at(&protocol_request(), issued)
+        .unwrap()
+        .response
+        .token;
 
     assert_eq!(verifier.verify(&token), Err(TokenError::Expired));
     let (status, answer) = verify_remote(&server, &token, "express-minimal").await;
     assert_eq!(status, 401, "{answer}");
     assert_eq!(answer["valid"], false);
-    assert!(answer["error"].as_str().unwrap().contains("expired"), "{answer}");
+    assert!(
+        answer["error"].as_str().unwrap().contains("expired"),
+        "{answer}"
+    );
 
     // The same token, fresh, is accepted by the server: the key is shared.
-    let fresh = verifier.provision_at(&protocol_request(), SystemTime::now()).unwrap().response.token;
+    let fresh = verifier
+        .provision_at(&protocol_request(), SystemTime::now())
+        .unwrap()
+        .response
+        .token;
     let (status, answer) = verify_remote(&server, &fresh, "express-minimal").await;
-    assert_eq!((status, &answer["grants_room"]), (200, &json!(true)), "{answer}");
+    assert_eq!(
+        (status, &answer["grants_room"]),
+        (200, &json!(true)),
+        "{answer}"
+    );
 }
 
 #[tokio::test]
@@ -227,7 +263,10 @@ async fn a_wrong_key_is_refused() {
             "{err:?}"
         );
         for text in [err.to_string(), format!("{err:?}"), format!("{service:?}")] {
-            assert!(!text.contains("sk_wrong_Kq93") && !text.contains(KEY), "{text}");
+            assert!(
+                !text.contains("sk_wrong_Kq93") && !text.contains(KEY),
+                "{text}"
+            );
         }
         assert!(err.to_string().contains("ROOMSERVICE_API_KEY"), "{err}");
     }
@@ -239,11 +278,20 @@ async fn malformed_bodies_get_json_errors() {
     let json_type = Some("application/json");
     let (status, answer) = post_raw(&server, "/provision", json_type, "not json".into()).await;
     assert_eq!(status, 400);
-    assert!(answer["error"].as_str().is_some_and(|e| e.contains("invalid provision request")), "{answer}");
+    assert!(
+        answer["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("invalid provision request")),
+        "{answer}"
+    );
 
-    let (status, answer) = post_raw(&server, "/provision", json_type, r#"{"user":"u"}"#.into()).await;
+    let (status, answer) =
+        post_raw(&server, "/provision", json_type, r#"{"user":"u"}"#.into()).await;
     assert_eq!(status, 400);
-    assert!(answer["error"].as_str().unwrap().contains("resources"), "{answer}");
+    assert!(
+        answer["error"].as_str().unwrap().contains("resources"),
+        "{answer}"
+    );
 
     let (status, answer) = post_raw(
         &server,
@@ -253,7 +301,10 @@ async fn malformed_bodies_get_json_errors() {
     )
     .await;
     assert_eq!(status, 400);
-    assert!(answer["error"].as_str().unwrap().contains("no `room`"), "{answer}");
+    assert!(
+        answer["error"].as_str().unwrap().contains("no `room`"),
+        "{answer}"
+    );
 
     let body = protocol_request();
     let body = serde_json::to_string(&body).unwrap();
@@ -269,7 +320,10 @@ async fn malformed_bodies_get_json_errors() {
 
 #[tokio::test]
 async fn nothing_listening_is_a_connect_error() {
-    let closed = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let closed = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
     let service = client(&format!("http://{closed}"), KEY).build().unwrap();
     let err = service.provision(&protocol_request()).await.unwrap_err();
     assert_eq!(err, ProvisionError::Connect);
@@ -295,7 +349,11 @@ async fn a_server_that_never_answers_is_a_timeout() {
     let err = service.provision(&protocol_request()).await.unwrap_err();
     assert_eq!(err, ProvisionError::Timeout);
     assert!(err.is_timeout());
-    assert!(started.elapsed() < Duration::from_secs(5), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 /// A TCP proxy on 127.0.0.1 in front of `upstream` that counts the
@@ -309,7 +367,9 @@ fn counting_proxy(upstream: SocketAddr) -> (SocketAddr, Arc<AtomicUsize>) {
         for inbound in listener.incoming() {
             let Ok(inbound) = inbound else { continue };
             counter.fetch_add(1, Ordering::SeqCst);
-            let Ok(outbound) = TcpStream::connect(upstream) else { continue };
+            let Ok(outbound) = TcpStream::connect(upstream) else {
+                continue;
+            };
             pipe(&inbound, &outbound);
             pipe(&outbound, &inbound);
         }
@@ -339,7 +399,10 @@ async fn sequential_provisions_reuse_pooled_connections() {
         .build()
         .unwrap();
     for _ in 0..CALLS {
-        let provisioned = service.provision(&protocol_request()).await.expect("provisioned");
+        let provisioned = service
+            .provision(&protocol_request())
+            .await
+            .expect("provisioned");
         check_response(&provisioned.response);
     }
     // Clones share the pool.

@@ -103,7 +103,9 @@ fn api_key() -> Result<ApiKey, String> {
             );
             Ok(ApiKey::new(ApiKey::LOCAL_DEV))
         }
-        Err(std::env::VarError::NotUnicode(_)) => Err(format!("{ENV_API_KEY} is not valid Unicode")),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(format!("{ENV_API_KEY} is not valid Unicode"))
+        }
     }
 }
 
@@ -111,7 +113,9 @@ fn api_key() -> Result<ApiKey, String> {
 /// `ROOMAUTH_PREVIOUS_SIGNING_KEYS`), or a fresh random key.
 fn signing_keys() -> Result<SigningKeys, String> {
     let current = match optional_var(ENV_SIGNING_KEY)? {
-        Some(encoded) => SigningKey::parse(&encoded).map_err(|err| format!("{ENV_SIGNING_KEY}: {err}"))?,
+        Some(encoded) => {
+            SigningKey::parse(&encoded).map_err(|err| format!("{ENV_SIGNING_KEY}: {err}"))?
+        }
         None => {
             let key = SigningKey::generate().map_err(|err| err.to_string())?;
             tracing::info!(
@@ -123,10 +127,18 @@ fn signing_keys() -> Result<SigningKeys, String> {
     };
     let mut keys = SigningKeys::new(current);
     if let Some(previous) = optional_var(ENV_PREVIOUS_SIGNING_KEYS)? {
-        for (index, encoded) in previous.split(',').map(str::trim).filter(|s| !s.is_empty()).enumerate() {
+        for (index, encoded) in previous
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .enumerate()
+        {
             let key = SigningKey::parse(encoded)
                 .map_err(|err| format!("{ENV_PREVIOUS_SIGNING_KEYS}, key {index}: {err}"))?;
-            tracing::info!(kid = key.kid(), "also accepting tokens of a previous signing key");
+            tracing::info!(
+                kid = key.kid(),
+                "also accepting tokens of a previous signing key"
+            );
             keys = keys.with_previous(key);
         }
     }

@@ -75,7 +75,10 @@ impl fmt::Debug for SigningKey {
 impl SigningKey {
     /// A key with id `kid` (1 to 64 printable ASCII characters) and secret
     /// `secret` (at least [`MIN_SIGNING_KEY_BYTES`] bytes).
-    pub fn new(kid: impl Into<String>, secret: impl AsRef<[u8]>) -> Result<SigningKey, ConfigError> {
+    pub fn new(
+        kid: impl Into<String>,
+        secret: impl AsRef<[u8]>,
+    ) -> Result<SigningKey, ConfigError> {
         let kid = kid.into();
         if kid.is_empty() || kid.len() > 64 || !kid.bytes().all(|b| b.is_ascii_graphic()) {
             return Err(ConfigError::InvalidKeyId);
@@ -84,7 +87,8 @@ impl SigningKey {
         if secret.len() < MIN_SIGNING_KEY_BYTES {
             return Err(ConfigError::WeakSigningKey { len: secret.len() });
         }
-        let mac = <HmacSha256 as KeyInit>::new_from_slice(secret).map_err(|_| ConfigError::InvalidSigningKey)?;
+        let mac = <HmacSha256 as KeyInit>::new_from_slice(secret)
+            .map_err(|_| ConfigError::InvalidSigningKey)?;
         Ok(SigningKey { kid, mac })
     }
 
@@ -167,7 +171,7 @@ fn decode_hex(text: &str) -> Option<Vec<u8>> {
     let digit = |b: u8| char::from(b).to_digit(16);
     text.as_bytes()
         .chunks_exact(2)
-        .map(|pair| Some(u8::try_from(digit(pair[0])? * 16 + digit(pair[1])?).ok()?))
+        .map(|pair| u8::try_from(digit(pair[0])? * 16 + digit(pair[1])?).ok())
         .collect()
 }
 
@@ -266,7 +270,9 @@ pub enum TokenError {
         alg: String,
     },
     /// The header names a key this provisioner does not hold.
-    #[error("the token was signed with unknown key {kid:?}: it comes from another provisioner or a key rotated out")]
+    #[error(
+        "the token was signed with unknown key {kid:?}: it comes from another provisioner or a key rotated out"
+    )]
     UnknownKey {
         /// The key id named (at most 64 characters of it).
         kid: String,
@@ -404,7 +410,11 @@ impl LocalProvisioner {
     }
 
     /// Provisions as if the clock read `now` (tokens issued at `now`).
-    pub fn provision_at(&self, request: &ProvisionRequest, now: SystemTime) -> Result<Provisioned, ProvisionError> {
+    pub fn provision_at(
+        &self,
+        request: &ProvisionRequest,
+        now: SystemTime,
+    ) -> Result<Provisioned, ProvisionError> {
         validate(request)?;
 
         let mut resources = Vec::with_capacity(request.resources.len() * 2);
@@ -419,10 +429,10 @@ impl LocalProvisioner {
                     resources.push(granted);
                     if !rooms.contains(room) {
                         rooms.push(room.clone());
-                        let has_document = request
-                            .resources
-                            .iter()
-                            .any(|r| r.object == ObjectKind::Document && r.room.as_deref() == Some(room.as_str()));
+                        let has_document = request.resources.iter().any(|r| {
+                            r.object == ObjectKind::Document
+                                && r.room.as_deref() == Some(room.as_str())
+                        });
                         if !has_document {
                             let mut document = Resource::document(room.clone(), DEFAULT_DOCUMENT);
                             document.id = Some(document_id(room, DEFAULT_DOCUMENT));
@@ -470,21 +480,24 @@ impl LocalProvisioner {
             return Err(malformed("the token is too long"));
         }
         let mut parts = token.split('.');
-        let (Some(header), Some(payload), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(header), Some(payload), Some(signature), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(malformed("a token has three dot-separated parts"));
         };
         let header = URL_SAFE_NO_PAD
             .decode(header)
             .map_err(|_| malformed("the header is not base64url"))?;
-        let header: RawHeader =
-            serde_json::from_slice(&header).map_err(|_| malformed("the header is not the expected JSON"))?;
+        let header: RawHeader = serde_json::from_slice(&header)
+            .map_err(|_| malformed("the header is not the expected JSON"))?;
         if header.alg != "HS256" {
             return Err(TokenError::UnsupportedAlgorithm {
                 alg: truncate(&header.alg, 32),
             });
         }
-        let kid = header.kid.ok_or(malformed("the header has no key id (kid)"))?;
+        let kid = header
+            .kid
+            .ok_or(malformed("the header has no key id (kid)"))?;
         let key = self.keys.find(&kid).ok_or_else(|| TokenError::UnknownKey {
             kid: truncate(&kid, 64),
         })?;
@@ -498,8 +511,8 @@ impl LocalProvisioner {
         let claims = URL_SAFE_NO_PAD
             .decode(payload)
             .map_err(|_| malformed("the claims are not base64url"))?;
-        let claims: TokenClaims =
-            serde_json::from_slice(&claims).map_err(|_| malformed("the claims are not the expected JSON"))?;
+        let claims: TokenClaims = serde_json::from_slice(&claims)
+            .map_err(|_| malformed("the claims are not the expected JSON"))?;
         let now = now.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
         if now >= claims.exp {
             return Err(TokenError::Expired);
@@ -651,7 +664,10 @@ mod tests {
     }
 
     fn provisioner() -> LocalProvisioner {
-        LocalProvisioner::new(ApiKey::new("sk_test_hunter2"), SigningKeys::new(key("k1", 1)))
+        LocalProvisioner::new(
+            ApiKey::new("sk_test_hunter2"),
+            SigningKeys::new(key("k1", 1)),
+        )
     }
 
     fn request(resources: Vec<Resource>) -> ProvisionRequest {
@@ -666,25 +682,36 @@ mod tests {
     }
 
     fn token_for(p: &LocalProvisioner, req: &ProvisionRequest) -> String {
-        p.provision_at(req, SystemTime::now()).unwrap().response.token
+        p.provision_at(req, SystemTime::now())
+            .unwrap()
+            .response
+            .token
     }
 
     #[test]
     fn provision_echoes_user_and_adds_default_document() {
-        let provisioned = provisioner().provision_at(&seed_request(), SystemTime::now()).unwrap();
+        let provisioned = provisioner()
+            .provision_at(&seed_request(), SystemTime::now())
+            .unwrap();
         let response = &provisioned.response;
         assert_eq!(response.user, "your-user-id");
         assert_eq!(response.resources.len(), 2);
         let room = &response.resources[0];
         assert_eq!(room.object, ObjectKind::Room);
         assert_eq!(room.reference, "express-minimal");
-        assert_eq!(room.id.as_deref(), Some(room_id("express-minimal").as_str()));
+        assert_eq!(
+            room.id.as_deref(),
+            Some(room_id("express-minimal").as_str())
+        );
         let doc = &response.resources[1];
         assert_eq!(doc.object, ObjectKind::Document);
         assert_eq!(doc.reference, "default");
         assert_eq!(doc.permission, Permission::ReadWrite);
         assert_eq!(doc.room.as_deref(), Some("express-minimal"));
-        assert_eq!(doc.id.as_deref(), Some(document_id("express-minimal", "default").as_str()));
+        assert_eq!(
+            doc.id.as_deref(),
+            Some(document_id("express-minimal", "default").as_str())
+        );
         // The body is exactly the serialized response.
         let reparsed: ProvisionResponse = serde_json::from_slice(&provisioned.body).unwrap();
         assert_eq!(&reparsed, response);
@@ -698,7 +725,10 @@ mod tests {
             Resource::document("express-minimal", "default"),
             Resource::room("express-minimal"),
         ]);
-        let response = provisioner().provision_at(&req, SystemTime::now()).unwrap().response;
+        let response = provisioner()
+            .provision_at(&req, SystemTime::now())
+            .unwrap()
+            .response;
         assert_eq!(response.resources.len(), 2);
         assert_eq!(response.resources[0].object, ObjectKind::Document);
         assert_eq!(response.resources[1].object, ObjectKind::Room);
@@ -706,7 +736,10 @@ mod tests {
 
         // Another document of the room counts too.
         let req = request(vec![Resource::room("a"), Resource::document("a", "notes")]);
-        let response = provisioner().provision_at(&req, SystemTime::now()).unwrap().response;
+        let response = provisioner()
+            .provision_at(&req, SystemTime::now())
+            .unwrap()
+            .response;
         assert_eq!(response.resources.len(), 2);
 
         // Two rooms, one with a document: only the other gets `default`.
@@ -716,7 +749,10 @@ mod tests {
             Resource::document("b", "notes"),
             Resource::room("a"),
         ]);
-        let response = provisioner().provision_at(&req, SystemTime::now()).unwrap().response;
+        let response = provisioner()
+            .provision_at(&req, SystemTime::now())
+            .unwrap()
+            .response;
         let added: Vec<_> = response
             .resources
             .iter()
@@ -730,9 +766,16 @@ mod tests {
     fn ids_are_stable_and_distinct() {
         let p = provisioner();
         let other = LocalProvisioner::development();
-        let a = p.provision_at(&seed_request(), SystemTime::now()).unwrap().response;
-        let b = other.provision_at(&seed_request(), UNIX_EPOCH).unwrap().response;
-        let ids = |r: &ProvisionResponse| r.resources.iter().map(|x| x.id.clone()).collect::<Vec<_>>();
+        let a = p
+            .provision_at(&seed_request(), SystemTime::now())
+            .unwrap()
+            .response;
+        let b = other
+            .provision_at(&seed_request(), UNIX_EPOCH)
+            .unwrap()
+            .response;
+        let ids =
+            |r: &ProvisionResponse| r.resources.iter().map(|x| x.id.clone()).collect::<Vec<_>>();
         assert_eq!(ids(&a), ids(&b));
         assert_ne!(a.token, b.token);
 
@@ -762,7 +805,11 @@ mod tests {
                 resources: vec![Resource::room("r")],
             },
             request(vec![]),
-            request((0..=MAX_RESOURCES).map(|i| Resource::room(format!("r{i}"))).collect()),
+            request(
+                (0..=MAX_RESOURCES)
+                    .map(|i| Resource::room(format!("r{i}")))
+                    .collect(),
+            ),
             request(vec![no_room_doc]),
             request(vec![Resource::document("", "default")]),
             request(vec![Resource::room("")]),
@@ -772,10 +819,17 @@ mod tests {
         ];
         for req in cases {
             let err = p.provision_at(&req, SystemTime::now()).unwrap_err();
-            assert!(matches!(err, ProvisionError::InvalidRequest { .. }), "{req:?}: {err:?}");
+            assert!(
+                matches!(err, ProvisionError::InvalidRequest { .. }),
+                "{req:?}: {err:?}"
+            );
         }
         // The limit is inclusive.
-        let req = request((0..MAX_RESOURCES).map(|i| Resource::room(format!("r{i}"))).collect());
+        let req = request(
+            (0..MAX_RESOURCES)
+                .map(|i| Resource::room(format!("r{i}")))
+                .collect(),
+        );
         assert!(p.provision_at(&req, SystemTime::now()).is_ok());
     }
 
@@ -808,22 +862,39 @@ mod tests {
 
         // The header is the documented one.
         let header = token.split('.').next().unwrap();
-        let header: serde_json::Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).unwrap()).unwrap();
-        assert_eq!(header, serde_json::json!({"alg": "HS256", "typ": "JWT", "kid": "k1"}));
+        let header: serde_json::Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(header).unwrap()).unwrap();
+        assert_eq!(
+            header,
+            serde_json::json!({"alg": "HS256", "typ": "JWT", "kid": "k1"})
+        );
 
         // Token ids are unique.
-        assert_ne!(claims.jti, p.verify(&token_for(&p, &seed_request())).unwrap().jti);
+        assert_ne!(
+            claims.jti,
+            p.verify(&token_for(&p, &seed_request())).unwrap().jti
+        );
     }
 
     #[test]
     fn expired_tokens_are_refused() {
         let p = provisioner();
         let issued = SystemTime::now() - TOKEN_LIFETIME - Duration::from_secs(1);
-        let token = p.provision_at(&seed_request(), issued).unwrap().response.token;
+        let token = p
+            .provision_at(&seed_request(), issued)
+            .unwrap()
+            .response
+            .token;
         assert_eq!(p.verify(&token), Err(TokenError::Expired));
         // Valid until one second before expiry.
-        assert!(p.verify_at(&token, issued + TOKEN_LIFETIME - Duration::from_secs(1)).is_ok());
-        assert_eq!(p.verify_at(&token, issued + TOKEN_LIFETIME), Err(TokenError::Expired));
+        assert!(
+            p.verify_at(&token, issued + TOKEN_LIFETIME - Duration::from_secs(1))
+                .is_ok()
+        );
+        assert_eq!(
+            p.verify_at(&token, issued + TOKEN_LIFETIME),
+            Err(TokenError::Expired)
+        );
 
         let short = provisioner().with_token_lifetime(Duration::from_secs(60));
         let token = token_for(&short, &seed_request());
@@ -851,7 +922,8 @@ mod tests {
         );
 
         // Tampered payload: grant another room, keep the signature.
-        let mut claims: TokenClaims = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+        let mut claims: TokenClaims =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
         claims.rooms.push("secret-room".into());
         let forged = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims).unwrap());
         let tampered = format!("{}.{forged}.{}", parts[0], parts[2]);
@@ -860,14 +932,20 @@ mod tests {
         // Tampered signature.
         let mut sig = parts[2].as_bytes().to_vec();
         sig[5] = if sig[5] == b'A' { b'B' } else { b'A' };
-        let tampered = format!("{}.{}.{}", parts[0], parts[1], String::from_utf8(sig).unwrap());
+        let tampered = format!(
+            "{}.{}.{}",
+            parts[0],
+            parts[1],
+            String::from_utf8(sig).unwrap()
+        );
         assert_eq!(p.verify(&tampered), Err(TokenError::BadSignature));
         let truncated = format!("{}.{}.{}", parts[0], parts[1], &parts[2][..10]);
         assert_eq!(p.verify(&truncated), Err(TokenError::BadSignature));
 
         // alg=none and friends.
         for alg in ["none", "HS512", "RS256"] {
-            let header = URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"{alg}","typ":"JWT","kid":"k1"}}"#));
+            let header =
+                URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"{alg}","typ":"JWT","kid":"k1"}}"#));
             let forged = format!("{header}.{}.", parts[1]);
             assert_eq!(
                 p.verify(&forged),
@@ -876,15 +954,28 @@ mod tests {
         }
 
         // Structure.
-        for bad in ["", "a", "a.b", "a.b.c.d", "!!.b.c", &format!("{}.{}", parts[0], parts[1])] {
-            assert!(matches!(p.verify(bad), Err(TokenError::Malformed { .. })), "{bad}");
+        for bad in [
+            "",
+            "a",
+            "a.b",
+            "a.b.c.d",
+            "!!.b.c",
+            &format!("{}.{}", parts[0], parts[1]),
+        ] {
+            assert!(
+                matches!(p.verify(bad), Err(TokenError::Malformed { .. })),
+                "{bad}"
+            );
         }
         let no_kid = URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#);
         assert!(matches!(
             p.verify(&format!("{no_kid}.{}.{}", parts[1], parts[2])),
             Err(TokenError::Malformed { .. })
         ));
-        assert!(matches!(p.verify(&"a".repeat(MAX_TOKEN_BYTES + 1)), Err(TokenError::Malformed { .. })));
+        assert!(matches!(
+            p.verify(&"a".repeat(MAX_TOKEN_BYTES + 1)),
+            Err(TokenError::Malformed { .. })
+        ));
     }
 
     #[test]
@@ -896,17 +987,34 @@ mod tests {
             ApiKey::new("k"),
             SigningKeys::new(key("new", 2)).with_previous(key("old", 1)),
         );
-        assert!(rotated.verify(&old_token).unwrap().grants_room("express-minimal"));
+        assert!(
+            rotated
+                .verify(&old_token)
+                .unwrap()
+                .grants_room("express-minimal")
+        );
         let new_token = token_for(&rotated, &seed_request());
-        let header = URL_SAFE_NO_PAD.decode(new_token.split('.').next().unwrap()).unwrap();
-        assert!(String::from_utf8(header).unwrap().contains(r#""kid":"new""#));
+        let header = URL_SAFE_NO_PAD
+            .decode(new_token.split('.').next().unwrap())
+            .unwrap();
+        assert!(
+            String::from_utf8(header)
+                .unwrap()
+                .contains(r#""kid":"new""#)
+        );
         assert!(rotated.verify(&new_token).is_ok());
         // The old provisioner does not know the new key.
-        assert!(matches!(old.verify(&new_token), Err(TokenError::UnknownKey { .. })));
+        assert!(matches!(
+            old.verify(&new_token),
+            Err(TokenError::UnknownKey { .. })
+        ));
 
         // Once the old key is dropped, its tokens no longer verify.
         let retired = LocalProvisioner::new(ApiKey::new("k"), SigningKeys::new(key("new", 2)));
-        assert!(matches!(retired.verify(&old_token), Err(TokenError::UnknownKey { .. })));
+        assert!(matches!(
+            retired.verify(&old_token),
+            Err(TokenError::UnknownKey { .. })
+        ));
     }
 
     #[test]
@@ -915,8 +1023,14 @@ mod tests {
             SigningKey::new("k", [0u8; 31]).unwrap_err(),
             ConfigError::WeakSigningKey { len: 31 }
         );
-        assert_eq!(SigningKey::new("", SECRET).unwrap_err(), ConfigError::InvalidKeyId);
-        assert_eq!(SigningKey::new("a b", SECRET).unwrap_err(), ConfigError::InvalidKeyId);
+        assert_eq!(
+            SigningKey::new("", SECRET).unwrap_err(),
+            ConfigError::InvalidKeyId
+        );
+        assert_eq!(
+            SigningKey::new("a b", SECRET).unwrap_err(),
+            ConfigError::InvalidKeyId
+        );
 
         let from_hex = SigningKey::parse(&hex(&SECRET)).unwrap();
         let from_b64 = SigningKey::parse(&STANDARD.encode(SECRET)).unwrap();
@@ -928,8 +1042,14 @@ mod tests {
         }
         // Same secret, same signatures.
         assert_eq!(from_hex.sign(b"x"), direct.sign(b"x"));
-        assert!(matches!(SigningKey::parse("zz not a key"), Err(ConfigError::InvalidSigningKey)));
-        assert!(matches!(SigningKey::parse("abcd"), Err(ConfigError::WeakSigningKey { len: 2 })));
+        assert!(matches!(
+            SigningKey::parse("zz not a key"),
+            Err(ConfigError::InvalidSigningKey)
+        ));
+        assert!(matches!(
+            SigningKey::parse("abcd"),
+            Err(ConfigError::WeakSigningKey { len: 2 })
+        ));
 
         let generated = SigningKey::generate().unwrap();
         assert!(generated.kid().starts_with("local-") && generated.kid().len() == 14);
@@ -953,7 +1073,10 @@ mod tests {
             assert!(!text.contains("hunter2"), "{text}");
             assert!(!text.contains("0123456789abcdef"), "{text}");
             assert!(!text.contains(&secret_hex), "{text}");
-            assert!(!text.contains("[1, 1,") && !text.contains("[7, 7,"), "{text}");
+            assert!(
+                !text.contains("[1, 1,") && !text.contains("[7, 7,"),
+                "{text}"
+            );
         }
         assert!(p.api_key_matches("sk_test_hunter2"));
         assert!(!p.api_key_matches("sk_test_hunter"));
@@ -975,6 +1098,9 @@ mod tests {
         assert!(p.provision(&seed_request()).await.is_ok());
         assert!(boxed.provision(&seed_request()).await.is_ok());
         let err = p.provision(&request(vec![])).await.unwrap_err();
-        assert!(err.to_string().starts_with("invalid provision request"), "{err}");
+        assert!(
+            err.to_string().starts_with("invalid provision request"),
+            "{err}"
+        );
     }
 }

@@ -30,10 +30,12 @@ use http::StatusCode;
 
 use crate::protocol::{ProvisionRequest, ProvisionResponse};
 
-pub use local::{LocalProvisioner, SigningKey, SigningKeys, TOKEN_LIFETIME, TokenClaims, TokenError};
+pub use local::{
+    LocalProvisioner, SigningKey, SigningKeys, TOKEN_LIFETIME, TokenClaims, TokenError,
+};
 pub use room_service::{
-    AuthScheme, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_TIMEOUT,
-    MAX_RESPONSE_BYTES, RoomService, RoomServiceBuilder,
+    AuthScheme, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST,
+    DEFAULT_TIMEOUT, MAX_RESPONSE_BYTES, RoomService, RoomServiceBuilder,
 };
 
 /// The environment variable holding the Room Service API key.
@@ -105,7 +107,9 @@ pub enum ProvisionError {
     )]
     Connect,
     /// The provisioner did not answer in time.
-    #[error("Room Service did not answer in time: check that the server at ROOMSERVICE_URL is healthy")]
+    #[error(
+        "Room Service did not answer in time: check that the server at ROOMSERVICE_URL is healthy"
+    )]
     Timeout,
     /// The provisioner refused the API key (401 or 403).
     #[error("Room Service refused the API key ({status}): check ROOMSERVICE_API_KEY")]
@@ -127,19 +131,25 @@ pub enum ProvisionError {
     },
     /// The provisioner answered with a status that is neither success nor
     /// one of the above.
-    #[error("Room Service answered with unexpected status {status}: check ROOMSERVICE_URL points at a Room Service-compatible /provision endpoint")]
+    #[error(
+        "Room Service answered with unexpected status {status}: check ROOMSERVICE_URL points at a Room Service-compatible /provision endpoint"
+    )]
     UnexpectedStatus {
         /// The status received.
         status: StatusCode,
     },
     /// The provisioner's body is not the documented JSON.
-    #[error("Room Service answered with a body that is not the documented provision response ({reason}): check ROOMSERVICE_URL")]
+    #[error(
+        "Room Service answered with a body that is not the documented provision response ({reason}): check ROOMSERVICE_URL"
+    )]
     InvalidBody {
         /// What is wrong with the body (never the body itself).
         reason: String,
     },
     /// The provisioner's JSON carries no non-empty `token`.
-    #[error("Room Service answered without a session token: check ROOMSERVICE_URL points at a Room Service-compatible server")]
+    #[error(
+        "Room Service answered without a session token: check ROOMSERVICE_URL points at a Room Service-compatible server"
+    )]
     MissingToken,
     /// The request itself is invalid (the local provisioner checks it):
     /// an empty user, no resources, a document without a room.
@@ -181,25 +191,37 @@ impl ProvisionError {
 #[non_exhaustive]
 pub enum ConfigError {
     /// No API key was given.
-    #[error("no Room Service API key: set ROOMSERVICE_API_KEY (or call RoomService::builder().api_key(..))")]
+    #[error(
+        "no Room Service API key: set ROOMSERVICE_API_KEY (or call RoomService::builder().api_key(..))"
+    )]
     MissingApiKey,
     /// `ROOMSERVICE_URL` is set but `ROOMSERVICE_API_KEY` is not.
-    #[error("ROOMSERVICE_URL is set but ROOMSERVICE_API_KEY is not: set the API key too, or unset ROOMSERVICE_URL to use the embedded local provisioner")]
+    #[error(
+        "ROOMSERVICE_URL is set but ROOMSERVICE_API_KEY is not: set the API key too, or unset ROOMSERVICE_URL to use the embedded local provisioner"
+    )]
     UrlWithoutApiKey,
     /// The API key is empty.
-    #[error("the Room Service API key is empty: set ROOMSERVICE_API_KEY to your key, or unset it to use the embedded local provisioner")]
+    #[error(
+        "the Room Service API key is empty: set ROOMSERVICE_API_KEY to your key, or unset it to use the embedded local provisioner"
+    )]
     EmptyApiKey,
     /// The API key holds characters no key has.
-    #[error("the Room Service API key contains whitespace, control or non-ASCII characters: check ROOMSERVICE_API_KEY for stray spaces, quotes or newlines")]
+    #[error(
+        "the Room Service API key contains whitespace, control or non-ASCII characters: check ROOMSERVICE_API_KEY for stray spaces, quotes or newlines"
+    )]
     InvalidApiKey,
     /// The base URL is not an absolute `http(s)` URL.
-    #[error("invalid Room Service URL ({reason}): set ROOMSERVICE_URL to an http(s) URL such as https://super.roomservice.dev")]
+    #[error(
+        "invalid Room Service URL ({reason}): set ROOMSERVICE_URL to an http(s) URL such as https://super.roomservice.dev"
+    )]
     InvalidUrl {
         /// What is wrong with it.
         reason: String,
     },
     /// `ROOMSERVICE_AUTH_SCHEME` names no known scheme.
-    #[error("unknown Authorization scheme {value:?}: set ROOMSERVICE_AUTH_SCHEME to `bearer-colon` (\"Bearer: <key>\", the default) or `bearer` (\"Bearer <key>\")")]
+    #[error(
+        "unknown Authorization scheme {value:?}: set ROOMSERVICE_AUTH_SCHEME to `bearer-colon` (\"Bearer: <key>\", the default) or `bearer` (\"Bearer <key>\")"
+    )]
     InvalidAuthScheme {
         /// The value given (at most 32 characters of it).
         value: String,
@@ -223,13 +245,17 @@ pub enum ConfigError {
         reason: String,
     },
     /// A signing key is shorter than 32 bytes.
-    #[error("the signing key has {len} bytes; HS256 needs at least 32 random bytes (64 hex digits or 44 base64 characters)")]
+    #[error(
+        "the signing key has {len} bytes; HS256 needs at least 32 random bytes (64 hex digits or 44 base64 characters)"
+    )]
     WeakSigningKey {
         /// How many bytes it has.
         len: usize,
     },
     /// A signing key's text is neither hex nor base64.
-    #[error("the signing key is neither hex nor base64: give at least 32 random bytes, e.g. the output of `openssl rand -hex 32`")]
+    #[error(
+        "the signing key is neither hex nor base64: give at least 32 random bytes, e.g. the output of `openssl rand -hex 32`"
+    )]
     InvalidSigningKey,
     /// A signing key id is empty, too long, or not printable ASCII.
     #[error("invalid signing key id: use 1 to 64 printable ASCII characters")]
@@ -318,9 +344,17 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    fn lookup_from(vars: &[(&'static str, &str)]) -> impl Fn(&'static str) -> Result<Option<String>, ConfigError> {
-        let vars: Vec<(&'static str, String)> = vars.iter().map(|(k, v)| (*k, v.to_string())).collect();
-        move |name| Ok(vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone()))
+    fn lookup_from(
+        vars: &[(&'static str, &str)],
+    ) -> impl Fn(&'static str) -> Result<Option<String>, ConfigError> {
+        let vars: Vec<(&'static str, String)> =
+            vars.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        move |name| {
+            Ok(vars
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.clone()))
+        }
     }
 
     #[test]
@@ -345,8 +379,14 @@ mod tests {
     fn bad_environments_are_errors() {
         let err = |vars: &[(&'static str, &str)]| provisioner_from_lookup(lookup_from(vars)).err();
         assert_eq!(err(&[(ENV_API_KEY, "")]), Some(ConfigError::EmptyApiKey));
-        assert_eq!(err(&[(ENV_API_KEY, "sk live")]), Some(ConfigError::InvalidApiKey));
-        assert_eq!(err(&[(ENV_URL, "http://x")]), Some(ConfigError::UrlWithoutApiKey));
+        assert_eq!(
+            err(&[(ENV_API_KEY, "sk live")]),
+            Some(ConfigError::InvalidApiKey)
+        );
+        assert_eq!(
+            err(&[(ENV_URL, "http://x")]),
+            Some(ConfigError::UrlWithoutApiKey)
+        );
         assert!(matches!(
             err(&[(ENV_API_KEY, "k"), (ENV_URL, "ftp://x")]),
             Some(ConfigError::InvalidUrl { .. })

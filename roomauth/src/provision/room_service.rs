@@ -13,8 +13,8 @@ use reqwest::Url;
 use serde::Deserialize;
 
 use super::{
-    ConfigError, ENV_API_KEY, ENV_AUTH_SCHEME, ENV_URL, ProvisionError, Provisioned, Provisioner, env_var,
-    truncate,
+    ConfigError, ENV_API_KEY, ENV_AUTH_SCHEME, ENV_URL, ProvisionError, Provisioned, Provisioner,
+    env_var, truncate,
 };
 use crate::protocol::{ProvisionRequest, ProvisionResponse};
 use crate::secret::ApiKey;
@@ -210,8 +210,9 @@ impl RoomServiceBuilder {
         if self.connect_timeout.is_zero() {
             return Err(ConfigError::ZeroTimeout { what: "connect" });
         }
-        let mut authorization = HeaderValue::try_from(format!("{}{}", self.auth_scheme.prefix(), api_key.expose()))
-            .map_err(|_| ConfigError::InvalidApiKey)?;
+        let mut authorization =
+            HeaderValue::try_from(format!("{}{}", self.auth_scheme.prefix(), api_key.expose()))
+                .map_err(|_| ConfigError::InvalidApiKey)?;
         authorization.set_sensitive(true);
 
         let client = reqwest::Client::builder()
@@ -329,9 +330,10 @@ impl RoomService {
     /// Sends the request and reads the answer, mapping every failure to its
     /// own [`ProvisionError`].
     async fn call(&self, request: &ProvisionRequest) -> Result<Provisioned, ProvisionError> {
-        let payload = serde_json::to_vec(request).map_err(|err| ProvisionError::InvalidRequest {
-            reason: err.to_string(),
-        })?;
+        let payload =
+            serde_json::to_vec(request).map_err(|err| ProvisionError::InvalidRequest {
+                reason: err.to_string(),
+            })?;
         tracing::debug!(endpoint = %self.endpoint, resources = request.resources.len(), "provisioning through Room Service");
         let mut response = self
             .client
@@ -355,14 +357,18 @@ impl RoomService {
             .content_length()
             .is_some_and(|len| len > MAX_RESPONSE_BYTES as u64)
         {
-            return Err(self.invalid_body(format!("the body is larger than {MAX_RESPONSE_BYTES} bytes")));
+            return Err(self.invalid_body(format!(
+                "the body is larger than {MAX_RESPONSE_BYTES} bytes"
+            )));
         }
         let mut body = BytesMut::new();
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
                     if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                        return Err(self.invalid_body(format!("the body is larger than {MAX_RESPONSE_BYTES} bytes")));
+                        return Err(self.invalid_body(format!(
+                            "the body is larger than {MAX_RESPONSE_BYTES} bytes"
+                        )));
                     }
                     body.extend_from_slice(&chunk);
                 }
@@ -464,6 +470,12 @@ fn parse_response(body: &[u8]) -> Result<ProvisionResponse, ProvisionError> {
     let invalid = |err: serde_json::Error| ProvisionError::InvalidBody {
         reason: truncate(&err.to_string(), MAX_REASON_BYTES),
     };
+    // serde would read a struct from an array too: insist on an object.
+    if body.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(ProvisionError::InvalidBody {
+            reason: "the body is not a JSON object".to_owned(),
+        });
+    }
     let probe: TokenProbe<'_> = serde_json::from_slice(body).map_err(invalid)?;
     if probe.token.as_deref().is_none_or(str::is_empty) {
         return Err(ProvisionError::MissingToken);
@@ -485,13 +497,19 @@ mod tests {
     const KEY: &str = "sk_live_TOPSECRETvalue123";
 
     fn service() -> RoomService {
-        RoomService::builder().api_key(ApiKey::new(KEY)).build().unwrap()
+        RoomService::builder()
+            .api_key(ApiKey::new(KEY))
+            .build()
+            .unwrap()
     }
 
     #[test]
     fn defaults() {
         let service = service();
-        assert_eq!(service.endpoint().as_str(), "https://super.roomservice.dev/provision");
+        assert_eq!(
+            service.endpoint().as_str(),
+            "https://super.roomservice.dev/provision"
+        );
         assert_eq!(service.auth_scheme(), AuthScheme::BearerColon);
         assert_eq!(service.timeout(), DEFAULT_TIMEOUT);
     }
@@ -499,14 +517,20 @@ mod tests {
     #[test]
     fn authorization_header_forms() {
         let colon = service();
-        assert_eq!(colon.authorization.to_str().unwrap(), format!("Bearer: {KEY}"));
+        assert_eq!(
+            colon.authorization.to_str().unwrap(),
+            format!("Bearer: {KEY}")
+        );
         assert!(colon.authorization.is_sensitive());
         let plain = RoomService::builder()
             .api_key(KEY)
             .auth_scheme(AuthScheme::Bearer)
             .build()
             .unwrap();
-        assert_eq!(plain.authorization.to_str().unwrap(), format!("Bearer {KEY}"));
+        assert_eq!(
+            plain.authorization.to_str().unwrap(),
+            format!("Bearer {KEY}")
+        );
     }
 
     #[test]
@@ -526,18 +550,34 @@ mod tests {
         for (base, endpoint) in [
             ("http://127.0.0.1:7070", "http://127.0.0.1:7070/provision"),
             ("http://127.0.0.1:7070/", "http://127.0.0.1:7070/provision"),
-            ("https://example.com/api/rs", "https://example.com/api/rs/provision"),
-            ("https://example.com/api/rs/", "https://example.com/api/rs/provision"),
+            (
+                "https://example.com/api/rs",
+                "https://example.com/api/rs/provision",
+            ),
+            (
+                "https://example.com/api/rs/",
+                "https://example.com/api/rs/provision",
+            ),
         ] {
-            assert_eq!(provision_endpoint(base).unwrap().as_str(), endpoint, "{base}");
+            assert_eq!(
+                provision_endpoint(base).unwrap().as_str(),
+                endpoint,
+                "{base}"
+            );
         }
     }
 
     #[test]
     fn bad_configuration_is_refused() {
         let build = |b: RoomServiceBuilder| b.build().err();
-        assert_eq!(build(RoomService::builder()), Some(ConfigError::MissingApiKey));
-        assert_eq!(build(RoomService::builder().api_key("")), Some(ConfigError::EmptyApiKey));
+        assert_eq!(
+            build(RoomService::builder()),
+            Some(ConfigError::MissingApiKey)
+        );
+        assert_eq!(
+            build(RoomService::builder().api_key("")),
+            Some(ConfigError::EmptyApiKey)
+        );
         assert_eq!(
             build(RoomService::builder().api_key("key\n")),
             Some(ConfigError::InvalidApiKey)
@@ -554,15 +594,24 @@ mod tests {
             "https://example.com/#f",
         ] {
             let err = build(RoomService::builder().api_key(KEY).base_url(url));
-            assert!(matches!(err, Some(ConfigError::InvalidUrl { .. })), "{url}: {err:?}");
+            assert!(
+                matches!(err, Some(ConfigError::InvalidUrl { .. })),
+                "{url}: {err:?}"
+            );
             assert!(!err.unwrap().to_string().contains("pw"));
         }
     }
 
     #[test]
     fn auth_scheme_parses() {
-        assert_eq!("bearer-colon".parse::<AuthScheme>().unwrap(), AuthScheme::BearerColon);
-        assert_eq!(" Bearer ".parse::<AuthScheme>().unwrap(), AuthScheme::Bearer);
+        assert_eq!(
+            "bearer-colon".parse::<AuthScheme>().unwrap(),
+            AuthScheme::BearerColon
+        );
+        assert_eq!(
+            " Bearer ".parse::<AuthScheme>().unwrap(),
+            AuthScheme::Bearer
+        );
         assert!("basic".parse::<AuthScheme>().is_err());
     }
 
@@ -572,7 +621,10 @@ mod tests {
         let mut retry = HeaderMap::new();
         retry.insert(RETRY_AFTER, HeaderValue::from_static("30"));
         let mut date = HeaderMap::new();
-        date.insert(RETRY_AFTER, HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"));
+        date.insert(
+            RETRY_AFTER,
+            HeaderValue::from_static("Wed, 21 Oct 2015 07:28:00 GMT"),
+        );
         assert_eq!(
             status_error(StatusCode::UNAUTHORIZED, &none),
             ProvisionError::KeyRefused {
@@ -601,7 +653,11 @@ mod tests {
                 status: StatusCode::BAD_GATEWAY
             }
         );
-        for status in [StatusCode::NOT_FOUND, StatusCode::FOUND, StatusCode::BAD_REQUEST] {
+        for status in [
+            StatusCode::NOT_FOUND,
+            StatusCode::FOUND,
+            StatusCode::BAD_REQUEST,
+        ] {
             assert_eq!(
                 status_error(status, &none),
                 ProvisionError::UnexpectedStatus { status }
@@ -635,7 +691,10 @@ mod tests {
             br#"{"user":"u","resources":[{"object":"file"}],"token":"t"}"#,
         ] {
             assert!(
-                matches!(parse_response(invalid), Err(ProvisionError::InvalidBody { .. })),
+                matches!(
+                    parse_response(invalid),
+                    Err(ProvisionError::InvalidBody { .. })
+                ),
                 "{}",
                 String::from_utf8_lossy(invalid)
             );

@@ -59,17 +59,32 @@ pub fn router(provisioner: Arc<LocalProvisioner>) -> Router {
         .with_state(state)
 }
 
-/// `{"error": message}` with `status`.
-fn json_error(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, axum::Json(json!({ "error": message.into() }))).into_response()
+/// A refusal: answered as `{"error": message}` with `status`.
+struct Reject {
+    status: StatusCode,
+    message: String,
 }
 
-fn unauthorized(message: &str) -> Response {
-    let mut response = json_error(StatusCode::UNAUTHORIZED, message);
-    response
-        .headers_mut()
-        .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
-    response
+impl Reject {
+    fn new(status: StatusCode, message: impl Into<String>) -> Reject {
+        Reject {
+            status,
+            message: message.into(),
+        }
+    }
+}
+
+impl IntoResponse for Reject {
+    fn into_response(self) -> Response {
+        let mut response =
+            (self.status, axum::Json(json!({ "error": self.message }))).into_response();
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
 }
 
 /// The key presented in `Authorization: Bearer: <key>` or `Bearer <key>`.
@@ -88,18 +103,20 @@ fn presented_key(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// 401 unless the request carries the provisioner's key.
-fn check_key(state: &AppState, headers: &HeaderMap, route: &'static str) -> Result<(), Response> {
+fn check_key(state: &AppState, headers: &HeaderMap, route: &'static str) -> Result<(), Reject> {
     match presented_key(headers) {
         Some(key) if state.provisioner.api_key_matches(key) => Ok(()),
         Some(_) => {
             tracing::warn!(route, "refused a request with a wrong API key");
-            Err(unauthorized(
+            Err(Reject::new(
+                StatusCode::UNAUTHORIZED,
                 "invalid API key: check the key sent in `Authorization: Bearer: <key>`",
             ))
         }
         None => {
             tracing::warn!(route, "refused a request without an API key");
-            Err(unauthorized(
+            Err(Reject::new(
+                StatusCode::UNAUTHORIZED,
                 "missing API key: send `Authorization: Bearer: <key>` (or `Bearer <key>`)",
             ))
         }
@@ -107,7 +124,7 @@ fn check_key(state: &AppState, headers: &HeaderMap, route: &'static str) -> Resu
 }
 
 /// 415 unless the body is declared `application/json`.
-fn check_json(headers: &HeaderMap) -> Result<(), Response> {
+fn check_json(headers: &HeaderMap) -> Result<(), Reject> {
     let is_json = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -116,24 +133,23 @@ fn check_json(headers: &HeaderMap) -> Result<(), Response> {
     if is_json {
         Ok(())
     } else {
-        Err(json_error(
+        Err(Reject::new(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "the body must be JSON: send `Content-Type: application/json`",
         ))
     }
 }
 
-/// The body, or 413 (over [`MAX_REQUEST_BYTES`]) / 400 as JSON.
-fn check_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, Response> {
+/// The body, or 413 (over [`MAX_REQUEST_BYTES`]) / 400.
+fn check_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, Reject> {
     body.map_err(|rejection| {
-        let status = rejection.status();
-        if status == StatusCode::PAYLOAD_TOO_LARGE {
-            json_error(
-                status,
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Reject::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
                 format!("the body is larger than {MAX_REQUEST_BYTES} bytes"),
             )
         } else {
-            json_error(
+            Reject::new(
                 StatusCode::BAD_REQUEST,
                 format!("the body could not be read: {}", rejection.body_text()),
             )
@@ -142,11 +158,14 @@ fn check_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, Response> {
 }
 
 /// Parses JSON, or 400 with serde's reason.
-fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Response> {
+fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T, Reject> {
     serde_json::from_slice(body).map_err(|err| {
-        json_error(
+        Reject::new(
             StatusCode::BAD_REQUEST,
-            format!("invalid {what}: {}", truncate(&err.to_string(), MAX_REASON_BYTES)),
+            format!(
+                "invalid {what}: {}",
+                truncate(&err.to_string(), MAX_REASON_BYTES)
+            ),
         )
     })
 }
@@ -155,22 +174,15 @@ async fn provision(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Response {
-    match provision_inner(&state, &headers, body) {
-        Ok(response) | Err(response) => response,
-    }
-}
-
-fn provision_inner(
-    state: &AppState,
-    headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, Response> {
-    check_key(state, headers, "/provision")?;
-    check_json(headers)?;
+) -> Result<Response, Reject> {
+    check_key(&state, &headers, "/provision")?;
+    check_json(&headers)?;
     let body = check_body(body)?;
     let request: ProvisionRequest = parse_json(&body, "provision request")?;
-    match state.provisioner.provision_at(&request, std::time::SystemTime::now()) {
+    match state
+        .provisioner
+        .provision_at(&request, std::time::SystemTime::now())
+    {
         Ok(provisioned) => {
             let served = state.provisions.fetch_add(1, Ordering::Relaxed) + 1;
             tracing::info!(
@@ -187,11 +199,14 @@ fn provision_inner(
         }
         Err(err @ ProvisionError::InvalidRequest { .. }) => {
             tracing::info!(user = %truncate(&request.user, 64), error = %err, "refused an invalid provision request");
-            Err(json_error(StatusCode::BAD_REQUEST, err.to_string()))
+            Err(Reject::new(StatusCode::BAD_REQUEST, err.to_string()))
         }
         Err(err) => {
             tracing::error!(error = %err, "provisioning failed");
-            Err(json_error(StatusCode::INTERNAL_SERVER_ERROR, err.to_string()))
+            Err(Reject::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                err.to_string(),
+            ))
         }
     }
 }
@@ -208,31 +223,29 @@ async fn verify(
     State(state): State<Arc<AppState>>,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Response {
-    let result = (|| {
-        check_key(&state, &headers, "/verify")?;
-        check_json(&headers)?;
-        let body = check_body(body)?;
-        let request: VerifyRequest = parse_json(&body, "verify request (expected {\"token\": ..., \"room\": ...})")?;
-        Ok::<_, Response>(match state.provisioner.verify(&request.token) {
-            Ok(claims) => axum::Json(json!({
-                "valid": true,
-                "user": claims.sub,
-                "grants_room": claims.grants_room(&request.room),
-                "rooms": claims.rooms,
-                "expires_at": claims.exp,
-            }))
+) -> Result<Response, Reject> {
+    check_key(&state, &headers, "/verify")?;
+    check_json(&headers)?;
+    let body = check_body(body)?;
+    let request: VerifyRequest = parse_json(
+        &body,
+        "verify request (expected {\"token\": ..., \"room\": ...})",
+    )?;
+    Ok(match state.provisioner.verify(&request.token) {
+        Ok(claims) => axum::Json(json!({
+            "valid": true,
+            "user": claims.sub,
+            "grants_room": claims.grants_room(&request.room),
+            "rooms": claims.rooms,
+            "expires_at": claims.exp,
+        }))
+        .into_response(),
+        Err(err) => (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(json!({ "valid": false, "error": err.to_string() })),
+        )
             .into_response(),
-            Err(err) => (
-                StatusCode::UNAUTHORIZED,
-                axum::Json(json!({ "valid": false, "error": err.to_string() })),
-            )
-                .into_response(),
-        })
-    })();
-    match result {
-        Ok(response) | Err(response) => response,
-    }
+    })
 }
 
 async fn healthz() -> &'static str {
@@ -243,15 +256,15 @@ async fn stats(State(state): State<Arc<AppState>>) -> Response {
     axum::Json(json!({ "provisions": state.provisions.load(Ordering::Relaxed) })).into_response()
 }
 
-async fn not_found() -> Response {
-    json_error(
+async fn not_found() -> Reject {
+    Reject::new(
         StatusCode::NOT_FOUND,
         "not found: the routes are POST /provision, POST /verify, GET /healthz, GET /stats",
     )
 }
 
-async fn method_not_allowed() -> Response {
-    json_error(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
+async fn method_not_allowed() -> Reject {
+    Reject::new(StatusCode::METHOD_NOT_ALLOWED, "method not allowed")
 }
 
 #[cfg(test)]
@@ -287,8 +300,9 @@ mod tests {
         let response = request.send().await.unwrap();
         let status = response.status();
         let bytes = response.bytes().await.unwrap();
-        let json = serde_json::from_slice(&bytes)
-            .unwrap_or_else(|_| serde_json::Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+        let json = serde_json::from_slice(&bytes).unwrap_or_else(|_| {
+            serde_json::Value::String(String::from_utf8_lossy(&bytes).into_owned())
+        });
         (status, json)
     }
 
@@ -303,7 +317,14 @@ mod tests {
         let post = reqwest::Method::POST;
 
         for auth in [&colon, &plain] {
-            let (status, body) = send(&base, post.clone(), "/provision", &[JSON, ("authorization", auth)], SEED).await;
+            let (status, body) = send(
+                &base,
+                post.clone(),
+                "/provision",
+                &[JSON, ("authorization", auth)],
+                SEED,
+            )
+            .await;
             assert_eq!(status, StatusCode::OK, "{body}");
             assert_eq!(body["user"], "your-user-id");
             assert_eq!(body["resources"].as_array().unwrap().len(), 2);
@@ -311,15 +332,22 @@ mod tests {
         }
 
         // Key problems: 401 JSON, the key never echoed.
-        for headers in [vec![JSON], vec![JSON, ("authorization", "Bearer: sk_wrong_guess")]] {
+        for headers in [
+            vec![JSON],
+            vec![JSON, ("authorization", "Bearer: sk_wrong_guess")],
+        ] {
             let (status, body) = send(&base, post.clone(), "/provision", &headers, SEED).await;
             assert_eq!(status, StatusCode::UNAUTHORIZED);
             let error = body["error"].as_str().unwrap();
-            assert!(!error.contains("sk_wrong_guess") && !error.contains(KEY), "{error}");
+            assert!(
+                !error.contains("sk_wrong_guess") && !error.contains(KEY),
+                "{error}"
+            );
         }
 
         let auth = ("authorization", colon.as_str());
-        let cases: Vec<(Vec<(&str, &str)>, String, StatusCode)> = vec![
+        type Case<'a> = (Vec<(&'a str, &'a str)>, String, StatusCode);
+        let cases: Vec<Case<'_>> = vec![
             (vec![auth], SEED.to_owned(), StatusCode::UNSUPPORTED_MEDIA_TYPE),
             (vec![auth, ("content-type", "text/plain")], SEED.to_owned(), StatusCode::UNSUPPORTED_MEDIA_TYPE),
             (vec![auth, JSON], "not json".to_owned(), StatusCode::BAD_REQUEST),
@@ -329,15 +357,36 @@ mod tests {
             (vec![auth, JSON], format!(r#"{{"user":"{}","resources":[]}}"#, "x".repeat(MAX_REQUEST_BYTES)), StatusCode::PAYLOAD_TOO_LARGE),
         ];
         for (headers, body, expected) in cases {
-            let (status, json) = send(&base, post.clone(), "/provision", &headers, body.clone()).await;
+            let (status, json) =
+                send(&base, post.clone(), "/provision", &headers, body.clone()).await;
             assert_eq!(status, expected, "{}: {json}", truncate(&body, 80));
             assert!(json["error"].is_string(), "{json}");
         }
         // serde's reason reaches the caller.
-        let (_, json) = send(&base, post.clone(), "/provision", &[auth, JSON], r#"{"user":"u"}"#).await;
-        assert!(json["error"].as_str().unwrap().contains("missing field `resources`"), "{json}");
+        let (_, json) = send(
+            &base,
+            post.clone(),
+            "/provision",
+            &[auth, JSON],
+            r#"{"user":"u"}"#,
+        )
+        .await;
+        assert!(
+            json["error"]
+                .as_str()
+                .unwrap()
+                .contains("missing field `resources`"),
+            "{json}"
+        );
         // application/json with parameters is fine.
-        let (status, _) = send(&base, post.clone(), "/provision", &[auth, ("content-type", "application/json; charset=utf-8")], SEED).await;
+        let (status, _) = send(
+            &base,
+            post.clone(),
+            "/provision",
+            &[auth, ("content-type", "application/json; charset=utf-8")],
+            SEED,
+        )
+        .await;
         assert_eq!(status, StatusCode::OK);
 
         // Stats count the four successes.
@@ -365,7 +414,14 @@ mod tests {
         let token = body["token"].as_str().unwrap().to_owned();
 
         let ask = |room: &str| json!({"token": token, "room": room}).to_string();
-        let (status, json) = send(&base, post.clone(), "/verify", &[auth, JSON], ask("express-minimal")).await;
+        let (status, json) = send(
+            &base,
+            post.clone(),
+            "/verify",
+            &[auth, JSON],
+            ask("express-minimal"),
+        )
+        .await;
         assert_eq!(status, StatusCode::OK);
         assert_eq!(json["valid"], true);
         assert_eq!(json["user"], "your-user-id");
@@ -377,10 +433,20 @@ mod tests {
         let (status, json) = send(&base, post.clone(), "/verify", &[auth, JSON], forged).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_eq!(json["valid"], false);
-        assert!(json["error"].as_str().unwrap().contains("signature"), "{json}");
+        assert!(
+            json["error"].as_str().unwrap().contains("signature"),
+            "{json}"
+        );
 
         // The key is required here too.
-        let (status, _) = send(&base, post.clone(), "/verify", &[JSON], ask("express-minimal")).await;
+        let (status, _) = send(
+            &base,
+            post.clone(),
+            "/verify",
+            &[JSON],
+            ask("express-minimal"),
+        )
+        .await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         let (status, _) = send(&base, post, "/verify", &[auth, JSON], r#"{"token":"t"}"#).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);

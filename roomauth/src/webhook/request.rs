@@ -175,7 +175,7 @@ mod tests {
         let long = format!(r#"{{"room":"{}"}}"#, "a".repeat(MAX_NAME_LEN + 1));
         let many = format!(
             r#"{{"resources":[{}]}}"#,
-            vec![r#"{"object":"room","reference":"a","permission":"join"}"#; MAX_RESOURCES + 1].join(",")
+            [r#"{"object":"room","reference":"a","permission":"join"}"#; MAX_RESOURCES + 1].join(",")
         );
         for body in [
             "",

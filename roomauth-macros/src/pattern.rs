@@ -1,0 +1,152 @@
+//! Room patterns at compile time: a `LitStr` checked with the runtime's own
+//! grammar ([`crate::syntax`]), diagnostics that point inside the pattern,
+//! and the tokens that build the pattern in a `static`.
+
+use std::fmt::Write as _;
+use std::ops::Range;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::LitStr;
+
+use crate::ctxt::Ctxt;
+use crate::syntax::{self, Part};
+
+/// One piece of a checked pattern, owned, with its byte range in the source.
+pub enum Piece {
+    /// Literal text.
+    Literal(String),
+    /// A placeholder's name.
+    Placeholder(String),
+}
+
+/// A room pattern that passed the syntax check.
+pub struct RoomPattern {
+    /// The string literal as the user wrote it, for spans.
+    pub lit: LitStr,
+    /// The pattern's text.
+    pub source: String,
+    /// The pieces, each with its byte range in `source` (a placeholder's
+    /// range covers its angle brackets).
+    pub pieces: Vec<(Piece, Range<usize>)>,
+}
+
+impl RoomPattern {
+    /// Checks `lit`, recording every syntax error in `cx`; `None` if there
+    /// was one.
+    pub fn parse(lit: &LitStr, cx: &mut Ctxt) -> Option<RoomPattern> {
+        let source = lit.value();
+        match syntax::parse_spanned(&source) {
+            Ok(parts) => {
+                let pieces = parts
+                    .into_iter()
+                    .map(|(part, range)| {
+                        let piece = match part {
+                            Part::Literal(text) => Piece::Literal(text.to_owned()),
+                            Part::Placeholder(name) => Piece::Placeholder(name.to_owned()),
+                        };
+                        (piece, range)
+                    })
+                    .collect();
+                Some(RoomPattern {
+                    lit: lit.clone(),
+                    source,
+                    pieces,
+                })
+            }
+            Err(errors) => {
+                for error in errors {
+                    let message = error.message_in(&source);
+                    cx.syn_error(error_in(lit, &source, error.span, message));
+                }
+                None
+            }
+        }
+    }
+
+    /// The placeholders' names with their byte ranges, in order.
+    pub fn placeholders(&self) -> impl Iterator<Item = (&str, Range<usize>)> + '_ {
+        self.pieces.iter().filter_map(|(piece, range)| match piece {
+            Piece::Placeholder(name) => Some((name.as_str(), range.clone())),
+            Piece::Literal(_) => None,
+        })
+    }
+
+    /// Whether the pattern has a placeholder called `name`.
+    pub fn has_placeholder(&self, name: &str) -> bool {
+        self.placeholders().any(|(candidate, _)| candidate == name)
+    }
+
+    /// The placeholders' names, sorted, for comparing patterns.
+    pub fn placeholder_set(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.placeholders().map(|(name, _)| name).collect();
+        names.sort_unstable();
+        names
+    }
+
+    /// An error at this pattern that marks `range` of it.
+    pub fn error_at(&self, range: Range<usize>, message: impl Into<String>) -> syn::Error {
+        error_in(&self.lit, &self.source, range, message.into())
+    }
+
+    /// A room name that both patterns could match, if there is one.
+    pub fn overlap(&self, other: &RoomPattern) -> Option<String> {
+        syntax::overlap(&self.parts(), &other.parts())
+    }
+
+    fn parts(&self) -> Vec<Part<'_>> {
+        self.pieces
+            .iter()
+            .map(|(piece, _)| match piece {
+                Piece::Literal(text) => Part::Literal(text),
+                Piece::Placeholder(name) => Part::Placeholder(name),
+            })
+            .collect()
+    }
+
+    /// `::roomauth::__private::Pattern::from_static("...", &[...])`, an
+    /// expression that may initialise a `static`.
+    pub fn to_tokens(&self) -> TokenStream {
+        let source = &self.source;
+        let segments = self.pieces.iter().map(|(piece, _)| match piece {
+            Piece::Literal(text) => quote! {
+                ::roomauth::__private::Segment::Literal(::roomauth::__private::Cow::Borrowed(#text))
+            },
+            Piece::Placeholder(name) => quote! {
+                ::roomauth::__private::Segment::Placeholder(::roomauth::__private::Cow::Borrowed(#name))
+            },
+        });
+        quote! {
+            ::roomauth::__private::Pattern::from_static(#source, &[#(#segments),*])
+        }
+    }
+}
+
+/// An error spanned at the whole literal (stable proc macros cannot point
+/// inside a string), whose message quotes the pattern on a second line and
+/// marks `range` of it with carets on a third.
+fn error_in(lit: &LitStr, source: &str, range: Range<usize>, message: String) -> syn::Error {
+    if source.is_empty() {
+        return syn::Error::new(lit.span(), message);
+    }
+    let mut quoted = String::from("\"");
+    let mut carets = String::from(" ");
+    for (at, c) in source.char_indices() {
+        let escaped: String = match c {
+            '"' => "\\\"".to_owned(),
+            '\'' => "'".to_owned(),
+            c => c.escape_debug().collect(),
+        };
+        let inside = range.contains(&at) || (range.is_empty() && at == range.start);
+        let mark = if inside { '^' } else { ' ' };
+        carets.extend(std::iter::repeat_n(mark, escaped.chars().count()));
+        quoted.push_str(&escaped);
+    }
+    quoted.push('"');
+    if range.start >= source.len() {
+        carets.push('^');
+    }
+    let mut text = message;
+    let _ = write!(text, "\n  {quoted}\n  {}", carets.trim_end());
+    syn::Error::new(lit.span(), text)
+}

@@ -1,0 +1,1 @@
+../../roomauth/src/pattern/syntax.rs

@@ -1,0 +1,125 @@
+//! The actix-web adapter: a [`Webhook`] becomes an actix-web handler, and
+//! every actix-web extractor (`FromRequest`, with `web::Data` state) can be a
+//! parameter of a `#[room_auth]` rule.
+//!
+//! ```ignore
+//! let webhook = Webhook::builder(roomauth::provision::provisioner_from_env()?)
+//!     .rule(project_rooms {})
+//!     .build()?;
+//! HttpServer::new(move || {
+//!     App::new()
+//!         .app_data(web::Data::new(state.clone()))
+//!         .route("/api/roomservice", web::post().to(webhook.actix_handler()))
+//! })
+//! ```
+//!
+//! actix-web runs each request on one thread, and its request type is not
+//! `Send`; rules are written once for every framework, with `Send` futures.
+//! The context therefore keeps the request in a [`SendWrapper`], which is
+//! sound because actix-web never moves a request's future to another thread
+//! (it would panic, not misbehave, if it did). Rule parameters must be
+//! `Send` themselves, as with axum.
+
+use std::future::Future;
+
+use actix_web::dev::Payload;
+use actix_web::http::StatusCode as ActixStatus;
+use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use send_wrapper::SendWrapper;
+
+use crate::rule::{FromContext, RequestContext};
+use crate::webhook::{Outcome, Reply, Webhook, WebhookError};
+
+/// The request context of an actix-web webhook: the request, from which
+/// rule parameters are extracted (state through `web::Data`).
+pub struct ActixContext {
+    request: SendWrapper<HttpRequest>,
+}
+
+impl ActixContext {
+    /// A context for `request`: for policy tests that run rules without a
+    /// server (see [`crate::testing`]), e.g. with `actix_web::test::TestRequest`.
+    pub fn new(request: HttpRequest) -> ActixContext {
+        ActixContext { request: SendWrapper::new(request) }
+    }
+
+    /// The request.
+    pub fn request(&self) -> &HttpRequest {
+        &self.request
+    }
+}
+
+/// An actix-web extractor's error, answered as actix-web would answer it.
+pub struct ActixRejection(SendWrapper<actix_web::Error>);
+
+impl ActixRejection {
+    /// The extractor's error.
+    pub fn into_inner(self) -> actix_web::Error {
+        self.0.take()
+    }
+}
+
+impl RequestContext for ActixContext {
+    type Rejection = ActixRejection;
+}
+
+impl<T> FromContext<ActixContext> for T
+where
+    T: FromRequest + Send,
+{
+    fn from_context(cx: &mut ActixContext) -> impl Future<Output = Result<Self, ActixRejection>> + Send {
+        let request: &HttpRequest = &cx.request;
+        let extract = T::from_request(request, &mut Payload::None);
+        SendWrapper::new(async move {
+            extract
+                .await
+                .map_err(|e| ActixRejection(SendWrapper::new(e.into())))
+        })
+    }
+}
+
+impl Webhook<ActixContext> {
+    /// The webhook as an actix-web handler, for `web::post().to(...)`.
+    pub fn actix_handler(&self) -> impl Fn(HttpRequest, web::Payload) -> BoxFutureLocal + Clone + 'static {
+        let webhook = self.clone();
+        move |request, payload| {
+            let webhook = webhook.clone();
+            Box::pin(async move { webhook.handle_actix(request, payload).await })
+        }
+    }
+
+    /// Answers one actix-web request: reads the body up to the limit, then
+    /// [`Webhook::handle`].
+    pub async fn handle_actix(&self, request: HttpRequest, payload: web::Payload) -> HttpResponse {
+        let limit = self.body_limit();
+        let declared = request
+            .headers()
+            .get(CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|len| len > limit as u64) {
+            return reply(WebhookError::PayloadTooLarge { limit }.into());
+        }
+        let body = match payload.to_bytes_limited(limit).await {
+            Ok(Ok(body)) => body,
+            Ok(Err(_)) => return reply(WebhookError::malformed("the request body could not be read to its end").into()),
+            Err(_) => return reply(WebhookError::PayloadTooLarge { limit }.into()),
+        };
+        let content_type = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let mut cx = ActixContext::new(request);
+        match self.handle(content_type.as_deref(), &body, &mut cx).await {
+            Outcome::Reply(r) => reply(r),
+            Outcome::Rejected(rejection) => rejection.into_inner().error_response(),
+        }
+    }
+}
+
+/// The future of [`Webhook::actix_handler`]: not `Send`, like actix-web's own.
+pub type BoxFutureLocal = std::pin::Pin<Box<dyn Future<Output = HttpResponse>>>;
+
+/// A [`Reply`] as an actix-web response.
+pub fn reply(reply: Reply) -> HttpResponse {
+    let status = ActixStatus::from_u16(reply.status.as_u16()).unwrap_or(ActixStatus::INTERNAL_SERVER_ERROR);
+    HttpResponse::build(status).content_type("application/json").body(reply.body)
+}

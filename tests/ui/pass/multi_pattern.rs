@@ -1,0 +1,13 @@
+use roomauth::{Deny, Rule, room_auth};
+
+#[room_auth(rooms = ["project-<id>", "project-<id>-notes"], permission = "join")]
+async fn project_rooms(id: u64) -> Result<u64, Deny> {
+    Ok(id)
+}
+
+fn main() {
+    let rule = project_rooms {};
+    let patterns: Vec<&str> = Rule::<()>::patterns(&rule).iter().map(|p| p.as_str()).collect();
+    assert_eq!(patterns, ["project-<id>", "project-<id>-notes"]);
+    assert_eq!(Rule::<()>::permission(&rule), roomauth::Permission::Join);
+}
