@@ -1,0 +1,97 @@
+//! The API key never reaches a response, an error or a log line: every
+//! upstream failure is provoked with a recognisable key while every log line
+//! (at trace level) is captured, then everything is searched for the key.
+#![cfg(feature = "axum")]
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use roomauth::pattern::Pattern;
+use roomauth::provision::{LocalProvisioner, RoomService, SigningKey, SigningKeys};
+use roomauth::rule::{BoxFuture, Refusal, RoomMatch, Rule, UserId};
+use roomauth::webhook::Outcome;
+use roomauth::{ApiKey, Webhook};
+
+const CANARY_KEY: &str = "sk_CANARY_7f3a9d2e1b";
+
+/// Collects every formatted log line.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Lets everyone into `room-<n>`.
+struct Open(Vec<Pattern>);
+
+impl Rule<()> for Open {
+    fn name(&self) -> &'static str {
+        "open"
+    }
+    fn patterns(&self) -> &[Pattern] {
+        &self.0
+    }
+    fn authorize<'a>(&'a self, _: RoomMatch<'a>, _: &'a mut ()) -> BoxFuture<'a, Result<UserId, Refusal<std::convert::Infallible>>> {
+        Box::pin(async { Ok(UserId::from("alice")) })
+    }
+}
+
+async fn serve(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    format!("http://{addr}")
+}
+
+#[tokio::test]
+async fn the_key_appears_nowhere() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    // Upstreams: a local server with another key (key refused), one answering
+    // garbage, one answering 500, and a port where nothing listens.
+    let other_key = LocalProvisioner::new(ApiKey::new("sk_other"), SigningKeys::new(SigningKey::generate().unwrap()));
+    let refusing = serve(roomauth::provision::server::router(Arc::new(other_key))).await;
+    let garbage = serve(axum::Router::new().route("/provision", axum::routing::post(|| async { "<html>not json</html>" }))).await;
+    let failing = serve(axum::Router::new().route(
+        "/provision",
+        axum::routing::post(|| async { (http::StatusCode::INTERNAL_SERVER_ERROR, "boom") }),
+    ))
+    .await;
+    let closed = format!("http://{}", std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap());
+
+    let mut everything = String::new();
+    for base in [refusing, garbage, failing, closed] {
+        let room_service = RoomService::builder().api_key(ApiKey::new(CANARY_KEY)).base_url(base).build().unwrap();
+        everything += &format!("{room_service:?}\n");
+        let webhook = Webhook::builder(room_service).rule(Open(vec![Pattern::parse("room-<n>").unwrap()])).build().unwrap();
+        match webhook.handle(Some("application/json"), br#"{"room":"room-1"}"#, &mut ()).await {
+            Outcome::Reply(reply) => {
+                assert!(reply.status.is_server_error(), "{reply:?}");
+                everything += &String::from_utf8_lossy(&reply.body);
+            }
+            Outcome::Rejected(never) => match never {},
+        }
+    }
+    for key in [ApiKey::new(CANARY_KEY)] {
+        everything += &format!("{key} {key:?}");
+    }
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(logs.contains("provisioning failed"), "the failures were logged: {logs}");
+    everything += &logs;
+    assert!(!everything.contains(CANARY_KEY), "the key leaked:\n{everything}");
+    assert!(!everything.contains("CANARY"), "part of the key leaked:\n{everything}");
+}
