@@ -1,4 +1,41 @@
-//! roomauth: declarative room permissions for Room Service-compatible auth webhooks.
+//! roomauth: declarative room permissions for Room Service-compatible auth
+//! webhooks.
+//!
+//! A realtime-collaboration service lets a browser into a room only with a
+//! short-lived token that the app's backend provisions from an *auth
+//! webhook*. With roomauth, that webhook is a set of annotated functions:
+//!
+//! ```ignore
+//! use axum::extract::State;
+//! use roomauth::{Deny, Webhook, room_auth};
+//!
+//! // `id` is parsed from the room name; `user` and `State` are ordinary
+//! // axum extractors of the app.
+//! #[room_auth(rooms = "project-<id>", session = user)]
+//! async fn project_rooms(user: CurrentUser, id: u64, State(db): State<Db>) -> Result<String, Deny> {
+//!     if db.is_member(&user, id).await? { Ok(user.id) } else { Err(Deny::Forbidden) }
+//! }
+//!
+//! let webhook = Webhook::builder(roomauth::provision::provisioner_from_env()?)
+//!     .rule(project_rooms {})
+//!     .build()?;
+//! let app = axum::Router::new()
+//!     .route("/api/roomservice", axum::routing::post(webhook.axum_handler()))
+//!     .with_state(db);
+//! ```
+//!
+//! The request path ([`webhook`]): parse the body (either form of the
+//! protocol, [`protocol`]), find the one rule whose [`pattern`] matches the
+//! room (none: 403), bind and parse its placeholders ([`room::RoomParam`];
+//! a non-canonical value is no match), run the framework extractors and the
+//! rule ([`rule`]), map the room to resources, provision a token
+//! ([`provision`]: Room Service over HTTP, or the embedded local
+//! provisioner), and return the provisioner's body unchanged. Deny by
+//! default; every failure has its status and a JSON message, and the API
+//! key ([`secret::ApiKey`]) never appears in any of them.
+//!
+//! Features: `axum` (default), `actix`, `local-server` (default; the
+//! `roomauth-local` binary), `uuid` (placeholders of type `uuid::Uuid`).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 

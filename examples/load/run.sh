@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# The load comparison of BENCHMARKS.md, in one command, all on 127.0.0.1:
+#
+#   examples/load/run.sh
+#
+# 1. Builds (release) roomauth-local, the quickstart and the hand-written
+#    axum webhook, and installs the Express baseline's packages (npm ci).
+# 2. Starts roomauth-local, the Room Service every webhook provisions through.
+# 3. For each webhook in turn (SERVERS): starts it pointed at roomauth-local,
+#    logs in as alice and as bob (POST /login) to get its signed session
+#    cookies, checks one allowed and one denied request, runs wrk for WARMUP
+#    (discarded) then DURATION with the mix of examples/load/mix.lua, and
+#    stops it.
+# 4. Prints requests/s, p50 and p99 latency and errors of each, and the
+#    ratios roomauth/Express and roomauth/hand-written.
+#
+# Settings (environment):
+#   DURATION=10s WARMUP=2s CONNECTIONS=32 THREADS=1 ROUNDS=1
+#   SERVERS="roomauth handwritten express"   which webhooks, in this order
+#   PIN=0        1: webhook and provisioner on CPU 0, wrk on CPU 1 (taskset)
+#   LOG=warn     RUST_LOG of the Rust processes (`info` logs every decision)
+#   BUILD=1      0: use the binaries already built
+#   CARGO_TARGET_DIR                        where cargo builds (default ./target)
+#
+# Bounded in time: every step has a timeout, wrk runs are bounded by
+# DURATION, and everything this script started is stopped on exit (trap).
+# It sends traffic to 127.0.0.1 only.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+HERE="$ROOT/examples/load"
+DURATION="${DURATION:-10s}"
+WARMUP="${WARMUP:-2s}"
+CONNECTIONS="${CONNECTIONS:-32}"
+THREADS="${THREADS:-1}"
+ROUNDS="${ROUNDS:-1}"
+SERVERS="${SERVERS:-roomauth handwritten express}"
+PIN="${PIN:-0}"
+LOG="${LOG:-warn}"
+BUILD="${BUILD:-1}"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+API_KEY="sk_localdev"
+
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/roomauth-load.XXXXXX")"
+PIDS=()
+
+log() { printf '[load] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  for pid in "${PIDS[@]}"; do
+    kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]}"; do
+    for _ in $(seq 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+for tool in wrk curl node npm cargo awk; do
+  command -v "$tool" >/dev/null || die "$tool is missing (wrk: apt-get install -y wrk)"
+done
+if [ "$PIN" = 1 ]; then
+  command -v taskset >/dev/null || die "PIN=1 needs taskset (util-linux)"
+  SERVER_CPU=(taskset -c 0)
+  CLIENT_CPU=(taskset -c 1)
+else
+  SERVER_CPU=()
+  CLIENT_CPU=()
+fi
+
+if [ "$BUILD" = 1 ]; then
+  log "building (release) roomauth-local, quickstart, handwritten into $TARGET"
+  (cd "$ROOT" && CARGO_TARGET_DIR="$TARGET" timeout 3600 cargo build --release --quiet \
+    -p roomauth --bin roomauth-local)
+  (cd "$ROOT" && CARGO_TARGET_DIR="$TARGET" timeout 3600 cargo build --release --quiet \
+    -p roomauth-suite --example quickstart --example handwritten)
+fi
+if [ ! -d "$ROOT/examples/express-baseline/node_modules" ]; then
+  log "installing the Express baseline's packages (npm ci)"
+  (cd "$ROOT/examples/express-baseline" && timeout 300 npm ci --no-audit --no-fund --silent)
+fi
+
+# Starts a process in the background, its output in $WORK/<name>.log, and
+# waits (30 s at most) for the `http://HOST:PORT` it announces on stdout.
+# Sets STARTED_PID and STARTED_ADDR.
+start() {
+  local name="$1"
+  shift
+  "$@" >"$WORK/$name.log" 2>"$WORK/$name.err" &
+  STARTED_PID=$!
+  PIDS+=("$STARTED_PID")
+  STARTED_ADDR=""
+  for _ in $(seq 300); do
+    STARTED_ADDR="$(grep -o -m1 'http://127\.0\.0\.1:[0-9]*' "$WORK/$name.log" 2>/dev/null || true)"
+    [ -n "$STARTED_ADDR" ] && return 0
+    kill -0 "$STARTED_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  cat "$WORK/$name.err" >&2 || true
+  die "$name did not start"
+}
+
+stop() {
+  local pid="$1"
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+# Logs in as $2 on the webhook at $1; prints the `session=...` cookie.
+login() {
+  local cookie
+  cookie="$(curl -sS --max-time 5 -D - -o /dev/null -H 'Content-Type: application/json' \
+    -d "{\"user\":\"$2\"}" "$1/login" | tr -d '\r' |
+    awk -F'[:;] *' 'tolower($1) == "set-cookie" && $2 ~ /^session=/ { print $2; exit }')"
+  [ -n "$cookie" ] || die "no session cookie from $1/login for $2"
+  printf '%s' "$cookie"
+}
+
+# The status of one webhook request: base URL, cookie, body.
+status_of() {
+  curl -sS --max-time 5 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    ${2:+-H "Cookie: $2"} -d "$3" "$1/api/roomservice"
+}
+
+export RUST_LOG="$LOG"
+export NODE_ENV=production
+export ROOMSERVICE_API_KEY="$API_KEY"
+
+start provisioner "${SERVER_CPU[@]}" "$TARGET/release/roomauth-local" --addr 127.0.0.1:0
+PROVISIONER_PID="$STARTED_PID"
+export ROOMSERVICE_URL="$STARTED_ADDR"
+log "roomauth-local on $ROOMSERVICE_URL"
+
+RESULTS="$WORK/results"
+: >"$RESULTS"
+
+run_server() {
+  local server="$1" round="$2"
+  case "$server" in
+    roomauth) start "$server" "${SERVER_CPU[@]}" env PORT=0 "$TARGET/release/examples/quickstart" ;;
+    handwritten) start "$server" "${SERVER_CPU[@]}" env PORT=0 "$TARGET/release/examples/handwritten" ;;
+    express) start "$server" "${SERVER_CPU[@]}" env -C "$ROOT/examples/express-baseline" PORT=0 node server.js ;;
+    *) die "unknown server $server (roomauth, handwritten, express)" ;;
+  esac
+  local pid="$STARTED_PID" base="$STARTED_ADDR"
+  local alice bob
+  alice="$(login "$base" alice)"
+  bob="$(login "$base" bob)"
+  local allowed denied
+  allowed="$(status_of "$base" "$alice" '{"room":"project-1"}')"
+  denied="$(status_of "$base" "$bob" '{"room":"project-1"}')"
+  [ "$allowed" = 200 ] || die "$server: alice joining project-1 got $allowed, not 200"
+  case "$denied" in 401 | 403) ;; *) die "$server: bob joining project-1 got $denied, not 401/403" ;; esac
+
+  log "$server (round $round): $base, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  local wrk_args=(-t "$THREADS" -c "$CONNECTIONS" --timeout 5s -s "$HERE/mix.lua")
+  ALICE_COOKIE="$alice" BOB_COOKIE="$bob" CONNECTIONS="$CONNECTIONS" timeout 120 \
+    "${CLIENT_CPU[@]}" wrk "${wrk_args[@]}" -d "$WARMUP" "$base" >/dev/null
+  ALICE_COOKIE="$alice" BOB_COOKIE="$bob" CONNECTIONS="$CONNECTIONS" timeout 300 \
+    "${CLIENT_CPU[@]}" wrk "${wrk_args[@]}" -d "$DURATION" "$base" >"$WORK/wrk.out"
+  local result
+  result="$(grep '^RESULT ' "$WORK/wrk.out" | tail -1)"
+  [ -n "$result" ] || { cat "$WORK/wrk.out" >&2; die "$server: wrk printed no result"; }
+  echo "server=$server round=$round ${result#RESULT }" | tee -a "$RESULTS" >&2
+  stop "$pid"
+}
+
+for round in $(seq "$ROUNDS"); do
+  for server in $SERVERS; do
+    run_server "$server" "$round"
+  done
+done
+kill -0 "$PROVISIONER_PID" 2>/dev/null || die "roomauth-local stopped during the runs"
+
+# The median of each figure over the rounds, then the ratios.
+echo
+echo "Load comparison: wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after $WARMUP warm-up), $ROUNDS round(s), PIN=$PIN, RUST_LOG=$LOG"
+echo "mix: 5/8 allowed (200), 2/8 denied (401/403), 1/8 anonymous (401); both body forms"
+awk -v servers="$SERVERS" '
+  function median(list,   n, a, i, j, t) {
+    n = split(list, a, " ")
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  {
+    for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+    s = f["server"]
+    rps[s] = rps[s] " " f["rps"]; p50[s] = p50[s] " " f["p50_ms"]; p99[s] = p99[s] " " f["p99_ms"]
+    errors[s] += f["errors"]; requests[s] += f["requests"]
+  }
+  END {
+    printf "%-12s %12s %10s %10s %10s %10s\n", "server", "requests/s", "p50 ms", "p99 ms", "requests", "errors"
+    n = split(servers, names, " ")
+    for (k = 1; k <= n; k++) {
+      s = names[k]
+      if (!(s in rps)) continue
+      R[s] = median(rps[s]); P50[s] = median(p50[s]); P99[s] = median(p99[s])
+      printf "%-12s %12.0f %10.3f %10.3f %10d %10d\n", s, R[s], P50[s], P99[s], requests[s], errors[s]
+    }
+    for (k = 1; k <= 2; k++) {
+      other = k == 1 ? "express" : "handwritten"
+      if (!("roomauth" in R) || !(other in R)) continue
+      printf "roomauth/%-12s requests/s x%.2f, p50 x%.2f, p99 x%.2f\n", other, R["roomauth"] / R[other], P50["roomauth"] / P50[other], P99["roomauth"] / P99[other]
+    }
+  }' "$RESULTS"
