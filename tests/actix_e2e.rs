@@ -7,7 +7,7 @@ mod app;
 
 use std::sync::Arc;
 
-use cookie::Key;
+use actix_web::cookie::Key;
 use roomauth::provision::LocalProvisioner;
 use roomauth_suite::Browser;
 use serde_json::json;

@@ -5,10 +5,9 @@ use std::collections::HashMap;
 use std::future::{Ready, ready};
 use std::sync::Arc;
 
-use actix_web::cookie::{Cookie, SameSite};
+use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
 use actix_web::dev::{Payload, Server};
 use actix_web::{App, FromRequest, HttpRequest, HttpResponse, HttpServer, ResponseError, web};
-use cookie::{CookieJar, Key};
 use roomauth::actix::ActixContext;
 use roomauth::provision::Provisioner;
 use roomauth::webhook::BuildError;

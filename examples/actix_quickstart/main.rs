@@ -6,7 +6,7 @@ mod app;
 
 use std::sync::Arc;
 
-use cookie::Key;
+use actix_web::cookie::Key;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()

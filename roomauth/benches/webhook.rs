@@ -175,7 +175,7 @@ async fn roomauth_handle(
         state: state.clone(),
     };
     match webhook.handle(content_type, body, &mut cx).await {
-        Outcome::Reply(Reply { status, body }) => (status, body),
+        Outcome::Reply(Reply { status, body, .. }) => (status, body),
         Outcome::Rejected(response) => (response.status(), Bytes::new()),
     }
 }

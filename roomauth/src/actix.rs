@@ -24,12 +24,12 @@ use std::future::Future;
 
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode as ActixStatus;
-use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE, ORIGIN, RETRY_AFTER};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use send_wrapper::SendWrapper;
 
 use crate::rule::{FromContext, RequestContext};
-use crate::webhook::{Outcome, Reply, Webhook, WebhookError};
+use crate::webhook::{Outcome, Reply, RequestHead, Webhook, WebhookError};
 
 /// The request context of an actix-web webhook: the request, from which
 /// rule parameters are extracted (state through `web::Data`).
@@ -90,7 +90,7 @@ impl Webhook<ActixContext> {
     }
 
     /// Answers one actix-web request: reads the body up to the limit, then
-    /// [`Webhook::handle`].
+    /// [`Webhook::handle_request`] with its `Content-Type` and `Origin`.
     pub async fn handle_actix(&self, request: HttpRequest, payload: web::Payload) -> HttpResponse {
         let limit = self.body_limit();
         let declared = request
@@ -107,8 +107,11 @@ impl Webhook<ActixContext> {
             Err(_) => return reply(WebhookError::PayloadTooLarge { limit }.into()),
         };
         let content_type = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        // An unreadable `Origin` is passed as "", which no allow-list holds.
+        let origin = request.headers().get(ORIGIN).map(|v| v.to_str().unwrap_or_default().to_owned());
+        let head = RequestHead::new(content_type.as_deref()).with_origin(origin.as_deref());
         let mut cx = ActixContext::new(request);
-        match self.handle(content_type.as_deref(), &body, &mut cx).await {
+        match self.handle_request(head, &body, &mut cx).await {
             Outcome::Reply(r) => reply(r),
             Outcome::Rejected(rejection) => rejection.into_inner().error_response(),
         }
@@ -121,5 +124,9 @@ pub type BoxFutureLocal = std::pin::Pin<Box<dyn Future<Output = HttpResponse>>>;
 /// A [`Reply`] as an actix-web response.
 pub fn reply(reply: Reply) -> HttpResponse {
     let status = ActixStatus::from_u16(reply.status.as_u16()).unwrap_or(ActixStatus::INTERNAL_SERVER_ERROR);
-    HttpResponse::build(status).content_type("application/json").body(reply.body)
+    let mut response = HttpResponse::build(status);
+    if let Some(retry_after) = reply.retry_after_header() {
+        response.insert_header((RETRY_AFTER, retry_after));
+    }
+    response.content_type("application/json").body(reply.body)
 }

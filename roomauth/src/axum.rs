@@ -14,11 +14,11 @@
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::response::{IntoResponse, Response};
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, ORIGIN, RETRY_AFTER};
 use http::{HeaderValue, request::Parts};
 
 use crate::rule::{BoxFuture, FromContext, RequestContext};
-use crate::webhook::{Outcome, Reply, Webhook, WebhookError};
+use crate::webhook::{Outcome, Reply, RequestHead, Webhook, WebhookError};
 
 /// The request context of an axum webhook: the request's head and the
 /// app's state, from which rule parameters are extracted.
@@ -60,7 +60,7 @@ where
     }
 
     /// Answers one axum request: reads the body up to the limit, then
-    /// [`Webhook::handle`].
+    /// [`Webhook::handle_request`] with its `Content-Type` and `Origin`.
     pub async fn handle_axum(&self, state: S, request: Request) -> Response {
         let limit = self.body_limit();
         let (parts, body) = request.into_parts();
@@ -78,8 +78,11 @@ where
             Err(_) => return reply(WebhookError::malformed("the request body could not be read to its end").into()),
         };
         let content_type = parts.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        // An unreadable `Origin` is passed as "", which no allow-list holds.
+        let origin = parts.headers.get(ORIGIN).map(|v| v.to_str().unwrap_or_default().to_owned());
+        let head = RequestHead::new(content_type.as_deref()).with_origin(origin.as_deref());
         let mut cx = AxumContext { parts, state };
-        match self.handle(content_type.as_deref(), &bytes, &mut cx).await {
+        match self.handle_request(head, &bytes, &mut cx).await {
             Outcome::Reply(r) => reply(r),
             Outcome::Rejected(response) => response,
         }
@@ -100,9 +103,13 @@ fn is_length_limit(error: &axum::Error) -> bool {
 
 /// A [`Reply`] as an axum response.
 pub fn reply(reply: Reply) -> Response {
+    let retry_after = reply.retry_after_header();
     let mut response = Response::new(Body::from(reply.body));
     *response.status_mut() = reply.status;
     response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if let Some(value) = retry_after.and_then(|v| HeaderValue::try_from(v).ok()) {
+        response.headers_mut().insert(RETRY_AFTER, value);
+    }
     response
 }
 

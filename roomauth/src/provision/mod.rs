@@ -34,8 +34,9 @@ pub use local::{
     LocalProvisioner, SigningKey, SigningKeys, TOKEN_LIFETIME, TokenClaims, TokenError,
 };
 pub use room_service::{
-    AuthScheme, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_POOL_MAX_IDLE_PER_HOST,
-    DEFAULT_TIMEOUT, MAX_RESPONSE_BYTES, RoomService, RoomServiceBuilder,
+    AuthScheme, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
+    DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_RETRY_BACKOFF, DEFAULT_TIMEOUT, MAX_RESPONSE_BYTES,
+    RoomService, RoomServiceBuilder,
 };
 
 /// The environment variable holding the Room Service API key.

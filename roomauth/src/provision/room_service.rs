@@ -1,5 +1,25 @@
 //! [`RoomService`]: the HTTP client of a Room Service-compatible
 //! `POST /provision` endpoint (PROTOCOL.md section 2).
+//!
+//! # Deadline and retries
+//!
+//! The configured [`timeout`](RoomServiceBuilder::timeout) is the budget of
+//! the whole call: every attempt, the waits between them and reading the
+//! answer's body. When it runs out, the call fails with
+//! [`ProvisionError::Timeout`].
+//!
+//! A provision is not idempotent (each one issues a token), so a call is
+//! retried only when the server cannot have acted on it, or said it did
+//! not: when no connection could be made ([`ProvisionError::Connect`] from
+//! the connect phase), and when the answer's status is a 5xx (the body of a
+//! failed answer is never read). A connection that breaks after the request
+//! was sent, a timeout, a 429, a 4xx and a body that is cut off or not the
+//! documented JSON are never retried. At most
+//! [`max_retries`](RoomServiceBuilder::max_retries) retries (default
+//! [`DEFAULT_MAX_RETRIES`]) follow, after exponential backoff with jitter
+//! starting at [`retry_backoff`](RoomServiceBuilder::retry_backoff)
+//! (default [`DEFAULT_RETRY_BACKOFF`]); a retry whose wait would not leave
+//! any of the budget is not made, and the last error is returned at once.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -21,8 +41,14 @@ use crate::secret::ApiKey;
 
 /// Room Service's base URL.
 pub const DEFAULT_BASE_URL: &str = "https://super.roomservice.dev";
-/// How long a whole provisioning call may take by default.
+/// How long a whole provisioning call, retries included, may take by default.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How many times a call that failed in a retryable way is retried by
+/// default (see the [module docs](self)).
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The wait before the first retry by default; it doubles at each retry
+/// (with jitter: between half of it and all of it).
+pub const DEFAULT_RETRY_BACKOFF: Duration = Duration::from_millis(25);
 /// How long connecting may take by default.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How many idle keep-alive connections are kept per host by default.
@@ -106,6 +132,8 @@ pub struct RoomService {
     authorization: HeaderValue,
     auth_scheme: AuthScheme,
     timeout: Duration,
+    max_retries: u32,
+    retry_backoff: Duration,
 }
 
 impl fmt::Debug for RoomService {
@@ -115,6 +143,8 @@ impl fmt::Debug for RoomService {
             .field("api_key", &self.api_key)
             .field("auth_scheme", &self.auth_scheme)
             .field("timeout", &self.timeout)
+            .field("max_retries", &self.max_retries)
+            .field("retry_backoff", &self.retry_backoff)
             .finish_non_exhaustive()
     }
 }
@@ -130,6 +160,8 @@ pub struct RoomServiceBuilder {
     timeout: Duration,
     connect_timeout: Duration,
     pool_max_idle_per_host: usize,
+    max_retries: u32,
+    retry_backoff: Duration,
 }
 
 impl fmt::Debug for RoomServiceBuilder {
@@ -141,6 +173,8 @@ impl fmt::Debug for RoomServiceBuilder {
             .field("timeout", &self.timeout)
             .field("connect_timeout", &self.connect_timeout)
             .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
+            .field("max_retries", &self.max_retries)
+            .field("retry_backoff", &self.retry_backoff)
             .finish()
     }
 }
@@ -154,6 +188,8 @@ impl Default for RoomServiceBuilder {
             timeout: DEFAULT_TIMEOUT,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             pool_max_idle_per_host: DEFAULT_POOL_MAX_IDLE_PER_HOST,
+            max_retries: DEFAULT_MAX_RETRIES,
+            retry_backoff: DEFAULT_RETRY_BACKOFF,
         }
     }
 }
@@ -178,7 +214,7 @@ impl RoomServiceBuilder {
         self
     }
 
-    /// The timeout of a whole call, connecting and reading the body
+    /// The timeout of a whole call, connecting, retries and reading the body
     /// included; default [`DEFAULT_TIMEOUT`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
@@ -196,6 +232,21 @@ impl RoomServiceBuilder {
     /// [`DEFAULT_POOL_MAX_IDLE_PER_HOST`].
     pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
         self.pool_max_idle_per_host = max;
+        self
+    }
+
+    /// How many times a call is retried when the server cannot have acted
+    /// on it (no connection) or said it failed (5xx); default
+    /// [`DEFAULT_MAX_RETRIES`], 0 for none. See the [module docs](self).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// The wait before the first retry, doubled at each retry; default
+    /// [`DEFAULT_RETRY_BACKOFF`].
+    pub fn retry_backoff(mut self, backoff: Duration) -> Self {
+        self.retry_backoff = backoff;
         self
     }
 
@@ -238,6 +289,8 @@ impl RoomServiceBuilder {
             authorization,
             auth_scheme: self.auth_scheme,
             timeout: self.timeout,
+            max_retries: self.max_retries,
+            retry_backoff: self.retry_backoff,
         })
     }
 }
@@ -322,66 +375,124 @@ impl RoomService {
         self.auth_scheme
     }
 
-    /// The timeout of a whole call.
+    /// The timeout of a whole call, retries included.
     pub fn timeout(&self) -> Duration {
         self.timeout
     }
 
-    /// Sends the request and reads the answer, mapping every failure to its
-    /// own [`ProvisionError`].
+    /// How many times a call may be retried.
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// Sends the request and reads the answer, retrying where it is safe,
+    /// all within the timeout; maps every failure to its own
+    /// [`ProvisionError`].
     async fn call(&self, request: &ProvisionRequest) -> Result<Provisioned, ProvisionError> {
         let payload =
             serde_json::to_vec(request).map_err(|err| ProvisionError::InvalidRequest {
                 reason: err.to_string(),
             })?;
         tracing::debug!(endpoint = %self.endpoint, resources = request.resources.len(), "provisioning through Room Service");
+        let deadline = tokio::time::Instant::now() + self.timeout;
+        let mut retries = 0;
+        loop {
+            let attempt = tokio::time::timeout_at(deadline, self.attempt(&payload)).await;
+            let err = match attempt {
+                Ok(Ok(provisioned)) => return Ok(provisioned),
+                Ok(Err(Failure::Final(err))) => return Err(err),
+                Ok(Err(Failure::Retryable(err))) => err,
+                Err(_elapsed) => {
+                    tracing::warn!(endpoint = %self.endpoint, timeout = ?self.timeout, retries, "Room Service did not answer in time");
+                    return Err(ProvisionError::Timeout);
+                }
+            };
+            if retries >= self.max_retries {
+                return Err(err);
+            }
+            let wait = self.backoff(retries);
+            if tokio::time::Instant::now() + wait >= deadline {
+                tracing::debug!(endpoint = %self.endpoint, retries, "no time left to retry");
+                return Err(err);
+            }
+            retries += 1;
+            tracing::info!(endpoint = %self.endpoint, retry = retries, wait = ?wait, error = %err, "retrying the provision");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// The wait before retry `retries + 1`: the backoff doubled `retries`
+    /// times, between half of that and all of it (jitter, so that clients
+    /// failed together do not retry together).
+    fn backoff(&self, retries: u32) -> Duration {
+        let full = self.retry_backoff.saturating_mul(1 << retries.min(16));
+        let half = full / 2;
+        let jitter = getrandom::u32().unwrap_or(0);
+        half + half.mul_f64(f64::from(jitter) / f64::from(u32::MAX))
+    }
+
+    /// One request and its answer.
+    async fn attempt(&self, payload: &[u8]) -> Result<Provisioned, Failure> {
         let mut response = self
             .client
             .post(self.endpoint.clone())
             .header(AUTHORIZATION, self.authorization.clone())
             .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
             .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .body(payload)
+            .body(payload.to_vec())
             .send()
             .await
-            .map_err(|err| self.transport_error(&err))?;
+            .map_err(|err| {
+                // Only a connection that was never made is safe to retry: once
+                // the request is sent, the server may have provisioned.
+                let retryable = err.is_connect();
+                let err = self.transport_error(&err);
+                if retryable { Failure::Retryable(err) } else { Failure::Final(err) }
+            })?;
 
         let status = response.status();
         if !status.is_success() {
             let err = status_error(status, response.headers());
             tracing::warn!(endpoint = %self.endpoint, status = status.as_u16(), error = %err, "Room Service refused to provision");
-            return Err(err);
+            // A 5xx says the server failed; its body is not read.
+            return Err(if status.is_server_error() { Failure::Retryable(err) } else { Failure::Final(err) });
         }
 
         if response
             .content_length()
             .is_some_and(|len| len > MAX_RESPONSE_BYTES as u64)
         {
-            return Err(self.invalid_body(format!(
+            return Err(Failure::Final(self.invalid_body(format!(
                 "the body is larger than {MAX_RESPONSE_BYTES} bytes"
-            )));
+            ))));
         }
         let mut body = BytesMut::new();
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => {
                     if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                        return Err(self.invalid_body(format!(
+                        return Err(Failure::Final(self.invalid_body(format!(
                             "the body is larger than {MAX_RESPONSE_BYTES} bytes"
-                        )));
+                        ))));
                     }
                     body.extend_from_slice(&chunk);
                 }
                 Ok(None) => break,
-                Err(err) if err.is_timeout() => return Err(self.transport_error(&err)),
-                Err(_) => return Err(self.invalid_body("the body was cut off".to_owned())),
+                Err(err) if err.is_timeout() => {
+                    return Err(Failure::Final(self.transport_error(&err)));
+                }
+                Err(_) => {
+                    return Err(Failure::Final(
+                        self.invalid_body("the body was cut off".to_owned()),
+                    ));
+                }
             }
         }
         let body = body.freeze();
         let response = parse_response(&body).map_err(|err| {
             let err = self.scrub(err);
             tracing::warn!(endpoint = %self.endpoint, status = status.as_u16(), error = %err, "Room Service answered with an unusable body");
-            err
+            Failure::Final(err)
         })?;
         Ok(Provisioned { response, body })
     }
@@ -417,6 +528,15 @@ impl RoomService {
             other => other,
         }
     }
+}
+
+/// How one attempt failed: whether another may be made.
+enum Failure {
+    /// The server cannot have provisioned (no connection), or said it
+    /// failed (5xx): another attempt is safe.
+    Retryable(ProvisionError),
+    /// Anything else: the error is the call's.
+    Final(ProvisionError),
 }
 
 /// Displays an error and its sources, `a: b: c`.

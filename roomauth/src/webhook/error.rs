@@ -1,5 +1,7 @@
 //! The webhook's error contract: one status and one JSON message per failure.
 
+use std::time::Duration;
+
 use bytes::Bytes;
 use http::StatusCode;
 
@@ -23,6 +25,11 @@ pub enum WebhookError {
     /// so that probing reveals no rule).
     #[error("not allowed to join this room")]
     Forbidden,
+    /// 403: the request's `Origin` is not one of the webhook's
+    /// [allowed origins](crate::webhook::WebhookBuilder::allowed_origins)
+    /// (a cross-site request).
+    #[error("requests from this origin are not accepted: call the webhook from the app's own pages")]
+    OriginRefused,
     /// 413: the body is over the size limit.
     #[error("the request body is over the limit of {limit} bytes")]
     PayloadTooLarge {
@@ -35,7 +42,9 @@ pub enum WebhookError {
     /// 500: the app's rule failed; the cause is logged, not shown.
     #[error("the authorization check failed; the server log has the details")]
     Internal,
-    /// 502 (504 on timeout): the provisioner failed.
+    /// 502: the provisioner failed; 503 when it is rate limiting
+    /// (with its `Retry-After`, see [`retry_after`](Self::retry_after));
+    /// 504 when it did not answer in time.
     #[error("provisioning the token failed: {0}")]
     Upstream(#[from] ProvisionError),
 }
@@ -60,12 +69,23 @@ impl WebhookError {
         match self {
             WebhookError::Malformed(_) => StatusCode::BAD_REQUEST,
             WebhookError::Unauthorized => StatusCode::UNAUTHORIZED,
-            WebhookError::Forbidden => StatusCode::FORBIDDEN,
+            WebhookError::Forbidden | WebhookError::OriginRefused => StatusCode::FORBIDDEN,
             WebhookError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             WebhookError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebhookError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             WebhookError::Upstream(e) if e.is_timeout() => StatusCode::GATEWAY_TIMEOUT,
+            WebhookError::Upstream(ProvisionError::RateLimited { .. }) => StatusCode::SERVICE_UNAVAILABLE,
             WebhookError::Upstream(_) => StatusCode::BAD_GATEWAY,
+        }
+    }
+
+    /// How long the browser should wait before retrying, sent as
+    /// `Retry-After`: the provisioner's own `Retry-After` when it is rate
+    /// limiting (503), `None` otherwise.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            WebhookError::Upstream(ProvisionError::RateLimited { retry_after }) => *retry_after,
+            _ => None,
         }
     }
 

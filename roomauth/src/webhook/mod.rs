@@ -7,11 +7,12 @@
 //! | 200 | allowed: the provisioner's body, unchanged |
 //! | 400 | the body is not a webhook request |
 //! | 401 | not logged in |
-//! | 403 | not allowed, or no rule answers for the room |
+//! | 403 | not allowed, or no rule answers for the room, or the `Origin` is not allowed |
 //! | 413 | the body is over the limit |
 //! | 415 | the body is not declared as JSON |
 //! | 500 | the app's rule failed (logged, never shown) |
 //! | 502 | the provisioner failed |
+//! | 503 | the provisioner is rate limiting (its `Retry-After` is passed on) |
 //! | 504 | the provisioner timed out |
 //!
 //! Every non-200 body is `{"error": "<what went wrong>"}`.
@@ -20,6 +21,7 @@ mod error;
 mod request;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use bytes::Bytes;
 use http::StatusCode;
@@ -46,6 +48,8 @@ struct Inner<Cx: RequestContext> {
     index: Dispatcher<(usize, usize)>,
     provisioner: Arc<dyn Provisioner>,
     body_limit: usize,
+    /// `None`: any origin; otherwise the allowed `Origin` values, normalized.
+    allowed_origins: Option<Vec<String>>,
 }
 
 impl<Cx: RequestContext> Clone for Webhook<Cx> {
@@ -60,6 +64,7 @@ pub struct WebhookBuilder<Cx: RequestContext> {
     rules: Vec<Box<dyn Rule<Cx>>>,
     provisioner: Arc<dyn Provisioner>,
     body_limit: usize,
+    allowed_origins: Option<Vec<String>>,
 }
 
 /// Why a [`Webhook`] could not be built.
@@ -93,6 +98,28 @@ impl<Cx: RequestContext> WebhookBuilder<Cx> {
         self
     }
 
+    /// Accepts browser requests only from these origins
+    /// (`https://app.example.com`, scheme, host and port as the browser
+    /// sends them in `Origin`; compared ASCII case-insensitively, a trailing
+    /// `/` ignored). A request whose `Origin` is another one, `null`, or
+    /// not readable is refused with 403 before its body is looked at. A
+    /// request without `Origin` (not from a browser, or a same-origin `GET`,
+    /// which the webhook never answers) is accepted: cross-site requests
+    /// from browsers always carry it. By default every origin is accepted,
+    /// as the JSON-only content type already keeps cross-site forms out.
+    ///
+    /// Adapters pass the header through [`Webhook::handle_request`]; the
+    /// plain [`Webhook::handle`] has no `Origin` to check.
+    pub fn allowed_origins<I>(mut self, origins: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        let list = self.allowed_origins.get_or_insert_with(Vec::new);
+        list.extend(origins.into_iter().map(|o| normalize_origin(o.as_ref())));
+        self
+    }
+
     /// Indexes the rules' patterns; fails when two could match one room.
     pub fn build(self) -> Result<Webhook<Cx>, BuildError> {
         if self.rules.is_empty() {
@@ -121,6 +148,7 @@ impl<Cx: RequestContext> WebhookBuilder<Cx> {
                 index,
                 provisioner: self.provisioner,
                 body_limit: self.body_limit,
+                allowed_origins: self.allowed_origins,
             }),
         })
     }
@@ -142,11 +170,56 @@ pub struct Reply {
     pub status: StatusCode,
     /// The JSON body.
     pub body: Bytes,
+    /// To be sent as `Retry-After` (whole seconds): the provisioner's own
+    /// delay when it is rate limiting (503); `None` otherwise.
+    pub retry_after: Option<Duration>,
+}
+
+impl Reply {
+    /// A reply without `Retry-After`.
+    pub fn new(status: StatusCode, body: Bytes) -> Reply {
+        Reply { status, body, retry_after: None }
+    }
+
+    /// The `Retry-After` header value, in whole seconds (rounded up).
+    pub fn retry_after_header(&self) -> Option<String> {
+        self.retry_after.map(|delay| {
+            let secs = delay.as_secs() + u64::from(delay.subsec_nanos() > 0);
+            secs.to_string()
+        })
+    }
 }
 
 impl From<WebhookError> for Reply {
     fn from(error: WebhookError) -> Reply {
-        Reply { status: error.status(), body: error.to_json() }
+        Reply { status: error.status(), body: error.to_json(), retry_after: error.retry_after() }
+    }
+}
+
+/// What the webhook reads from the request's head, besides the rule
+/// parameters the request context gives: see [`Webhook::handle_request`].
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RequestHead<'a> {
+    /// The `Content-Type` header, if any.
+    pub content_type: Option<&'a str>,
+    /// The `Origin` header, if any (checked against
+    /// [`WebhookBuilder::allowed_origins`]); an unreadable one should be
+    /// passed as `Some("")`, which no allow-list contains.
+    pub origin: Option<&'a str>,
+}
+
+impl<'a> RequestHead<'a> {
+    /// A head with this `Content-Type` and no `Origin`.
+    pub fn new(content_type: Option<&'a str>) -> RequestHead<'a> {
+        RequestHead { content_type, origin: None }
+    }
+
+    /// The same head with this `Origin`.
+    #[must_use]
+    pub fn with_origin(mut self, origin: Option<&'a str>) -> RequestHead<'a> {
+        self.origin = origin;
+        self
     }
 }
 
@@ -172,7 +245,12 @@ pub enum Denied<R> {
 impl<Cx: RequestContext> Webhook<Cx> {
     /// Starts a webhook that provisions through `provisioner`.
     pub fn builder(provisioner: impl Provisioner) -> WebhookBuilder<Cx> {
-        WebhookBuilder { rules: Vec::new(), provisioner: Arc::new(provisioner), body_limit: DEFAULT_BODY_LIMIT }
+        WebhookBuilder {
+            rules: Vec::new(),
+            provisioner: Arc::new(provisioner),
+            body_limit: DEFAULT_BODY_LIMIT,
+            allowed_origins: None,
+        }
     }
 
     /// The largest body accepted, for adapters that limit reading it.
@@ -180,8 +258,24 @@ impl<Cx: RequestContext> Webhook<Cx> {
         self.inner.body_limit
     }
 
-    /// Answers one webhook request.
+    /// Answers one webhook request, with no `Origin` to check: see
+    /// [`Webhook::handle_request`].
     pub async fn handle(&self, content_type: Option<&str>, body: &[u8], cx: &mut Cx) -> Outcome<Cx::Rejection> {
+        self.handle_request(RequestHead::new(content_type), body, cx).await
+    }
+
+    /// Answers one webhook request: checks the `Origin` (when
+    /// [`allowed_origins`](WebhookBuilder::allowed_origins) are set), the
+    /// body's size, content type and form, then runs the rule and
+    /// provisions.
+    pub async fn handle_request(&self, head: RequestHead<'_>, body: &[u8], cx: &mut Cx) -> Outcome<Cx::Rejection> {
+        if !self.origin_allowed(head.origin) {
+            // At most 128 characters of it: the header is the client's.
+            let origin = head.origin.map(|o| o.char_indices().nth(128).map_or(o, |(end, _)| &o[..end]));
+            tracing::info!(origin, outcome = "origin refused", "room auth");
+            return Outcome::Reply(WebhookError::OriginRefused.into());
+        }
+        let content_type = head.content_type;
         if body.len() > self.inner.body_limit {
             return Outcome::Reply(WebhookError::PayloadTooLarge { limit: self.inner.body_limit }.into());
         }
@@ -198,9 +292,20 @@ impl<Cx: RequestContext> Webhook<Cx> {
             Err(Denied::Rejected(rejection)) => return Outcome::Rejected(rejection),
         };
         Outcome::Reply(match self.provision(&grant).await {
-            Ok(body) => Reply { status: StatusCode::OK, body },
+            Ok(body) => Reply::new(StatusCode::OK, body),
             Err(error) => error.into(),
         })
+    }
+
+    /// Whether a request with this `Origin` header may be answered.
+    pub fn origin_allowed(&self, origin: Option<&str>) -> bool {
+        match (&self.inner.allowed_origins, origin) {
+            (None, _) | (Some(_), None) => true,
+            (Some(allowed), Some(origin)) => {
+                let origin = normalize_origin(origin);
+                !origin.is_empty() && allowed.contains(&origin)
+            }
+        }
     }
 
     /// Finds the rule for `request.room` and runs it: steps 2 to 5 of the
@@ -241,6 +346,11 @@ impl<Cx: RequestContext> Webhook<Cx> {
         })?;
         Ok(provisioned.body)
     }
+}
+
+/// An origin as compared: trimmed, without a trailing `/`, lower case.
+fn normalize_origin(origin: &str) -> String {
+    origin.trim().trim_end_matches('/').to_ascii_lowercase()
 }
 
 /// Turns a rule's refusal into the contract's answer, and logs it.

@@ -120,7 +120,12 @@ fn check_content_type(content_type: Option<&str>) -> Result<(), WebhookError> {
 }
 
 /// A room or document name: not empty, at most [`MAX_NAME_LEN`] bytes, no
-/// control characters (they have no business in a name and break logs).
+/// control characters (they have no business in a name and break logs), no
+/// invisible formatting characters (bidirectional overrides, zero-width
+/// characters, line separators: they make a name display as another), and
+/// no whitespace at either end (`" project-1"` would look like `project-1`).
+/// Nothing is decoded or normalized: `%31` stays `%31`, and a rule sees the
+/// name exactly as sent.
 fn check_name(what: &str, name: &str) -> Result<(), WebhookError> {
     if name.is_empty() {
         return Err(WebhookError::malformed(format!("the {what} name is empty")));
@@ -134,7 +139,33 @@ fn check_name(what: &str, name: &str) -> Result<(), WebhookError> {
     if name.chars().any(char::is_control) {
         return Err(WebhookError::malformed(format!("the {what} name contains a control character")));
     }
+    if name.chars().any(is_invisible_format) {
+        return Err(WebhookError::malformed(format!(
+            "the {what} name contains an invisible formatting character (bidirectional control, zero-width character or line separator)"
+        )));
+    }
+    if name.starts_with(char::is_whitespace) || name.ends_with(char::is_whitespace) {
+        return Err(WebhookError::malformed(format!("the {what} name starts or ends with whitespace")));
+    }
     Ok(())
+}
+
+/// Characters that change how the text around them is shown without being
+/// seen themselves (Unicode `Cf` characters that matter in names, and the
+/// line and paragraph separators).
+fn is_invisible_format(c: char) -> bool {
+    matches!(
+        c,
+        '\u{00AD}'              // soft hyphen
+        | '\u{061C}'            // Arabic letter mark
+        | '\u{180E}'            // Mongolian vowel separator
+        | '\u{200B}'..='\u{200F}' // zero-width space, joiners, LRM, RLM
+        | '\u{2028}'..='\u{202E}' // line/paragraph separators, bidi embeddings and overrides
+        | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
+        | '\u{2066}'..='\u{206F}' // bidi isolates, deprecated format characters
+        | '\u{FEFF}'            // zero-width no-break space (BOM)
+        | '\u{FFF9}'..='\u{FFFB}' // interlinear annotation
+    )
 }
 
 #[cfg(test)]
@@ -190,6 +221,14 @@ mod tests {
             r#"{"room":7}"#,
             r#"{"room":"a\u0000b"}"#,
             r#"{"room":"a\nb"}"#,
+            r#"{"room":" a"}"#,
+            r#"{"room":"a\t"}"#,
+            r#"{"room":"a\u00a0"}"#,
+            r#"{"room":"a\u202eb"}"#,
+            r#"{"room":"a\u200bb"}"#,
+            r#"{"room":"a\u2028b"}"#,
+            r#"{"room":"\ufeffa"}"#,
+            r#"{"room":"a\ud800"}"#,
             r#"{"room":"a","user":"mallory"}"#,
             r#"{"room":"a","resources":[]}"#,
             r#"{"resources":[]}"#,
@@ -206,6 +245,15 @@ mod tests {
             &many,
         ] {
             assert_eq!(status(JSON, body), StatusCode::BAD_REQUEST, "{body}");
+        }
+    }
+
+    #[test]
+    fn names_are_taken_as_sent() {
+        for room in ["my room", "project-%31", "café-١", "a b\u{00e9}", "x-\u{1F600}"] {
+            let body = serde_json::json!({ "room": room }).to_string();
+            let parsed = RoomRequest::parse(JSON, body.as_bytes()).unwrap();
+            assert_eq!(parsed.room, room, "nothing is decoded or normalized");
         }
     }
 
