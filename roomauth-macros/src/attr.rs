@@ -42,16 +42,25 @@ impl Parse for RawArg {
     }
 }
 
+/// The arguments of one attribute.
+pub struct Args {
+    /// The valid `key = value` arguments, each key once.
+    pub args: Vec<Arg>,
+    /// Every known key the user wrote or, through a typo, meant (reported
+    /// already), so that a missing key is not reported a second time.
+    pub mentioned: Vec<&'static str>,
+}
+
 /// Parses `key = value, ...` from `tokens`, keeping only the known keys,
 /// once each. `context` names the attribute in messages, like
 /// "`#[room_auth(...)]`"; `example` shows a correct use of a key.
 pub fn parse_args(
     tokens: TokenStream,
-    known: &[&str],
+    known: &[&'static str],
     context: &str,
     example: impl Fn(&str) -> String,
     cx: &mut Ctxt,
-) -> Vec<Arg> {
+) -> Args {
     let raw = match Punctuated::<RawArg, Token![,]>::parse_terminated.parse2(tokens) {
         Ok(raw) => raw,
         Err(error) => {
@@ -62,17 +71,23 @@ pub fn parse_args(
                     example(known.first().copied().unwrap_or_default())
                 ),
             );
-            return Vec::new();
+            return Args {
+                args: Vec::new(),
+                mentioned: known.to_vec(),
+            };
         }
     };
     let mut args: Vec<Arg> = Vec::new();
+    let mut mentioned = Vec::new();
     for RawArg { key, value } in raw {
         let name = key.unraw().to_string();
-        if !known.contains(&name.as_str()) {
+        let Some(&known_key) = known.iter().find(|k| **k == name) else {
+            mentioned.extend(did_you_mean(&name, known.iter().copied()));
             cx.error(key.span(), unknown_key(&name, known, context));
             continue;
-        }
-        if args.iter().any(|arg| arg.key == name) {
+        };
+        mentioned.push(known_key);
+        if args.iter().any(|arg| arg.key.unraw() == name) {
             cx.error(
                 key.span(),
                 format!(
@@ -86,29 +101,31 @@ pub fn parse_args(
             Some(value) => args.push(Arg { key, value }),
             None => cx.error(
                 key.span(),
-                format!(
-                    "`{name}` needs a value: write it like {}",
-                    example(&name)
-                ),
+                format!("`{name}` needs a value: write it like {}", example(&name)),
             ),
         }
     }
-    args
+    Args { args, mentioned }
 }
 
 fn unknown_key(name: &str, known: &[&str], context: &str) -> String {
-    let list = quoted_list(known);
+    let list = match known {
+        [only] => format!("the only key is `{only}`"),
+        _ => format!("the keys are {}", quoted_list(known)),
+    };
     match did_you_mean(name, known.iter().copied()) {
-        Some(suggestion) => format!(
-            "unknown key `{name}` in {context}: did you mean `{suggestion}`? \
-             (the keys are {list})"
-        ),
-        None => format!("unknown key `{name}` in {context}: the keys are {list}"),
+        Some(suggestion) => {
+            format!("unknown key `{name}` in {context}: did you mean `{suggestion}`? ({list})")
+        }
+        None => format!("unknown key `{name}` in {context}: {list}"),
     }
 }
 
 /// The candidate closest to `input`, if it is close enough to be a typo.
-pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|candidate| (strsim::jaro_winkler(input, candidate), candidate))
@@ -159,20 +176,15 @@ pub fn as_ident(expr: &Expr) -> Option<&Ident> {
 /// an error for `#[room]` and `#[room = ...]`.
 pub fn room_attrs(
     attrs: &[syn::Attribute],
-    known: &[&str],
+    known: &[&'static str],
     example: impl Fn(&str) -> String,
     cx: &mut Ctxt,
 ) -> Vec<Vec<Arg>> {
     let mut found = Vec::new();
     for attr in attrs.iter().filter(|attr| attr.path().is_ident("room")) {
         match &attr.meta {
-            syn::Meta::List(list) => found.push(parse_args(
-                list.tokens.clone(),
-                known,
-                "`#[room(...)]`",
-                &example,
-                cx,
-            )),
+            syn::Meta::List(list) => found
+                .push(parse_args(list.tokens.clone(), known, "`#[room(...)]`", &example, cx).args),
             _ => cx.error_spanned_by(
                 attr,
                 format!(

@@ -3,6 +3,7 @@
 
 use proc_macro2::{Span, TokenStream};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
+use syn::ext::IdentExt as _;
 use syn::spanned::Spanned as _;
 use syn::{Expr, FnArg, Ident, ItemFn, Pat, Path, ReturnType, Type};
 
@@ -14,7 +15,9 @@ const KEYS: &[&str] = &["rooms", "permission", "session"];
 
 fn example(key: &str) -> String {
     match key {
-        "permission" => "`#[room_auth(rooms = \"project-<id>\", permission = \"join\")]`".to_owned(),
+        "permission" => {
+            "`#[room_auth(rooms = \"project-<id>\", permission = \"join\")]`".to_owned()
+        }
         "session" => "`#[room_auth(rooms = \"project-<id>\", session = user)]`".to_owned(),
         _ => "`#[room_auth(rooms = \"project-<id>\")]`".to_owned(),
     }
@@ -50,11 +53,10 @@ fn parse_args(tokens: TokenStream, cx: &mut Ctxt) -> Args {
         permission: Permission::ReadWrite,
         session: None,
     };
-    let mut saw_rooms = false;
-    for Arg { key, value } in attr::parse_args(tokens, KEYS, "`#[room_auth(...)]`", example, cx) {
-        match key.to_string().as_str() {
+    let parsed = attr::parse_args(tokens, KEYS, "`#[room_auth(...)]`", example, cx);
+    for Arg { key, value } in parsed.args {
+        match key.unraw().to_string().as_str() {
             "rooms" => {
-                saw_rooms = true;
                 args.rooms = parse_rooms(&value, cx);
             }
             "permission" => {
@@ -72,7 +74,7 @@ fn parse_args(tokens: TokenStream, cx: &mut Ctxt) -> Args {
             },
         }
     }
-    if !saw_rooms {
+    if !parsed.mentioned.contains(&"rooms") {
         cx.error(
             Span::call_site(),
             "missing `rooms`: say which rooms this rule answers for, \
@@ -239,7 +241,9 @@ fn same_type(ty: &Type, path: &Path) -> bool {
         return false;
     }
     match (ty.path.segments.last(), path.segments.last()) {
-        (Some(a), Some(b)) => a.ident == b.ident && a.arguments.is_empty() && b.arguments.is_empty(),
+        (Some(a), Some(b)) => {
+            a.ident == b.ident && a.arguments.is_empty() && b.arguments.is_empty()
+        }
         _ => false,
     }
 }
@@ -274,7 +278,10 @@ fn validate<'a>(func: &'a ItemFn, args: Args, cx: &mut Ctxt) -> Option<RuleDef<'
                     }
                 }
             }
-            let names: Vec<String> = params.iter().filter_map(|p| p.name.as_ref().map(Ident::to_string)).collect();
+            let names: Vec<String> = params
+                .iter()
+                .filter_map(|p| p.name.as_ref().map(Ident::to_string))
+                .collect();
             // The other patterns have the same placeholders, or an error says so.
             if let Some(pattern) = patterns.first() {
                 for (placeholder, range) in pattern.placeholders() {
@@ -355,9 +362,10 @@ fn validate<'a>(func: &'a ItemFn, args: Args, cx: &mut Ctxt) -> Option<RuleDef<'
                     .filter(|p| matches!(p.source, Source::Extractor))
                     .filter_map(|p| p.name.as_ref().map(Ident::to_string))
                     .collect();
-                let hint = attr::did_you_mean(&session.to_string(), names.iter().map(String::as_str))
-                    .map(|name| format!("did you mean `{name}`? "))
-                    .unwrap_or_default();
+                let hint =
+                    attr::did_you_mean(&session.to_string(), names.iter().map(String::as_str))
+                        .map(|name| format!("did you mean `{name}`? "))
+                        .unwrap_or_default();
                 cx.error(
                     session.span(),
                     format!(
@@ -381,7 +389,9 @@ fn validate<'a>(func: &'a ItemFn, args: Args, cx: &mut Ctxt) -> Option<RuleDef<'
 /// Several patterns of one rule: the same placeholders, and no room name
 /// matched by two of them.
 fn check_patterns(patterns: &[RoomPattern], cx: &mut Ctxt) {
-    let Some(first) = patterns.first() else { return };
+    let Some(first) = patterns.first() else {
+        return;
+    };
     let expected = first.placeholder_set();
     for pattern in &patterns[1..] {
         let set = pattern.placeholder_set();
@@ -390,7 +400,10 @@ fn check_patterns(patterns: &[RoomPattern], cx: &mut Ctxt) {
                 if set.is_empty() {
                     "no placeholders".to_owned()
                 } else {
-                    set.iter().map(|n| format!("`<{n}>`")).collect::<Vec<_>>().join(", ")
+                    set.iter()
+                        .map(|n| format!("`<{n}>`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 }
             };
             cx.syn_error(pattern.error_at(
@@ -447,7 +460,7 @@ fn expand(rule: &RuleDef<'_>) -> TokenStream {
             }
         }
         Rooms::Type(path) => quote_spanned! {path.span()=>
-            <#path as #p::RoomResource>::PATTERNS
+            __roomauth_room_resource::<#path>().0
         },
     };
     let permission = match rule.permission {
@@ -463,15 +476,22 @@ fn expand(rule: &RuleDef<'_>) -> TokenStream {
     for (i, param) in rule.params.iter().enumerate() {
         let var = binding(i);
         let ty = param.ty;
+        let param_of = quote_spanned!(ty.span()=> __roomauth_room_param);
+        let room_of = match &rule.rooms {
+            Rooms::Type(path) => {
+                quote_spanned!(path.span()=> (__roomauth_room_resource::<#path>().1))
+            }
+            Rooms::Patterns(_) => quote!(),
+        };
         match &param.source {
             Source::Placeholder(placeholder) => bindings.push(quote! {
-                let #var = match __roomauth_room_param::<#ty>(&__roomauth_room, #placeholder) {
+                let #var = match #param_of::<#ty>(&__roomauth_room, #placeholder) {
                     #p::Some(value) => value,
                     #p::None => #refuse(#p::Refusal::NoMatch),
                 };
             }),
             Source::Room => bindings.push(quote! {
-                let #var = match <#ty as #p::RoomResource>::from_match(&__roomauth_room) {
+                let #var = match #room_of(&__roomauth_room) {
                     #p::Some(value) => value,
                     #p::None => #refuse(#p::Refusal::NoMatch),
                 };
@@ -484,7 +504,9 @@ fn expand(rule: &RuleDef<'_>) -> TokenStream {
         let ty = param.ty;
         let rejected = match &param.source {
             Source::Session => quote!(#p::Err(_) => #refuse(#p::Refusal::Unauthenticated)),
-            Source::Extractor => quote!(#p::Err(rejection) => #refuse(#p::Refusal::Rejected(rejection))),
+            Source::Extractor => {
+                quote!(#p::Err(rejection) => #refuse(#p::Refusal::Rejected(rejection)))
+            }
             Source::Placeholder(_) | Source::Room => continue,
         };
         bindings.push(quote! {
@@ -511,22 +533,13 @@ fn expand(rule: &RuleDef<'_>) -> TokenStream {
         ReturnType::Type(_, ty) if !matches!(**ty, Type::ImplTrait(_)) => {
             quote_spanned!(ty.span()=> __roomauth_decision::<#ty>(__roomauth_output))
         }
-        ReturnType::Type(_, ty) => quote_spanned!(ty.span()=> __roomauth_decision(__roomauth_output)),
-        ReturnType::Default => quote_spanned!(name.span()=> __roomauth_decision::<()>(__roomauth_output)),
-    };
-    // Placeholder types, checked where the user wrote them.
-    let room_params = rule.params.iter().filter_map(|param| match param.source {
-        Source::Placeholder(_) => {
-            let ty = param.ty;
-            Some(quote_spanned!(ty.span()=> __roomauth_assert_room_param::<#ty>();))
+        ReturnType::Type(_, ty) => {
+            quote_spanned!(ty.span()=> __roomauth_decision(__roomauth_output))
         }
-        _ => None,
-    });
-    let room_type = match &rule.rooms {
-        Rooms::Type(path) => Some(quote_spanned!(path.span()=> __roomauth_assert_room_resource::<#path>();)),
-        Rooms::Patterns(_) => None,
+        ReturnType::Default => {
+            quote_spanned!(name.span()=> __roomauth_decision::<()>(__roomauth_output))
+        }
     };
-
     quote! {
         #func
 
@@ -535,19 +548,22 @@ fn expand(rule: &RuleDef<'_>) -> TokenStream {
         #vis struct #name {}
 
         const _: () = {
-            fn __roomauth_assert_room_param<T: #p::RoomParam>() {}
-            fn __roomauth_assert_room_resource<T: #p::RoomResource>() {}
+            // Each helper is called with the user's type, spanned where the
+            // user wrote it: an unmet bound is reported at that type, once.
             #[allow(dead_code)]
-            fn __roomauth_assertions() {
-                #(#room_params)*
-                #room_type
-            }
-
             fn __roomauth_room_param<T: #p::RoomParam>(
                 room: &#p::RoomMatch<'_>,
                 name: &str,
             ) -> #p::Option<T> {
                 room.param::<T>(name)
+            }
+
+            #[allow(dead_code)]
+            fn __roomauth_room_resource<T: #p::RoomResource>() -> (
+                &'static [#p::Pattern],
+                fn(&#p::RoomMatch<'_>) -> #p::Option<T>,
+            ) {
+                (<T as #p::RoomResource>::PATTERNS, <T as #p::RoomResource>::from_match)
             }
 
             fn __roomauth_decision<T: #p::IntoDecision>(output: T) -> #p::Result<#p::UserId, #p::Deny> {
@@ -616,7 +632,9 @@ pub fn room_auth(args: TokenStream, input: TokenStream) -> TokenStream {
             None
         }
     };
-    let rule = func.as_ref().and_then(|func| validate(func, parsed_args, &mut cx));
+    let rule = func
+        .as_ref()
+        .and_then(|func| validate(func, parsed_args, &mut cx));
     match (cx.check(), rule) {
         (Ok(()), Some(rule)) => expand(&rule),
         (Err(errors), _) => {
@@ -624,5 +642,57 @@ pub fn room_auth(args: TokenStream, input: TokenStream) -> TokenStream {
             quote!(#input #errors)
         }
         (Ok(()), None) => input,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    use super::room_auth;
+
+    fn expand(args: proc_macro2::TokenStream, input: proc_macro2::TokenStream) -> String {
+        room_auth(args, input).to_string()
+    }
+
+    #[test]
+    fn expands_to_the_function_and_a_rule() {
+        let out = expand(
+            quote!(rooms = "project-<id>", permission = "join", session = user),
+            quote! {
+                pub async fn project_rooms(user: CurrentUser, id: u64, State(db): State<Db>) -> Result<String, Deny> {
+                    todo!()
+                }
+            },
+        );
+        // Print it with `cargo test -p roomauth-macros -- --nocapture`.
+        println!("{out}");
+        assert!(out.starts_with("pub async fn project_rooms"));
+        assert!(out.contains("pub struct project_rooms { }"));
+        assert!(out.contains("Permission :: Join"));
+        assert!(out.contains("Refusal :: Unauthenticated"));
+        assert!(out.contains("Pattern :: from_static (\"project-<id>\""));
+        // Placeholders are bound before the first extractor runs.
+        let placeholder = out.find("__roomauth_room_param :: < u64 >").unwrap();
+        let extractor = out
+            .find("< CurrentUser as :: roomauth :: __private :: FromContext")
+            .unwrap();
+        assert!(placeholder < extractor);
+        assert!(!out.contains("compile_error"));
+    }
+
+    #[test]
+    fn errors_keep_the_function() {
+        let out = expand(
+            quote!(rooms = "project-<id"),
+            quote!(
+                fn f(id: u64) -> Option<u64> {
+                    Some(id)
+                }
+            ),
+        );
+        assert!(out.starts_with("fn f"));
+        assert!(out.contains("compile_error"));
+        assert!(!out.contains("impl"));
     }
 }

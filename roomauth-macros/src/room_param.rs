@@ -86,9 +86,10 @@ fn parse<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Option<Shape<'a>> {
     }
     match &input.data {
         Data::Struct(data) => match &data.fields {
-            Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
-                fields.unnamed.first().map(|field| Shape::Newtype(&field.ty))
-            }
+            Fields::Unnamed(fields) if fields.unnamed.len() == 1 => fields
+                .unnamed
+                .first()
+                .map(|field| Shape::Newtype(&field.ty)),
             _ => {
                 cx.error(
                     name.span(),
@@ -105,7 +106,9 @@ fn parse<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Option<Shape<'a>> {
             if data.variants.is_empty() {
                 cx.error(
                     name.span(),
-                    format!("the enum `{name}` has no variants, so no value to parse: add a variant"),
+                    format!(
+                        "the enum `{name}` has no variants, so no value to parse: add a variant"
+                    ),
                 );
             }
             let mut variants: Vec<(&Ident, String, proc_macro2::Span)> = Vec::new();
@@ -147,7 +150,10 @@ fn parse<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Option<Shape<'a>> {
                 variants.push((ident, text, span));
             }
             Some(Shape::Enum(
-                variants.into_iter().map(|(ident, text, _)| (ident, text)).collect(),
+                variants
+                    .into_iter()
+                    .map(|(ident, text, _)| (ident, text))
+                    .collect(),
             ))
         }
         Data::Union(_) => {
@@ -182,8 +188,12 @@ fn expand(input: &DeriveInput, shape: &Shape<'_>) -> TokenStream {
             )
         }
         Shape::Enum(variants) => {
-            let parse_arms = variants.iter().map(|(ident, text)| quote!(#text => #p::Some(Self::#ident),));
-            let write_arms = variants.iter().map(|(ident, text)| quote!(Self::#ident => #text,));
+            let parse_arms = variants
+                .iter()
+                .map(|(ident, text)| quote!(#text => #p::Some(Self::#ident),));
+            let write_arms = variants
+                .iter()
+                .map(|(ident, text)| quote!(Self::#ident => #text,));
             (
                 quote! {
                     match value {

@@ -27,7 +27,12 @@ struct Case<'a> {
 
 /// The one `#[room(pattern = "...")]` among `attrs`; `owner` names what
 /// carries them in messages.
-fn pattern_attr(attrs: &[Attribute], owner: &str, span: proc_macro2::Span, cx: &mut Ctxt) -> Option<RoomPattern> {
+fn pattern_attr(
+    attrs: &[Attribute],
+    owner: &str,
+    span: proc_macro2::Span,
+    cx: &mut Ctxt,
+) -> Option<RoomPattern> {
     let rooms: Vec<&Attribute> = attrs.iter().filter(|a| a.path().is_ident("room")).collect();
     let Some(first) = rooms.first() else {
         cx.error(
@@ -48,7 +53,13 @@ fn pattern_attr(attrs: &[Attribute], owner: &str, span: proc_macro2::Span, cx: &
     let args = attr::room_attrs(std::slice::from_ref(*first), &["pattern"], example, cx);
     let Some(arg) = args.into_iter().flatten().next() else {
         if cx.is_ok() {
-            cx.error_spanned_by(first, format!("missing `pattern` in `#[room(...)]` on {owner}: write it like {}", example("")));
+            cx.error_spanned_by(
+                first,
+                format!(
+                    "missing `pattern` in `#[room(...)]` on {owner}: write it like {}",
+                    example("")
+                ),
+            );
         }
         return None;
     };
@@ -84,9 +95,17 @@ fn check_fields(case: &Case<'_>, owner: &str, cx: &mut Ctxt) {
         if fields.iter().any(|(ident, _)| *ident == placeholder) {
             continue;
         }
-        let hint = attr::did_you_mean(placeholder, fields.iter().map(|(i, _)| i.to_string()).collect::<Vec<_>>().iter().map(String::as_str))
-            .map(|name| format!(" (or is it the field `{name}`?)"))
-            .unwrap_or_default();
+        let hint = attr::did_you_mean(
+            placeholder,
+            fields
+                .iter()
+                .map(|(i, _)| i.to_string())
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str),
+        )
+        .map(|name| format!(" (or is it the field `{name}`?)"))
+        .unwrap_or_default();
         let fix = if case.fields.is_some() {
             format!("add a field `{placeholder}: u64` (or the type to parse it into) to {owner}")
         } else {
@@ -234,7 +253,9 @@ fn validate(input: &DeriveInput, cases: &[Case<'_>], cx: &mut Ctxt) {
     }
     for (i, a) in cases.iter().enumerate() {
         for b in &cases[i + 1..] {
-            let (Some(va), Some(vb)) = (a.variant, b.variant) else { continue };
+            let (Some(va), Some(vb)) = (a.variant, b.variant) else {
+                continue;
+            };
             if let Some(room) = a.pattern.overlap(&b.pattern) {
                 cx.syn_error(b.pattern.error_at(
                     0..b.pattern.source.len(),
@@ -307,7 +328,9 @@ fn expand(input: &DeriveInput, cases: &[Case<'_>]) -> TokenStream {
                 }})
             })
             .collect();
-        let names: Vec<Ident> = (0..values.len()).map(|i| format_ident!("__roomauth_v{}", i)).collect();
+        let names: Vec<Ident> = (0..values.len())
+            .map(|i| format_ident!("__roomauth_v{}", i))
+            .collect();
         quote! {
             #pat => {
                 #(let #names = #values;)*

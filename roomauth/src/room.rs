@@ -81,6 +81,11 @@ impl RoomParam for uuid::Uuid {
 
 /// A typed room name: one pattern (or, for an enum, one per variant) that
 /// parses and formats it. Derive it with `#[derive(RoomResource)]`.
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a typed room name: it does not implement `roomauth::RoomResource`",
+    label = "`rooms = ...` takes a pattern string, a list of them, or a type that derives `RoomResource`",
+    note = "derive it: `#[derive(RoomResource)] #[room(pattern = \"project-<id>\")] struct ProjectRoom {{ id: u64 }}`"
+)]
 pub trait RoomResource: Sized {
     /// The patterns of this room type, one per enum variant.
     const PATTERNS: &'static [Pattern];

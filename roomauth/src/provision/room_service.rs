@@ -520,13 +520,31 @@ impl RoomService {
     /// echo it back.
     fn scrub(&self, err: ProvisionError) -> ProvisionError {
         match err {
-            ProvisionError::InvalidBody { reason } if reason.contains(self.api_key.expose()) => {
-                ProvisionError::InvalidBody {
-                    reason: reason.replace(self.api_key.expose(), "[redacted]"),
-                }
-            }
+            ProvisionError::InvalidBody { reason } => ProvisionError::InvalidBody {
+                reason: redact(&reason, self.api_key.expose()),
+            },
             other => other,
         }
+    }
+}
+
+/// `text` without `key`, nor the beginning of `key` where a quote of it was
+/// cut short (a reason is truncated to [`MAX_REASON_BYTES`] before it is
+/// scrubbed, and the cut may fall inside the key).
+fn redact(text: &str, key: &str) -> String {
+    const MARK: &str = "[redacted]";
+    if key.is_empty() {
+        return text.to_owned();
+    }
+    let text = text.replace(key, MARK);
+    let Some(quoted) = text.strip_suffix("...") else {
+        return text;
+    };
+    // The key is visible ASCII (checked at build time): every byte index
+    // is a character boundary of it.
+    match (1..key.len()).rev().find(|&len| key.get(..len).is_some_and(|start| quoted.ends_with(start))) {
+        Some(len) => format!("{}{MARK}...", &quoted[..quoted.len() - len]),
+        None => text,
     }
 }
 
@@ -819,6 +837,18 @@ mod tests {
                 String::from_utf8_lossy(invalid)
             );
         }
+    }
+
+    #[test]
+    fn a_key_cut_short_is_redacted_too() {
+        for cut in 1..KEY.len() {
+            let text = format!("unknown variant `Bearer: {}...", &KEY[..cut]);
+            let redacted = redact(&text, KEY);
+            assert!(!redacted.contains(&KEY[..cut.max(4)]), "{redacted}");
+            assert!(redacted.ends_with("[redacted]..."), "{redacted}");
+        }
+        assert_eq!(redact("no key here...", KEY), "no key here...");
+        assert_eq!(redact(&format!("a {KEY} b"), KEY), "a [redacted] b");
     }
 
     #[test]

@@ -234,7 +234,7 @@ async fn upstream_failures_map_to_502_and_504() {
         (ProvisionError::Connect, StatusCode::BAD_GATEWAY),
         (ProvisionError::Timeout, StatusCode::GATEWAY_TIMEOUT),
         (ProvisionError::KeyRefused { status: StatusCode::UNAUTHORIZED }, StatusCode::BAD_GATEWAY),
-        (ProvisionError::RateLimited { retry_after: None }, StatusCode::BAD_GATEWAY),
+        (ProvisionError::RateLimited { retry_after: None }, StatusCode::SERVICE_UNAVAILABLE),
         (ProvisionError::Server { status: StatusCode::INTERNAL_SERVER_ERROR }, StatusCode::BAD_GATEWAY),
         (ProvisionError::MissingToken, StatusCode::BAD_GATEWAY),
         (ProvisionError::InvalidBody { reason: "not JSON".into() }, StatusCode::BAD_GATEWAY),

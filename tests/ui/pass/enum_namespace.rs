@@ -1,4 +1,4 @@
-use roomauth::{Deny, RoomParam, RoomResource, Rule, room_auth};
+use roomauth::{RoomParam, RoomResource, Rule, room_auth};
 
 #[derive(RoomParam, Debug, PartialEq, Clone, Copy)]
 enum Mode {

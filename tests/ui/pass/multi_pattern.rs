@@ -1,6 +1,6 @@
 use roomauth::{Deny, Rule, room_auth};
 
-#[room_auth(rooms = ["project-<id>", "project-<id>-notes"], permission = "join")]
+#[room_auth(rooms = ["project-<id>", "team-<id>-project"], permission = "join")]
 async fn project_rooms(id: u64) -> Result<u64, Deny> {
     Ok(id)
 }
@@ -8,6 +8,6 @@ async fn project_rooms(id: u64) -> Result<u64, Deny> {
 fn main() {
     let rule = project_rooms {};
     let patterns: Vec<&str> = Rule::<()>::patterns(&rule).iter().map(|p| p.as_str()).collect();
-    assert_eq!(patterns, ["project-<id>", "project-<id>-notes"]);
+    assert_eq!(patterns, ["project-<id>", "team-<id>-project"]);
     assert_eq!(Rule::<()>::permission(&rule), roomauth::Permission::Join);
 }

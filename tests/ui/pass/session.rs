@@ -8,7 +8,7 @@ impl RequestContext for Cx {
     type Rejection = &'static str;
 }
 
-struct CurrentUser(String);
+pub struct CurrentUser(String);
 
 impl FromContext<Cx> for CurrentUser {
     async fn from_context(cx: &mut Cx) -> Result<Self, &'static str> {

@@ -1,0 +1,9 @@
+use roomauth::RoomParam;
+
+#[derive(RoomParam)]
+enum Mode {
+    Read,
+    Custom(String),
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+use roomauth::RoomParam;
+
+#[derive(RoomParam)]
+struct Ratio(f32);
+
+fn main() {}

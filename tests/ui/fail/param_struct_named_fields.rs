@@ -1,0 +1,8 @@
+use roomauth::RoomParam;
+
+#[derive(RoomParam)]
+struct ProjectId {
+    id: u64,
+}
+
+fn main() {}

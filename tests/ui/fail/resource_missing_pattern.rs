@@ -1,0 +1,8 @@
+use roomauth::RoomResource;
+
+#[derive(RoomResource)]
+struct ProjectRoom {
+    id: u64,
+}
+
+fn main() {}

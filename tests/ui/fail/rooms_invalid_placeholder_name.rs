@@ -1,0 +1,8 @@
+use roomauth::{Deny, room_auth};
+
+#[room_auth(rooms = "project-<project-id>")]
+async fn project_rooms(id: u64) -> Result<u64, Deny> {
+    Ok(id)
+}
+
+fn main() {}
