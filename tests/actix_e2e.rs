@@ -16,7 +16,10 @@ use serde_json::json;
 fn start(provisioner: Arc<LocalProvisioner>) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = app::AppState { cookie_key: Key::generate(), members: Arc::new(app::demo_members()) };
+    let state = app::AppState {
+        cookie_key: Key::generate(),
+        members: Arc::new(app::demo_members()),
+    };
     let server = app::server(listener, state, provisioner).expect("the actix app starts");
     std::thread::spawn(move || actix_web::rt::System::new().block_on(server));
     format!("http://{addr}")
@@ -29,15 +32,27 @@ async fn the_contract_on_actix_web() {
     let webhook = format!("{base}/api/roomservice");
 
     let mut anonymous = Browser::new();
-    let answer = anonymous.post_json(&webhook, &json!({"room": "project-1"})).await;
+    let answer = anonymous
+        .post_json(&webhook, &json!({"room": "project-1"}))
+        .await;
     assert_eq!(answer.status, 401, "{answer:?}");
     assert!(answer.json["error"].is_string(), "{answer:?}");
 
     let mut alice = Browser::new();
-    assert_eq!(alice.post_json(&format!("{base}/login"), &json!({"user": "alice"})).await.status, 200);
-    let answer = alice.post_json(&webhook, &json!({"room": "project-1"})).await;
+    assert_eq!(
+        alice
+            .post_json(&format!("{base}/login"), &json!({"user": "alice"}))
+            .await
+            .status,
+        200
+    );
+    let answer = alice
+        .post_json(&webhook, &json!({"room": "project-1"}))
+        .await;
     assert_eq!(answer.status, 200, "{answer:?}");
-    let claims = provisioner.verify(answer.json["token"].as_str().unwrap()).unwrap();
+    let claims = provisioner
+        .verify(answer.json["token"].as_str().unwrap())
+        .unwrap();
     assert!(claims.grants_room("project-1") && !claims.grants_room("project-2"));
 
     let url_strategy = json!({"resources": [
@@ -46,14 +61,34 @@ async fn the_contract_on_actix_web() {
     ]});
     let answer = alice.post_json(&webhook, &url_strategy).await;
     assert_eq!(answer.status, 200, "{answer:?}");
-    assert_eq!(answer.json["resources"].as_array().unwrap().len(), 2, "{answer:?}");
+    assert_eq!(
+        answer.json["resources"].as_array().unwrap().len(),
+        2,
+        "{answer:?}"
+    );
 
     for (content_type, body, expected) in [
-        (Some("application/json"), json!({"room": "project-3"}).to_string(), 403),
-        (Some("application/json"), json!({"room": "no-rule"}).to_string(), 403),
+        (
+            Some("application/json"),
+            json!({"room": "project-3"}).to_string(),
+            403,
+        ),
+        (
+            Some("application/json"),
+            json!({"room": "no-rule"}).to_string(),
+            403,
+        ),
         (Some("application/json"), "[1,2".to_owned(), 400),
-        (Some("text/plain"), json!({"room": "project-1"}).to_string(), 415),
-        (Some("application/json"), format!(r#"{{"room":"{}"}}"#, "x".repeat(32 * 1024)), 413),
+        (
+            Some("text/plain"),
+            json!({"room": "project-1"}).to_string(),
+            415,
+        ),
+        (
+            Some("application/json"),
+            format!(r#"{{"room":"{}"}}"#, "x".repeat(32 * 1024)),
+            413,
+        ),
     ] {
         let answer = alice.post(&webhook, content_type, body.clone()).await;
         assert_eq!(answer.status, expected, "{body:.60}: {answer:?}");
@@ -61,9 +96,24 @@ async fn the_contract_on_actix_web() {
     }
 
     let mut bob = Browser::new();
-    assert_eq!(bob.post_json(&format!("{base}/login"), &json!({"user": "bob"})).await.status, 200);
-    assert_eq!(bob.post_json(&webhook, &json!({"room": "project-1"})).await.status, 403);
+    assert_eq!(
+        bob.post_json(&format!("{base}/login"), &json!({"user": "bob"}))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        bob.post_json(&webhook, &json!({"room": "project-1"}))
+            .await
+            .status,
+        403
+    );
     let tampered = bob.cookie().unwrap().replace("bob", "alice");
     bob.set_cookie(Some(tampered));
-    assert_eq!(bob.post_json(&webhook, &json!({"room": "project-1"})).await.status, 401);
+    assert_eq!(
+        bob.post_json(&webhook, &json!({"room": "project-1"}))
+            .await
+            .status,
+        401
+    );
 }

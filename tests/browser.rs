@@ -35,14 +35,21 @@ impl ChromeDriver {
                 "{path} is missing: install Debian's browser with `apt-get install chromium chromium-driver` (.ci/run does)"
             );
         }
-        let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let child = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("start chromedriver");
-        ChromeDriver { child, url: format!("http://127.0.0.1:{port}") }
+        ChromeDriver {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
     }
 }
 
@@ -66,11 +73,17 @@ async fn connect(driver: &ChromeDriver, profile: &std::path::Path) -> Client {
             ],
         },
     });
-    let Value::Object(capabilities) = capabilities else { unreachable!() };
+    let Value::Object(capabilities) = capabilities else {
+        unreachable!()
+    };
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector).capabilities(capabilities.clone()).connect(&driver.url).await {
+        match ClientBuilder::new(connector)
+            .capabilities(capabilities.clone())
+            .connect(&driver.url)
+            .await
+        {
             Ok(client) => return client,
             Err(e) if Instant::now() < deadline => {
                 let _ = e;
@@ -85,18 +98,39 @@ async fn connect(driver: &ChromeDriver, profile: &std::path::Path) -> Client {
 async fn status_after(client: &Client, what: &str) -> String {
     let deadline = Instant::now() + Duration::from_secs(15);
     loop {
-        let text = client.find(Locator::Id("status")).await.unwrap().text().await.unwrap();
+        let text = client
+            .find(Locator::Id("status"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         if text.starts_with(what) {
             return text;
         }
-        assert!(Instant::now() < deadline, "#status never reported `{what}`; it says `{text}`");
+        assert!(
+            Instant::now() < deadline,
+            "#status never reported `{what}`; it says `{text}`"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
 async fn log_in(client: &Client, user: &str) {
-    client.find(Locator::Id("user")).await.unwrap().select_by_value(user).await.unwrap();
-    client.find(Locator::Id("login")).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::Id("user"))
+        .await
+        .unwrap()
+        .select_by_value(user)
+        .await
+        .unwrap();
+    client
+        .find(Locator::Id("login"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let status = status_after(client, "login").await;
     assert!(status.starts_with("login: 200"), "{status}");
 }
@@ -105,16 +139,31 @@ async fn join(client: &Client, room: &str) -> (String, Value) {
     let input = client.find(Locator::Id("room")).await.unwrap();
     input.clear().await.unwrap();
     input.send_keys(room).await.unwrap();
-    client.find(Locator::Id("join")).await.unwrap().click().await.unwrap();
+    client
+        .find(Locator::Id("join"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
     let status = status_after(client, &format!("join {room}")).await;
-    let result = client.find(Locator::Id("result")).await.unwrap().text().await.unwrap();
+    let result = client
+        .find(Locator::Id("result"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     (status, serde_json::from_str(&result).unwrap_or(Value::Null))
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn alice_gets_a_token_and_bob_is_refused() {
     let provisioner = Arc::new(LocalProvisioner::development());
-    let state = app::AppState { cookie_key: Key::generate(), members: Arc::new(app::demo_members()) };
+    let state = app::AppState {
+        cookie_key: Key::generate(),
+        members: Arc::new(app::demo_members()),
+    };
     let server = serve(app::app(state, provisioner.clone()).unwrap()).await;
 
     let driver = ChromeDriver::start();

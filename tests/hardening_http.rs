@@ -29,7 +29,10 @@ use axum::routing::post;
 use axum_extra::extract::cookie::Key;
 use base64::Engine as _;
 use roomauth::pattern::Pattern;
-use roomauth::provision::{LocalProvisioner, ProvisionError, Provisioned, Provisioner, RoomService, SigningKey, SigningKeys};
+use roomauth::provision::{
+    LocalProvisioner, ProvisionError, Provisioned, Provisioner, RoomService, SigningKey,
+    SigningKeys,
+};
 use roomauth::rule::{BoxFuture, Refusal, RoomMatch, Rule, UserId};
 use roomauth::{ApiKey, ProvisionRequest, ProvisionResponse, Webhook};
 use roomauth_suite::{Served, serve, serve_local_provisioner};
@@ -50,7 +53,11 @@ const SIGNING_SECRET: &[u8; 40] = b"SIGNINGKEYCANARY_0123456789abcdef_SIGNKY";
 /// Every form a secret could leak in: as is, hex, and each base64 flavour.
 fn secret_forms() -> Vec<(String, &'static str)> {
     let mut forms = Vec::new();
-    for (secret, name) in [(API_KEY.as_bytes(), "API key"), (&COOKIE_KEY[..], "cookie key"), (&SIGNING_SECRET[..], "signing key")] {
+    for (secret, name) in [
+        (API_KEY.as_bytes(), "API key"),
+        (&COOKIE_KEY[..], "cookie key"),
+        (&SIGNING_SECRET[..], "signing key"),
+    ] {
         forms.push((String::from_utf8_lossy(secret).into_owned(), name));
         forms.push((hex::encode(secret), name));
         for engine in [
@@ -70,7 +77,10 @@ fn secret_forms() -> Vec<(String, &'static str)> {
 /// Panics if `text` holds any form of any secret.
 fn assert_no_secret(text: &str, what: &str) {
     for (form, name) in secret_forms() {
-        assert!(!text.contains(&form), "the {name} leaked into {what} (as `{form}`):\n{text:.2000}");
+        assert!(
+            !text.contains(&form),
+            "the {name} leaked into {what} (as `{form}`):\n{text:.2000}"
+        );
     }
 }
 
@@ -116,7 +126,10 @@ fn count_panics() {
     HOOK.call_once(|| {
         let default = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if info.location().is_none_or(|l| !l.file().ends_with("hardening_http.rs")) {
+            if info
+                .location()
+                .is_none_or(|l| !l.file().ends_with("hardening_http.rs"))
+            {
                 PANICS.fetch_add(1, Ordering::SeqCst);
             }
             default(info);
@@ -128,7 +141,10 @@ fn count_panics() {
 // The app under test.
 
 fn state() -> app::AppState {
-    app::AppState { cookie_key: Key::from(COOKIE_KEY), members: Arc::new(app::demo_members()) }
+    app::AppState {
+        cookie_key: Key::from(COOKIE_KEY),
+        members: Arc::new(app::demo_members()),
+    }
 }
 
 fn local_provisioner() -> LocalProvisioner {
@@ -145,7 +161,11 @@ struct Counting {
 
 impl Counting {
     fn new() -> Arc<Counting> {
-        Arc::new(Counting { inner: local_provisioner(), calls: AtomicUsize::new(0), requests: Mutex::new(Vec::new()) })
+        Arc::new(Counting {
+            inner: local_provisioner(),
+            calls: AtomicUsize::new(0),
+            requests: Mutex::new(Vec::new()),
+        })
     }
 
     fn calls(&self) -> usize {
@@ -198,22 +218,45 @@ async fn send(
         request = request.header("content-type", content_type);
     }
     for (name, value) in headers {
-        request = request.header(*name, reqwest::header::HeaderValue::from_bytes(value).expect("a header value"));
+        request = request.header(
+            *name,
+            reqwest::header::HeaderValue::from_bytes(value).expect("a header value"),
+        );
     }
-    let response = request.send().await.expect("an answer (a panicking handler would drop the connection)");
+    let response = request
+        .send()
+        .await
+        .expect("an answer (a panicking handler would drop the connection)");
     let status = response.status().as_u16();
     let headers = response.headers().clone();
     let bytes = response.bytes().await.expect("the whole body");
     let text = String::from_utf8_lossy(&bytes).into_owned();
     let json = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-    Answer { status, headers, text, json }
+    Answer {
+        status,
+        headers,
+        text,
+        json,
+    }
 }
 
 /// Logs in as `user` on the quickstart and returns the `Cookie` header.
 async fn login(client: &reqwest::Client, server: &Served, user: &str) -> (String, Answer) {
-    let answer = send(client, &server.url("/login"), Some("application/json"), &[], json!({ "user": user }).to_string()).await;
+    let answer = send(
+        client,
+        &server.url("/login"),
+        Some("application/json"),
+        &[],
+        json!({ "user": user }).to_string(),
+    )
+    .await;
     assert_eq!(answer.status, 200, "{answer:?}");
-    let set_cookie = answer.headers.get("set-cookie").expect("login sets the session cookie").to_str().unwrap();
+    let set_cookie = answer
+        .headers
+        .get("set-cookie")
+        .expect("login sets the session cookie")
+        .to_str()
+        .unwrap();
     let pair = set_cookie.split(';').next().unwrap().to_owned();
     (pair, answer)
 }
@@ -236,13 +279,21 @@ async fn raw(addr: SocketAddr, request: &[u8], half_close: bool) -> String {
     }
     let mut out = Vec::new();
     let read = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut out)).await;
-    assert!(read.is_ok(), "the server answered and closed within 5 s; got so far:\n{}", String::from_utf8_lossy(&out));
+    assert!(
+        read.is_ok(),
+        "the server answered and closed within 5 s; got so far:\n{}",
+        String::from_utf8_lossy(&out)
+    );
     String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The status and JSON body of a raw HTTP/1.1 answer.
 fn parse_raw(answer: &str) -> (u16, Value) {
-    let status = answer.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
     let body = answer.split_once("\r\n\r\n").map_or("", |(_, body)| body);
     (status, serde_json::from_str(body).unwrap_or(Value::Null))
 }
@@ -394,7 +445,8 @@ async fn hostile_requests_get_a_json_4xx_and_never_reach_the_provisioner() {
     count_panics();
     let (logs, _guard) = Logs::capture();
     let provisioner = Counting::new();
-    let server = serve(app::app(state(), provisioner.clone()).expect("the quickstart builds")).await;
+    let server =
+        serve(app::app(state(), provisioner.clone()).expect("the quickstart builds")).await;
     let webhook = server.url("/api/roomservice");
     let client = reqwest::Client::new();
     let (cookie, login_answer) = login(&client, &server, "alice").await;
@@ -405,17 +457,35 @@ async fn hostile_requests_get_a_json_4xx_and_never_reach_the_provisioner() {
     let mut tried = 0;
     let mut expected_calls = 0;
     for (what, content_type, body, expected) in cases {
-        let answer = send(&client, &webhook, content_type, &[("cookie", cookie.as_bytes())], body).await;
+        let answer = send(
+            &client,
+            &webhook,
+            content_type,
+            &[("cookie", cookie.as_bytes())],
+            body,
+        )
+        .await;
         tried += usize::from(expected != 200);
         assert_eq!(answer.status, expected, "{what}: {answer:?}");
         if expected == 200 {
             expected_calls += 1;
         } else {
             assert!(answer.error().is_some(), "{what}: a JSON error: {answer:?}");
-            assert!(answer.text.len() < 600, "{what}: a short error, not an echo of the input: {answer:?}");
-            assert_eq!(answer.headers.get("content-type").unwrap(), "application/json", "{what}");
+            assert!(
+                answer.text.len() < 600,
+                "{what}: a short error, not an echo of the input: {answer:?}"
+            );
+            assert_eq!(
+                answer.headers.get("content-type").unwrap(),
+                "application/json",
+                "{what}"
+            );
         }
-        assert_eq!(provisioner.calls(), expected_calls, "{what}: the provisioner was called");
+        assert_eq!(
+            provisioner.calls(),
+            expected_calls,
+            "{what}: the provisioner was called"
+        );
         everything += &answer.transcript();
     }
 
@@ -434,32 +504,70 @@ async fn hostile_requests_get_a_json_4xx_and_never_reach_the_provisioner() {
         "session=%00alice".to_owned(),
     ];
     for forged in &forged_cookies {
-        let answer = send(&client, &webhook, Some("application/json"), &[("cookie", forged.as_bytes())], json!({"room": "project-1"}).to_string()).await;
+        let answer = send(
+            &client,
+            &webhook,
+            Some("application/json"),
+            &[("cookie", forged.as_bytes())],
+            json!({"room": "project-1"}).to_string(),
+        )
+        .await;
         tried += 1;
-        assert!(matches!(answer.status, 401 | 403), "{forged:.60}: {answer:?}");
+        assert!(
+            matches!(answer.status, 401 | 403),
+            "{forged:.60}: {answer:?}"
+        );
         assert!(answer.error().is_some(), "{forged:.60}: {answer:?}");
         everything += &answer.transcript();
     }
     // Many cookies, none of them the session.
     let many: String = (0..500).map(|i| format!("c{i}=v{i}; ")).collect();
-    let answer = send(&client, &webhook, Some("application/json"), &[("cookie", many.as_bytes())], json!({"room": "project-1"}).to_string()).await;
+    let answer = send(
+        &client,
+        &webhook,
+        Some("application/json"),
+        &[("cookie", many.as_bytes())],
+        json!({"room": "project-1"}).to_string(),
+    )
+    .await;
     tried += 1;
     assert_eq!(answer.status, 401, "{answer:?}");
-    assert_eq!(provisioner.calls(), expected_calls, "forged cookies reached the provisioner");
+    assert_eq!(
+        provisioner.calls(),
+        expected_calls,
+        "forged cookies reached the provisioner"
+    );
 
     // Lying and odd framing, over a raw connection.
     let addr = server.addr;
     let room = br#"{"room":"project-1"}"#;
     let head = |length: &str| {
-        format!("POST /api/roomservice HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nCookie: {cookie}\r\nConnection: close\r\n{length}\r\n")
+        format!(
+            "POST /api/roomservice HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nCookie: {cookie}\r\nConnection: close\r\n{length}\r\n"
+        )
     };
     let raw_cases: Vec<(&str, Vec<u8>, bool, u16)> = vec![
         // Claims more than it sends, then stops sending.
-        ("Content-Length longer than the body", [head("Content-Length: 100\r\n").as_bytes(), room].concat(), true, 400),
+        (
+            "Content-Length longer than the body",
+            [head("Content-Length: 100\r\n").as_bytes(), room].concat(),
+            true,
+            400,
+        ),
         // Claims less: the server reads a cut body.
-        ("Content-Length shorter than the body", [head("Content-Length: 8\r\n").as_bytes(), room].concat(), false, 400),
+        (
+            "Content-Length shorter than the body",
+            [head("Content-Length: 8\r\n").as_bytes(), room].concat(),
+            false,
+            400,
+        ),
         // Claims more than the limit: refused before reading.
-        ("Content-Length over the limit", head("Content-Length: 1000000000\r\n").into_bytes(), false, 413),
+        (
+            "Content-Length over the limit",
+            head("Content-Length: 1000000000\r\n").into_bytes(),
+            false,
+            413,
+        ),
         // Chunked past the limit, with no length announced.
         (
             "chunked body over the limit",
@@ -473,23 +581,45 @@ async fn hostile_requests_get_a_json_4xx_and_never_reach_the_provisioner() {
             413,
         ),
         // Chunked and cut off.
-        ("chunked body cut off", [head("Transfer-Encoding: chunked\r\n").as_bytes(), b"ff\r\n{\"room\""].concat(), true, 400),
+        (
+            "chunked body cut off",
+            [
+                head("Transfer-Encoding: chunked\r\n").as_bytes(),
+                b"ff\r\n{\"room\"",
+            ]
+            .concat(),
+            true,
+            400,
+        ),
     ];
     for (what, request, half_close, expected) in raw_cases {
         let answer = raw(addr, &request, half_close).await;
         tried += 1;
         let (status, json) = parse_raw(&answer);
         assert_eq!(status, expected, "{what}:\n{answer}");
-        assert!(json["error"].as_str().is_some_and(|m| !m.is_empty()), "{what}: a JSON error:\n{answer}");
+        assert!(
+            json["error"].as_str().is_some_and(|m| !m.is_empty()),
+            "{what}: a JSON error:\n{answer}"
+        );
         everything += &answer;
     }
-    assert_eq!(provisioner.calls(), expected_calls, "raw requests reached the provisioner");
+    assert_eq!(
+        provisioner.calls(),
+        expected_calls,
+        "raw requests reached the provisioner"
+    );
     assert!(tried >= 40, "at least 40 hostile inputs ({tried})");
-    eprintln!("hostile inputs tried: {tried}, provisioner calls: {} (the one valid control request)", provisioner.calls());
+    eprintln!(
+        "hostile inputs tried: {tried}, provisioner calls: {} (the one valid control request)",
+        provisioner.calls()
+    );
 
     assert_eq!(PANICS.load(Ordering::SeqCst), 0, "something panicked");
     let logs = logs.text();
-    assert!(logs.contains("room auth"), "the decisions were logged: {logs:.2000}");
+    assert!(
+        logs.contains("room auth"),
+        "the decisions were logged: {logs:.2000}"
+    );
     assert_no_secret(&everything, "a response");
     assert_no_secret(&logs, "the logs");
 }
@@ -574,7 +704,11 @@ impl FaultServer {
                 connections.spawn(serve_fault(stream, fault, counter.clone()));
             }
         });
-        FaultServer { addr, attempts, task }
+        FaultServer {
+            addr,
+            attempts,
+            task,
+        }
     }
 
     fn url(&self) -> String {
@@ -603,7 +737,10 @@ async fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
     let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
     let length = head
         .lines()
-        .find_map(|line| line.split_once(':').filter(|(name, _)| name.eq_ignore_ascii_case("content-length")))
+        .find_map(|line| {
+            line.split_once(':')
+                .filter(|(name, _)| name.eq_ignore_ascii_case("content-length"))
+        })
         .and_then(|(_, value)| value.trim().parse::<usize>().ok())
         .unwrap_or(0);
     let mut body = buf[head_end..].to_vec();
@@ -627,7 +764,8 @@ fn http(status: u16, extra: &str, body: &str) -> Vec<u8> {
 
 /// The answer Room Service would give, bent by `bend`.
 fn answer_for(body: &[u8], bend: impl FnOnce(&mut Value)) -> String {
-    let request: ProvisionRequest = serde_json::from_slice(body).expect("the webhook sends a provision request");
+    let request: ProvisionRequest =
+        serde_json::from_slice(body).expect("the webhook sends a provision request");
     let resources = request
         .resources
         .iter()
@@ -638,7 +776,11 @@ fn answer_for(body: &[u8], bend: impl FnOnce(&mut Value)) -> String {
             r
         })
         .collect();
-    let response = ProvisionResponse { user: request.user, resources, token: "tok_fault".to_owned() };
+    let response = ProvisionResponse {
+        user: request.user,
+        resources,
+        token: "tok_fault".to_owned(),
+    };
     let mut value = serde_json::to_value(response).unwrap();
     bend(&mut value);
     value.to_string()
@@ -821,37 +963,66 @@ async fn upstream_faults_map_to_502_503_504_in_bounded_time() {
         (Fault::Ok, 200, 1),
     ];
     // The key echoed at every offset around the cut of a quoted reason.
-    let echoes: Vec<(Fault, u16, usize)> = (150..=190).step_by(2).map(|pad| (Fault::EchoAuthorization(pad), 502, 1)).collect();
+    let echoes: Vec<(Fault, u16, usize)> = (150..=190)
+        .step_by(2)
+        .map(|pad| (Fault::EchoAuthorization(pad), 502, 1))
+        .collect();
     let mut everything = String::new();
     let mut survived = 0;
     for &(fault, expected, attempts) in cases.iter().chain(&echoes) {
         let upstream = FaultServer::start(fault).await;
         let (answer, took) = through_quickstart(upstream.url(), BUDGET).await;
         assert_eq!(answer.status, expected, "{fault:?}: {answer:?}");
-        assert!(took < BOUND, "{fault:?}: answered in {took:?}, over {BOUND:?}");
+        assert!(
+            took < BOUND,
+            "{fault:?}: answered in {took:?}, over {BOUND:?}"
+        );
         if expected == 200 {
             assert_eq!(answer.json["token"], "tok_fault", "{fault:?}: {answer:?}");
         } else {
-            assert!(answer.error().is_some_and(|m| m.contains("provisioning")), "{fault:?}: a JSON error: {answer:?}");
+            assert!(
+                answer.error().is_some_and(|m| m.contains("provisioning")),
+                "{fault:?}: a JSON error: {answer:?}"
+            );
             survived += 1;
         }
         if expected == 504 {
-            assert!(took >= BUDGET - Duration::from_millis(50), "{fault:?}: a timeout before the budget ran out ({took:?})");
+            assert!(
+                took >= BUDGET - Duration::from_millis(50),
+                "{fault:?}: a timeout before the budget ran out ({took:?})"
+            );
         }
         // The retries, if any, have stopped: no attempt comes late.
         tokio::time::sleep(Duration::from_millis(100)).await;
-        assert_eq!(upstream.attempts(), attempts, "{fault:?}: upstream attempts");
-        let retry_after = answer.headers.get("retry-after").map(|v| v.to_str().unwrap().to_owned());
-        assert_eq!(retry_after.as_deref(), (fault == Fault::RateLimited).then_some("7"), "{fault:?}: Retry-After");
+        assert_eq!(
+            upstream.attempts(),
+            attempts,
+            "{fault:?}: upstream attempts"
+        );
+        let retry_after = answer
+            .headers
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().to_owned());
+        assert_eq!(
+            retry_after.as_deref(),
+            (fault == Fault::RateLimited).then_some("7"),
+            "{fault:?}: Retry-After"
+        );
         everything += &format!("{fault:?} ({took:?}): {}\n", answer.transcript());
     }
 
     // Nothing listens: connection refused, retried twice, fast.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
     let before = logs.text().matches("retrying the provision").count();
     let (answer, took) = through_quickstart(format!("http://{closed}"), BUDGET).await;
     assert_eq!(answer.status, 502, "refused: {answer:?}");
-    assert!(answer.error().is_some_and(|m| m.contains("connect")), "{answer:?}");
+    assert!(
+        answer.error().is_some_and(|m| m.contains("connect")),
+        "{answer:?}"
+    );
     assert!(took < BOUND, "refused: {took:?}");
     let retries = logs.text().matches("retrying the provision").count() - before;
     assert_eq!(retries, 2, "a refused connection is retried twice");
@@ -863,7 +1034,10 @@ async fn upstream_faults_map_to_502_503_504_in_bounded_time() {
     let upstream = FaultServer::start(Fault::SlowStatus(500, 600)).await;
     let (answer, took) = through_quickstart(upstream.url(), Duration::from_secs(1)).await;
     assert_eq!(answer.status, 504, "{answer:?}");
-    assert!(took >= Duration::from_millis(950) && took < Duration::from_secs(5), "{took:?}");
+    assert!(
+        took >= Duration::from_millis(950) && took < Duration::from_secs(5),
+        "{took:?}"
+    );
     tokio::time::sleep(Duration::from_millis(700)).await;
     assert_eq!(upstream.attempts(), 2, "the deadline stopped the retries");
     survived += 1;
@@ -872,7 +1046,10 @@ async fn upstream_faults_map_to_502_503_504_in_bounded_time() {
     eprintln!("upstream faults survived: {survived} (+1 recovered by a retry)");
     assert_eq!(PANICS.load(Ordering::SeqCst), 0, "something panicked");
     let logs = logs.text();
-    assert!(logs.contains("provisioning failed"), "the failures were logged: {logs:.2000}");
+    assert!(
+        logs.contains("provisioning failed"),
+        "the failures were logged: {logs:.2000}"
+    );
     assert_no_secret(&everything, "a response");
     assert_no_secret(&logs, "the logs");
 }
@@ -880,11 +1057,23 @@ async fn upstream_faults_map_to_502_503_504_in_bounded_time() {
 #[tokio::test]
 async fn retries_can_be_turned_off() {
     let upstream = FaultServer::start(Fault::Status(500)).await;
-    let service = RoomService::builder().api_key(ApiKey::new(API_KEY)).base_url(upstream.url()).max_retries(0).build().unwrap();
+    let service = RoomService::builder()
+        .api_key(ApiKey::new(API_KEY))
+        .base_url(upstream.url())
+        .max_retries(0)
+        .build()
+        .unwrap();
     let server = serve(app::app(state(), service).unwrap()).await;
     let client = reqwest::Client::new();
     let (cookie, _) = login(&client, &server, "alice").await;
-    let answer = send(&client, &server.url("/api/roomservice"), Some("application/json"), &[("cookie", cookie.as_bytes())], r#"{"room":"project-1"}"#).await;
+    let answer = send(
+        &client,
+        &server.url("/api/roomservice"),
+        Some("application/json"),
+        &[("cookie", cookie.as_bytes())],
+        r#"{"room":"project-1"}"#,
+    )
+    .await;
     assert_eq!(answer.status, 502, "{answer:?}");
     assert_eq!(upstream.attempts(), 1);
 }
@@ -899,7 +1088,14 @@ async fn allowed_requests_leak_no_secret_and_grant_exactly_what_was_asked() {
     let local = Arc::new(local_provisioner());
     let upstream = serve_local_provisioner(local.clone()).await;
     let counting = Counting::new();
-    let server = serve(app::app(state(), room_service(upstream.url(""), Duration::from_secs(5))).unwrap()).await;
+    let server = serve(
+        app::app(
+            state(),
+            room_service(upstream.url(""), Duration::from_secs(5)),
+        )
+        .unwrap(),
+    )
+    .await;
     let in_process = serve(app::app(state(), counting.clone()).unwrap()).await;
     let client = reqwest::Client::new();
     let mut everything = String::new();
@@ -911,33 +1107,67 @@ async fn allowed_requests_leak_no_secret_and_grant_exactly_what_was_asked() {
         let (bob, answer) = login(&client, server, "bob").await;
         everything += &answer.transcript();
 
-        let two_docs = resources(&[doc_res("project-1", "default"), doc_res("project-1", "notes"), room_res("project-1")]);
+        let two_docs = resources(&[
+            doc_res("project-1", "default"),
+            doc_res("project-1", "notes"),
+            room_res("project-1"),
+        ]);
         let cases: Vec<(&str, String, u16)> = vec![
-            (alice.as_str(), json!({"room": "project-1"}).to_string(), 200),
+            (
+                alice.as_str(),
+                json!({"room": "project-1"}).to_string(),
+                200,
+            ),
             (alice.as_str(), two_docs.clone(), 200),
             (bob.as_str(), json!({"room": "project-2"}).to_string(), 200),
             // Deny by default: not a member, no rule, not logged in.
             (bob.as_str(), json!({"room": "project-1"}).to_string(), 403),
             (bob.as_str(), url_strategy("project-1").to_string(), 403),
-            (alice.as_str(), json!({"room": "project-3"}).to_string(), 403),
+            (
+                alice.as_str(),
+                json!({"room": "project-3"}).to_string(),
+                403,
+            ),
             (alice.as_str(), json!({"room": "lobby"}).to_string(), 403),
             ("", json!({"room": "project-2"}).to_string(), 401),
         ];
         for (session, body, expected) in cases {
-            let headers: Vec<(&str, &[u8])> = if session.is_empty() { Vec::new() } else { vec![("cookie", session.as_bytes())] };
-            let answer = send(&client, &webhook, Some("application/json"), &headers, body.clone()).await;
+            let headers: Vec<(&str, &[u8])> = if session.is_empty() {
+                Vec::new()
+            } else {
+                vec![("cookie", session.as_bytes())]
+            };
+            let answer = send(
+                &client,
+                &webhook,
+                Some("application/json"),
+                &headers,
+                body.clone(),
+            )
+            .await;
             assert_eq!(answer.status, expected, "{body}: {answer:?}");
             if expected == 200 {
                 let token = answer.json["token"].as_str().unwrap();
-                let claims = local.verify(token).expect("a token of the canary signing key");
+                let claims = local
+                    .verify(token)
+                    .expect("a token of the canary signing key");
                 let user = if session == alice { "alice" } else { "bob" };
-                assert_eq!(claims.sub, user, "the user id comes from the session, through the rule");
+                assert_eq!(
+                    claims.sub, user,
+                    "the user id comes from the session, through the rule"
+                );
                 assert_eq!(answer.json["user"], user);
                 assert_eq!(claims.rooms.len(), 1, "exactly one room: {claims:?}");
                 let room = &claims.rooms[0];
-                assert!(body.contains(room.as_str()), "the room asked for: {claims:?}");
+                assert!(
+                    body.contains(room.as_str()),
+                    "the room asked for: {claims:?}"
+                );
                 if body == two_docs {
-                    assert!(claims.grants_document("project-1", "default") && claims.grants_document("project-1", "notes"));
+                    assert!(
+                        claims.grants_document("project-1", "default")
+                            && claims.grants_document("project-1", "notes")
+                    );
                     assert_eq!(claims.docs.len(), 2, "{claims:?}");
                 }
             }
@@ -949,7 +1179,10 @@ async fn allowed_requests_leak_no_secret_and_grant_exactly_what_was_asked() {
     let asked = counting.requests.lock().unwrap().clone();
     assert_eq!(asked.len(), 3, "{asked:?}");
     assert_eq!(asked[0].user, "alice");
-    assert_eq!(asked[0].resources, vec![roomauth::Resource::room("project-1")]);
+    assert_eq!(
+        asked[0].resources,
+        vec![roomauth::Resource::room("project-1")]
+    );
     assert_eq!(
         asked[1].resources,
         vec![
@@ -970,7 +1203,10 @@ async fn allowed_requests_leak_no_secret_and_grant_exactly_what_was_asked() {
         ApiKey::new(API_KEY)
     );
     let logs = logs.text();
-    assert!(logs.contains("provisioned"), "the local server logged: {logs:.2000}");
+    assert!(
+        logs.contains("provisioned"),
+        "the local server logged: {logs:.2000}"
+    );
     assert_no_secret(&everything, "a response or a Debug output");
     assert_no_secret(&logs, "the logs");
 }
@@ -980,24 +1216,63 @@ async fn the_session_cookie_is_http_only_same_site_lax_and_signed() {
     let server = serve(app::app(state(), Counting::new()).unwrap()).await;
     let client = reqwest::Client::new();
     let (pair, answer) = login(&client, &server, "alice").await;
-    let set_cookie = answer.headers.get("set-cookie").unwrap().to_str().unwrap().to_owned();
-    let attributes: Vec<String> = set_cookie.split(';').skip(1).map(|a| a.trim().to_ascii_lowercase()).collect();
+    let set_cookie = answer
+        .headers
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let attributes: Vec<String> = set_cookie
+        .split(';')
+        .skip(1)
+        .map(|a| a.trim().to_ascii_lowercase())
+        .collect();
     assert!(attributes.iter().any(|a| a == "httponly"), "{set_cookie}");
-    assert!(attributes.iter().any(|a| a == "samesite=lax"), "{set_cookie}");
+    assert!(
+        attributes.iter().any(|a| a == "samesite=lax"),
+        "{set_cookie}"
+    );
     assert!(attributes.iter().any(|a| a == "path=/"), "{set_cookie}");
     let value = pair.strip_prefix("session=").expect("the session cookie");
     assert_ne!(value, "alice", "the cookie is signed, not the bare user id");
-    assert!(value.ends_with("alice") && value.len() >= 44 + 5, "a signature (base64 HMAC) precedes the value: {value}");
+    assert!(
+        value.ends_with("alice") && value.len() >= 44 + 5,
+        "a signature (base64 HMAC) precedes the value: {value}"
+    );
     // A cookie signed with another key is no session.
-    let other = serve(app::app(app::AppState { cookie_key: Key::generate(), members: Arc::new(app::demo_members()) }, Counting::new()).unwrap()).await;
-    let answer = send(&client, &other.url("/api/roomservice"), Some("application/json"), &[("cookie", pair.as_bytes())], r#"{"room":"project-1"}"#).await;
+    let other = serve(
+        app::app(
+            app::AppState {
+                cookie_key: Key::generate(),
+                members: Arc::new(app::demo_members()),
+            },
+            Counting::new(),
+        )
+        .unwrap(),
+    )
+    .await;
+    let answer = send(
+        &client,
+        &other.url("/api/roomservice"),
+        Some("application/json"),
+        &[("cookie", pair.as_bytes())],
+        r#"{"room":"project-1"}"#,
+    )
+    .await;
     assert_eq!(answer.status, 401, "{answer:?}");
 }
 
 /// The quickstart's rule behind an `Origin` allow-list.
 fn with_origins(provisioner: Arc<Counting>) -> axum::Router {
-    let webhook = Webhook::builder(provisioner).rule(app::project_rooms {}).allowed_origins(["http://app.example", "https://app.example:8443/"]).build().unwrap();
-    axum::Router::new().route("/api/roomservice", post(webhook.axum_handler())).with_state(state())
+    let webhook = Webhook::builder(provisioner)
+        .rule(app::project_rooms {})
+        .allowed_origins(["http://app.example", "https://app.example:8443/"])
+        .build()
+        .unwrap();
+    axum::Router::new()
+        .route("/api/roomservice", post(webhook.axum_handler()))
+        .with_state(state())
 }
 
 #[tokio::test]
@@ -1027,16 +1302,36 @@ async fn origins_outside_the_allow_list_are_refused_before_anything_else() {
         let mut headers: Vec<(&str, &[u8])> = vec![("cookie", cookie.as_bytes())];
         headers.extend(origin.map(|o| ("origin", o)));
         let answer = send(&client, &webhook, Some("application/json"), &headers, body).await;
-        assert_eq!(answer.status, expected, "{:?}: {answer:?}", origin.map(String::from_utf8_lossy));
+        assert_eq!(
+            answer.status,
+            expected,
+            "{:?}: {answer:?}",
+            origin.map(String::from_utf8_lossy)
+        );
         if expected == 403 {
-            assert!(answer.error().is_some_and(|m| m.contains("origin")), "{answer:?}");
+            assert!(
+                answer.error().is_some_and(|m| m.contains("origin")),
+                "{answer:?}"
+            );
         } else {
             calls += 1;
         }
-        assert_eq!(provisioner.calls(), calls, "{:?}", origin.map(String::from_utf8_lossy));
+        assert_eq!(
+            provisioner.calls(),
+            calls,
+            "{:?}",
+            origin.map(String::from_utf8_lossy)
+        );
     }
     // Refused before the body is looked at: a bad body from a bad origin is a 403.
-    let answer = send(&client, &webhook, Some("text/plain"), &[("origin", b"http://evil.example")], "room=project-1").await;
+    let answer = send(
+        &client,
+        &webhook,
+        Some("text/plain"),
+        &[("origin", b"http://evil.example")],
+        "room=project-1",
+    )
+    .await;
     assert_eq!(answer.status, 403, "{answer:?}");
 }
 
@@ -1073,7 +1368,10 @@ async fn actix_checks_origins_and_passes_retry_after_on() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     let server = actix_web::HttpServer::new(move || {
-        actix_web::App::new().route("/api/roomservice", actix_web::web::post().to(webhook.actix_handler()))
+        actix_web::App::new().route(
+            "/api/roomservice",
+            actix_web::web::post().to(webhook.actix_handler()),
+        )
     })
     .workers(1)
     .listen(listener)
@@ -1085,15 +1383,39 @@ async fn actix_checks_origins_and_passes_retry_after_on() {
     let client = reqwest::Client::new();
     let url = format!("http://{addr}/api/roomservice");
     let body = r#"{"room":"room-1"}"#;
-    let answer = send(&client, &url, Some("application/json"), &[("origin", b"http://evil.example")], body).await;
+    let answer = send(
+        &client,
+        &url,
+        Some("application/json"),
+        &[("origin", b"http://evil.example")],
+        body,
+    )
+    .await;
     assert_eq!(answer.status, 403, "{answer:?}");
-    assert!(answer.error().is_some_and(|m| m.contains("origin")), "{answer:?}");
+    assert!(
+        answer.error().is_some_and(|m| m.contains("origin")),
+        "{answer:?}"
+    );
     assert_eq!(upstream.attempts(), 0);
 
-    let answer = send(&client, &url, Some("application/json"), &[("origin", b"http://app.example")], body).await;
+    let answer = send(
+        &client,
+        &url,
+        Some("application/json"),
+        &[("origin", b"http://app.example")],
+        body,
+    )
+    .await;
     assert_eq!(answer.status, 503, "{answer:?}");
-    assert_eq!(answer.headers.get("retry-after").unwrap(), "7", "{answer:?}");
-    assert!(answer.error().is_some_and(|m| m.contains("rate limiting")), "{answer:?}");
+    assert_eq!(
+        answer.headers.get("retry-after").unwrap(),
+        "7",
+        "{answer:?}"
+    );
+    assert!(
+        answer.error().is_some_and(|m| m.contains("rate limiting")),
+        "{answer:?}"
+    );
     assert_eq!(upstream.attempts(), 1, "a 429 is not retried");
     assert_no_secret(&answer.transcript(), "a response");
     handle.stop(false).await;

@@ -16,7 +16,10 @@ use roomauth_suite::{Browser, Served, serve, serve_local_provisioner};
 use serde_json::{Value, json};
 
 fn state() -> app::AppState {
-    app::AppState { cookie_key: Key::generate(), members: Arc::new(app::demo_members()) }
+    app::AppState {
+        cookie_key: Key::generate(),
+        members: Arc::new(app::demo_members()),
+    }
 }
 
 async fn quickstart(provisioner: Arc<LocalProvisioner>) -> Served {
@@ -31,7 +34,9 @@ fn url_strategy(room: &str) -> Value {
 }
 
 async fn login(browser: &mut Browser, server: &Served, user: &str) {
-    let answer = browser.post_json(&server.url("/login"), &json!({ "user": user })).await;
+    let answer = browser
+        .post_json(&server.url("/login"), &json!({ "user": user }))
+        .await;
     assert_eq!(answer.status, 200, "{answer:?}");
     assert!(browser.cookie().is_some(), "login sets the session cookie");
 }
@@ -52,17 +57,26 @@ async fn alice_joins_her_projects_with_both_bodies() {
     let mut alice = Browser::new();
     login(&mut alice, &server, "alice").await;
 
-    let answer = alice.post_json(&webhook, &json!({"room": "project-1"})).await;
+    let answer = alice
+        .post_json(&webhook, &json!({"room": "project-1"}))
+        .await;
     assert_eq!(answer.status, 200, "{answer:?}");
     assert_eq!(answer.json["user"], "alice");
-    let claims = provisioner.verify(answer.json["token"].as_str().unwrap()).expect("the token verifies");
+    let claims = provisioner
+        .verify(answer.json["token"].as_str().unwrap())
+        .expect("the token verifies");
     assert!(claims.grants_room("project-1"));
-    assert!(!claims.grants_room("project-2"), "the token grants only the room asked for");
+    assert!(
+        !claims.grants_room("project-2"),
+        "the token grants only the room asked for"
+    );
 
     let answer = alice.post_json(&webhook, &url_strategy("project-2")).await;
     assert_eq!(answer.status, 200, "{answer:?}");
     assert!(!id_of(&answer.json, "room").is_empty() && !id_of(&answer.json, "document").is_empty());
-    let claims = provisioner.verify(answer.json["token"].as_str().unwrap()).unwrap();
+    let claims = provisioner
+        .verify(answer.json["token"].as_str().unwrap())
+        .unwrap();
     assert!(claims.grants_room("project-2") && !claims.grants_room("project-1"));
 }
 
@@ -76,24 +90,72 @@ async fn every_status_of_the_contract() {
 
     // (as bob?, content type, body, status)
     let cases: Vec<(bool, Option<&str>, String, u16)> = vec![
-        (false, Some("application/json"), json!({"room": "project-1"}).to_string(), 401),
-        (true, Some("application/json"), json!({"room": "project-1"}).to_string(), 403),
-        (true, Some("application/json"), json!({"room": "project-2"}).to_string(), 200),
-        (true, Some("application/json"), json!({"room": "no-rule-here"}).to_string(), 403),
-        (true, Some("application/json"), json!({"room": "project-002"}).to_string(), 403),
+        (
+            false,
+            Some("application/json"),
+            json!({"room": "project-1"}).to_string(),
+            401,
+        ),
+        (
+            true,
+            Some("application/json"),
+            json!({"room": "project-1"}).to_string(),
+            403,
+        ),
+        (
+            true,
+            Some("application/json"),
+            json!({"room": "project-2"}).to_string(),
+            200,
+        ),
+        (
+            true,
+            Some("application/json"),
+            json!({"room": "no-rule-here"}).to_string(),
+            403,
+        ),
+        (
+            true,
+            Some("application/json"),
+            json!({"room": "project-002"}).to_string(),
+            403,
+        ),
         (true, Some("application/json"), "{not json".to_owned(), 400),
-        (true, Some("application/json"), json!({"room": "project-2", "user": "alice"}).to_string(), 400),
-        (true, Some("text/plain"), json!({"room": "project-2"}).to_string(), 415),
-        (true, Some("application/x-www-form-urlencoded"), "room=project-2".to_owned(), 415),
+        (
+            true,
+            Some("application/json"),
+            json!({"room": "project-2", "user": "alice"}).to_string(),
+            400,
+        ),
+        (
+            true,
+            Some("text/plain"),
+            json!({"room": "project-2"}).to_string(),
+            415,
+        ),
+        (
+            true,
+            Some("application/x-www-form-urlencoded"),
+            "room=project-2".to_owned(),
+            415,
+        ),
         (true, None, json!({"room": "project-2"}).to_string(), 415),
-        (true, Some("application/json"), format!(r#"{{"room":"{}"}}"#, "x".repeat(64 * 1024)), 413),
+        (
+            true,
+            Some("application/json"),
+            format!(r#"{{"room":"{}"}}"#, "x".repeat(64 * 1024)),
+            413,
+        ),
     ];
     for (as_bob, content_type, body, expected) in cases {
         let browser = if as_bob { &mut bob } else { &mut anonymous };
         let answer = browser.post(&webhook, content_type, body.clone()).await;
         assert_eq!(answer.status, expected, "{body:.80}: {answer:?}");
         if expected != 200 {
-            assert!(answer.json["error"].as_str().is_some_and(|m| !m.is_empty()), "JSON error for {body:.80}: {answer:?}");
+            assert!(
+                answer.json["error"].as_str().is_some_and(|m| !m.is_empty()),
+                "JSON error for {body:.80}: {answer:?}"
+            );
         }
     }
 }
@@ -109,7 +171,11 @@ async fn tampered_and_forged_cookies_are_not_a_session() {
     // bob's signed cookie, with the user swapped for alice.
     let tampered = genuine.replace("bob", "alice");
     assert_ne!(tampered, genuine);
-    for forged in [tampered, "session=alice".to_owned(), format!("session={}", "a".repeat(4096))] {
+    for forged in [
+        tampered,
+        "session=alice".to_owned(),
+        format!("session={}", "a".repeat(4096)),
+    ] {
         bob.set_cookie(Some(forged.clone()));
         let answer = bob.post_json(&webhook, &json!({"room": "project-1"})).await;
         assert_eq!(answer.status, 401, "{forged:.60}: {answer:?}");
@@ -117,15 +183,32 @@ async fn tampered_and_forged_cookies_are_not_a_session() {
 
     // The genuine cookie still works, and logging out ends the session.
     bob.set_cookie(Some(genuine));
-    assert_eq!(bob.post_json(&webhook, &json!({"room": "project-2"})).await.status, 200);
-    assert_eq!(bob.post(&server.url("/logout"), Some("application/json"), "").await.status, 204);
-    assert_eq!(bob.post_json(&webhook, &json!({"room": "project-2"})).await.status, 401);
+    assert_eq!(
+        bob.post_json(&webhook, &json!({"room": "project-2"}))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        bob.post(&server.url("/logout"), Some("application/json"), "")
+            .await
+            .status,
+        204
+    );
+    assert_eq!(
+        bob.post_json(&webhook, &json!({"room": "project-2"}))
+            .await
+            .status,
+        401
+    );
 }
 
 #[tokio::test]
 async fn login_is_for_demo_users_only() {
     let server = quickstart(Arc::new(LocalProvisioner::development())).await;
-    let answer = Browser::new().post_json(&server.url("/login"), &json!({"user": "mallory"})).await;
+    let answer = Browser::new()
+        .post_json(&server.url("/login"), &json!({"user": "mallory"}))
+        .await;
     assert_eq!(answer.status, 400, "{answer:?}");
 }
 
@@ -142,17 +225,23 @@ async fn provisions_over_http_through_the_local_server() {
     let mut alice = Browser::new();
     login(&mut alice, &server, "alice").await;
 
-    let answer = alice.post_json(&server.url("/api/roomservice"), &url_strategy("project-1")).await;
+    let answer = alice
+        .post_json(&server.url("/api/roomservice"), &url_strategy("project-1"))
+        .await;
     assert_eq!(answer.status, 200, "{answer:?}");
-    let claims = local.verify(answer.json["token"].as_str().unwrap()).expect("issued by the local server");
+    let claims = local
+        .verify(answer.json["token"].as_str().unwrap())
+        .expect("issued by the local server");
     assert!(claims.grants_room("project-1") && !claims.grants_room("project-2"));
-
 }
 
 #[tokio::test]
 async fn an_unreachable_provisioner_is_a_502() {
     // A port that was free a moment ago: nothing listens there.
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
     let room_service = RoomService::builder()
         .api_key(ApiKey::new("sk_test_recognisable_secret"))
         .base_url(format!("http://{closed}"))
@@ -161,8 +250,18 @@ async fn an_unreachable_provisioner_is_a_502() {
     let server = serve(app::app(state(), room_service).unwrap()).await;
     let mut alice = Browser::new();
     login(&mut alice, &server, "alice").await;
-    let answer = alice.post_json(&server.url("/api/roomservice"), &json!({"room": "project-1"})).await;
+    let answer = alice
+        .post_json(
+            &server.url("/api/roomservice"),
+            &json!({"room": "project-1"}),
+        )
+        .await;
     assert_eq!(answer.status, 502, "{answer:?}");
-    assert!(answer.json["error"].as_str().is_some_and(|m| m.contains("connect")), "{answer:?}");
+    assert!(
+        answer.json["error"]
+            .as_str()
+            .is_some_and(|m| m.contains("connect")),
+        "{answer:?}"
+    );
     assert!(!answer.text.contains("recognisable_secret"), "{answer:?}");
 }

@@ -15,7 +15,8 @@ use roomauth::testing::{Verdict, assert_policy};
 
 /// The `Cookie` header of a genuine session for `user`.
 fn session_cookie(key: &Key, user: &str) -> String {
-    let jar = SignedCookieJar::new(key.clone()).add(Cookie::new(app::SESSION_COOKIE, user.to_owned()));
+    let jar =
+        SignedCookieJar::new(key.clone()).add(Cookie::new(app::SESSION_COOKIE, user.to_owned()));
     let response = (jar, ()).into_response();
     let set_cookie = response.headers()["set-cookie"].to_str().unwrap();
     set_cookie.split(';').next().unwrap().to_owned()
@@ -23,7 +24,10 @@ fn session_cookie(key: &Key, user: &str) -> String {
 
 #[tokio::test]
 async fn who_may_join_which_project() {
-    let state = app::AppState { cookie_key: Key::generate(), members: Arc::new(app::demo_members()) };
+    let state = app::AppState {
+        cookie_key: Key::generate(),
+        members: Arc::new(app::demo_members()),
+    };
     let webhook = app::webhook(LocalProvisioner::development()).unwrap();
     let context_for = |user: Option<&str>| {
         let mut request = http::Request::builder();

@@ -19,7 +19,10 @@ pub const SESSION_COOKIE: &str = "session";
 
 /// The demo data: alice is a member of projects 1 and 2, bob of project 2.
 pub fn demo_members() -> HashMap<String, Vec<u64>> {
-    HashMap::from([("alice".to_owned(), vec![1, 2]), ("bob".to_owned(), vec![2])])
+    HashMap::from([
+        ("alice".to_owned(), vec![1, 2]),
+        ("bob".to_owned(), vec![2]),
+    ])
 }
 
 /// The app's state: the cookie-signing key and the membership table.
@@ -34,14 +37,20 @@ pub struct AppState {
 impl AppState {
     /// Whether `user` is a member of project `id`.
     pub fn is_member(&self, user: &str, id: u64) -> bool {
-        self.members.get(user).is_some_and(|projects| projects.contains(&id))
+        self.members
+            .get(user)
+            .is_some_and(|projects| projects.contains(&id))
     }
 
     /// The user of `request`'s signed session cookie, if it is genuine.
     fn session_user(&self, request: &HttpRequest) -> Option<String> {
         let mut jar = CookieJar::new();
         jar.add_original(request.cookie(SESSION_COOKIE)?.into_owned());
-        let user = jar.signed(&self.cookie_key).get(SESSION_COOKIE)?.value().to_owned();
+        let user = jar
+            .signed(&self.cookie_key)
+            .get(SESSION_COOKIE)?
+            .value()
+            .to_owned();
         self.members.contains_key(&user).then_some(user)
     }
 }
@@ -70,15 +79,25 @@ impl FromRequest for CurrentUser {
     type Future = Ready<Result<Self, NotLoggedIn>>;
 
     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
-        let user = request.app_data::<web::Data<AppState>>().and_then(|state| state.session_user(request));
+        let user = request
+            .app_data::<web::Data<AppState>>()
+            .and_then(|state| state.session_user(request));
         ready(user.map(CurrentUser).ok_or(NotLoggedIn))
     }
 }
 
 /// Who may join `project-<id>`: its members.
 #[room_auth(rooms = "project-<id>", session = user)]
-pub async fn project_rooms(user: CurrentUser, id: u64, app: web::Data<AppState>) -> Result<String, Deny> {
-    if app.is_member(&user.0, id) { Ok(user.0) } else { Err(Deny::Forbidden) }
+pub async fn project_rooms(
+    user: CurrentUser,
+    id: u64,
+    app: web::Data<AppState>,
+) -> Result<String, Deny> {
+    if app.is_member(&user.0, id) {
+        Ok(user.0)
+    } else {
+        Err(Deny::Forbidden)
+    }
 }
 
 /// The body of `POST /login`.
@@ -90,15 +109,22 @@ pub struct Login {
 
 async fn login(app: web::Data<AppState>, login: web::Json<Login>) -> HttpResponse {
     if !app.members.contains_key(&login.user) {
-        return HttpResponse::BadRequest().json(serde_json::json!({ "error": "unknown user: log in as `alice` or `bob`" }));
+        return HttpResponse::BadRequest()
+            .json(serde_json::json!({ "error": "unknown user: log in as `alice` or `bob`" }));
     }
     let mut jar = CookieJar::new();
-    jar.signed_mut(&app.cookie_key).add(Cookie::new(SESSION_COOKIE, login.user.clone()));
-    let mut cookie = jar.get(SESSION_COOKIE).cloned().unwrap_or_else(|| Cookie::new(SESSION_COOKIE, ""));
+    jar.signed_mut(&app.cookie_key)
+        .add(Cookie::new(SESSION_COOKIE, login.user.clone()));
+    let mut cookie = jar
+        .get(SESSION_COOKIE)
+        .cloned()
+        .unwrap_or_else(|| Cookie::new(SESSION_COOKIE, ""));
     cookie.set_path("/");
     cookie.set_http_only(true);
     cookie.set_same_site(SameSite::Lax);
-    HttpResponse::Ok().cookie(cookie).json(serde_json::json!({ "user": login.user }))
+    HttpResponse::Ok()
+        .cookie(cookie)
+        .json(serde_json::json!({ "user": login.user }))
 }
 
 async fn logout() -> HttpResponse {
@@ -113,7 +139,11 @@ pub fn webhook(provisioner: impl Provisioner) -> Result<Webhook<ActixContext>, B
 }
 
 /// The app served on `listener`: login, logout and the auth webhook.
-pub fn server(listener: std::net::TcpListener, state: AppState, provisioner: impl Provisioner) -> std::io::Result<Server> {
+pub fn server(
+    listener: std::net::TcpListener,
+    state: AppState,
+    provisioner: impl Provisioner,
+) -> std::io::Result<Server> {
     let webhook = webhook(provisioner).map_err(std::io::Error::other)?;
     let state = web::Data::new(state);
     Ok(HttpServer::new(move || {

@@ -203,7 +203,12 @@ async fn webhook(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -
     }
     let forbidden = || error(StatusCode::FORBIDDEN, "not allowed to join this room");
     let Some(id) = project_id(&room) else {
-        tracing::info!(room, outcome = "forbidden", reason = "no rule matches", "room auth");
+        tracing::info!(
+            room,
+            outcome = "forbidden",
+            reason = "no rule matches",
+            "room auth"
+        );
         return forbidden();
     };
     let jar = SignedCookieJar::from_headers(&headers, app.cookie_key.clone());
@@ -260,7 +265,10 @@ async fn provision(upstream: &Upstream, request: &ProvisionRequest<'_>) -> Respo
     let upstream_error = |err: &reqwest::Error| {
         tracing::warn!(error = %err, "provisioning failed");
         if err.is_timeout() {
-            error(StatusCode::GATEWAY_TIMEOUT, "the provisioner did not answer in time")
+            error(
+                StatusCode::GATEWAY_TIMEOUT,
+                "the provisioner did not answer in time",
+            )
         } else {
             error(StatusCode::BAD_GATEWAY, "the provisioner failed")
         }
@@ -295,7 +303,11 @@ async fn provision(upstream: &Upstream, request: &ProvisionRequest<'_>) -> Respo
         tracing::warn!("the provisioner answered another request");
         return error(StatusCode::BAD_GATEWAY, "the provisioner failed");
     }
-    ([(CONTENT_TYPE, HeaderValue::from_static("application/json"))], body).into_response()
+    (
+        [(CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+        body,
+    )
+        .into_response()
 }
 
 #[derive(Deserialize)]
@@ -303,15 +315,26 @@ struct Login {
     user: String,
 }
 
-async fn login(State(app): State<AppState>, jar: SignedCookieJar, Json(login): Json<Login>) -> Response {
+async fn login(
+    State(app): State<AppState>,
+    jar: SignedCookieJar,
+    Json(login): Json<Login>,
+) -> Response {
     if !app.members.contains_key(&login.user) {
-        return error(StatusCode::BAD_REQUEST, "unknown user: log in as `alice` or `bob`");
+        return error(
+            StatusCode::BAD_REQUEST,
+            "unknown user: log in as `alice` or `bob`",
+        );
     }
     let cookie = Cookie::build((SESSION_COOKIE, login.user.clone()))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax);
-    (jar.add(cookie), Json(serde_json::json!({ "user": login.user }))).into_response()
+    (
+        jar.add(cookie),
+        Json(serde_json::json!({ "user": login.user })),
+    )
+        .into_response()
 }
 
 impl axum::extract::FromRef<AppState> for Key {
@@ -322,7 +345,8 @@ impl axum::extract::FromRef<AppState> for Key {
 
 fn upstream() -> Result<Upstream, Box<dyn std::error::Error>> {
     let key = std::env::var("ROOMSERVICE_API_KEY").unwrap_or_else(|_| "sk_localdev".to_owned());
-    let base = std::env::var("ROOMSERVICE_URL").unwrap_or_else(|_| "http://127.0.0.1:7070".to_owned());
+    let base =
+        std::env::var("ROOMSERVICE_URL").unwrap_or_else(|_| "http://127.0.0.1:7070".to_owned());
     let endpoint = reqwest::Url::parse(&format!("{}/provision", base.trim_end_matches('/')))?;
     let mut authorization = HeaderValue::try_from(format!("Bearer: {key}"))?;
     authorization.set_sensitive(true);
@@ -349,7 +373,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
     let port = match std::env::var("PORT") {
-        Ok(port) => port.parse::<u16>().map_err(|_| format!("PORT must be a port number, not `{port}`"))?,
+        Ok(port) => port
+            .parse::<u16>()
+            .map_err(|_| format!("PORT must be a port number, not `{port}`"))?,
         Err(_) => 8081,
     };
     let cookie_key = match std::env::var("SESSION_KEY") {
@@ -369,7 +395,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .route("/api/roomservice", post(webhook))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state);
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
+    let listener =
+        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
     println!("handwritten webhook on http://{}/", listener.local_addr()?);
     axum::serve(listener, router)
         .with_graceful_shutdown(async {

@@ -22,7 +22,10 @@ pub const SESSION_COOKIE: &str = "session";
 
 /// The demo data: who is a member of which project.
 pub fn demo_members() -> HashMap<String, Vec<u64>> {
-    HashMap::from([("alice".to_owned(), vec![1, 2]), ("bob".to_owned(), vec![2])])
+    HashMap::from([
+        ("alice".to_owned(), vec![1, 2]),
+        ("bob".to_owned(), vec![2]),
+    ])
 }
 
 /// The app's state: the cookie-signing key and the membership table.
@@ -43,7 +46,9 @@ impl FromRef<AppState> for Key {
 impl AppState {
     /// Whether `user` is a member of project `id`.
     pub fn is_member(&self, user: &str, id: u64) -> bool {
-        self.members.get(user).is_some_and(|projects| projects.contains(&id))
+        self.members
+            .get(user)
+            .is_some_and(|projects| projects.contains(&id))
     }
 }
 
@@ -55,18 +60,33 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let jar = SignedCookieJar::<Key>::from_request_parts(parts, state).await.map_err(IntoResponse::into_response)?;
+        let jar = SignedCookieJar::<Key>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
         match jar.get(SESSION_COOKIE) {
-            Some(cookie) if state.members.contains_key(cookie.value()) => Ok(CurrentUser(cookie.value().to_owned())),
-            _ => Err(error(StatusCode::UNAUTHORIZED, "not logged in: POST /login first")),
+            Some(cookie) if state.members.contains_key(cookie.value()) => {
+                Ok(CurrentUser(cookie.value().to_owned()))
+            }
+            _ => Err(error(
+                StatusCode::UNAUTHORIZED,
+                "not logged in: POST /login first",
+            )),
         }
     }
 }
 
 /// Who may join `project-<id>`: its members.
 #[room_auth(rooms = "project-<id>", session = user)]
-pub async fn project_rooms(user: CurrentUser, id: u64, State(app): State<AppState>) -> Result<String, Deny> {
-    if app.is_member(&user.0, id) { Ok(user.0) } else { Err(Deny::Forbidden) }
+pub async fn project_rooms(
+    user: CurrentUser,
+    id: u64,
+    State(app): State<AppState>,
+) -> Result<String, Deny> {
+    if app.is_member(&user.0, id) {
+        Ok(user.0)
+    } else {
+        Err(Deny::Forbidden)
+    }
 }
 
 /// The body of `POST /login`.
@@ -76,19 +96,34 @@ pub struct Login {
     pub user: String,
 }
 
-async fn login(State(app): State<AppState>, jar: SignedCookieJar, Json(login): Json<Login>) -> Response {
+async fn login(
+    State(app): State<AppState>,
+    jar: SignedCookieJar,
+    Json(login): Json<Login>,
+) -> Response {
     if !app.members.contains_key(&login.user) {
-        return error(StatusCode::BAD_REQUEST, "unknown user: log in as `alice` or `bob`");
+        return error(
+            StatusCode::BAD_REQUEST,
+            "unknown user: log in as `alice` or `bob`",
+        );
     }
     let cookie = Cookie::build((SESSION_COOKIE, login.user.clone()))
         .path("/")
         .http_only(true)
         .same_site(SameSite::Lax);
-    (jar.add(cookie), Json(serde_json::json!({ "user": login.user }))).into_response()
+    (
+        jar.add(cookie),
+        Json(serde_json::json!({ "user": login.user })),
+    )
+        .into_response()
 }
 
 async fn logout(jar: SignedCookieJar) -> Response {
-    (jar.remove(Cookie::build(SESSION_COOKIE).path("/")), StatusCode::NO_CONTENT).into_response()
+    (
+        jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
+        StatusCode::NO_CONTENT,
+    )
+        .into_response()
 }
 
 async fn index() -> Html<&'static str> {
@@ -100,7 +135,9 @@ fn error(status: StatusCode, message: &str) -> Response {
 }
 
 /// The webhook of this app: one rule, provisioning through `provisioner`.
-pub fn webhook(provisioner: impl Provisioner) -> Result<Webhook<AxumContext<AppState>>, BuildError> {
+pub fn webhook(
+    provisioner: impl Provisioner,
+) -> Result<Webhook<AxumContext<AppState>>, BuildError> {
     Webhook::builder(provisioner).rule(project_rooms {}).build()
 }
 

@@ -5,8 +5,8 @@
 //! they generate names the runtime only through `::roomauth::__private`.
 //!
 //! Each macro is parsed, validated and expanded in its own module; every
-//! mistake in the input is gathered ([`ctxt`]) and reported at once, and room
-//! patterns are checked with the very grammar the runtime uses ([`syntax`] is
+//! mistake in the input is gathered (`ctxt`) and reported at once, and room
+//! patterns are checked with the very grammar the runtime uses (`syntax` is
 //! the runtime's `pattern/syntax.rs`, shared as a file).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]

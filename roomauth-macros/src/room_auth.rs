@@ -472,27 +472,25 @@ fn expand(rule: &RuleDef<'_>) -> TokenStream {
     let refuse = quote!(return #p::Err);
     // Placeholders and the typed room first: a room whose values do not
     // parse is no match, and then no extractor runs.
+    let room_of = match &rule.rooms {
+        Rooms::Type(path) => quote_spanned!(path.span()=> (__roomauth_room_resource::<#path>().1)),
+        Rooms::Patterns(_) => quote!(),
+    };
     let mut bindings = Vec::new();
     for (i, param) in rule.params.iter().enumerate() {
         let var = binding(i);
         let ty = param.ty;
         let param_of = quote_spanned!(ty.span()=> __roomauth_room_param);
-        let room_of = match &rule.rooms {
-            Rooms::Type(path) => {
-                quote_spanned!(path.span()=> (__roomauth_room_resource::<#path>().1))
-            }
-            Rooms::Patterns(_) => quote!(),
-        };
         match &param.source {
             Source::Placeholder(placeholder) => bindings.push(quote! {
                 let #var = match #param_of::<#ty>(&__roomauth_room, #placeholder) {
-                    #p::Some(value) => value,
+                    #p::Some(__roomauth_value) => __roomauth_value,
                     #p::None => #refuse(#p::Refusal::NoMatch),
                 };
             }),
             Source::Room => bindings.push(quote! {
                 let #var = match #room_of(&__roomauth_room) {
-                    #p::Some(value) => value,
+                    #p::Some(__roomauth_value) => __roomauth_value,
                     #p::None => #refuse(#p::Refusal::NoMatch),
                 };
             }),
@@ -505,13 +503,13 @@ fn expand(rule: &RuleDef<'_>) -> TokenStream {
         let rejected = match &param.source {
             Source::Session => quote!(#p::Err(_) => #refuse(#p::Refusal::Unauthenticated)),
             Source::Extractor => {
-                quote!(#p::Err(rejection) => #refuse(#p::Refusal::Rejected(rejection)))
+                quote!(#p::Err(__roomauth_rejection) => #refuse(#p::Refusal::Rejected(__roomauth_rejection)))
             }
             Source::Placeholder(_) | Source::Room => continue,
         };
         bindings.push(quote! {
             let #var = match <#ty as #p::FromContext<__RoomauthCx>>::from_context(&mut *__roomauth_cx).await {
-                #p::Ok(value) => value,
+                #p::Ok(__roomauth_value) => __roomauth_value,
                 #rejected,
             };
         });
@@ -552,10 +550,10 @@ fn expand(rule: &RuleDef<'_>) -> TokenStream {
             // user wrote it: an unmet bound is reported at that type, once.
             #[allow(dead_code)]
             fn __roomauth_room_param<T: #p::RoomParam>(
-                room: &#p::RoomMatch<'_>,
-                name: &str,
+                __roomauth_room: &#p::RoomMatch<'_>,
+                __roomauth_name: &str,
             ) -> #p::Option<T> {
-                room.param::<T>(name)
+                __roomauth_room.param::<T>(__roomauth_name)
             }
 
             #[allow(dead_code)]
@@ -566,8 +564,8 @@ fn expand(rule: &RuleDef<'_>) -> TokenStream {
                 (<T as #p::RoomResource>::PATTERNS, <T as #p::RoomResource>::from_match)
             }
 
-            fn __roomauth_decision<T: #p::IntoDecision>(output: T) -> #p::Result<#p::UserId, #p::Deny> {
-                #p::IntoDecision::into_decision(output)
+            fn __roomauth_decision<T: #p::IntoDecision>(__roomauth_output: T) -> #p::Result<#p::UserId, #p::Deny> {
+                #p::IntoDecision::into_decision(__roomauth_output)
             }
 
             impl<__RoomauthCx> #p::Rule<__RoomauthCx> for #name
@@ -602,8 +600,8 @@ fn expand(rule: &RuleDef<'_>) -> TokenStream {
                         #(#bindings)*
                         let __roomauth_output = #call;
                         match #decision {
-                            #p::Ok(user) => #p::Ok(user),
-                            #p::Err(deny) => #p::Err(#p::Refusal::Deny(deny)),
+                            #p::Ok(__roomauth_user) => #p::Ok(__roomauth_user),
+                            #p::Err(__roomauth_deny) => #p::Err(#p::Refusal::Deny(__roomauth_deny)),
                         }
                     })
                 }

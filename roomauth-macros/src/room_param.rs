@@ -179,12 +179,12 @@ fn expand(input: &DeriveInput, shape: &Shape<'_>) -> TokenStream {
             let inner = quote_spanned!(ty.span()=> <#ty as #p::RoomParam>);
             (
                 quote! {
-                    match #inner::parse_param(value) {
-                        #p::Some(inner) => #p::Some(Self(inner)),
+                    match #inner::parse_param(__roomauth_value) {
+                        #p::Some(__roomauth_inner) => #p::Some(Self(__roomauth_inner)),
                         #p::None => #p::None,
                     }
                 },
-                quote! { #inner::write_param(&self.0, out) },
+                quote! { #inner::write_param(&self.0, __roomauth_out) },
             )
         }
         Shape::Enum(variants) => {
@@ -196,13 +196,13 @@ fn expand(input: &DeriveInput, shape: &Shape<'_>) -> TokenStream {
                 .map(|(ident, text)| quote!(Self::#ident => #text,));
             (
                 quote! {
-                    match value {
+                    match __roomauth_value {
                         #(#parse_arms)*
                         _ => #p::None,
                     }
                 },
                 quote! {
-                    out.push_str(match self {
+                    __roomauth_out.push_str(match self {
                         #(#write_arms)*
                     })
                 },
@@ -211,11 +211,11 @@ fn expand(input: &DeriveInput, shape: &Shape<'_>) -> TokenStream {
     };
     quote! {
         impl #p::RoomParam for #name {
-            fn parse_param(value: &str) -> #p::Option<Self> {
+            fn parse_param(__roomauth_value: &str) -> #p::Option<Self> {
                 #parse
             }
 
-            fn write_param(&self, out: &mut #p::String) {
+            fn write_param(&self, __roomauth_out: &mut #p::String) {
                 #write
             }
         }

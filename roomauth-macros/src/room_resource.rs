@@ -322,9 +322,9 @@ fn expand(input: &DeriveInput, cases: &[Case<'_>]) -> TokenStream {
                 let var = bind(i);
                 let write = quote_spanned!(ty.span()=> __roomauth_param::<#ty>());
                 Some(quote! {{
-                    let mut value = #p::String::new();
-                    (#write.1)(#var, &mut value);
-                    value
+                    let mut __roomauth_value = #p::String::new();
+                    (#write.1)(#var, &mut __roomauth_value);
+                    __roomauth_value
                 }})
             })
             .collect();
@@ -372,8 +372,8 @@ fn expand(input: &DeriveInput, cases: &[Case<'_>]) -> TokenStream {
             impl #p::FromStr for #name {
                 type Err = #p::ParseRoomError;
 
-                fn from_str(room: &str) -> #p::Result<Self, #p::ParseRoomError> {
-                    <Self as #p::RoomResource>::parse_room(room)
+                fn from_str(__roomauth_room: &str) -> #p::Result<Self, #p::ParseRoomError> {
+                    <Self as #p::RoomResource>::parse_room(__roomauth_room)
                 }
             }
         };

@@ -61,7 +61,7 @@ fn match_and_bind(c: &mut Criterion) {
         group.bench_function("roomauth Pattern::matches", |b| {
             b.iter(|| {
                 let captures = pattern.matches(black_box(case.room));
-                black_box(captures.map(|c| c.into_iter().map(str::len).sum::<usize>()))
+                black_box(captures.map(|c| c.iter().map(str::len).sum::<usize>()))
             })
         });
 
@@ -258,7 +258,11 @@ fn dispatch_set(
                 |b, room| {
                     b.iter(|| {
                         let found = router.at(black_box(room));
-                        black_box(found.map(|m| (*m.value, m.params.iter().next().map(|(_, v)| v.len()))).ok())
+                        black_box(
+                            found
+                                .map(|m| (*m.value, m.params.iter().next().map(|(_, v)| v.len())))
+                                .ok(),
+                        )
                     })
                 },
             );
@@ -273,10 +277,11 @@ fn dispatch_set(
             .map(|(_, regex, _)| Regex::new(regex).expect("valid regex"))
             .collect();
         let scan = |room: &str| {
-            regexes
-                .iter()
-                .enumerate()
-                .find_map(|(i, regex)| regex.captures(room).map(|c| (i, c.get(1).map(|m| m.as_str().len()))))
+            regexes.iter().enumerate().find_map(|(i, regex)| {
+                regex
+                    .captures(room)
+                    .map(|c| (i, c.get(1).map(|m| m.as_str().len())))
+            })
         };
         assert_eq!(scan(&room).map(|(i, _)| i), Some(expected));
         group.bench_with_input(

@@ -1,14 +1,15 @@
 //! The webhook core end to end, in process: parse the body, dispatch the
 //! room, run the rule (session, membership), build the resources, provision,
 //! check the answer. roomauth's `Webhook::handle` with the quickstart's rule
-//! against a hand-written function doing the same steps without roomauth's
-//! webhook, dispatcher or rule trait. See BENCHMARKS.md for the figures.
+//! (`#[room_auth]`, and the same rule as a hand-written `impl Rule`) against
+//! a hand-written function doing the same steps without roomauth's webhook,
+//! dispatcher or rule trait. See BENCHMARKS.md for the figures.
 //!
 //! ```text
 //! cargo bench -p roomauth --bench webhook
 //! ```
 //!
-//! Three groups:
+//! Four groups:
 //!
 //! - `webhook/local`: provisioning through the in-process
 //!   `LocalProvisioner` (ids, HMAC-signed token, JSON), as in the quickstart
@@ -16,7 +17,9 @@
 //! - `webhook/stub`: a provisioner that hands back a ready answer, so that
 //!   the figure is the webhook's own work;
 //! - `webhook/deny`: a logged-in user asking for a room that is not theirs
-//!   (403), which never reaches the provisioner.
+//!   (403), which never reaches the provisioner;
+//! - `webhook/phases`: reading the body, then authorizing (dispatch, rule,
+//!   resources), each alone, to tell where the webhook's time goes.
 //!
 //! The session is a plain `session=<user>` cookie on both sides (the signed
 //! cookie's HMAC costs the same on both sides and is measured under load,
@@ -27,6 +30,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use async_trait::async_trait;
@@ -42,10 +46,10 @@ use roomauth::provision::{
     LocalProvisioner, ProvisionError, Provisioned, Provisioner, SigningKey, SigningKeys,
 };
 use roomauth::rule::BoxFuture;
-use roomauth::webhook::{Outcome, Reply};
+use roomauth::webhook::{Outcome, Reply, RoomRequest};
 use roomauth::{
     ApiKey, Deny, FromContext, IntoDecision, ProvisionRequest, Refusal, Resource, RoomMatch,
-    RoomParam, Rule, UserId, Webhook,
+    RoomParam, Rule, UserId, Webhook, room_auth,
 };
 use serde::Deserialize;
 
@@ -83,10 +87,7 @@ fn session_user(parts: &Parts, state: &AppState) -> Option<String> {
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .find_map(|pair| pair.trim().strip_prefix("session="))?;
-    state
-        .members
-        .contains_key(user)
-        .then(|| user.to_owned())
+    state.members.contains_key(user).then(|| user.to_owned())
 }
 
 struct CurrentUser(String);
@@ -101,7 +102,9 @@ impl FromRequestParts<AppState> for CurrentUser {
     }
 }
 
-/// The quickstart's rule function.
+/// The quickstart's rule, through the macro: also a `project_rooms` unit
+/// struct that implements `Rule`.
+#[room_auth(rooms = "project-<id>", session = user)]
 async fn project_rooms(
     user: CurrentUser,
     id: u64,
@@ -115,8 +118,8 @@ async fn project_rooms(
 }
 
 // ---------------------------------------------------------------------------
-// roomauth's side: the rule as `#[room_auth(rooms = "project-<id>",
-// session = user)]` expands it, written by hand.
+// The same rule without the macro: what `#[room_auth(rooms = "project-<id>",
+// session = user)]` generates, written by hand (for a concrete context).
 
 static SEGMENTS: [Segment; 2] = [
     Segment::Literal(Cow::Borrowed("project-")),
@@ -124,9 +127,9 @@ static SEGMENTS: [Segment; 2] = [
 ];
 static PATTERNS: [Pattern; 1] = [Pattern::from_static("project-<id>", &SEGMENTS)];
 
-struct ProjectRooms;
+struct ProjectRoomsByHand;
 
-impl Rule<AxumContext<AppState>> for ProjectRooms {
+impl Rule<AxumContext<AppState>> for ProjectRoomsByHand {
     fn name(&self) -> &'static str {
         "project_rooms"
     }
@@ -300,12 +303,13 @@ fn answers(request: &ProvisionRequest, provisioned: &Provisioned) -> bool {
         })
 }
 
-async fn handwritten<P>(state: &AppState, parts: Parts, body: &[u8], provision: P) -> (StatusCode, Bytes)
-where
-    P: Fn(&ProvisionRequest) -> Result<Provisioned, ProvisionError>,
-{
+/// Step 1: the body, read into the room and the documents asked for.
+fn hw_parse(parts: &Parts, body: &[u8]) -> Result<(String, Vec<String>), (StatusCode, Bytes)> {
     if body.len() > BODY_LIMIT {
-        return error(StatusCode::PAYLOAD_TOO_LARGE, "the body is over the limit");
+        return Err(error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "the body is over the limit",
+        ));
     }
     let is_json = parts
         .headers
@@ -314,31 +318,70 @@ where
         .and_then(|v| v.split(';').next())
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
     if !is_json {
-        return error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "send JSON");
+        return Err(error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "send JSON"));
     }
-    let (room, documents) = match serde_json::from_slice::<Body>(body)
+    let (room, documents) = serde_json::from_slice::<Body>(body)
         .map_err(|_| "the body is not a webhook request")
         .and_then(read_body)
-    {
-        Ok(found) => found,
-        Err(reason) => return error(StatusCode::BAD_REQUEST, reason),
-    };
+        .map_err(|reason| error(StatusCode::BAD_REQUEST, reason))?;
     if !valid_name(&room) {
-        return error(StatusCode::BAD_REQUEST, "invalid room name");
+        return Err(error(StatusCode::BAD_REQUEST, "invalid room name"));
     }
-    let Some(id) = project_id(&room) else {
-        return error(StatusCode::FORBIDDEN, "not allowed to join this room");
+    Ok((room, documents))
+}
+
+/// Steps 2 to 5: the rule (`project-<id>`, session, membership) and the
+/// resources to provision.
+fn hw_authorize(
+    state: &AppState,
+    parts: &Parts,
+    room: &str,
+    documents: &[String],
+) -> Result<ProvisionRequest, (StatusCode, Bytes)> {
+    let Some(id) = project_id(room) else {
+        return Err(error(
+            StatusCode::FORBIDDEN,
+            "not allowed to join this room",
+        ));
     };
-    let Some(user) = session_user(&parts, state) else {
-        return error(StatusCode::UNAUTHORIZED, "not logged in");
+    let Some(user) = session_user(parts, state) else {
+        return Err(error(StatusCode::UNAUTHORIZED, "not logged in"));
     };
     if !state.is_member(&user, id) {
-        return error(StatusCode::FORBIDDEN, "not allowed to join this room");
+        return Err(error(
+            StatusCode::FORBIDDEN,
+            "not allowed to join this room",
+        ));
     }
     let mut resources = Vec::with_capacity(1 + documents.len());
-    resources.push(Resource::room(room.as_str()));
-    resources.extend(documents.iter().map(|doc| Resource::document(room.as_str(), doc.as_str())));
-    let request = ProvisionRequest { user, resources };
+    resources.push(Resource::room(room));
+    resources.extend(
+        documents
+            .iter()
+            .map(|doc| Resource::document(room, doc.as_str())),
+    );
+    Ok(ProvisionRequest { user, resources })
+}
+
+/// The whole webhook, by hand.
+async fn handwritten<P>(
+    state: &AppState,
+    parts: Parts,
+    body: &[u8],
+    provision: P,
+) -> (StatusCode, Bytes)
+where
+    P: Fn(&ProvisionRequest) -> Result<Provisioned, ProvisionError>,
+{
+    let (room, documents) = match hw_parse(&parts, body) {
+        Ok(found) => found,
+        Err(answer) => return answer,
+    };
+    let request = match hw_authorize(state, &parts, &room, &documents) {
+        Ok(request) => request,
+        Err(answer) => return answer,
+    };
+    // Step 6: provision, and check the answer.
     match provision(&request) {
         Ok(provisioned) if answers(&request, &provisioned) => (StatusCode::OK, provisioned.body),
         _ => error(StatusCode::BAD_GATEWAY, "provisioning failed"),
@@ -357,6 +400,23 @@ fn local() -> LocalProvisioner {
 struct Canned(Vec<(ProvisionRequest, Provisioned)>);
 
 impl Canned {
+    /// Ready answers for the allowed requests, made by a local provisioner.
+    fn new() -> Canned {
+        let provisioner = local();
+        Canned(
+            ALLOWED
+                .iter()
+                .map(|request| {
+                    let request = provision_request(request);
+                    let answer = provisioner
+                        .provision_at(&request, SystemTime::now())
+                        .expect("provisioned");
+                    (request, answer)
+                })
+                .collect(),
+        )
+    }
+
     fn answer(&self, request: &ProvisionRequest) -> Result<Provisioned, ProvisionError> {
         self.0
             .iter()
@@ -422,19 +482,61 @@ fn provision_request(request: &Request) -> ProvisionRequest {
     let body: Body = serde_json::from_slice(request.body.as_bytes()).expect("valid body");
     let (room, documents) = read_body(body).expect("valid body");
     let mut resources = vec![Resource::room(room.as_str())];
-    resources.extend(documents.iter().map(|d| Resource::document(room.as_str(), d.as_str())));
+    resources.extend(
+        documents
+            .iter()
+            .map(|d| Resource::document(room.as_str(), d.as_str())),
+    );
     ProvisionRequest {
         user: request.user.to_owned(),
         resources,
     }
 }
 
+// ---------------------------------------------------------------------------
+// The benchmarks.
+
+type AxumWebhook = Webhook<AxumContext<AppState>>;
+
+/// The two roomauth webhooks: the rule through the macro, and by hand.
+fn webhooks(provisioner: impl Fn() -> Arc<dyn Provisioner>) -> [(&'static str, AxumWebhook); 2] {
+    [
+        (
+            "roomauth #[room_auth]",
+            Webhook::builder(provisioner())
+                .rule(project_rooms {})
+                .build()
+                .expect("a webhook"),
+        ),
+        (
+            "roomauth impl Rule",
+            Webhook::builder(provisioner())
+                .rule(ProjectRoomsByHand)
+                .build()
+                .expect("a webhook"),
+        ),
+    ]
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("a runtime")
+}
+
+/// How many iterations the timed loops ran, printed at the end when
+/// `BENCH_PRINT_ITERATIONS` is set: with `--profile-time` and `perf stat`,
+/// instructions per iteration, a figure that other processes on the machine
+/// do not disturb (BENCHMARKS.md).
+static ITERATIONS: AtomicU64 = AtomicU64::new(0);
+
 /// Runs `f` `iters` times on a single-threaded runtime and times the loop.
-fn time_async<F, Fut>(runtime: &tokio::runtime::Runtime, iters: u64, mut f: F) -> Duration
+fn time_async<F, Fut, T>(runtime: &tokio::runtime::Runtime, iters: u64, mut f: F) -> Duration
 where
     F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = (StatusCode, Bytes)>,
+    Fut: std::future::Future<Output = T>,
 {
+    ITERATIONS.fetch_add(iters, Ordering::Relaxed);
     runtime.block_on(async {
         let start = Instant::now();
         for _ in 0..iters {
@@ -448,46 +550,109 @@ fn bench_requests<P, H>(
     c: &mut Criterion,
     group_name: &str,
     requests: &[&Request],
-    webhook: &Webhook<AxumContext<AppState>>,
+    webhooks: &[(&str, AxumWebhook)],
     provision: H,
 ) where
     P: Fn(&ProvisionRequest) -> Result<Provisioned, ProvisionError> + Copy,
     H: Fn() -> P,
 {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .expect("a runtime");
+    let runtime = runtime();
     let state = AppState::demo();
     let mut group = c.benchmark_group(group_name);
     for request in requests {
         let parts = parts_for(request.user);
         let body = request.body.as_bytes();
 
-        // Both sides answer alike before they are timed.
-        let (status, answer) = runtime.block_on(roomauth_handle(webhook, &state, &parts, body));
-        assert_eq!(status, request.status, "roomauth: {}", String::from_utf8_lossy(&answer));
+        // Every side answers alike before they are timed.
         let (status, hand) =
             runtime.block_on(handwritten(&state, parts.clone(), body, provision()));
-        assert_eq!(status, request.status, "hand-written: {}", String::from_utf8_lossy(&hand));
+        assert_eq!(
+            status,
+            request.status,
+            "hand-written: {}",
+            String::from_utf8_lossy(&hand)
+        );
         let json = |bytes: &Bytes| -> serde_json::Value {
             serde_json::from_slice(bytes).expect("a JSON answer")
         };
-        let (answer, hand) = (json(&answer), json(&hand));
-        assert_eq!(answer["user"], hand["user"]);
-        assert_eq!(answer["resources"], hand["resources"]);
+        let hand = json(&hand);
+        for (name, webhook) in webhooks {
+            let (status, answer) = runtime.block_on(roomauth_handle(webhook, &state, &parts, body));
+            assert_eq!(
+                status,
+                request.status,
+                "{name}: {}",
+                String::from_utf8_lossy(&answer)
+            );
+            let answer = json(&answer);
+            assert_eq!(answer["user"], hand["user"]);
+            assert_eq!(answer["resources"], hand["resources"]);
+        }
 
-        group.bench_function(format!("{}/roomauth Webhook::handle", request.name), |b| {
-            b.iter_custom(|iters| {
-                time_async(&runtime, iters, || roomauth_handle(webhook, &state, &parts, body))
-            })
-        });
+        for (name, webhook) in webhooks {
+            group.bench_function(format!("{}/{name}", request.name), |b| {
+                b.iter_custom(|iters| {
+                    time_async(&runtime, iters, || {
+                        roomauth_handle(webhook, &state, &parts, body)
+                    })
+                })
+            });
+        }
         group.bench_function(format!("{}/hand-written", request.name), |b| {
             let provision = provision();
             b.iter_custom(|iters| {
-                time_async(&runtime, iters, || handwritten(&state, parts.clone(), body, provision))
+                time_async(&runtime, iters, || {
+                    handwritten(&state, parts.clone(), body, provision)
+                })
             })
         });
     }
+    group.finish();
+}
+
+/// Reading the body, then authorizing, each alone.
+fn bench_phases(c: &mut Criterion, webhooks: &[(&str, AxumWebhook)]) {
+    let runtime = runtime();
+    let state = AppState::demo();
+    let mut group = c.benchmark_group("webhook/phases");
+    for request in &ALLOWED {
+        let parts = parts_for(request.user);
+        let body = request.body.as_bytes();
+        let content_type = Some("application/json");
+        group.bench_function(
+            format!("parse {}/roomauth RoomRequest::parse", request.name),
+            |b| b.iter(|| RoomRequest::parse(black_box(content_type), black_box(body)).is_ok()),
+        );
+        group.bench_function(format!("parse {}/hand-written", request.name), |b| {
+            b.iter(|| hw_parse(black_box(&parts), black_box(body)).is_ok())
+        });
+    }
+
+    let request = &ALLOWED[1];
+    let parts = parts_for(request.user);
+    let parsed = RoomRequest::parse(Some("application/json"), request.body.as_bytes())
+        .expect("a valid body");
+    for (name, webhook) in webhooks {
+        group.bench_function(format!("authorize {}/{name}", request.name), |b| {
+            b.iter_custom(|iters| {
+                time_async(&runtime, iters, || async {
+                    let mut cx = AxumContext {
+                        parts: parts.clone(),
+                        state: state.clone(),
+                    };
+                    webhook.authorize(&parsed, &mut cx).await.is_ok()
+                })
+            })
+        });
+    }
+    group.bench_function(format!("authorize {}/hand-written", request.name), |b| {
+        b.iter_custom(|iters| {
+            time_async(&runtime, iters, || async {
+                let parts = parts.clone();
+                hw_authorize(&state, &parts, &parsed.room, &parsed.documents).is_ok()
+            })
+        })
+    });
     group.finish();
 }
 
@@ -495,41 +660,23 @@ fn webhook(c: &mut Criterion) {
     let allowed: Vec<&Request> = ALLOWED.iter().collect();
 
     let local_provisioner = local();
-    let webhook = Webhook::builder(local())
-        .rule(ProjectRooms)
-        .build()
-        .expect("a webhook");
-    bench_requests(c, "webhook/local", &allowed, &webhook, || {
+    let local_webhooks = webhooks(|| Arc::new(local()));
+    bench_requests(c, "webhook/local", &allowed, &local_webhooks, || {
         |request: &ProvisionRequest| local_provisioner.provision_at(request, SystemTime::now())
     });
 
-    // Ready answers, made once by the local provisioner.
-    let canned = || {
-        let provisioner = local();
-        Canned(
-            ALLOWED
-                .iter()
-                .map(|request| {
-                    let request = provision_request(request);
-                    let answer = provisioner
-                        .provision_at(&request, SystemTime::now())
-                        .expect("provisioned");
-                    (request, answer)
-                })
-                .collect(),
-        )
-    };
-    let stub = canned();
-    let webhook = Webhook::builder(canned())
-        .rule(ProjectRooms)
-        .build()
-        .expect("a webhook");
-    bench_requests(c, "webhook/stub", &allowed, &webhook, || {
+    let stub = Canned::new();
+    let stub_webhooks = webhooks(|| Arc::new(Canned::new()));
+    bench_requests(c, "webhook/stub", &allowed, &stub_webhooks, || {
         |request: &ProvisionRequest| stub.answer(request)
     });
-    bench_requests(c, "webhook/deny", &[&DENIED], &webhook, || {
+    bench_requests(c, "webhook/deny", &[&DENIED], &stub_webhooks, || {
         |request: &ProvisionRequest| stub.answer(request)
     });
+    bench_phases(c, &stub_webhooks);
+    if std::env::var_os("BENCH_PRINT_ITERATIONS").is_some() {
+        eprintln!("timed iterations: {}", ITERATIONS.load(Ordering::Relaxed));
+    }
 }
 
 fn config() -> Criterion {

@@ -41,7 +41,9 @@ impl ActixContext {
     /// A context for `request`: for policy tests that run rules without a
     /// server (see [`crate::testing`]), e.g. with `actix_web::test::TestRequest`.
     pub fn new(request: HttpRequest) -> ActixContext {
-        ActixContext { request: SendWrapper::new(request) }
+        ActixContext {
+            request: SendWrapper::new(request),
+        }
     }
 
     /// The request.
@@ -68,7 +70,9 @@ impl<T> FromContext<ActixContext> for T
 where
     T: FromRequest + Send,
 {
-    fn from_context(cx: &mut ActixContext) -> impl Future<Output = Result<Self, ActixRejection>> + Send {
+    fn from_context(
+        cx: &mut ActixContext,
+    ) -> impl Future<Output = Result<Self, ActixRejection>> + Send {
         let request: &HttpRequest = &cx.request;
         let extract = T::from_request(request, &mut Payload::None);
         SendWrapper::new(async move {
@@ -81,7 +85,9 @@ where
 
 impl Webhook<ActixContext> {
     /// The webhook as an actix-web handler, for `web::post().to(...)`.
-    pub fn actix_handler(&self) -> impl Fn(HttpRequest, web::Payload) -> BoxFutureLocal + Clone + 'static {
+    pub fn actix_handler(
+        &self,
+    ) -> impl Fn(HttpRequest, web::Payload) -> BoxFutureLocal + Clone + 'static {
         let webhook = self.clone();
         move |request, payload| {
             let webhook = webhook.clone();
@@ -103,12 +109,23 @@ impl Webhook<ActixContext> {
         }
         let body = match payload.to_bytes_limited(limit).await {
             Ok(Ok(body)) => body,
-            Ok(Err(_)) => return reply(WebhookError::malformed("the request body could not be read to its end").into()),
+            Ok(Err(_)) => {
+                return reply(
+                    WebhookError::malformed("the request body could not be read to its end").into(),
+                );
+            }
             Err(_) => return reply(WebhookError::PayloadTooLarge { limit }.into()),
         };
-        let content_type = request.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let content_type = request
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         // An unreadable `Origin` is passed as "", which no allow-list holds.
-        let origin = request.headers().get(ORIGIN).map(|v| v.to_str().unwrap_or_default().to_owned());
+        let origin = request
+            .headers()
+            .get(ORIGIN)
+            .map(|v| v.to_str().unwrap_or_default().to_owned());
         let head = RequestHead::new(content_type.as_deref()).with_origin(origin.as_deref());
         let mut cx = ActixContext::new(request);
         match self.handle_request(head, &body, &mut cx).await {
@@ -123,7 +140,8 @@ pub type BoxFutureLocal = std::pin::Pin<Box<dyn Future<Output = HttpResponse>>>;
 
 /// A [`Reply`] as an actix-web response.
 pub fn reply(reply: Reply) -> HttpResponse {
-    let status = ActixStatus::from_u16(reply.status.as_u16()).unwrap_or(ActixStatus::INTERNAL_SERVER_ERROR);
+    let status =
+        ActixStatus::from_u16(reply.status.as_u16()).unwrap_or(ActixStatus::INTERNAL_SERVER_ERROR);
     let mut response = HttpResponse::build(status);
     if let Some(retry_after) = reply.retry_after_header() {
         response.insert_header((RETRY_AFTER, retry_after));

@@ -51,7 +51,10 @@ where
 {
     /// The webhook as an axum handler, for `post(...)` on a router whose
     /// state is `S`.
-    pub fn axum_handler(&self) -> impl Fn(State<S>, Request) -> BoxFuture<'static, Response> + Clone + Send + Sync + 'static {
+    pub fn axum_handler(
+        &self,
+    ) -> impl Fn(State<S>, Request) -> BoxFuture<'static, Response> + Clone + Send + Sync + 'static
+    {
         let webhook = self.clone();
         move |State(state), request| {
             let webhook = webhook.clone();
@@ -74,12 +77,25 @@ where
         }
         let bytes = match axum::body::to_bytes(body, limit).await {
             Ok(bytes) => bytes,
-            Err(error) if is_length_limit(&error) => return reply(WebhookError::PayloadTooLarge { limit }.into()),
-            Err(_) => return reply(WebhookError::malformed("the request body could not be read to its end").into()),
+            Err(error) if is_length_limit(&error) => {
+                return reply(WebhookError::PayloadTooLarge { limit }.into());
+            }
+            Err(_) => {
+                return reply(
+                    WebhookError::malformed("the request body could not be read to its end").into(),
+                );
+            }
         };
-        let content_type = parts.headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let content_type = parts
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         // An unreadable `Origin` is passed as "", which no allow-list holds.
-        let origin = parts.headers.get(ORIGIN).map(|v| v.to_str().unwrap_or_default().to_owned());
+        let origin = parts
+            .headers
+            .get(ORIGIN)
+            .map(|v| v.to_str().unwrap_or_default().to_owned());
         let head = RequestHead::new(content_type.as_deref()).with_origin(origin.as_deref());
         let mut cx = AxumContext { parts, state };
         match self.handle_request(head, &bytes, &mut cx).await {
@@ -106,7 +122,9 @@ pub fn reply(reply: Reply) -> Response {
     let retry_after = reply.retry_after_header();
     let mut response = Response::new(Body::from(reply.body));
     *response.status_mut() = reply.status;
-    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     if let Some(value) = retry_after.and_then(|v| HeaderValue::try_from(v).ok()) {
         response.headers_mut().insert(RETRY_AFTER, value);
     }
@@ -117,6 +135,9 @@ impl<S> AxumContext<S> {
     /// A context for `request`'s head and `state`: for policy tests that
     /// run rules without a server (see [`crate::testing`]).
     pub fn new<B>(request: http::Request<B>, state: S) -> AxumContext<S> {
-        AxumContext { parts: request.into_parts().0, state }
+        AxumContext {
+            parts: request.into_parts().0,
+            state,
+        }
     }
 }

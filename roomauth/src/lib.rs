@@ -52,10 +52,12 @@ pub mod secret;
 pub mod testing;
 pub mod webhook;
 
-pub use protocol::{ObjectKind, Permission, ProvisionRequest, ProvisionResponse, Resource, WebhookRequest};
+pub use protocol::{
+    ObjectKind, Permission, ProvisionRequest, ProvisionResponse, Resource, WebhookRequest,
+};
 pub use room::{ParseRoomError, RoomParam, RoomResource};
-pub use rule::{Deny, FromContext, IntoDecision, Refusal, RequestContext, RoomMatch, Rule, UserId};
 pub use roomauth_macros::{RoomParam, RoomResource, room_auth};
+pub use rule::{Deny, FromContext, IntoDecision, Refusal, RequestContext, RoomMatch, Rule, UserId};
 pub use secret::ApiKey;
 pub use webhook::{Webhook, WebhookError};
 
@@ -68,7 +70,8 @@ pub mod __private {
     pub use crate::protocol::Permission;
     pub use crate::room::{ParseRoomError, RoomParam, RoomResource};
     pub use crate::rule::{
-        BoxFuture, Deny, FromContext, IntoDecision, Refusal, RequestContext, RoomMatch, Rule, UserId,
+        BoxFuture, Deny, FromContext, IntoDecision, Refusal, RequestContext, RoomMatch, Rule,
+        UserId,
     };
     pub use std::borrow::Cow;
     pub use std::boxed::Box;

@@ -135,7 +135,9 @@ impl TryFrom<RawWebhookRequest> for WebhookRequest {
             (Some(room), None) => Ok(WebhookRequest::Room { room }),
             (None, Some(resources)) => Ok(WebhookRequest::Resources { resources }),
             (Some(_), Some(_)) => Err("the body has both `room` and `resources`; send one of them"),
-            (None, None) => Err("the body has neither `room` nor `resources`; send `{\"room\": \"<name>\"}`"),
+            (None, None) => {
+                Err("the body has neither `room` nor `resources`; send `{\"room\": \"<name>\"}`")
+            }
         }
     }
 }
@@ -244,7 +246,10 @@ mod tests {
             r#"{"room":1}"#,
             r#"[]"#,
         ] {
-            assert!(serde_json::from_str::<WebhookRequest>(json).is_err(), "{json}");
+            assert!(
+                serde_json::from_str::<WebhookRequest>(json).is_err(),
+                "{json}"
+            );
         }
     }
 

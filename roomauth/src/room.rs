@@ -62,7 +62,9 @@ macro_rules! room_param_integer {
         }
     )*};
 }
-room_param_integer!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize);
+room_param_integer!(
+    u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize
+);
 
 #[cfg(feature = "uuid")]
 impl RoomParam for uuid::Uuid {
@@ -119,7 +121,10 @@ pub trait RoomResource: Sized {
         Err(ParseRoomError {
             room: room.to_owned(),
             reason: ParseRoomErrorReason::NoPattern {
-                expected: Self::PATTERNS.iter().map(|p| p.as_str().to_owned()).collect(),
+                expected: Self::PATTERNS
+                    .iter()
+                    .map(|p| p.as_str().to_owned())
+                    .collect(),
             },
         })
     }

@@ -119,7 +119,9 @@ macro_rules! user_id_from_integer {
         }
     )*};
 }
-user_id_from_integer!(u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize);
+user_id_from_integer!(
+    u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize
+);
 
 #[cfg(feature = "uuid")]
 impl From<uuid::Uuid> for UserId {
@@ -297,9 +299,15 @@ mod tests {
 
     #[test]
     fn decisions_from_return_types() {
-        assert_eq!(Ok::<_, Deny>("alice").into_decision().unwrap().as_str(), "alice");
+        assert_eq!(
+            Ok::<_, Deny>("alice").into_decision().unwrap().as_str(),
+            "alice"
+        );
         assert_eq!(Some(42u64).into_decision().unwrap().as_str(), "42");
-        assert!(matches!(None::<String>.into_decision(), Err(Deny::Forbidden)));
+        assert!(matches!(
+            None::<String>.into_decision(),
+            Err(Deny::Forbidden)
+        ));
         assert!(matches!(
             Err::<String, _>(Deny::Unauthorized).into_decision(),
             Err(Deny::Unauthorized)

@@ -54,7 +54,10 @@ impl fmt::Display for Verdict {
 impl<Cx: RequestContext> Webhook<Cx> {
     /// What the rules decide for joining `room` with request context `cx`.
     pub async fn verdict(&self, room: &str, cx: &mut Cx) -> Verdict {
-        let request = RoomRequest { room: room.to_owned(), documents: Vec::new() };
+        let request = RoomRequest {
+            room: room.to_owned(),
+            documents: Vec::new(),
+        };
         match self.authorize(&request, cx).await {
             Ok(grant) => Verdict::Allowed(grant.request.user),
             Err(Denied::Rejected(_)) => Verdict::Rejected,
@@ -87,5 +90,10 @@ pub async fn assert_policy<'a, Cx, F>(
             ));
         }
     }
-    assert!(failures.is_empty(), "{} of {rows} policy rows failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {rows} policy rows failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -38,7 +38,11 @@ impl Rule<()> for Open {
     fn patterns(&self) -> &[Pattern] {
         &self.0
     }
-    fn authorize<'a>(&'a self, _: RoomMatch<'a>, _: &'a mut ()) -> BoxFuture<'a, Result<UserId, Refusal<std::convert::Infallible>>> {
+    fn authorize<'a>(
+        &'a self,
+        _: RoomMatch<'a>,
+        _: &'a mut (),
+    ) -> BoxFuture<'a, Result<UserId, Refusal<std::convert::Infallible>>> {
         Box::pin(async { Ok(UserId::from("alice")) })
     }
 }
@@ -63,22 +67,45 @@ async fn the_key_appears_nowhere() {
 
     // Upstreams: a local server with another key (key refused), one answering
     // garbage, one answering 500, and a port where nothing listens.
-    let other_key = LocalProvisioner::new(ApiKey::new("sk_other"), SigningKeys::new(SigningKey::generate().unwrap()));
+    let other_key = LocalProvisioner::new(
+        ApiKey::new("sk_other"),
+        SigningKeys::new(SigningKey::generate().unwrap()),
+    );
     let refusing = serve(roomauth::provision::server::router(Arc::new(other_key))).await;
-    let garbage = serve(axum::Router::new().route("/provision", axum::routing::post(|| async { "<html>not json</html>" }))).await;
+    let garbage = serve(axum::Router::new().route(
+        "/provision",
+        axum::routing::post(|| async { "<html>not json</html>" }),
+    ))
+    .await;
     let failing = serve(axum::Router::new().route(
         "/provision",
         axum::routing::post(|| async { (http::StatusCode::INTERNAL_SERVER_ERROR, "boom") }),
     ))
     .await;
-    let closed = format!("http://{}", std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap());
+    let closed = format!(
+        "http://{}",
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+    );
 
     let mut everything = String::new();
     for base in [refusing, garbage, failing, closed] {
-        let room_service = RoomService::builder().api_key(ApiKey::new(CANARY_KEY)).base_url(base).build().unwrap();
+        let room_service = RoomService::builder()
+            .api_key(ApiKey::new(CANARY_KEY))
+            .base_url(base)
+            .build()
+            .unwrap();
         everything += &format!("{room_service:?}\n");
-        let webhook = Webhook::builder(room_service).rule(Open(vec![Pattern::parse("room-<n>").unwrap()])).build().unwrap();
-        match webhook.handle(Some("application/json"), br#"{"room":"room-1"}"#, &mut ()).await {
+        let webhook = Webhook::builder(room_service)
+            .rule(Open(vec![Pattern::parse("room-<n>").unwrap()]))
+            .build()
+            .unwrap();
+        match webhook
+            .handle(Some("application/json"), br#"{"room":"room-1"}"#, &mut ())
+            .await
+        {
             Outcome::Reply(reply) => {
                 assert!(reply.status.is_server_error(), "{reply:?}");
                 everything += &String::from_utf8_lossy(&reply.body);
@@ -86,12 +113,20 @@ async fn the_key_appears_nowhere() {
             Outcome::Rejected(never) => match never {},
         }
     }
-    for key in [ApiKey::new(CANARY_KEY)] {
-        everything += &format!("{key} {key:?}");
-    }
+    let key = ApiKey::new(CANARY_KEY);
+    everything += &format!("{key} {key:?}");
     let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
-    assert!(logs.contains("provisioning failed"), "the failures were logged: {logs}");
+    assert!(
+        logs.contains("provisioning failed"),
+        "the failures were logged: {logs}"
+    );
     everything += &logs;
-    assert!(!everything.contains(CANARY_KEY), "the key leaked:\n{everything}");
-    assert!(!everything.contains("CANARY"), "part of the key leaked:\n{everything}");
+    assert!(
+        !everything.contains(CANARY_KEY),
+        "the key leaked:\n{everything}"
+    );
+    assert!(
+        !everything.contains("CANARY"),
+        "part of the key leaked:\n{everything}"
+    );
 }

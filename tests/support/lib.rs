@@ -30,7 +30,9 @@ impl Drop for Served {
 
 /// Serves `router` on a free port of 127.0.0.1.
 pub async fn serve(router: axum::Router) -> Served {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1:0");
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1:0");
     let addr = listener.local_addr().expect("local addr");
     let task = tokio::spawn(async move {
         axum::serve(listener, router).await.expect("serve");
@@ -70,7 +72,10 @@ pub struct Answer {
 impl Browser {
     /// A client with no session.
     pub fn new() -> Browser {
-        Browser { client: reqwest::Client::new(), cookie: None }
+        Browser {
+            client: reqwest::Client::new(),
+            cookie: None,
+        }
     }
 
     /// The session cookie the server set, as a `Cookie` header value.
@@ -84,7 +89,12 @@ impl Browser {
     }
 
     /// POSTs `body` with `content_type`, sending and keeping the cookie.
-    pub async fn post(&mut self, url: &str, content_type: Option<&str>, body: impl Into<reqwest::Body>) -> Answer {
+    pub async fn post(
+        &mut self,
+        url: &str,
+        content_type: Option<&str>,
+        body: impl Into<reqwest::Body>,
+    ) -> Answer {
         let mut request = self.client.post(url).body(body);
         if let Some(content_type) = content_type {
             request = request.header("content-type", content_type);
@@ -93,7 +103,11 @@ impl Browser {
             request = request.header("cookie", cookie);
         }
         let response = request.send().await.expect("request");
-        if let Some(set) = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()) {
+        if let Some(set) = response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+        {
             let pair = set.split(';').next().unwrap_or_default().to_owned();
             let cleared = set.contains("Max-Age=0") || pair.ends_with('=');
             self.cookie = if cleared { None } else { Some(pair) };
@@ -106,6 +120,7 @@ impl Browser {
 
     /// POSTs JSON.
     pub async fn post_json(&mut self, url: &str, body: &serde_json::Value) -> Answer {
-        self.post(url, Some("application/json"), body.to_string()).await
+        self.post(url, Some("application/json"), body.to_string())
+            .await
     }
 }

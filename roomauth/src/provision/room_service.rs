@@ -447,7 +447,11 @@ impl RoomService {
                 // the request is sent, the server may have provisioned.
                 let retryable = err.is_connect();
                 let err = self.transport_error(&err);
-                if retryable { Failure::Retryable(err) } else { Failure::Final(err) }
+                if retryable {
+                    Failure::Retryable(err)
+                } else {
+                    Failure::Final(err)
+                }
             })?;
 
         let status = response.status();
@@ -455,7 +459,11 @@ impl RoomService {
             let err = status_error(status, response.headers());
             tracing::warn!(endpoint = %self.endpoint, status = status.as_u16(), error = %err, "Room Service refused to provision");
             // A 5xx says the server failed; its body is not read.
-            return Err(if status.is_server_error() { Failure::Retryable(err) } else { Failure::Final(err) });
+            return Err(if status.is_server_error() {
+                Failure::Retryable(err)
+            } else {
+                Failure::Final(err)
+            });
         }
 
         if response
@@ -542,7 +550,10 @@ fn redact(text: &str, key: &str) -> String {
     };
     // The key is visible ASCII (checked at build time): every byte index
     // is a character boundary of it.
-    match (1..key.len()).rev().find(|&len| key.get(..len).is_some_and(|start| quoted.ends_with(start))) {
+    match (1..key.len())
+        .rev()
+        .find(|&len| key.get(..len).is_some_and(|start| quoted.ends_with(start)))
+    {
         Some(len) => format!("{}{MARK}...", &quoted[..quoted.len() - len]),
         None => text,
     }

@@ -28,7 +28,9 @@ pub enum WebhookError {
     /// 403: the request's `Origin` is not one of the webhook's
     /// [allowed origins](crate::webhook::WebhookBuilder::allowed_origins)
     /// (a cross-site request).
-    #[error("requests from this origin are not accepted: call the webhook from the app's own pages")]
+    #[error(
+        "requests from this origin are not accepted: call the webhook from the app's own pages"
+    )]
     OriginRefused,
     /// 413: the body is over the size limit.
     #[error("the request body is over the limit of {limit} bytes")]
@@ -50,9 +52,23 @@ pub enum WebhookError {
 }
 
 impl WebhookError {
-    /// A 400 with `reason`.
+    /// A 400 with `reason`. Control characters in it (serde's messages quote
+    /// the input) are escaped, so that a message cannot forge log lines; a
+    /// long one is cut.
     pub fn malformed(reason: impl Into<String>) -> WebhookError {
         let mut reason = reason.into();
+        if reason.contains(char::is_control) {
+            reason = reason
+                .chars()
+                .map(|c| {
+                    if c.is_control() {
+                        c.escape_unicode().to_string()
+                    } else {
+                        c.to_string()
+                    }
+                })
+                .collect();
+        }
         if reason.len() > MAX_MESSAGE_LEN {
             let mut cut = MAX_MESSAGE_LEN;
             while !reason.is_char_boundary(cut) {
@@ -74,7 +90,9 @@ impl WebhookError {
             WebhookError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             WebhookError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             WebhookError::Upstream(e) if e.is_timeout() => StatusCode::GATEWAY_TIMEOUT,
-            WebhookError::Upstream(ProvisionError::RateLimited { .. }) => StatusCode::SERVICE_UNAVAILABLE,
+            WebhookError::Upstream(ProvisionError::RateLimited { .. }) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             WebhookError::Upstream(_) => StatusCode::BAD_GATEWAY,
         }
     }

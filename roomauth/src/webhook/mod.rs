@@ -54,7 +54,9 @@ struct Inner<Cx: RequestContext> {
 
 impl<Cx: RequestContext> Clone for Webhook<Cx> {
     fn clone(&self) -> Self {
-        Webhook { inner: Arc::clone(&self.inner) }
+        Webhook {
+            inner: Arc::clone(&self.inner),
+        }
     }
 }
 
@@ -178,7 +180,11 @@ pub struct Reply {
 impl Reply {
     /// A reply without `Retry-After`.
     pub fn new(status: StatusCode, body: Bytes) -> Reply {
-        Reply { status, body, retry_after: None }
+        Reply {
+            status,
+            body,
+            retry_after: None,
+        }
     }
 
     /// The `Retry-After` header value, in whole seconds (rounded up).
@@ -192,7 +198,11 @@ impl Reply {
 
 impl From<WebhookError> for Reply {
     fn from(error: WebhookError) -> Reply {
-        Reply { status: error.status(), body: error.to_json(), retry_after: error.retry_after() }
+        Reply {
+            status: error.status(),
+            body: error.to_json(),
+            retry_after: error.retry_after(),
+        }
     }
 }
 
@@ -212,7 +222,10 @@ pub struct RequestHead<'a> {
 impl<'a> RequestHead<'a> {
     /// A head with this `Content-Type` and no `Origin`.
     pub fn new(content_type: Option<&'a str>) -> RequestHead<'a> {
-        RequestHead { content_type, origin: None }
+        RequestHead {
+            content_type,
+            origin: None,
+        }
     }
 
     /// The same head with this `Origin`.
@@ -260,24 +273,42 @@ impl<Cx: RequestContext> Webhook<Cx> {
 
     /// Answers one webhook request, with no `Origin` to check: see
     /// [`Webhook::handle_request`].
-    pub async fn handle(&self, content_type: Option<&str>, body: &[u8], cx: &mut Cx) -> Outcome<Cx::Rejection> {
-        self.handle_request(RequestHead::new(content_type), body, cx).await
+    pub async fn handle(
+        &self,
+        content_type: Option<&str>,
+        body: &[u8],
+        cx: &mut Cx,
+    ) -> Outcome<Cx::Rejection> {
+        self.handle_request(RequestHead::new(content_type), body, cx)
+            .await
     }
 
     /// Answers one webhook request: checks the `Origin` (when
     /// [`allowed_origins`](WebhookBuilder::allowed_origins) are set), the
     /// body's size, content type and form, then runs the rule and
     /// provisions.
-    pub async fn handle_request(&self, head: RequestHead<'_>, body: &[u8], cx: &mut Cx) -> Outcome<Cx::Rejection> {
+    pub async fn handle_request(
+        &self,
+        head: RequestHead<'_>,
+        body: &[u8],
+        cx: &mut Cx,
+    ) -> Outcome<Cx::Rejection> {
         if !self.origin_allowed(head.origin) {
             // At most 128 characters of it: the header is the client's.
-            let origin = head.origin.map(|o| o.char_indices().nth(128).map_or(o, |(end, _)| &o[..end]));
+            let origin = head
+                .origin
+                .map(|o| o.char_indices().nth(128).map_or(o, |(end, _)| &o[..end]));
             tracing::info!(origin, outcome = "origin refused", "room auth");
             return Outcome::Reply(WebhookError::OriginRefused.into());
         }
         let content_type = head.content_type;
         if body.len() > self.inner.body_limit {
-            return Outcome::Reply(WebhookError::PayloadTooLarge { limit: self.inner.body_limit }.into());
+            return Outcome::Reply(
+                WebhookError::PayloadTooLarge {
+                    limit: self.inner.body_limit,
+                }
+                .into(),
+            );
         }
         let request = match RoomRequest::parse(content_type, body) {
             Ok(request) => request,
@@ -311,16 +342,30 @@ impl<Cx: RequestContext> Webhook<Cx> {
     /// Finds the rule for `request.room` and runs it: steps 2 to 5 of the
     /// request path, without provisioning. Deny by default: no rule, a
     /// placeholder that does not parse, or a refusal are all a no.
-    pub async fn authorize(&self, request: &RoomRequest, cx: &mut Cx) -> Result<Grant, Denied<Cx::Rejection>> {
+    pub async fn authorize(
+        &self,
+        request: &RoomRequest,
+        cx: &mut Cx,
+    ) -> Result<Grant, Denied<Cx::Rejection>> {
         let room = request.room.as_str();
         let Some(found) = self.inner.index.lookup(room) else {
-            tracing::info!(room, outcome = "forbidden", reason = "no rule matches", "room auth");
+            tracing::info!(
+                room,
+                outcome = "forbidden",
+                reason = "no rule matches",
+                "room auth"
+            );
             return Err(Denied::Error(WebhookError::Forbidden));
         };
         let (rule_index, pattern_index) = *found.value;
         let rule = &self.inner.rules[rule_index];
         let name = rule.name();
-        let matched = RoomMatch { room, pattern: found.pattern, pattern_index, captures: found.captures };
+        let matched = RoomMatch {
+            room,
+            pattern: found.pattern,
+            pattern_index,
+            captures: found.captures,
+        };
         let user = match rule.authorize(matched, cx).await {
             Ok(user) => user,
             Err(refusal) => return Err(refused(name, room, refusal)),
@@ -329,8 +374,17 @@ impl<Cx: RequestContext> Webhook<Cx> {
             tracing::error!(rule = name, room, "the rule returned an empty user id");
             return Err(Denied::Error(WebhookError::Internal));
         }
-        tracing::info!(rule = name, room, user = user.as_str(), outcome = "allowed", "room auth");
-        Ok(Grant { rule: name, request: provision_request(user, request, rule.permission()) })
+        tracing::info!(
+            rule = name,
+            room,
+            user = user.as_str(),
+            outcome = "allowed",
+            "room auth"
+        );
+        Ok(Grant {
+            rule: name,
+            request: provision_request(user, request, rule.permission()),
+        })
     }
 
     /// Provisions a grant; returns the provisioner's body, checked to answer
@@ -341,8 +395,14 @@ impl<Cx: RequestContext> Webhook<Cx> {
             WebhookError::Upstream(error)
         })?;
         check_answer(&grant.request, &provisioned.response).map_err(|reason| {
-            tracing::warn!(rule = grant.rule, reason, "the provisioner answered another request");
-            WebhookError::Upstream(ProvisionError::InvalidBody { reason: reason.to_owned() })
+            tracing::warn!(
+                rule = grant.rule,
+                reason,
+                "the provisioner answered another request"
+            );
+            WebhookError::Upstream(ProvisionError::InvalidBody {
+                reason: reason.to_owned(),
+            })
         })?;
         Ok(provisioned.body)
     }
@@ -356,15 +416,25 @@ fn normalize_origin(origin: &str) -> String {
 /// Turns a rule's refusal into the contract's answer, and logs it.
 fn refused<R>(rule: &'static str, room: &str, refusal: Refusal<R>) -> Denied<R> {
     let (outcome, error) = match refusal {
-        Refusal::NoMatch => ("forbidden: a placeholder did not parse", WebhookError::Forbidden),
+        Refusal::NoMatch => (
+            "forbidden: a placeholder did not parse",
+            WebhookError::Forbidden,
+        ),
         Refusal::Deny(Deny::Forbidden) => ("forbidden", WebhookError::Forbidden),
-        Refusal::Deny(Deny::Unauthorized) | Refusal::Unauthenticated => ("unauthorized", WebhookError::Unauthorized),
+        Refusal::Deny(Deny::Unauthorized) | Refusal::Unauthenticated => {
+            ("unauthorized", WebhookError::Unauthorized)
+        }
         Refusal::Deny(Deny::Internal(error)) => {
             tracing::error!(rule, room, error = %error, "the rule failed");
             ("internal error", WebhookError::Internal)
         }
         Refusal::Rejected(rejection) => {
-            tracing::info!(rule, room, outcome = "rejected by an extractor", "room auth");
+            tracing::info!(
+                rule,
+                room,
+                outcome = "rejected by an extractor",
+                "room auth"
+            );
             return Denied::Rejected(rejection);
         }
     };
@@ -374,17 +444,32 @@ fn refused<R>(rule: &'static str, room: &str, refusal: Refusal<R>) -> Denied<R> 
 
 /// The room with `join`, and, when the rule allows `read_write`, the
 /// documents the request asked for: never more.
-fn provision_request(user: UserId, request: &RoomRequest, permission: Permission) -> ProvisionRequest {
+fn provision_request(
+    user: UserId,
+    request: &RoomRequest,
+    permission: Permission,
+) -> ProvisionRequest {
     let mut resources = vec![Resource::room(&request.room)];
     if permission == Permission::ReadWrite {
-        resources.extend(request.documents.iter().map(|doc| Resource::document(&request.room, doc)));
+        resources.extend(
+            request
+                .documents
+                .iter()
+                .map(|doc| Resource::document(&request.room, doc)),
+        );
     }
-    ProvisionRequest { user: user.into_string(), resources }
+    ProvisionRequest {
+        user: user.into_string(),
+        resources,
+    }
 }
 
 /// The provisioner must answer for this user, and give every requested
 /// resource an id; the client cannot join otherwise.
-fn check_answer(request: &ProvisionRequest, response: &ProvisionResponse) -> Result<(), &'static str> {
+fn check_answer(
+    request: &ProvisionRequest,
+    response: &ProvisionResponse,
+) -> Result<(), &'static str> {
     if response.user != request.user {
         return Err("the provisioner's answer names another user");
     }

@@ -25,10 +25,13 @@ impl RoomRequest {
     pub fn parse(content_type: Option<&str>, body: &[u8]) -> Result<RoomRequest, WebhookError> {
         check_content_type(content_type)?;
         if body.iter().all(u8::is_ascii_whitespace) {
-            return Err(WebhookError::malformed("the body is empty; send `{\"room\": \"<name>\"}`"));
+            return Err(WebhookError::malformed(
+                "the body is empty; send `{\"room\": \"<name>\"}`",
+            ));
         }
-        let request: WebhookRequest = serde_json::from_slice(body)
-            .map_err(|e| WebhookError::malformed(format!("the body is not a valid webhook request: {e}")))?;
+        let request: WebhookRequest = serde_json::from_slice(body).map_err(|e| {
+            WebhookError::malformed(format!("the body is not a valid webhook request: {e}"))
+        })?;
         RoomRequest::from_wire(request)
     }
 
@@ -38,7 +41,10 @@ impl RoomRequest {
         match request {
             WebhookRequest::Room { room } => {
                 check_name("room", &room)?;
-                Ok(RoomRequest { room, documents: Vec::new() })
+                Ok(RoomRequest {
+                    room,
+                    documents: Vec::new(),
+                })
             }
             WebhookRequest::Resources { resources } => {
                 if resources.len() > MAX_RESOURCES {
@@ -56,14 +62,18 @@ impl RoomRequest {
                         ));
                     }
                     (Some(_), Some(_)) => {
-                        return Err(WebhookError::malformed("`resources` names more than one room; ask for one room per request"));
+                        return Err(WebhookError::malformed(
+                            "`resources` names more than one room; ask for one room per request",
+                        ));
                     }
                 };
                 check_name("room", &room.reference)?;
                 let mut documents: Vec<String> = Vec::new();
                 for resource in &resources {
                     if resource.id.is_some() {
-                        return Err(WebhookError::malformed("a requested resource carries an `id`; ids are assigned by the provisioner"));
+                        return Err(WebhookError::malformed(
+                            "a requested resource carries an `id`; ids are assigned by the provisioner",
+                        ));
                     }
                     if resource.permission != Permission::for_object(resource.object) {
                         return Err(WebhookError::malformed(format!(
@@ -75,7 +85,9 @@ impl RoomRequest {
                     }
                     match resource.object {
                         ObjectKind::Room if resource.room.is_some() => {
-                            return Err(WebhookError::malformed("a room resource has a `room` field; only documents name their room"));
+                            return Err(WebhookError::malformed(
+                                "a room resource has a `room` field; only documents name their room",
+                            ));
                         }
                         ObjectKind::Room => {}
                         ObjectKind::Document => {
@@ -86,13 +98,18 @@ impl RoomRequest {
                             }
                             check_name("document", &resource.reference)?;
                             if documents.contains(&resource.reference) {
-                                return Err(WebhookError::malformed("a document is listed twice; list each once"));
+                                return Err(WebhookError::malformed(
+                                    "a document is listed twice; list each once",
+                                ));
                             }
                             documents.push(resource.reference.clone());
                         }
                     }
                 }
-                Ok(RoomRequest { room: room.reference.clone(), documents })
+                Ok(RoomRequest {
+                    room: room.reference.clone(),
+                    documents,
+                })
             }
         }
     }
@@ -113,10 +130,15 @@ fn check_content_type(content_type: Option<&str>) -> Result<(), WebhookError> {
     };
     let essence = content_type.split(';').next().unwrap_or_default().trim();
     let is_json = essence.eq_ignore_ascii_case("application/json")
-        || essence
-            .rsplit_once('+')
-            .is_some_and(|(kind, suffix)| suffix.eq_ignore_ascii_case("json") && kind.to_ascii_lowercase().starts_with("application/"));
-    if is_json { Ok(()) } else { Err(WebhookError::UnsupportedMediaType) }
+        || essence.rsplit_once('+').is_some_and(|(kind, suffix)| {
+            suffix.eq_ignore_ascii_case("json")
+                && kind.to_ascii_lowercase().starts_with("application/")
+        });
+    if is_json {
+        Ok(())
+    } else {
+        Err(WebhookError::UnsupportedMediaType)
+    }
 }
 
 /// A room or document name: not empty, at most [`MAX_NAME_LEN`] bytes, no
@@ -137,7 +159,9 @@ fn check_name(what: &str, name: &str) -> Result<(), WebhookError> {
         )));
     }
     if name.chars().any(char::is_control) {
-        return Err(WebhookError::malformed(format!("the {what} name contains a control character")));
+        return Err(WebhookError::malformed(format!(
+            "the {what} name contains a control character"
+        )));
     }
     if name.chars().any(is_invisible_format) {
         return Err(WebhookError::malformed(format!(
@@ -145,7 +169,9 @@ fn check_name(what: &str, name: &str) -> Result<(), WebhookError> {
         )));
     }
     if name.starts_with(char::is_whitespace) || name.ends_with(char::is_whitespace) {
-        return Err(WebhookError::malformed(format!("the {what} name starts or ends with whitespace")));
+        return Err(WebhookError::malformed(format!(
+            "the {what} name starts or ends with whitespace"
+        )));
     }
     Ok(())
 }
@@ -176,27 +202,44 @@ mod tests {
     const JSON: Option<&str> = Some("application/json");
 
     fn status(content_type: Option<&str>, body: &str) -> StatusCode {
-        RoomRequest::parse(content_type, body.as_bytes()).unwrap_err().status()
+        RoomRequest::parse(content_type, body.as_bytes())
+            .unwrap_err()
+            .status()
     }
 
     #[test]
     fn both_forms() {
         assert_eq!(
             RoomRequest::parse(JSON, br#"{"room":"express-minimal"}"#).unwrap(),
-            RoomRequest { room: "express-minimal".into(), documents: vec![] }
+            RoomRequest {
+                room: "express-minimal".into(),
+                documents: vec![]
+            }
         );
         let url_strategy = br#"{"resources":[{"object":"document","reference":"default","permission":"read_write","room":"express-minimal"},{"object":"room","reference":"express-minimal","permission":"join"}]}"#;
         assert_eq!(
             RoomRequest::parse(Some("application/json; charset=utf-8"), url_strategy).unwrap(),
-            RoomRequest { room: "express-minimal".into(), documents: vec!["default".into()] }
+            RoomRequest {
+                room: "express-minimal".into(),
+                documents: vec!["default".into()]
+            }
         );
     }
 
     #[test]
     fn content_types() {
-        assert_eq!(status(None, r#"{"room":"a"}"#), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-        assert_eq!(status(Some("text/plain"), r#"{"room":"a"}"#), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-        assert_eq!(status(Some("application/x-www-form-urlencoded"), "room=a"), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+        assert_eq!(
+            status(None, r#"{"room":"a"}"#),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
+        assert_eq!(
+            status(Some("text/plain"), r#"{"room":"a"}"#),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
+        assert_eq!(
+            status(Some("application/x-www-form-urlencoded"), "room=a"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        );
         assert!(RoomRequest::parse(Some("application/vnd.api+json"), br#"{"room":"a"}"#).is_ok());
         assert!(RoomRequest::parse(Some("Application/JSON"), br#"{"room":"a"}"#).is_ok());
     }
@@ -206,7 +249,8 @@ mod tests {
         let long = format!(r#"{{"room":"{}"}}"#, "a".repeat(MAX_NAME_LEN + 1));
         let many = format!(
             r#"{{"resources":[{}]}}"#,
-            [r#"{"object":"room","reference":"a","permission":"join"}"#; MAX_RESOURCES + 1].join(",")
+            [r#"{"object":"room","reference":"a","permission":"join"}"#; MAX_RESOURCES + 1]
+                .join(",")
         );
         for body in [
             "",
@@ -250,7 +294,13 @@ mod tests {
 
     #[test]
     fn names_are_taken_as_sent() {
-        for room in ["my room", "project-%31", "café-١", "a b\u{00e9}", "x-\u{1F600}"] {
+        for room in [
+            "my room",
+            "project-%31",
+            "café-١",
+            "a b\u{00e9}",
+            "x-\u{1F600}",
+        ] {
             let body = serde_json::json!({ "room": room }).to_string();
             let parsed = RoomRequest::parse(JSON, body.as_bytes()).unwrap();
             assert_eq!(parsed.room, room, "nothing is decoded or normalized");

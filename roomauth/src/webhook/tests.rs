@@ -22,11 +22,17 @@ impl RequestContext for Session {
 }
 
 fn as_user(user: &'static str) -> Session {
-    Session { user: Some(user), reject: false }
+    Session {
+        user: Some(user),
+        reject: false,
+    }
 }
 
 fn anonymous() -> Session {
-    Session { user: None, reject: false }
+    Session {
+        user: None,
+        reject: false,
+    }
 }
 
 /// `project-<id>`: members only; project 13 fails like a broken database.
@@ -36,7 +42,9 @@ struct Projects {
 
 impl Projects {
     fn new() -> Projects {
-        Projects { patterns: vec![Pattern::parse("project-<id>").unwrap()] }
+        Projects {
+            patterns: vec![Pattern::parse("project-<id>").unwrap()],
+        }
     }
 }
 
@@ -49,7 +57,11 @@ impl Rule<Session> for Projects {
         &self.patterns
     }
 
-    fn authorize<'a>(&'a self, room: RoomMatch<'a>, cx: &'a mut Session) -> BoxFuture<'a, Result<UserId, Refusal<&'static str>>> {
+    fn authorize<'a>(
+        &'a self,
+        room: RoomMatch<'a>,
+        cx: &'a mut Session,
+    ) -> BoxFuture<'a, Result<UserId, Refusal<&'static str>>> {
         Box::pin(async move {
             let id: u64 = room.param("id").ok_or(Refusal::NoMatch)?;
             if cx.reject {
@@ -57,7 +69,9 @@ impl Rule<Session> for Projects {
             }
             let user = cx.user.ok_or(Refusal::Deny(Deny::Unauthorized))?;
             match (user, id) {
-                (_, 13) => Err(Refusal::Deny(Deny::internal("database is down, password=hunter2"))),
+                (_, 13) => Err(Refusal::Deny(Deny::internal(
+                    "database is down, password=hunter2",
+                ))),
                 ("alice", 1 | 2) | ("bob", 2) => Ok(UserId::from(user)),
                 ("empty", _) => Ok(UserId::from("")),
                 _ => Err(Refusal::Deny(Deny::Forbidden)),
@@ -81,7 +95,11 @@ impl Rule<Session> for Lobby {
     fn permission(&self) -> Permission {
         Permission::Join
     }
-    fn authorize<'a>(&'a self, _: RoomMatch<'a>, cx: &'a mut Session) -> BoxFuture<'a, Result<UserId, Refusal<&'static str>>> {
+    fn authorize<'a>(
+        &'a self,
+        _: RoomMatch<'a>,
+        cx: &'a mut Session,
+    ) -> BoxFuture<'a, Result<UserId, Refusal<&'static str>>> {
         Box::pin(async move { Ok(UserId::from(cx.user.unwrap_or("guest"))) })
     }
 }
@@ -110,7 +128,9 @@ impl Provisioner for Answers {
 fn webhook(provisioner: impl Provisioner) -> Webhook<Session> {
     Webhook::builder(provisioner)
         .rule(Projects::new())
-        .rule(Lobby { patterns: vec![Pattern::parse("lobby").unwrap()] })
+        .rule(Lobby {
+            patterns: vec![Pattern::parse("lobby").unwrap()],
+        })
         .build()
         .unwrap()
 }
@@ -118,8 +138,14 @@ fn webhook(provisioner: impl Provisioner) -> Webhook<Session> {
 const URL_STRATEGY: &str = r#"{"resources":[{"object":"document","reference":"default","permission":"read_write","room":"ROOM"},{"object":"room","reference":"ROOM","permission":"join"}]}"#;
 
 async fn call(webhook: &Webhook<Session>, body: &str, mut cx: Session) -> (StatusCode, Value) {
-    match webhook.handle(Some("application/json"), body.as_bytes(), &mut cx).await {
-        Outcome::Reply(reply) => (reply.status, serde_json::from_slice(&reply.body).expect("every reply is JSON")),
+    match webhook
+        .handle(Some("application/json"), body.as_bytes(), &mut cx)
+        .await
+    {
+        Outcome::Reply(reply) => (
+            reply.status,
+            serde_json::from_slice(&reply.body).expect("every reply is JSON"),
+        ),
         Outcome::Rejected(r) => panic!("rejected: {r}"),
     }
 }
@@ -140,18 +166,39 @@ async fn allowed_room_form_gets_the_provisioners_answer() {
     assert!(claims.grants_room("project-1"));
     assert!(!claims.grants_room("project-2"));
     // The local provisioner adds the document the URL-strategy client needs.
-    let objects: Vec<&str> = body["resources"].as_array().unwrap().iter().map(|r| r["object"].as_str().unwrap()).collect();
-    assert!(objects.contains(&"room") && objects.contains(&"document"), "{body}");
+    let objects: Vec<&str> = body["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["object"].as_str().unwrap())
+        .collect();
+    assert!(
+        objects.contains(&"room") && objects.contains(&"document"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
 async fn allowed_url_strategy_form_gets_room_and_document_ids() {
     let webhook = webhook(LocalProvisioner::development());
-    let (status, body) = call(&webhook, &URL_STRATEGY.replace("ROOM", "project-2"), as_user("bob")).await;
+    let (status, body) = call(
+        &webhook,
+        &URL_STRATEGY.replace("ROOM", "project-2"),
+        as_user("bob"),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     for object in ["room", "document"] {
-        let resource = body["resources"].as_array().unwrap().iter().find(|r| r["object"] == object).unwrap();
-        assert!(resource["id"].as_str().is_some_and(|id| !id.is_empty()), "{body}");
+        let resource = body["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["object"] == object)
+            .unwrap();
+        assert!(
+            resource["id"].as_str().is_some_and(|id| !id.is_empty()),
+            "{body}"
+        );
     }
 }
 
@@ -166,15 +213,26 @@ async fn the_contract() {
         ("nothing-here", as_user("alice"), StatusCode::FORBIDDEN),
         ("project-01", as_user("alice"), StatusCode::FORBIDDEN),
         ("project-x", as_user("alice"), StatusCode::FORBIDDEN),
-        ("project-13", as_user("alice"), StatusCode::INTERNAL_SERVER_ERROR),
-        ("project-1", as_user("empty"), StatusCode::INTERNAL_SERVER_ERROR),
+        (
+            "project-13",
+            as_user("alice"),
+            StatusCode::INTERNAL_SERVER_ERROR,
+        ),
+        (
+            "project-1",
+            as_user("empty"),
+            StatusCode::INTERNAL_SERVER_ERROR,
+        ),
         ("lobby", anonymous(), StatusCode::OK),
     ];
     for (room, cx, expected) in cases {
         let (status, body) = call(&webhook, &room_body(room), cx).await;
         assert_eq!(status, expected, "{room}: {body}");
         if status != StatusCode::OK {
-            assert!(body["error"].as_str().is_some_and(|m| !m.is_empty()), "{body}");
+            assert!(
+                body["error"].as_str().is_some_and(|m| !m.is_empty()),
+                "{body}"
+            );
         }
     }
 }
@@ -184,7 +242,10 @@ async fn internal_errors_are_not_shown() {
     let webhook = webhook(LocalProvisioner::development());
     let (_, body) = call(&webhook, &room_body("project-13"), as_user("alice")).await;
     let text = body.to_string();
-    assert!(!text.contains("hunter2") && !text.contains("database"), "{text}");
+    assert!(
+        !text.contains("hunter2") && !text.contains("database"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -195,18 +256,55 @@ async fn transport_errors() {
         Outcome::Reply(r) => r.status,
         Outcome::Rejected(_) => panic!(),
     };
-    assert_eq!(reply(webhook.handle(Some("text/plain"), br#"{"room":"lobby"}"#, &mut cx).await), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert_eq!(reply(webhook.handle(None, br#"{"room":"lobby"}"#, &mut cx).await), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    assert_eq!(reply(webhook.handle(Some("application/json"), b"{", &mut cx).await), StatusCode::BAD_REQUEST);
-    let big = format!(r#"{{"room":"lobby","pad":"{}"}}"#, "x".repeat(DEFAULT_BODY_LIMIT));
-    assert_eq!(reply(webhook.handle(Some("application/json"), big.as_bytes(), &mut cx).await), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(
+        reply(
+            webhook
+                .handle(Some("text/plain"), br#"{"room":"lobby"}"#, &mut cx)
+                .await
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    assert_eq!(
+        reply(webhook.handle(None, br#"{"room":"lobby"}"#, &mut cx).await),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
+    assert_eq!(
+        reply(
+            webhook
+                .handle(Some("application/json"), b"{", &mut cx)
+                .await
+        ),
+        StatusCode::BAD_REQUEST
+    );
+    let big = format!(
+        r#"{{"room":"lobby","pad":"{}"}}"#,
+        "x".repeat(DEFAULT_BODY_LIMIT)
+    );
+    assert_eq!(
+        reply(
+            webhook
+                .handle(Some("application/json"), big.as_bytes(), &mut cx)
+                .await
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
 }
 
 #[tokio::test]
 async fn extractor_rejections_pass_through() {
     let webhook = webhook(LocalProvisioner::development());
-    let mut cx = Session { user: Some("alice"), reject: true };
-    match webhook.handle(Some("application/json"), room_body("project-1").as_bytes(), &mut cx).await {
+    let mut cx = Session {
+        user: Some("alice"),
+        reject: true,
+    };
+    match webhook
+        .handle(
+            Some("application/json"),
+            room_body("project-1").as_bytes(),
+            &mut cx,
+        )
+        .await
+    {
         Outcome::Rejected(r) => assert_eq!(r, "extractor said no"),
         Outcome::Reply(r) => panic!("expected the rejection, got {r:?}"),
     }
@@ -216,15 +314,35 @@ async fn extractor_rejections_pass_through() {
 async fn join_only_rules_never_grant_documents() {
     let webhook = webhook(LocalProvisioner::development());
     let grant = webhook
-        .authorize(&RoomRequest::parse(Some("application/json"), URL_STRATEGY.replace("ROOM", "lobby").as_bytes()).unwrap(), &mut anonymous())
+        .authorize(
+            &RoomRequest::parse(
+                Some("application/json"),
+                URL_STRATEGY.replace("ROOM", "lobby").as_bytes(),
+            )
+            .unwrap(),
+            &mut anonymous(),
+        )
         .await
         .unwrap();
     assert_eq!(grant.request.resources, vec![Resource::room("lobby")]);
     let grant = webhook
-        .authorize(&RoomRequest::parse(Some("application/json"), URL_STRATEGY.replace("ROOM", "project-1").as_bytes()).unwrap(), &mut as_user("alice"))
+        .authorize(
+            &RoomRequest::parse(
+                Some("application/json"),
+                URL_STRATEGY.replace("ROOM", "project-1").as_bytes(),
+            )
+            .unwrap(),
+            &mut as_user("alice"),
+        )
         .await
         .unwrap();
-    assert_eq!(grant.request.resources, vec![Resource::room("project-1"), Resource::document("project-1", "default")]);
+    assert_eq!(
+        grant.request.resources,
+        vec![
+            Resource::room("project-1"),
+            Resource::document("project-1", "default")
+        ]
+    );
     assert_eq!(grant.rule, "projects");
 }
 
@@ -233,16 +351,37 @@ async fn upstream_failures_map_to_502_and_504() {
     for (error, expected) in [
         (ProvisionError::Connect, StatusCode::BAD_GATEWAY),
         (ProvisionError::Timeout, StatusCode::GATEWAY_TIMEOUT),
-        (ProvisionError::KeyRefused { status: StatusCode::UNAUTHORIZED }, StatusCode::BAD_GATEWAY),
-        (ProvisionError::RateLimited { retry_after: None }, StatusCode::SERVICE_UNAVAILABLE),
-        (ProvisionError::Server { status: StatusCode::INTERNAL_SERVER_ERROR }, StatusCode::BAD_GATEWAY),
+        (
+            ProvisionError::KeyRefused {
+                status: StatusCode::UNAUTHORIZED,
+            },
+            StatusCode::BAD_GATEWAY,
+        ),
+        (
+            ProvisionError::RateLimited { retry_after: None },
+            StatusCode::SERVICE_UNAVAILABLE,
+        ),
+        (
+            ProvisionError::Server {
+                status: StatusCode::INTERNAL_SERVER_ERROR,
+            },
+            StatusCode::BAD_GATEWAY,
+        ),
         (ProvisionError::MissingToken, StatusCode::BAD_GATEWAY),
-        (ProvisionError::InvalidBody { reason: "not JSON".into() }, StatusCode::BAD_GATEWAY),
+        (
+            ProvisionError::InvalidBody {
+                reason: "not JSON".into(),
+            },
+            StatusCode::BAD_GATEWAY,
+        ),
     ] {
         let webhook = webhook(Failing(error, AtomicUsize::new(0)));
         let (status, body) = call(&webhook, &room_body("project-1"), as_user("alice")).await;
         assert_eq!(status, expected, "{body}");
-        assert!(body["error"].as_str().unwrap().contains("provisioning"), "{body}");
+        assert!(
+            body["error"].as_str().unwrap().contains("provisioning"),
+            "{body}"
+        );
     }
 }
 
@@ -268,12 +407,27 @@ async fn answers_for_another_user_or_room_are_refused() {
         r
     };
     for response in [
-        ProvisionResponse { user: "mallory".into(), resources: vec![with_id(Resource::room("project-1"))], token: "t".into() },
-        ProvisionResponse { user: "alice".into(), resources: vec![with_id(Resource::room("project-2"))], token: "t".into() },
-        ProvisionResponse { user: "alice".into(), resources: vec![Resource::room("project-1")], token: "t".into() },
+        ProvisionResponse {
+            user: "mallory".into(),
+            resources: vec![with_id(Resource::room("project-1"))],
+            token: "t".into(),
+        },
         ProvisionResponse {
             user: "alice".into(),
-            resources: vec![with_id(Resource::room("project-1")), with_id(Resource::room("project-2"))],
+            resources: vec![with_id(Resource::room("project-2"))],
+            token: "t".into(),
+        },
+        ProvisionResponse {
+            user: "alice".into(),
+            resources: vec![Resource::room("project-1")],
+            token: "t".into(),
+        },
+        ProvisionResponse {
+            user: "alice".into(),
+            resources: vec![
+                with_id(Resource::room("project-1")),
+                with_id(Resource::room("project-2")),
+            ],
             token: "t".into(),
         },
     ] {
@@ -291,5 +445,8 @@ fn overlapping_rules_are_refused() {
         .build();
     let error = result.err().expect("overlap");
     assert!(error.to_string().contains("project-"), "{error}");
-    assert!(matches!(Webhook::<Session>::builder(LocalProvisioner::development()).build(), Err(BuildError::NoRules)));
+    assert!(matches!(
+        Webhook::<Session>::builder(LocalProvisioner::development()).build(),
+        Err(BuildError::NoRules)
+    ));
 }

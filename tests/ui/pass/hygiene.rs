@@ -6,6 +6,23 @@ extern crate std;
 
 use roomauth::{RoomParam, RoomResource, room_auth};
 
+// Constants named like the generated code's bindings would turn those
+// bindings into constant patterns, if the generated code used plain names.
+#[allow(non_upper_case_globals, dead_code)]
+mod shadows {
+    pub const value: u8 = 0;
+    pub const inner: u8 = 0;
+    pub const out: u8 = 0;
+    pub const room: u8 = 0;
+    pub const name: u8 = 0;
+    pub const output: u8 = 0;
+    pub const user: u8 = 0;
+    pub const deny: u8 = 0;
+    pub const rejection: u8 = 0;
+}
+#[allow(unused_imports)]
+use shadows::*;
+
 #[derive(RoomParam)]
 struct ProjectId(u64);
 
@@ -36,8 +53,8 @@ async fn project_rooms(id: u64) -> std::result::Result<u64, roomauth::Deny> {
 }
 
 #[room_auth(rooms = ProjectRoom)]
-fn typed(room: ProjectRoom) -> std::option::Option<std::string::String> {
-    std::option::Option::Some(room.org)
+fn typed(project: ProjectRoom) -> std::option::Option<std::string::String> {
+    std::option::Option::Some(project.org)
 }
 
 #[room_auth(rooms = AppRoom)]

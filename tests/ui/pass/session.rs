@@ -1,6 +1,6 @@
 use roomauth::{Deny, FromContext, RequestContext, Rule, room_auth};
 
-struct Cx {
+pub struct Cx {
     user: Option<String>,
 }
 
@@ -16,9 +16,19 @@ impl FromContext<Cx> for CurrentUser {
     }
 }
 
+pub struct Db(Vec<u64>);
+
+impl FromContext<Cx> for Db {
+    async fn from_context(_: &mut Cx) -> Result<Self, &'static str> {
+        Ok(Db(vec![1]))
+    }
+}
+
+// Parameters may be patterns, and `mut`.
 #[room_auth(rooms = "project-<id>", session = user)]
-pub async fn project_rooms(user: CurrentUser, id: u64) -> Result<String, Deny> {
-    if id == 1 { Ok(user.0) } else { Err(Deny::Forbidden) }
+pub async fn project_rooms(user: CurrentUser, mut id: u64, Db(members): Db) -> Result<String, Deny> {
+    id += 0;
+    if members.contains(&id) { Ok(user.0) } else { Err(Deny::Forbidden) }
 }
 
 fn main() {

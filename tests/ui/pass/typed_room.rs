@@ -7,6 +7,10 @@ struct ProjectRoom {
     id: u64,
 }
 
+#[derive(RoomResource, Debug, PartialEq)]
+#[room(pattern = "lobby")]
+struct Lobby {}
+
 #[room_auth(rooms = ProjectRoom)]
 async fn projects(room: ProjectRoom) -> Result<String, Deny> {
     if room.id == 7 { Ok(room.org) } else { Err(Deny::Forbidden) }
@@ -17,4 +21,7 @@ fn main() {
     assert_eq!(room, ProjectRoom { org: "acme".to_owned(), id: 7 });
     assert_eq!(room.to_room().unwrap(), "org-acme-project-7");
     assert_eq!(Rule::<()>::patterns(&projects {}), ProjectRoom::PATTERNS);
+    assert_eq!("lobby".parse::<Lobby>().unwrap(), Lobby {});
+    assert_eq!(Lobby {}.to_room().unwrap(), "lobby");
+    assert!("lobby2".parse::<Lobby>().is_err());
 }

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Instructions per iteration of the webhook benchmarks (BENCHMARKS.md): a
+# figure that, unlike time, other processes on a shared machine do not
+# disturb. Each benchmark named (default: the set below) runs twice in
+# criterion's profiling mode under valgrind's cachegrind (which counts the
+# instructions executed, where this machine has no hardware counters for
+# `perf stat`), for SHORT then LONG seconds; the bench prints how many timed
+# iterations it ran, and the difference of the two runs' instruction counts
+# over the difference of their iterations is the cost of one iteration,
+# setup (building the webhooks, checking their answers) cancelled out.
+#
+#   roomauth/benches/instructions.sh
+#   roomauth/benches/instructions.sh 'webhook/stub/room form/hand-written'
+#
+# Needs valgrind (Debian: valgrind) and the bench built in release:
+# `cargo bench -p roomauth --bench webhook --no-run`. SHORT=1 LONG=3 (seconds
+# under valgrind, roughly 50 times slower than native).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+SHORT="${SHORT:-1}"
+LONG="${LONG:-3}"
+cd "$ROOT"
+command -v valgrind >/dev/null || { echo "valgrind is missing (apt-get install valgrind)" >&2; exit 1; }
+
+BIN="$(cargo bench -p roomauth --bench webhook --no-run --message-format=json 2>/dev/null |
+  grep -o '"executable":"[^"]*webhook-[^"]*"' | tail -1 | cut -d'"' -f4)"
+[ -x "$BIN" ] || { echo "build the bench first: cargo bench -p roomauth --bench webhook --no-run" >&2; exit 1; }
+
+if [ "$#" -eq 0 ]; then
+  set -- \
+    'webhook/stub/room form/roomauth #[room_auth]' \
+    'webhook/stub/room form/roomauth impl Rule' \
+    'webhook/stub/room form/hand-written' \
+    'webhook/stub/resources form/roomauth #[room_auth]' \
+    'webhook/stub/resources form/hand-written' \
+    'webhook/local/room form/roomauth #[room_auth]' \
+    'webhook/local/room form/hand-written' \
+    'webhook/local/resources form/roomauth #[room_auth]' \
+    'webhook/local/resources form/hand-written' \
+    'webhook/deny/forbidden/roomauth #[room_auth]' \
+    'webhook/deny/forbidden/hand-written' \
+    'webhook/phases/authorize resources form/roomauth #[room_auth]' \
+    'webhook/phases/authorize resources form/hand-written'
+fi
+
+# Prints "<instructions> <iterations>" of one run of $1 for $2 seconds.
+count() {
+  local log
+  log="$(BENCH_PRINT_ITERATIONS=1 valgrind --tool=cachegrind --cache-sim=no \
+    --cachegrind-out-file=/dev/null "$BIN" --bench "$1" --profile-time "$2" 2>&1 >/dev/null || true)"
+  # The largest count is the bench's own process (criterion runs helpers).
+  printf '%s\n' "$log" | awk '
+    /I +refs:/ { gsub(",", "", $NF); if ($NF + 0 > ir) ir = $NF + 0 }
+    /timed iterations:/ { it = $NF }
+    END { print ir + 0, it + 0 }'
+}
+
+printf '%-66s %14s\n' benchmark instructions/iter
+for name in "$@"; do
+  # criterion filters are regular expressions.
+  filter="^$(printf '%s' "$name" | sed 's/[][\.*^$(){}+?|#]/\\&/g')\$"
+  read -r ir1 it1 < <(count "$filter" "$SHORT")
+  read -r ir2 it2 < <(count "$filter" "$LONG")
+  awk -v n="$name" -v a="$ir1" -v b="$ir2" -v i="$it1" -v j="$it2" 'BEGIN {
+    if (j - i <= 0) { printf "%-66s %14s\n", n, "n/a"; exit }
+    printf "%-66s %14.0f\n", n, (b - a) / (j - i) }'
+done
