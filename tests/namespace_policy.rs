@@ -1,0 +1,59 @@
+//! The namespace example's policy: several rules over one typed enum.
+
+#[path = "../examples/namespace/app.rs"]
+#[allow(dead_code)]
+mod app;
+
+use app::{AppRoom, ProjectId};
+use roomauth::RoomResource;
+use roomauth::axum::AxumContext;
+use roomauth::provision::LocalProvisioner;
+use roomauth::testing::{Verdict, assert_policy};
+
+#[tokio::test]
+async fn who_may_join_which_room() {
+    let webhook = app::webhook(LocalProvisioner::development()).unwrap();
+    let context_for = |user: Option<&str>| {
+        let mut request = http::Request::builder();
+        if let Some(user) = user {
+            request = request.header("x-user", user);
+        }
+        AxumContext::new(request.body(()).unwrap(), app::Directory::demo())
+    };
+    assert_policy(
+        &webhook,
+        context_for,
+        [
+            (Some("alice"), "project-1", Verdict::allowed("alice")),
+            (Some("bob"), "project-1", Verdict::Forbidden),
+            (Some("bob"), "doc-2-notes", Verdict::allowed("bob")),
+            (Some("bob"), "doc-1-notes", Verdict::Forbidden),
+            (Some("alice"), "doc-1-a-b", Verdict::allowed("alice")),
+            (Some("alice"), "doc-01-notes", Verdict::Forbidden),
+            (Some("alice"), "user-alice", Verdict::allowed("alice")),
+            (Some("alice"), "user-bob", Verdict::Forbidden),
+            (Some("bob"), "lobby", Verdict::allowed("bob")),
+            (None, "lobby", Verdict::Unauthorized),
+            (None, "project-2", Verdict::Unauthorized),
+            (Some("alice"), "elsewhere", Verdict::Forbidden),
+        ],
+    )
+    .await;
+}
+
+#[test]
+fn typed_rooms_round_trip() {
+    let room = AppRoom::Document {
+        project: ProjectId(7),
+        name: "notes".into(),
+    };
+    assert_eq!(room.to_room().unwrap(), "doc-7-notes");
+    assert_eq!("doc-7-notes".parse::<AppRoom>().unwrap(), room);
+    // An empty name has no room name that parses back: refused, not mangled.
+    let bad = AppRoom::Document {
+        project: ProjectId(7),
+        name: String::new(),
+    };
+    assert!(bad.to_room().is_err());
+    assert!("doc-x-notes".parse::<AppRoom>().is_err());
+}
