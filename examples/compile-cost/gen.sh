@@ -19,9 +19,13 @@
 #   RULES=50 PROFILE=release examples/compile-cost/gen.sh
 #
 # Half of the rules have one placeholder (`p<i>-<id>`), half two
-# (`org<i>-<org>-project-<id>`). CARGO_TARGET_DIR is honoured (sharing one
-# saves building the dependencies again); KEEP=1 keeps the generated
-# workspace. Needs only the local cargo registry cache and crates.io.
+# (`org<i>-<org>-project-<id>`). Incremental compilation is off
+# (CARGO_INCREMENTAL=0), so each timed build compiles the whole crate, macro
+# expansion included; the dev profile keeps line tables only, which leaves
+# less shared code generation and so is the stricter setting for the ratio.
+# CARGO_TARGET_DIR is honoured (sharing one saves building the dependencies
+# again); KEEP=1 keeps the generated workspace. Needs only the local cargo
+# registry cache and crates.io.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -31,6 +35,8 @@ PROFILE="${PROFILE:-dev}"
 KEEP="${KEEP:-0}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/roomauth-compile-cost.XXXXXX")"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$WORK/target}"
+# Every timed build compiles the whole crate: no incremental cache to reuse.
+export CARGO_INCREMENTAL=0
 
 cleanup() {
   if [ "$KEEP" = 1 ]; then

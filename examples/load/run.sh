@@ -11,8 +11,11 @@
 #    cookies, checks one allowed and one denied request, runs wrk for WARMUP
 #    (discarded) then DURATION with the mix of examples/load/mix.lua, and
 #    stops it.
-# 4. Prints requests/s, p50 and p99 latency and errors of each, and the
-#    ratios roomauth/Express and roomauth/hand-written.
+# 4. Prints requests/s, p50 and p99 latency and errors of each, the CPU
+#    time per request of the webhook and of roomauth-local (from
+#    /proc/PID/stat), and the ratios roomauth/Express and
+#    roomauth/hand-written. Each figure is the median over ROUNDS rounds,
+#    whose order of servers is the same every round.
 #
 # Settings (environment):
 #   DURATION=10s WARMUP=2s CONNECTIONS=32 THREADS=1 ROUNDS=1
@@ -93,7 +96,8 @@ if [ ! -d "$ROOT/examples/express-baseline/node_modules" ]; then
 fi
 
 # Starts a process in the background, its output in $WORK/<name>.log, and
-# waits (30 s at most) for the `http://HOST:PORT` it announces on stdout.
+# waits (30 s at most) for the `... on http://HOST:PORT` it announces on
+# stdout.
 # Sets STARTED_PID and STARTED_ADDR.
 start() {
   local name="$1"
@@ -103,7 +107,9 @@ start() {
   PIDS+=("$STARTED_PID")
   STARTED_ADDR=""
   for _ in $(seq 300); do
-    STARTED_ADDR="$(grep -o -m1 'http://127\.0\.0\.1:[0-9]*' "$WORK/$name.log" 2>/dev/null || true)"
+    # The announcement (` on http://...`), not a log line naming another URL.
+    STARTED_ADDR="$(grep -o -m1 ' on http://127\.0\.0\.1:[0-9]*' "$WORK/$name.log" 2>/dev/null |
+      grep -o 'http://.*' || true)"
     [ -n "$STARTED_ADDR" ] && return 0
     kill -0 "$STARTED_PID" 2>/dev/null || break
     sleep 0.1
@@ -139,6 +145,10 @@ status_of() {
     ${2:+-H "Cookie: $2"} -d "$3" "$1/api/roomservice"
 }
 
+# User + system CPU time of a process, in clock ticks.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+CLK_TCK="$(getconf CLK_TCK)"
+
 export RUST_LOG="$LOG"
 export NODE_ENV=production
 export ROOMSERVICE_API_KEY="$API_KEY"
@@ -173,12 +183,23 @@ run_server() {
   local wrk_args=(-t "$THREADS" -c "$CONNECTIONS" --timeout 5s -s "$HERE/mix.lua")
   ALICE_COOKIE="$alice" BOB_COOKIE="$bob" CONNECTIONS="$CONNECTIONS" timeout 120 \
     "${CLIENT_CPU[@]}" wrk "${wrk_args[@]}" -d "$WARMUP" "$base" >/dev/null
+  local server_ticks provisioner_ticks
+  server_ticks="$(cpu_ticks "$pid")"
+  provisioner_ticks="$(cpu_ticks "$PROVISIONER_PID")"
   ALICE_COOKIE="$alice" BOB_COOKIE="$bob" CONNECTIONS="$CONNECTIONS" timeout 300 \
     "${CLIENT_CPU[@]}" wrk "${wrk_args[@]}" -d "$DURATION" "$base" >"$WORK/wrk.out"
-  local result
+  server_ticks=$(($(cpu_ticks "$pid") - server_ticks))
+  provisioner_ticks=$(($(cpu_ticks "$PROVISIONER_PID") - provisioner_ticks))
+  local result requests
   result="$(grep '^RESULT ' "$WORK/wrk.out" | tail -1)"
   [ -n "$result" ] || { cat "$WORK/wrk.out" >&2; die "$server: wrk printed no result"; }
-  echo "server=$server round=$round ${result#RESULT }" | tee -a "$RESULTS" >&2
+  requests="$(printf '%s' "$result" | grep -o 'requests=[0-9]*' | cut -d= -f2)"
+  # CPU time per request (user + system) of the webhook and of the
+  # provisioner: unlike requests/s, hardly moved by other processes.
+  local cpu
+  cpu="$(awk -v s="$server_ticks" -v p="$provisioner_ticks" -v n="$requests" -v hz="$CLK_TCK" \
+    'BEGIN { printf "server_cpu_us=%.1f provisioner_cpu_us=%.1f", s * 1e6 / hz / n, p * 1e6 / hz / n }')"
+  echo "server=$server round=$round ${result#RESULT } $cpu" | tee -a "$RESULTS" >&2
   stop "$pid"
 }
 
@@ -204,19 +225,21 @@ awk -v servers="$SERVERS" '
     s = f["server"]
     rps[s] = rps[s] " " f["rps"]; p50[s] = p50[s] " " f["p50_ms"]; p99[s] = p99[s] " " f["p99_ms"]
     errors[s] += f["errors"]; requests[s] += f["requests"]
+    scpu[s] = scpu[s] " " f["server_cpu_us"]; pcpu[s] = pcpu[s] " " f["provisioner_cpu_us"]
   }
   END {
-    printf "%-12s %12s %10s %10s %10s %10s\n", "server", "requests/s", "p50 ms", "p99 ms", "requests", "errors"
+    printf "%-12s %11s %9s %9s %9s %7s %14s %14s\n", "server", "requests/s", "p50 ms", "p99 ms", "requests", "errors", "server us/req", "upstream us/req"
     n = split(servers, names, " ")
     for (k = 1; k <= n; k++) {
       s = names[k]
       if (!(s in rps)) continue
       R[s] = median(rps[s]); P50[s] = median(p50[s]); P99[s] = median(p99[s])
-      printf "%-12s %12.0f %10.3f %10.3f %10d %10d\n", s, R[s], P50[s], P99[s], requests[s], errors[s]
+      S[s] = median(scpu[s]); U[s] = median(pcpu[s])
+      printf "%-12s %11.0f %9.3f %9.3f %9d %7d %14.1f %14.1f\n", s, R[s], P50[s], P99[s], requests[s], errors[s], S[s], U[s]
     }
     for (k = 1; k <= 2; k++) {
       other = k == 1 ? "express" : "handwritten"
       if (!("roomauth" in R) || !(other in R)) continue
-      printf "roomauth/%-12s requests/s x%.2f, p50 x%.2f, p99 x%.2f\n", other, R["roomauth"] / R[other], P50["roomauth"] / P50[other], P99["roomauth"] / P99[other]
+      printf "roomauth/%-12s requests/s x%.2f, p50 x%.2f, p99 x%.2f, server CPU per request x%.2f\n", other, R["roomauth"] / R[other], P50["roomauth"] / P50[other], P99["roomauth"] / P99[other], S["roomauth"] / S[other]
     }
   }' "$RESULTS"

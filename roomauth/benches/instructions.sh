@@ -13,19 +13,21 @@
 #   roomauth/benches/instructions.sh 'webhook/stub/room form/hand-written'
 #
 # Needs valgrind (Debian: valgrind) and the bench built in release:
-# `cargo bench -p roomauth --bench webhook --no-run`. SHORT=1 LONG=3 (seconds
+# `cargo bench -p roomauth --bench webhook --no-run`. SHORT=1 LONG=4 (seconds
 # under valgrind, roughly 50 times slower than native).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SHORT="${SHORT:-1}"
-LONG="${LONG:-3}"
+LONG="${LONG:-4}"
 cd "$ROOT"
 command -v valgrind >/dev/null || { echo "valgrind is missing (apt-get install valgrind)" >&2; exit 1; }
 
-BIN="$(cargo bench -p roomauth --bench webhook --no-run --message-format=json 2>/dev/null |
-  grep -o '"executable":"[^"]*webhook-[^"]*"' | tail -1 | cut -d'"' -f4)"
-[ -x "$BIN" ] || { echo "build the bench first: cargo bench -p roomauth --bench webhook --no-run" >&2; exit 1; }
+# The newest build of the bench (CARGO_TARGET_DIR is honoured).
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+BIN="$(ls -t "$TARGET"/release/deps/webhook-* 2>/dev/null | grep -v '\.d$' | head -1 || true)"
+[ -n "$BIN" ] && [ -x "$BIN" ] ||
+  { echo "build the bench first: cargo bench -p roomauth --bench webhook --no-run" >&2; exit 1; }
 
 if [ "$#" -eq 0 ]; then
   set -- \
@@ -33,13 +35,15 @@ if [ "$#" -eq 0 ]; then
     'webhook/stub/room form/roomauth impl Rule' \
     'webhook/stub/room form/hand-written' \
     'webhook/stub/resources form/roomauth #[room_auth]' \
+    'webhook/stub/resources form/roomauth impl Rule' \
     'webhook/stub/resources form/hand-written' \
+    'webhook/deny/forbidden/roomauth #[room_auth]' \
+    'webhook/deny/forbidden/roomauth impl Rule' \
+    'webhook/deny/forbidden/hand-written' \
     'webhook/local/room form/roomauth #[room_auth]' \
     'webhook/local/room form/hand-written' \
     'webhook/local/resources form/roomauth #[room_auth]' \
     'webhook/local/resources form/hand-written' \
-    'webhook/deny/forbidden/roomauth #[room_auth]' \
-    'webhook/deny/forbidden/hand-written' \
     'webhook/phases/authorize resources form/roomauth #[room_auth]' \
     'webhook/phases/authorize resources form/hand-written'
 fi

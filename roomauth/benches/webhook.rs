@@ -656,6 +656,67 @@ fn bench_phases(c: &mut Criterion, webhooks: &[(&str, AxumWebhook)]) {
     group.finish();
 }
 
+/// The cost of steps of roomauth's request path that could be done once, or
+/// not at all (BENCHMARKS.md, hot spots), measured on their own.
+fn bench_costs(c: &mut Criterion) {
+    let mut group = c.benchmark_group("webhook/costs");
+
+    // The `RoomService` client reads the provisioner's answer twice: once
+    // for the token alone, then whole (`parse_response`).
+    #[derive(Deserialize)]
+    struct TokenProbe<'a> {
+        #[serde(default, borrow)]
+        token: Option<Cow<'a, str>>,
+    }
+    let answer = local()
+        .provision_at(&provision_request(&ALLOWED[1]), SystemTime::now())
+        .expect("provisioned")
+        .body;
+    group.bench_function("provisioner answer/token probe parse", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<TokenProbe<'_>>(black_box(&answer))
+                .map(|probe| probe.token.map(|t| t.len()))
+                .ok()
+        })
+    });
+    group.bench_function("provisioner answer/full parse", |b| {
+        b.iter(|| {
+            serde_json::from_slice::<roomauth::ProvisionResponse>(black_box(&answer))
+                .map(|response| response.resources.len())
+                .ok()
+        })
+    });
+
+    // A denial's body is built per request, though its text never changes.
+    group.bench_function("403 body/WebhookError::to_json", |b| {
+        b.iter(|| black_box(roomauth::WebhookError::Forbidden).to_json())
+    });
+    let ready = roomauth::WebhookError::Forbidden.to_json();
+    group.bench_function("403 body/made once, cloned", |b| {
+        b.iter(|| black_box(&ready).clone())
+    });
+
+    // Every request takes the provisioner through `Arc<dyn Provisioner>`;
+    // `Webhook::builder(provisioner_from_env()?)` wraps that in another.
+    let request = provision_request(&ALLOWED[0]);
+    let runtime = runtime();
+    let once: Arc<dyn Provisioner> = Arc::new(Canned::new());
+    let twice: Arc<dyn Provisioner> = Arc::new(Arc::clone(&once));
+    for (name, provisioner) in [
+        ("Arc<dyn Provisioner>", &once),
+        ("Arc<Arc<dyn Provisioner>>", &twice),
+    ] {
+        group.bench_function(format!("provision through/{name}"), |b| {
+            b.iter_custom(|iters| {
+                time_async(&runtime, iters, || async {
+                    provisioner.provision(&request).await.is_ok()
+                })
+            })
+        });
+    }
+    group.finish();
+}
+
 fn webhook(c: &mut Criterion) {
     let allowed: Vec<&Request> = ALLOWED.iter().collect();
 
@@ -674,6 +735,7 @@ fn webhook(c: &mut Criterion) {
         |request: &ProvisionRequest| stub.answer(request)
     });
     bench_phases(c, &stub_webhooks);
+    bench_costs(c);
     if std::env::var_os("BENCH_PRINT_ITERATIONS").is_some() {
         eprintln!("timed iterations: {}", ITERATIONS.load(Ordering::Relaxed));
     }

@@ -40,7 +40,9 @@ pub fn pattern_match(data: &[u8]) {
 
 /// The `webhook_body` target.
 pub fn webhook_body(data: &[u8]) {
-    let (selector, body) = data.split_first().map_or((0, data), |(first, rest)| (*first, rest));
+    let (selector, body) = data
+        .split_first()
+        .map_or((0, data), |(first, rest)| (*first, rest));
     let content_type = oracles::CONTENT_TYPES[usize::from(selector) % oracles::CONTENT_TYPES.len()];
     oracles::webhook_body(content_type, body);
 }
@@ -95,10 +97,15 @@ pub fn seeds(name: &str) -> Vec<Vec<u8>> {
                 r#"{"room":"a\u202eb"}"#,
                 r#"{"resources":[{"object":"room","reference":"a","permission":"join","id":"x"}]}"#,
                 "[[[[[[[[[[]]]]]]]]]]",
+                // Found by the stable driver: serde quoted the NUL unescaped.
+                r#"{"roo\u0000m":" a "}"#,
                 "",
                 "null",
             ];
-            return bodies.iter().map(|b| [&[0u8][..], b.as_bytes()].concat()).collect();
+            return bodies
+                .iter()
+                .map(|b| [&[0u8][..], b.as_bytes()].concat())
+                .collect();
         }
         _ => Vec::new(),
     };
@@ -108,7 +115,9 @@ pub fn seeds(name: &str) -> Vec<Vec<u8>> {
 /// Tokens the mutators insert (also `run.sh`'s libFuzzer dictionary).
 pub fn dictionary(name: &str) -> &'static [&'static str] {
     match name {
-        "pattern_parse" | "pattern_match" => &["<", ">", "<id>", "<a>", "<b>", "-", "\n", "é", "<type>", "<_>", "project-", "org-"],
+        "pattern_parse" | "pattern_match" => &[
+            "<", ">", "<id>", "<a>", "<b>", "-", "\n", "é", "<type>", "<_>", "project-", "org-",
+        ],
         _ => &[
             r#"{"room":"#,
             r#"{"resources":["#,

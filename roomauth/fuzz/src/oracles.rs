@@ -22,11 +22,17 @@ pub fn pattern_parse(src: &str) {
     let pattern = match Pattern::parse(src) {
         Ok(pattern) => pattern,
         Err(error) => {
-            assert!(!error.errors().is_empty(), "{src:?}: an error lists its mistakes");
+            assert!(
+                !error.errors().is_empty(),
+                "{src:?}: an error lists its mistakes"
+            );
             assert_eq!(error.pattern(), src);
             assert!(!error.to_string().is_empty());
             for mistake in error.errors() {
-                assert!(mistake.span.start <= mistake.span.end && mistake.span.end <= src.len(), "{src:?}: {mistake:?}");
+                assert!(
+                    mistake.span.start <= mistake.span.end && mistake.span.end <= src.len(),
+                    "{src:?}: {mistake:?}"
+                );
             }
             return;
         }
@@ -43,14 +49,23 @@ pub fn pattern_parse(src: &str) {
     for segment in pattern.segments() {
         match segment {
             Segment::Literal(text) => {
-                assert!(!text.is_empty() && !text.contains(['<', '>']), "{src:?}: literal {text:?}");
+                assert!(
+                    !text.is_empty() && !text.contains(['<', '>']),
+                    "{src:?}: literal {text:?}"
+                );
                 spelled.push_str(text);
                 previous_was_placeholder = false;
             }
             Segment::Placeholder(name) => {
-                assert!(!previous_was_placeholder, "{src:?}: two placeholders in a row");
+                assert!(
+                    !previous_was_placeholder,
+                    "{src:?}: two placeholders in a row"
+                );
                 assert!(is_identifier(name), "{src:?}: placeholder name {name:?}");
-                assert!(!names.contains(&&**name), "{src:?}: duplicate name {name:?}");
+                assert!(
+                    !names.contains(&&**name),
+                    "{src:?}: duplicate name {name:?}"
+                );
                 names.push(name);
                 spelled.push('<');
                 spelled.push_str(name);
@@ -60,21 +75,38 @@ pub fn pattern_parse(src: &str) {
         }
     }
     assert_eq!(spelled, src, "the segments spell the pattern");
-    assert_eq!(Pattern::parse(&pattern.to_string()).as_ref(), Ok(&pattern), "Display round-trips");
+    assert_eq!(
+        Pattern::parse(&pattern.to_string()).as_ref(),
+        Ok(&pattern),
+        "Display round-trips"
+    );
 
     // With values made of a character that no literal holds, formatting
     // succeeds and matching gives the values back.
     let Some(c) = VALUE_CHARS.iter().find(|c| !src.contains(**c)) else {
         return;
     };
-    let values: Vec<String> = (0..pattern.placeholder_count()).map(|i| c.to_string().repeat(i % 3 + 1)).collect();
+    let values: Vec<String> = (0..pattern.placeholder_count())
+        .map(|i| c.to_string().repeat(i % 3 + 1))
+        .collect();
     let values: Vec<&str> = values.iter().map(String::as_str).collect();
-    let room = pattern.format(&values).unwrap_or_else(|e| panic!("{src:?}: formatting {values:?} failed: {e}"));
-    let captures = pattern.matches(&room).unwrap_or_else(|| panic!("{src:?}: {room:?} does not match"));
+    let room = pattern
+        .format(&values)
+        .unwrap_or_else(|e| panic!("{src:?}: formatting {values:?} failed: {e}"));
+    let captures = pattern
+        .matches(&room)
+        .unwrap_or_else(|| panic!("{src:?}: {room:?} does not match"));
     assert_eq!(captures.as_slice(), &values[..], "{src:?}: {room:?}");
-    assert!(pattern.overlaps(&pattern).is_some(), "{src:?}: a pattern overlaps itself");
-    let dispatcher = Dispatcher::try_from_iter([(pattern.clone(), ())]).expect("one pattern never overlaps");
-    assert!(dispatcher.lookup(&room).is_some(), "{src:?}: the dispatcher finds {room:?}");
+    assert!(
+        pattern.overlaps(&pattern).is_some(),
+        "{src:?}: a pattern overlaps itself"
+    );
+    let dispatcher =
+        Dispatcher::try_from_iter([(pattern.clone(), ())]).expect("one pattern never overlaps");
+    assert!(
+        dispatcher.lookup(&room).is_some(),
+        "{src:?}: the dispatcher finds {room:?}"
+    );
 }
 
 /// `Pattern::matches` and `Dispatcher::lookup` on any patterns and room:
@@ -82,7 +114,10 @@ pub fn pattern_parse(src: &str) {
 /// literals; the dispatcher, built from the patterns it accepts (it refuses
 /// overlapping ones), finds exactly the one pattern a linear scan finds.
 pub fn pattern_match(sources: &[&str], room: &str) {
-    let patterns: Vec<Pattern> = sources.iter().filter_map(|src| Pattern::parse(src).ok()).collect();
+    let patterns: Vec<Pattern> = sources
+        .iter()
+        .filter_map(|src| Pattern::parse(src).ok())
+        .collect();
     let mut builder = Dispatcher::builder();
     let mut accepted: Vec<&Pattern> = Vec::new();
     for (index, pattern) in patterns.iter().enumerate() {
@@ -93,7 +128,10 @@ pub fn pattern_match(sources: &[&str], room: &str) {
     }
     let dispatcher = builder.build();
     let matching: Vec<&&Pattern> = accepted.iter().filter(|p| p.is_match(room)).collect();
-    assert!(matching.len() <= 1, "patterns the dispatcher took as disjoint both match {room:?}: {matching:?}");
+    assert!(
+        matching.len() <= 1,
+        "patterns the dispatcher took as disjoint both match {room:?}: {matching:?}"
+    );
     match (dispatcher.lookup(room), matching.first()) {
         (None, None) => {}
         (Some(found), Some(expected)) => {
@@ -101,7 +139,10 @@ pub fn pattern_match(sources: &[&str], room: &str) {
             assert_eq!(Some(found.captures), expected.matches(room), "{room:?}");
             assert_eq!(&patterns[*found.value], **expected);
         }
-        (found, expected) => panic!("{room:?}: the dispatcher found {:?}, a linear scan {expected:?}", found.map(|f| f.pattern)),
+        (found, expected) => panic!(
+            "{room:?}: the dispatcher found {:?}, a linear scan {expected:?}",
+            found.map(|f| f.pattern)
+        ),
     }
 }
 
@@ -111,7 +152,11 @@ fn check_match(pattern: &Pattern, room: &str) {
         assert!(!pattern.is_match(room));
         return;
     };
-    assert_eq!(captures.len(), pattern.placeholder_count(), "{pattern:?} on {room:?}");
+    assert_eq!(
+        captures.len(),
+        pattern.placeholder_count(),
+        "{pattern:?} on {room:?}"
+    );
     let mut values = captures.iter();
     let mut spelled = String::new();
     for segment in pattern.segments() {
@@ -124,10 +169,13 @@ fn check_match(pattern: &Pattern, room: &str) {
             }
         }
     }
-    assert_eq!(spelled, room, "{pattern:?}: the values and literals spell the room");
+    assert_eq!(
+        spelled, room,
+        "{pattern:?}: the values and literals spell the room"
+    );
     // Formatting the values back gives the room, or is refused; never
     // another room.
-    if let Ok(formatted) = pattern.format(&captures.as_slice().to_vec()) {
+    if let Ok(formatted) = pattern.format(captures.as_slice()) {
         assert_eq!(formatted, room, "{pattern:?}");
     }
 }
@@ -153,11 +201,19 @@ pub fn webhook_body(content_type: Option<&str>, body: &[u8]) {
         Ok(request) => request,
         Err(error) => {
             let status = error.status().as_u16();
-            assert!(status == 400 || status == 415, "status {status} for {:?}", String::from_utf8_lossy(body));
-            let json: serde_json::Value = serde_json::from_slice(&error.to_json()).expect("the error is JSON");
+            assert!(
+                status == 400 || status == 415,
+                "status {status} for {:?}",
+                String::from_utf8_lossy(body)
+            );
+            let json: serde_json::Value =
+                serde_json::from_slice(&error.to_json()).expect("the error is JSON");
             let message = json["error"].as_str().expect("an error message");
             assert!(!message.is_empty() && message.len() <= 400, "{message:?}");
-            assert!(!message.contains(|c: char| c.is_control()), "{message:?}: control characters reach the message");
+            assert!(
+                !message.contains(|c: char| c.is_control()),
+                "{message:?}: control characters reach the message"
+            );
             return;
         }
     };
@@ -165,12 +221,18 @@ pub fn webhook_body(content_type: Option<&str>, body: &[u8]) {
         matches!(content_type, Some(ct) if ct.to_ascii_lowercase().contains("json")),
         "accepted with content type {content_type:?}"
     );
-    assert!(std::str::from_utf8(body).is_ok(), "accepted a body that is not UTF-8");
+    assert!(
+        std::str::from_utf8(body).is_ok(),
+        "accepted a body that is not UTF-8"
+    );
     check_name(&request.room);
     assert!(request.documents.len() < MAX_RESOURCES, "{request:?}");
     for (i, document) in request.documents.iter().enumerate() {
         check_name(document);
-        assert!(!request.documents[..i].contains(document), "{request:?}: a document twice");
+        assert!(
+            !request.documents[..i].contains(document),
+            "{request:?}: a document twice"
+        );
     }
     // Re-encoded in the URL-strategy form, it parses to the same request.
     let mut resources: Vec<serde_json::Value> = request
@@ -178,24 +240,48 @@ pub fn webhook_body(content_type: Option<&str>, body: &[u8]) {
         .iter()
         .map(|d| serde_json::json!({"object": "document", "reference": d, "permission": "read_write", "room": request.room}))
         .collect();
-    resources.push(serde_json::json!({"object": "room", "reference": request.room, "permission": "join"}));
+    resources.push(
+        serde_json::json!({"object": "room", "reference": request.room, "permission": "join"}),
+    );
     let again = serde_json::json!({ "resources": resources }).to_string();
-    assert_eq!(RoomRequest::parse(Some("application/json"), again.as_bytes()).as_ref().ok(), Some(&request));
+    assert_eq!(
+        RoomRequest::parse(Some("application/json"), again.as_bytes())
+            .as_ref()
+            .ok(),
+        Some(&request)
+    );
     let room_only = serde_json::json!({ "room": request.room }).to_string();
-    assert_eq!(RoomRequest::parse(Some("application/json"), room_only.as_bytes()).map(|r| r.room).ok().as_ref(), Some(&request.room));
+    assert_eq!(
+        RoomRequest::parse(Some("application/json"), room_only.as_bytes())
+            .map(|r| r.room)
+            .ok()
+            .as_ref(),
+        Some(&request.room)
+    );
 }
 
 /// The documented rules of a room or document name.
 fn check_name(name: &str) {
     assert!(!name.is_empty() && name.len() <= MAX_NAME_LEN, "{name:?}");
-    assert!(!name.chars().any(char::is_control), "{name:?}: a control character");
-    assert!(!name.starts_with(char::is_whitespace) && !name.ends_with(char::is_whitespace), "{name:?}: whitespace at an end");
-    assert!(!name.contains(['\u{202E}', '\u{200B}', '\u{2028}', '\u{FEFF}']), "{name:?}: an invisible formatting character");
+    assert!(
+        !name.chars().any(char::is_control),
+        "{name:?}: a control character"
+    );
+    assert!(
+        !name.starts_with(char::is_whitespace) && !name.ends_with(char::is_whitespace),
+        "{name:?}: whitespace at an end"
+    );
+    assert!(
+        !name.contains(['\u{202E}', '\u{200B}', '\u{2028}', '\u{FEFF}']),
+        "{name:?}: an invisible formatting character"
+    );
 }
 
 fn is_identifier(name: &str) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
+    chars
+        .next()
+        .is_some_and(|c| c == '_' || c.is_ascii_alphabetic())
         && chars.all(|c| c == '_' || c.is_ascii_alphanumeric())
         && name != "_"
 }

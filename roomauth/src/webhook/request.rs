@@ -311,5 +311,10 @@ mod tests {
     fn errors_say_what_is_wrong() {
         let err = RoomRequest::parse(JSON, br#"{"room":"a","user":"mallory"}"#).unwrap_err();
         assert!(err.to_string().contains("unknown field `user`"), "{err}");
+        // serde quotes the input; its control characters are escaped, so
+        // that the message cannot forge a log line.
+        let err = RoomRequest::parse(JSON, br#"{"room":"a","us\nerr\u0000":1}"#).unwrap_err();
+        assert!(!err.to_string().contains(char::is_control), "{err:?}");
+        assert!(err.to_string().contains(r"us\u{a}err\u{0}"), "{err}");
     }
 }

@@ -2,6 +2,7 @@
 //! instrumentation (nightly) is not available:
 //!
 //!     cargo run --release --no-default-features --bin stable_fuzz -- SECONDS [TARGET...] [--seed N]
+//!     cargo run --release --no-default-features --bin stable_fuzz -- --write-seeds DIR
 //!
 //! For each target (default: all), for SECONDS: takes an input from a pool
 //! (the seeds, then inputs that gave a new outcome), mutates it (bit flips,
@@ -35,7 +36,11 @@ impl Rng {
     }
 
     fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 }
 
@@ -83,7 +88,9 @@ fn mutate(rng: &mut Rng, input: &mut Vec<u8>, pool: &[Vec<u8>], dict: &[&str]) {
             8 if len > 0 => input.truncate(rng.below(len)),
             _ => {
                 let at = rng.below(len + 1);
-                let byte = [b'"', b'\\', b'<', b'>', b'{', b'}', b'[', b']', 0, 0x7f, 0xff, 0xc0, 0xed][rng.below(13)];
+                let byte = [
+                    b'"', b'\\', b'<', b'>', b'{', b'}', b'[', b']', 0, 0x7f, 0xff, 0xc0, 0xed,
+                ][rng.below(13)];
                 input.insert(at, byte);
             }
         }
@@ -99,26 +106,75 @@ fn outcome(target: &str, data: &[u8]) -> String {
             let ct = roomauth_fuzz::oracles::CONTENT_TYPES[usize::from(selector) % 8];
             match roomauth::webhook::RoomRequest::parse(ct, body) {
                 Ok(r) => format!("ok docs={}", r.documents.len()),
-                Err(e) => e.to_string().split_whitespace().take(7).collect::<Vec<_>>().join(" "),
+                Err(e) => e
+                    .to_string()
+                    .split_whitespace()
+                    .take(7)
+                    .collect::<Vec<_>>()
+                    .join(" "),
             }
         }
         _ => {
             let text = String::from_utf8_lossy(data);
             let first = text.split('\n').next().unwrap_or_default();
             match roomauth::pattern::Pattern::parse(first) {
-                Ok(p) => format!("ok holes={} segs={}", p.placeholder_count(), p.segments().len()),
-                Err(e) => format!("{:?}", e.errors().iter().map(|m| std::mem::discriminant(&m.kind)).collect::<Vec<_>>()),
+                Ok(p) => format!(
+                    "ok holes={} segs={}",
+                    p.placeholder_count(),
+                    p.segments().len()
+                ),
+                Err(e) => format!(
+                    "{:?}",
+                    e.errors()
+                        .iter()
+                        .map(|m| std::mem::discriminant(&m.kind))
+                        .collect::<Vec<_>>()
+                ),
             }
         }
     }
 }
 
+/// Writes each target's seeds to `DIR/<target>/seed-<n>` and its
+/// dictionary to `DIR/<target>.dict`, for libFuzzer.
+fn write_seeds(dir: &std::path::Path) -> std::io::Result<()> {
+    for target in TARGETS {
+        let corpus = dir.join(target);
+        std::fs::create_dir_all(&corpus)?;
+        for (n, seed) in seeds(target).iter().enumerate() {
+            std::fs::write(corpus.join(format!("seed-{n}")), seed)?;
+        }
+        let mut dict = String::new();
+        for token in dictionary(target) {
+            dict.push('"');
+            for byte in token.bytes() {
+                match byte {
+                    b'"' | b'\\' => dict += &format!("\\x{byte:02x}"),
+                    0x20..=0x7e => dict.push(char::from(byte)),
+                    _ => dict += &format!("\\x{byte:02x}"),
+                }
+            }
+            dict += "\"\n";
+        }
+        std::fs::write(dir.join(format!("{target}.dict")), dict)?;
+    }
+    Ok(())
+}
+
 fn main() {
     let mut seconds = 10u64;
     let mut targets: Vec<String> = Vec::new();
-    let mut seed = SystemTime::now().duration_since(UNIX_EPOCH).map_or(1, |d| d.as_nanos() as u64) | 1;
+    let mut seed = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(1, |d| d.as_nanos() as u64)
+        | 1;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
+        if arg == "--write-seeds" {
+            let dir = args.next().expect("--write-seeds DIR");
+            write_seeds(std::path::Path::new(&dir)).expect("writing the seeds");
+            return;
+        }
         if arg == "--seed" {
             seed = args.next().and_then(|s| s.parse().ok()).expect("--seed N");
         } else if let Ok(n) = arg.parse() {
@@ -126,7 +182,10 @@ fn main() {
         } else if TARGETS.contains(&arg.as_str()) {
             targets.push(arg);
         } else {
-            eprintln!("usage: stable_fuzz SECONDS [{}...] [--seed N]", TARGETS.join("|"));
+            eprintln!(
+                "usage: stable_fuzz SECONDS [{}...] [--seed N]",
+                TARGETS.join("|")
+            );
             std::process::exit(2);
         }
     }
@@ -160,11 +219,17 @@ fn main() {
                     std::fs::create_dir_all("artifacts").ok();
                     let path = format!("artifacts/stable-{target}-{execs}");
                     std::fs::write(&path, &input).ok();
-                    eprintln!("stable_fuzz: {target}: a property failed; input saved to {path}: {:?}", String::from_utf8_lossy(&input));
+                    eprintln!(
+                        "stable_fuzz: {target}: a property failed; input saved to {path}: {:?}",
+                        String::from_utf8_lossy(&input)
+                    );
                     failed = true;
                     break;
                 }
-                if execs % 8 == 0 && pool.len() < MAX_POOL && seen.insert(outcome(target, &input)) {
+                if execs.is_multiple_of(8)
+                    && pool.len() < MAX_POOL
+                    && seen.insert(outcome(target, &input))
+                {
                     pool.push(input.clone());
                 }
             }
