@@ -235,6 +235,20 @@ fn distinct_room(n: usize) -> String {
     format!("t{:05}-project-42", n / 2 / 4 * 4)
 }
 
+/// Rule `i` of a set of one shape, `t<i>-project-<id>`: what `matchit` can
+/// express as a set (one parameter per segment, after a literal prefix).
+fn one_shape_rule(i: usize) -> (String, String, String) {
+    (
+        format!("t{i:05}-project-<id>"),
+        format!(r"(?s)\At{i:05}-project-(.+)\z"),
+        format!("t{i:05}-project-{{id}}"),
+    )
+}
+
+fn one_shape_room(n: usize) -> String {
+    format!("t{:05}-project-42", n / 2)
+}
+
 /// Rule `i` of a set whose patterns all share the literal prefix `room-`
 /// and differ by their final literal: the dispatcher's worst case.
 fn shared_rule(i: usize) -> (String, String, String) {
@@ -256,6 +270,13 @@ fn dispatch(c: &mut Criterion) {
         &SIZES,
         distinct_rule,
         distinct_room,
+    );
+    dispatch_set(
+        c,
+        "dispatch/one shape",
+        &SIZES,
+        one_shape_rule,
+        one_shape_room,
     );
     // Building a dispatcher checks every pair of patterns that share a
     // prefix for overlap: quadratic here, so 10,000 is left out.
