@@ -630,11 +630,20 @@ fn parse_response(body: &[u8]) -> Result<ProvisionResponse, ProvisionError> {
             reason: "the body is not a JSON object".to_owned(),
         });
     }
-    let probe: TokenProbe<'_> = serde_json::from_slice(body).map_err(invalid)?;
-    if probe.token.as_deref().is_none_or(str::is_empty) {
-        return Err(ProvisionError::MissingToken);
+    // One parse on the success path; only a failed parse is probed again, to
+    // tell "no token" apart from "not the documented JSON".
+    match serde_json::from_slice::<ProvisionResponse>(body) {
+        Ok(response) if response.token.is_empty() => Err(ProvisionError::MissingToken),
+        Ok(response) => Ok(response),
+        Err(err) => {
+            let probe: TokenProbe<'_> = serde_json::from_slice(body).map_err(invalid)?;
+            if probe.token.as_deref().is_none_or(str::is_empty) {
+                Err(ProvisionError::MissingToken)
+            } else {
+                Err(invalid(err))
+            }
+        }
     }
-    serde_json::from_slice(body).map_err(invalid)
 }
 
 #[async_trait]
