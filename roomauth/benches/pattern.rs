@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use regex::{Regex, RegexSet};
-use roomauth::pattern::{Dispatcher, Pattern, Segment};
+use roomauth::pattern::{Dispatcher, Pattern};
 
 /// One pattern, the room name it is matched against, its values, and the
 /// same job for the other matchers (`matchit: None` where it cannot express
@@ -57,28 +57,11 @@ fn match_and_bind(c: &mut Criterion) {
 
         let pattern = Pattern::parse(case.pattern).expect("valid pattern");
         let captures = pattern.matches(case.room).expect("the room matches");
-        assert_eq!(captures.as_slice(), case.values);
+        assert!(captures.iter().eq(case.values.iter().copied()));
         group.bench_function("roomauth Pattern::matches", |b| {
             b.iter(|| {
                 let captures = pattern.matches(black_box(case.room));
                 black_box(captures.map(|c| c.iter().map(str::len).sum::<usize>()))
-            })
-        });
-
-        // What-if (not roomauth's code): the same matching rule, with the
-        // values returned as byte ranges sized for this pattern instead of
-        // `Captures`' 16 `&str` slots. BENCHMARKS.md, hot spots.
-        let segments = pattern.segments();
-        let ranges = match_ranges::<3>(segments, case.room).expect("the room matches");
-        let values: Vec<&str> = ranges[..case.values.len()]
-            .iter()
-            .map(|&(start, end)| &case.room[start as usize..end as usize])
-            .collect();
-        assert_eq!(values, case.values);
-        group.bench_function("what-if: same rule, ranges", |b| {
-            b.iter(|| {
-                let ranges = match_ranges::<3>(segments, black_box(case.room));
-                black_box(ranges.map(|r| r.iter().map(|&(s, e)| (e - s) as usize).sum::<usize>()))
             })
         });
 
@@ -150,50 +133,6 @@ fn match_and_bind(c: &mut Criterion) {
         })
     });
     group.finish();
-}
-
-/// The matching rule of `Pattern::matches` (see roomauth's `pattern`
-/// module), returning the values as byte ranges in an array of `N`.
-fn match_ranges<const N: usize>(segments: &[Segment], room: &str) -> Option<[(u32, u32); N]> {
-    let mut ranges = [(0u32, 0u32); N];
-    let mut count = 0;
-    let mut pos = 0;
-    let mut i = 0;
-    while let Some(segment) = segments.get(i) {
-        let Segment::Literal(literal) = segment else {
-            let rest = room.get(pos..)?;
-            let (end, next, step) = match segments.get(i + 1) {
-                None if rest.is_empty() => return None,
-                None => (room.len(), room.len(), 1),
-                Some(Segment::Placeholder(_)) => return None,
-                Some(Segment::Literal(literal)) if i + 2 == segments.len() => {
-                    let value = rest.strip_suffix(&**literal)?;
-                    if value.is_empty() {
-                        return None;
-                    }
-                    (pos + value.len(), room.len(), 2)
-                }
-                Some(Segment::Literal(literal)) => {
-                    let first = rest.chars().next()?.len_utf8();
-                    let found =
-                        memchr::memmem::find(rest.get(first..)?.as_bytes(), literal.as_bytes())?;
-                    let end = pos + first + found;
-                    (end, end + literal.len(), 2)
-                }
-            };
-            *ranges.get_mut(count)? = (u32::try_from(pos).ok()?, u32::try_from(end).ok()?);
-            count += 1;
-            pos = next;
-            i += step;
-            continue;
-        };
-        if !room.get(pos..)?.starts_with(&**literal) {
-            return None;
-        }
-        pos += literal.len();
-        i += 1;
-    }
-    (pos == room.len()).then_some(ranges)
 }
 
 /// The rule sizes of the dispatch benchmarks.

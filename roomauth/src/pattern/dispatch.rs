@@ -375,7 +375,10 @@ mod tests {
         assert_eq!(dispatcher.lookup("lobby2").map(|m| *m.value), None);
         assert_eq!(dispatcher.lookup("lob").map(|m| *m.value), None);
         let found = dispatcher.lookup("org-a-project-b-project-1").unwrap();
-        assert_eq!(found.captures.as_slice(), ["a", "b-project-1"]);
+        assert_eq!(
+            found.captures.iter().collect::<Vec<_>>(),
+            ["a", "b-project-1"]
+        );
         assert_eq!(*dispatcher.lookup("proj").unwrap().value, 6);
         assert!(dispatcher.lookup("project-").is_none());
         assert!(dispatcher.lookup("").is_none());

@@ -42,6 +42,10 @@
 //! 3. If any step fails, the room does not match. No other way of splitting
 //!    the room is tried.
 //!
+//! A room name longer than [`MAX_ROOM_LEN`] (65,535) bytes matches no
+//! pattern: the values are kept as 16-bit offsets. (The webhook refuses
+//! names over 256 bytes long before any matching.)
+//!
 //! Examples with `org-<org>-project-<id>`:
 //!
 //! | room                         | result                              |
@@ -86,6 +90,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod captures;
 mod dispatch;
 pub mod syntax;
 
@@ -93,8 +98,12 @@ use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
+pub use captures::{Captures, CapturesIter};
 pub use dispatch::{Dispatcher, DispatcherBuilder, Iter, Match, OverlapError};
 pub use syntax::{MAX_PLACEHOLDERS, Part, SyntaxError, SyntaxErrorKind};
+
+/// The longest room name that can match a pattern, in bytes.
+pub const MAX_ROOM_LEN: usize = u16::MAX as usize;
 
 /// One piece of a [`Pattern`], in a form that macro-generated code can build
 /// in a `static`.
@@ -210,58 +219,55 @@ impl Pattern {
     /// [matching rule](self#the-matching-rule).
     ///
     /// Takes time linear in the lengths of `room` and the pattern and never
-    /// allocates.
+    /// allocates. A room longer than [`MAX_ROOM_LEN`] never matches.
     pub fn matches<'r>(&self, room: &'r str) -> Option<Captures<'r>> {
+        if room.len() > MAX_ROOM_LEN {
+            return None;
+        }
+        // Works on bytes: every cut is before or after a literal, and a
+        // literal (valid UTF-8) only occurs on a character boundary, so the
+        // values are always whole characters.
+        let bytes = room.as_bytes();
         let segments: &[Segment] = &self.segments;
-        let mut captures = Captures::new();
+        let mut captures = Captures::new(room);
         let mut pos = 0;
         let mut i = 0;
         while let Some(segment) = segments.get(i) {
-            match segment {
-                Segment::Literal(literal) => {
-                    if !room.get(pos..)?.starts_with(&**literal) {
-                        return None;
+            let Segment::Literal(literal) = segment else {
+                // A placeholder: find where its value ends (`end`), where
+                // matching goes on (`next`) and how many segments it used.
+                let (end, next, used) = match segments.get(i + 1) {
+                    None => (bytes.len(), bytes.len(), 1),
+                    Some(Segment::Placeholder(_)) => return None,
+                    Some(Segment::Literal(last)) if i + 2 == segments.len() => {
+                        if !bytes.ends_with(last.as_bytes()) {
+                            return None;
+                        }
+                        (bytes.len() - last.len(), bytes.len(), 2)
                     }
-                    pos += literal.len();
-                    i += 1;
-                }
-                Segment::Placeholder(_) => {
-                    let rest = room.get(pos..)?;
-                    match segments.get(i + 1) {
-                        None => {
-                            if rest.is_empty() {
-                                return None;
-                            }
-                            captures.push(rest)?;
-                            pos = room.len();
-                            i += 1;
-                        }
-                        Some(Segment::Placeholder(_)) => return None,
-                        Some(Segment::Literal(literal)) if i + 2 == segments.len() => {
-                            let value = rest.strip_suffix(&**literal)?;
-                            if value.is_empty() {
-                                return None;
-                            }
-                            captures.push(value)?;
-                            pos = room.len();
-                            i += 2;
-                        }
-                        Some(Segment::Literal(literal)) => {
-                            let first = rest.chars().next()?.len_utf8();
-                            let found = memchr::memmem::find(
-                                rest.get(first..)?.as_bytes(),
-                                literal.as_bytes(),
-                            )?;
-                            let end = first + found;
-                            captures.push(rest.get(..end)?)?;
-                            pos += end + literal.len();
-                            i += 2;
-                        }
+                    Some(Segment::Literal(literal)) => {
+                        // Searching from the next byte finds the first
+                        // occurrence after the value's first character.
+                        let after = pos + 1;
+                        let found = memchr::memmem::find(bytes.get(after..)?, literal.as_bytes())?;
+                        (after + found, after + found + literal.len(), 2)
                     }
+                };
+                if end <= pos {
+                    return None; // values are never empty
                 }
+                captures.push(pos, end)?;
+                pos = next;
+                i += used;
+                continue;
+            };
+            if !bytes.get(pos..)?.starts_with(literal.as_bytes()) {
+                return None;
             }
+            pos += literal.len();
+            i += 1;
         }
-        (pos == room.len()).then_some(captures)
+        (pos == bytes.len()).then_some(captures)
     }
 
     /// Whether `room` matches; see [`Pattern::matches`].
@@ -344,7 +350,7 @@ impl Pattern {
         // The checks above are exactly the matching rule; this guards them.
         let round_trips = self
             .matches(&room)
-            .is_some_and(|captures| captures.as_slice() == values);
+            .is_some_and(|captures| captures.iter().eq(values.iter().copied()));
         if round_trips {
             Ok(room)
         } else {
@@ -373,86 +379,6 @@ impl FromStr for Pattern {
 
     fn from_str(src: &str) -> Result<Self, Self::Err> {
         Pattern::parse(src)
-    }
-}
-
-/// The placeholder values bound by [`Pattern::matches`], in the order of the
-/// placeholders.
-///
-/// Fixed capacity ([`MAX_PLACEHOLDERS`]), so matching never allocates.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Captures<'r> {
-    values: [&'r str; MAX_PLACEHOLDERS],
-    len: usize,
-}
-
-impl<'r> Captures<'r> {
-    const fn new() -> Self {
-        Captures {
-            values: [""; MAX_PLACEHOLDERS],
-            len: 0,
-        }
-    }
-
-    fn push(&mut self, value: &'r str) -> Option<()> {
-        *self.values.get_mut(self.len)? = value;
-        self.len += 1;
-        Some(())
-    }
-
-    /// The value of the `index`-th placeholder.
-    pub fn get(&self, index: usize) -> Option<&'r str> {
-        self.as_slice().get(index).copied()
-    }
-
-    /// The value of the placeholder called `name` in `pattern`, the pattern
-    /// that produced these captures.
-    pub fn name(&self, pattern: &Pattern, name: &str) -> Option<&'r str> {
-        self.get(pattern.placeholder_index(name)?)
-    }
-
-    /// The values, in the order of the placeholders.
-    pub fn as_slice(&self) -> &[&'r str] {
-        self.values.get(..self.len).unwrap_or_default()
-    }
-
-    /// The number of values: the pattern's number of placeholders.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// Whether there are no values (the pattern has no placeholder).
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// The values, in the order of the placeholders.
-    pub fn iter(&self) -> std::iter::Copied<std::slice::Iter<'_, &'r str>> {
-        self.as_slice().iter().copied()
-    }
-}
-
-impl fmt::Debug for Captures<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_list().entries(self.iter()).finish()
-    }
-}
-
-impl<'r> IntoIterator for Captures<'r> {
-    type Item = &'r str;
-    type IntoIter = std::iter::Take<std::array::IntoIter<&'r str, MAX_PLACEHOLDERS>>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.values.into_iter().take(self.len)
-    }
-}
-
-impl<'a, 'r> IntoIterator for &'a Captures<'r> {
-    type Item = &'r str;
-    type IntoIter = std::iter::Copied<std::slice::Iter<'a, &'r str>>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
     }
 }
 
@@ -639,6 +565,19 @@ mod tests {
     }
 
     #[test]
+    fn long_rooms_match_nothing() {
+        let pattern = p("a-<id>");
+        let longest = format!("a-{}", "x".repeat(MAX_ROOM_LEN - 2));
+        assert_eq!(
+            pattern.matches(&longest).unwrap().get(0).unwrap().len(),
+            MAX_ROOM_LEN - 2
+        );
+        assert_eq!(pattern.matches(&format!("{longest}x")), None);
+        let literal = "l".repeat(MAX_ROOM_LEN + 1);
+        assert_eq!(p(&literal).matches(&literal), None);
+    }
+
+    #[test]
     fn matching_respects_utf8() {
         assert_eq!(m("<a>é<b>", "éé€"), v(&["é", "€"]));
         assert_eq!(m("<a>\u{80}<b>", "\u{100}\u{80}z"), v(&["\u{100}", "z"]));
@@ -656,8 +595,12 @@ mod tests {
         assert_eq!(captures.get(2), None);
         assert_eq!(captures.name(&pattern, "id"), Some("42"));
         assert_eq!(captures.name(&pattern, "nope"), None);
-        assert_eq!(captures.as_slice(), ["acme", "42"]);
+        assert_eq!(captures.room(), "org-acme-project-42");
         assert_eq!(captures.into_iter().collect::<Vec<_>>(), ["acme", "42"]);
+        assert_eq!(captures.iter().len(), 2);
+        let other_room = "xorg-acme-project-42";
+        assert_eq!(pattern.matches(&other_room[1..]), Some(captures));
+        assert_ne!(pattern.matches("org-acme-project-43"), Some(captures));
         assert_eq!((&captures).into_iter().count(), 2);
         assert_eq!(format!("{captures:?}"), "[\"acme\", \"42\"]");
         assert!(p("lobby").matches("lobby").unwrap().is_empty());
@@ -670,7 +613,8 @@ mod tests {
         let values: Vec<String> = (0..MAX_PLACEHOLDERS).map(|i| i.to_string()).collect();
         let values: Vec<&str> = values.iter().map(String::as_str).collect();
         let room = pattern.format(&values).unwrap();
-        assert_eq!(pattern.matches(&room).unwrap().as_slice(), values);
+        let captures = pattern.matches(&room).unwrap();
+        assert_eq!(captures.iter().collect::<Vec<_>>(), values);
     }
 
     #[test]
