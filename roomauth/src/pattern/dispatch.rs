@@ -1,17 +1,25 @@
 //! An index of many patterns that finds the one a room name matches.
 
+use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::Bound;
 
+use super::radix::{Direction, Radix};
 use super::{Captures, Pattern};
 
 /// Many patterns, each with a value, indexed so that finding the pattern a
 /// room name matches neither tries every pattern nor allocates.
 ///
-/// The patterns are kept in a byte trie keyed by their
-/// [literal prefixes](Pattern::literal_prefix). A lookup walks the trie along
-/// the room name and tries only the patterns stored at the nodes it passes:
-/// the patterns whose literal prefix is a prefix of the room name. (Patterns
-/// that share the same literal prefix are tried in turn.)
+/// The patterns are kept in a radix trie keyed by their
+/// [literal prefixes](Pattern::literal_prefix), and the patterns that share
+/// a literal prefix in a second, backward trie keyed by their
+/// [literal suffixes](Pattern::literal_suffix). A lookup walks the first
+/// trie along the room name and, at each node it passes, the second one
+/// from the end of the room name: only the patterns whose literal prefix and final
+/// literal both fit the room are tried, so the time depends on the room
+/// name's length, not on the number of patterns. (Two patterns with
+/// placeholders that share both always overlap, so each pair leads to at
+/// most two patterns, one of them without placeholders: `ab` and `ab<x>ab`.)
 ///
 /// No two patterns of a dispatcher overlap (see [`Pattern::overlaps`]), so at
 /// most one pattern matches any room name, and insertion order does not
@@ -36,31 +44,17 @@ use super::{Captures, Pattern};
 #[derive(Clone)]
 pub struct Dispatcher<T> {
     entries: Vec<(Pattern, T)>,
-    nodes: Vec<Node>,
+    /// Literal prefix, then literal suffix, to the patterns' indexes.
+    index: Radix<Radix<Box<[usize]>>>,
 }
 
 /// Builds a [`Dispatcher`], refusing overlapping patterns.
 #[derive(Clone)]
 pub struct DispatcherBuilder<T> {
-    inner: Dispatcher<T>,
-}
-
-/// A trie node: the patterns whose literal prefix ends here, and the children
-/// sorted by byte.
-#[derive(Debug, Clone, Default)]
-struct Node {
-    patterns: Vec<usize>,
-    children: Vec<(u8, usize)>,
-}
-
-impl Node {
-    fn child(&self, byte: u8) -> Option<usize> {
-        self.children
-            .binary_search_by_key(&byte, |&(b, _)| b)
-            .ok()
-            .and_then(|at| self.children.get(at))
-            .map(|&(_, node)| node)
-    }
+    entries: Vec<(Pattern, T)>,
+    /// The patterns' indexes by literal prefix, to find the ones a new
+    /// pattern might overlap.
+    by_prefix: BTreeMap<String, Vec<usize>>,
 }
 
 /// The pattern a room name matched in a [`Dispatcher`].
@@ -105,10 +99,8 @@ impl<T> Dispatcher<T> {
     /// Starts building a dispatcher.
     pub fn builder() -> DispatcherBuilder<T> {
         DispatcherBuilder {
-            inner: Dispatcher {
-                entries: Vec::new(),
-                nodes: vec![Node::default()],
-            },
+            entries: Vec::new(),
+            by_prefix: BTreeMap::new(),
         }
     }
 
@@ -129,24 +121,21 @@ impl<T> Dispatcher<T> {
 
     /// Finds the pattern `room` matches, if any, without allocating.
     pub fn lookup<'d, 'r>(&'d self, room: &'r str) -> Option<Match<'d, 'r, T>> {
-        let mut node = self.nodes.first()?;
-        let mut bytes = room.bytes();
-        loop {
-            for &index in &node.patterns {
-                if let Some((pattern, value)) = self.entries.get(index)
-                    && let Some(captures) = pattern.matches(room)
-                {
-                    return Some(Match {
+        let room_bytes = room.as_bytes();
+        self.index.find_map(room_bytes, |by_final_literal| {
+            by_final_literal.find_map(room_bytes, |indexes| {
+                indexes.iter().find_map(|&index| {
+                    let (pattern, value) = self.entries.get(index)?;
+                    let captures = pattern.matches(room)?;
+                    Some(Match {
                         value,
                         index,
                         pattern,
                         captures,
-                    });
-                }
-            }
-            let next = node.child(bytes.next()?)?;
-            node = self.nodes.get(next)?;
-        }
+                    })
+                })
+            })
+        })
     }
 
     /// The number of patterns.
@@ -172,60 +161,30 @@ impl<T> Dispatcher<T> {
             inner: self.entries.iter(),
         }
     }
-
-    /// The indexes of the patterns whose literal prefix is compatible with
-    /// `prefix` (one is a prefix of the other), in insertion order; and the
-    /// deepest existing node on `prefix`'s path with how many bytes it spells.
-    fn compatible(&self, prefix: &[u8]) -> (Vec<usize>, usize, usize) {
-        let mut found = Vec::new();
-        let mut node = 0;
-        let mut depth = 0;
-        while let Some(current) = self.nodes.get(node) {
-            if depth == prefix.len() {
-                // Every pattern below this node has `prefix` as a prefix.
-                let mut stack = vec![node];
-                while let Some(below) = stack.pop() {
-                    if let Some(below) = self.nodes.get(below) {
-                        found.extend_from_slice(&below.patterns);
-                        stack.extend(below.children.iter().map(|&(_, child)| child));
-                    }
-                }
-                break;
-            }
-            found.extend_from_slice(&current.patterns);
-            let child = prefix.get(depth).and_then(|&byte| current.child(byte));
-            match child {
-                Some(child) => {
-                    node = child;
-                    depth += 1;
-                }
-                None => break,
-            }
-        }
-        found.sort_unstable();
-        (found, node, depth)
-    }
 }
 
 impl<T> DispatcherBuilder<T> {
     /// Adds a pattern with its value.
     ///
-    /// Only the patterns whose literal prefixes are compatible with this
-    /// one's are checked for overlap (the others cannot overlap), so building
-    /// from many patterns with distinct prefixes is fast.
+    /// Only the patterns whose literal prefixes and suffixes are compatible
+    /// with this one's (one is a prefix, or suffix, of the other) are checked
+    /// for overlap: the others cannot overlap, so building from many patterns
+    /// is fast.
     ///
     /// # Errors
     ///
     /// Refuses a pattern that overlaps one already added, naming both and a
     /// room name that could match both; the builder is left unchanged.
     pub fn insert(&mut self, pattern: Pattern, value: T) -> Result<(), OverlapError> {
-        let dispatcher = &mut self.inner;
-        let prefix = pattern.literal_prefix().as_bytes().to_vec();
-        let (candidates, mut node, depth) = dispatcher.compatible(&prefix);
-        for existing_index in candidates {
-            let Some((existing, _)) = dispatcher.entries.get(existing_index) else {
+        let suffix = pattern.literal_suffix();
+        for existing_index in self.compatible(pattern.literal_prefix()) {
+            let Some((existing, _)) = self.entries.get(existing_index) else {
                 continue;
             };
+            let other_suffix = existing.literal_suffix();
+            if !suffix.ends_with(other_suffix) && !other_suffix.ends_with(suffix) {
+                continue;
+            }
             if let Some(witness) = existing.overlaps(&pattern) {
                 return Err(OverlapError {
                     existing: existing.as_str().to_owned(),
@@ -235,24 +194,28 @@ impl<T> DispatcherBuilder<T> {
                 });
             }
         }
-        for &byte in prefix.get(depth..).unwrap_or_default() {
-            let child = dispatcher.nodes.len();
-            dispatcher.nodes.push(Node::default());
-            if let Some(parent) = dispatcher.nodes.get_mut(node) {
-                let at = parent
-                    .children
-                    .binary_search_by_key(&byte, |&(b, _)| b)
-                    .unwrap_or_else(|at| at);
-                parent.children.insert(at, (byte, child));
-            }
-            node = child;
-        }
-        let index = dispatcher.entries.len();
-        if let Some(node) = dispatcher.nodes.get_mut(node) {
-            node.patterns.push(index);
-        }
-        dispatcher.entries.push((pattern, value));
+        self.by_prefix
+            .entry(pattern.literal_prefix().to_owned())
+            .or_default()
+            .push(self.entries.len());
+        self.entries.push((pattern, value));
         Ok(())
+    }
+
+    /// The indexes of the patterns whose literal prefix is a prefix of
+    /// `prefix` or starts with it, in insertion order.
+    fn compatible(&self, prefix: &str) -> Vec<usize> {
+        let shorter = (0..prefix.len())
+            .filter_map(|end| prefix.get(..end))
+            .filter_map(|shorter| self.by_prefix.get(shorter));
+        let longer = self
+            .by_prefix
+            .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
+            .take_while(|(other, _)| other.starts_with(prefix))
+            .map(|(_, indexes)| indexes);
+        let mut found: Vec<usize> = shorter.chain(longer).flatten().copied().collect();
+        found.sort_unstable();
+        found
     }
 
     /// Adds a pattern with its value, for chaining.
@@ -267,17 +230,31 @@ impl<T> DispatcherBuilder<T> {
 
     /// The number of patterns added so far.
     pub fn len(&self) -> usize {
-        self.inner.len()
+        self.entries.len()
     }
 
     /// Whether no pattern was added yet.
     pub fn is_empty(&self) -> bool {
-        self.inner.is_empty()
+        self.entries.is_empty()
     }
 
-    /// Finishes building.
+    /// Finishes building: indexes the patterns.
     pub fn build(self) -> Dispatcher<T> {
-        self.inner
+        let entries = self.entries;
+        let index = Radix::build(
+            Direction::Forward,
+            self.by_prefix
+                .into_iter()
+                .map(|(prefix, indexes)| (prefix.into_bytes(), indexes)),
+            |groups: Vec<Vec<usize>>| {
+                let same_prefix = groups.into_iter().flatten().filter_map(|index| {
+                    let (pattern, _) = entries.get(index)?;
+                    Some((pattern.literal_suffix().as_bytes().to_vec(), index))
+                });
+                Radix::build(Direction::Backward, same_prefix, Vec::into_boxed_slice)
+            },
+        );
+        Dispatcher { entries, index }
     }
 }
 
@@ -301,8 +278,8 @@ impl<T: fmt::Debug> fmt::Debug for Dispatcher<T> {
 
 impl<T: fmt::Debug> fmt::Debug for DispatcherBuilder<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("DispatcherBuilder")
-            .field(&self.inner)
+        f.debug_struct("DispatcherBuilder")
+            .field("entries", &self.entries)
             .finish()
     }
 }
@@ -464,6 +441,42 @@ mod tests {
         }
         assert!(dispatcher.lookup("t10000-abc").is_none());
         assert!(dispatcher.lookup("t1").is_none());
+    }
+
+    #[test]
+    fn many_patterns_sharing_a_prefix() {
+        // Same literal prefix, distinct literal suffixes: found through the
+        // second trie. (Two patterns with placeholders that share both
+        // always overlap.)
+        let mut builder = Dispatcher::builder();
+        for i in 0..1_000 {
+            builder.insert(p(&format!("room-<id>-v{i}")), i).unwrap();
+        }
+        builder.insert(p("room-<id>-x-<n>-end"), 1_000).unwrap();
+        builder.insert(p("room-<id>-y-<n>-end"), 1_001).unwrap_err();
+        builder.insert(p("room-<id>"), 1_001).unwrap_err();
+        builder.insert(p("room-"), 1_001).unwrap();
+        builder.insert(p("room-<id>room-"), 1_002).unwrap();
+        let dispatcher = builder.build();
+        for i in [0, 1, 10, 999] {
+            let room = format!("room-a-v{i}");
+            let found = dispatcher.lookup(&room).unwrap();
+            assert_eq!((*found.value, found.get("id")), (i, Some("a")));
+        }
+        let found = dispatcher.lookup("room-a-v1-v10").unwrap();
+        assert_eq!((*found.value, found.get("id")), (10, Some("a-v1")));
+        let found = dispatcher.lookup("room-a-x-2-end").unwrap();
+        assert_eq!((*found.value, found.get("n")), (1_000, Some("2")));
+        assert_eq!(dispatcher.lookup("room-").map(|m| *m.value), Some(1_001));
+        assert_eq!(dispatcher.lookup("room-room-").map(|m| *m.value), None);
+        assert_eq!(
+            dispatcher.lookup("room-aroom-").map(|m| *m.value),
+            Some(1_002)
+        );
+        assert!(dispatcher.lookup("room-a-v1000").is_none());
+        assert!(dispatcher.lookup("room--v1").is_none());
+        assert!(dispatcher.lookup("room-v1").is_none());
+        assert!(dispatcher.lookup("room-a-z-2-end").is_none());
     }
 
     #[test]

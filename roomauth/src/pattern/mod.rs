@@ -92,6 +92,7 @@
 
 mod captures;
 mod dispatch;
+mod radix;
 pub mod syntax;
 
 use std::borrow::Cow;
@@ -211,6 +212,18 @@ impl Pattern {
     pub fn literal_prefix(&self) -> &str {
         match self.segments.first() {
             Some(Segment::Literal(text)) => text,
+            _ => "",
+        }
+    }
+
+    /// The literal text after the last placeholder: the whole pattern if it
+    /// has no placeholder, empty if it ends with one. Every room name the
+    /// pattern matches ends with it.
+    pub fn literal_suffix(&self) -> &str {
+        match &*self.segments {
+            [.., Segment::Placeholder(_), Segment::Literal(text)] | [Segment::Literal(text)] => {
+                text
+            }
             _ => "",
         }
     }
@@ -515,6 +528,10 @@ mod tests {
         assert_eq!(pattern.literal_prefix(), "org-");
         assert_eq!(p("<a>-b").literal_prefix(), "");
         assert_eq!(p("lobby").literal_prefix(), "lobby");
+        assert_eq!(pattern.literal_suffix(), "");
+        assert_eq!(p("a-<b>.md").literal_suffix(), ".md");
+        assert_eq!(p("a-<b>-<c>").literal_suffix(), "");
+        assert_eq!(p("lobby").literal_suffix(), "lobby");
         assert_eq!(pattern.clone(), pattern);
         assert_eq!("a-<b>".parse::<Pattern>().unwrap(), p("a-<b>"));
     }
