@@ -14,8 +14,8 @@ pub(super) enum Direction {
     Backward,
 }
 
-/// Keys mapped to values; every node on a key's path holds a value (the
-/// default for nodes that end no key).
+/// Keys mapped to values; every node on a key's path holds a value (`make`
+/// of no items for nodes that end no key). An empty trie has no node.
 #[derive(Debug, Clone)]
 pub(super) struct Radix<V> {
     direction: Direction,
@@ -58,6 +58,10 @@ impl<V> Radix<V> {
         let mut items: Vec<Option<I>> = pairs.into_iter().map(|(_, item)| Some(item)).collect();
 
         let mut nodes: Vec<Node<V>> = Vec::new();
+        if keys.is_empty() {
+            // No root either: a lookup ends at once.
+            return Radix { direction, nodes };
+        }
         // (node, the run of keys below it, the depth it spells)
         let mut pending = vec![(0, 0..keys.len(), 0)];
         nodes.push(Node {
@@ -123,15 +127,22 @@ impl<V> Radix<V> {
                 Direction::Forward => rest.first(),
                 Direction::Backward => rest.last(),
             }?;
+            // Few children in practice: a scan of the sorted bytes beats a
+            // binary search.
             let at = match node.edges.len() {
-                // One child is the common case below the root: no search.
-                1 => (node.edges.first() == Some(byte)).then_some(0)?,
-                _ => node.edges.binary_search(byte).ok()?,
+                0..=16 => node.edges.iter().position(|edge| edge >= byte)?,
+                _ => node.edges.partition_point(|edge| edge < byte),
             };
+            if node.edges.get(at) != Some(byte) {
+                return None;
+            }
             node = self.nodes.get(*node.children.get(at)?)?;
-            rest = match self.direction {
-                Direction::Forward => rest.strip_prefix(&*node.label)?,
-                Direction::Backward => rest.strip_suffix(&*node.label)?,
+            // A one-byte label is the byte just compared.
+            rest = match (self.direction, node.label.len()) {
+                (Direction::Forward, 1) => rest.get(1..)?,
+                (Direction::Backward, 1) => rest.get(..rest.len() - 1)?,
+                (Direction::Forward, _) => rest.strip_prefix(&*node.label)?,
+                (Direction::Backward, _) => rest.strip_suffix(&*node.label)?,
             };
         }
     }
