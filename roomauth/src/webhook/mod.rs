@@ -20,6 +20,7 @@
 mod error;
 mod request;
 
+use std::any::Any;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -256,11 +257,23 @@ pub enum Denied<R> {
 }
 
 impl<Cx: RequestContext> Webhook<Cx> {
-    /// Starts a webhook that provisions through `provisioner`.
+    /// Starts a webhook that provisions through `provisioner`: any
+    /// [`Provisioner`], such as a [`LocalProvisioner`](crate::provision::LocalProvisioner),
+    /// a [`RoomService`](crate::provision::RoomService), or the
+    /// `Arc<dyn Provisioner>` that
+    /// [`provisioner_from_env`](crate::provision::provisioner_from_env)
+    /// returns.
+    ///
+    /// The webhook keeps its provisioner in an `Arc<dyn Provisioner>`. An
+    /// `Arc<dyn Provisioner>` is kept as it is, and a `Box<dyn Provisioner>`
+    /// moved into one, rather than wrapped in another `Arc`: each call then
+    /// goes straight to the provisioner, not through the `Arc`'s (or the
+    /// `Box`'s) own [`Provisioner`] implementation first. Any other
+    /// provisioner, `Arc<LocalProvisioner>` included, is wrapped.
     pub fn builder(provisioner: impl Provisioner) -> WebhookBuilder<Cx> {
         WebhookBuilder {
             rules: Vec::new(),
-            provisioner: Arc::new(provisioner),
+            provisioner: into_shared(provisioner),
             body_limit: DEFAULT_BODY_LIMIT,
             allowed_origins: None,
         }
@@ -405,6 +418,31 @@ impl<Cx: RequestContext> Webhook<Cx> {
             })
         })?;
         Ok(provisioned.body)
+    }
+}
+
+/// `provisioner` as the webhook keeps it: an `Arc<dyn Provisioner>` as it
+/// is, a `Box<dyn Provisioner>` moved into an `Arc`, anything else wrapped
+/// in a new `Arc` (see [`Webhook::builder`]).
+fn into_shared<P: Provisioner>(provisioner: P) -> Arc<dyn Provisioner> {
+    let mut slot = Some(provisioner);
+    let any: &mut dyn Any = &mut slot;
+    if let Some(shared) = any
+        .downcast_mut::<Option<Arc<dyn Provisioner>>>()
+        .and_then(Option::take)
+    {
+        return shared;
+    }
+    if let Some(boxed) = any
+        .downcast_mut::<Option<Box<dyn Provisioner>>>()
+        .and_then(Option::take)
+    {
+        return Arc::from(boxed);
+    }
+    match slot {
+        Some(provisioner) => Arc::new(provisioner),
+        // Taken above only when `P` is one of the two.
+        None => unreachable!("a shared or boxed provisioner was returned"),
     }
 }
 
