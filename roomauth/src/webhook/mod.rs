@@ -487,8 +487,15 @@ fn provision_request(
     request: &RoomRequest,
     permission: Permission,
 ) -> ProvisionRequest {
-    let mut resources = vec![Resource::room(&request.room)];
-    if permission == Permission::ReadWrite {
+    let read_write = permission == Permission::ReadWrite;
+    let documents = if read_write {
+        request.documents.len()
+    } else {
+        0
+    };
+    let mut resources = Vec::with_capacity(1 + documents);
+    resources.push(Resource::room(&request.room));
+    if read_write {
         resources.extend(
             request
                 .documents
