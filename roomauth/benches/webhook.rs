@@ -42,6 +42,7 @@ use http::StatusCode;
 use http::request::Parts;
 use roomauth::axum::AxumContext;
 use roomauth::pattern::{Pattern, Segment};
+use roomauth::provision::local::{document_id, room_id};
 use roomauth::provision::{
     LocalProvisioner, ProvisionError, Provisioned, Provisioner, SigningKey, SigningKeys,
 };
@@ -546,6 +547,17 @@ where
     })
 }
 
+/// Runs `f` `iters` times and times the loop, counting the iterations as
+/// [`time_async`] does.
+fn time_sync<T>(iters: u64, mut f: impl FnMut() -> T) -> Duration {
+    ITERATIONS.fetch_add(iters, Ordering::Relaxed);
+    let start = Instant::now();
+    for _ in 0..iters {
+        black_box(f());
+    }
+    start.elapsed()
+}
+
 fn bench_requests<P, H>(
     c: &mut Criterion,
     group_name: &str,
@@ -697,7 +709,8 @@ fn bench_costs(c: &mut Criterion) {
     });
 
     // Every request takes the provisioner through `Arc<dyn Provisioner>`;
-    // `Webhook::builder(provisioner_from_env()?)` wraps that in another.
+    // `Webhook::builder(provisioner_from_env()?)` wrapped that in another
+    // (it now keeps it as is).
     let request = provision_request(&ALLOWED[0]);
     let runtime = runtime();
     let once: Arc<dyn Provisioner> = Arc::new(Canned::new());
@@ -714,6 +727,28 @@ fn bench_costs(c: &mut Criterion) {
             })
         });
     }
+
+    // The local provisioner in process: a whole provisioning, and the two
+    // stable ids, which depend only on the names, that it computes for it.
+    let local_provisioner = local();
+    let two_resources = provision_request(&ALLOWED[1]);
+    group.bench_function("local provisioner/provision_at resources form", |b| {
+        b.iter_custom(|iters| {
+            time_sync(iters, || {
+                local_provisioner
+                    .provision_at(black_box(&two_resources), SystemTime::now())
+                    .is_ok()
+            })
+        })
+    });
+    group.bench_function("local provisioner/room_id + document_id", |b| {
+        b.iter_custom(|iters| {
+            time_sync(iters, || {
+                let room = black_box("project-2");
+                (room_id(room), document_id(room, black_box("default")))
+            })
+        })
+    });
     group.finish();
 }
 

@@ -36,7 +36,7 @@ use secrecy::zeroize::Zeroize;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{ConfigError, ProvisionError, Provisioned, Provisioner, hex, truncate};
+use super::{ConfigError, ProvisionError, Provisioned, Provisioner, hex, push_hex, truncate};
 use crate::protocol::{ObjectKind, Permission, ProvisionRequest, ProvisionResponse, Resource};
 use crate::secret::ApiKey;
 
@@ -61,6 +61,9 @@ type HmacSha256 = Hmac<Sha256>;
 pub struct SigningKey {
     kid: String,
     mac: HmacSha256,
+    /// The first part of every token this key signs: the base64url header,
+    /// which depends on the `kid` only.
+    header: String,
 }
 
 impl fmt::Debug for SigningKey {
@@ -89,7 +92,18 @@ impl SigningKey {
         }
         let mac = <HmacSha256 as KeyInit>::new_from_slice(secret)
             .map_err(|_| ConfigError::InvalidSigningKey)?;
-        Ok(SigningKey { kid, mac })
+        Ok(SigningKey::with_mac(kid, mac))
+    }
+
+    /// The key `kid` keyed as `mac`, with its token header.
+    fn with_mac(kid: String, mac: HmacSha256) -> SigningKey {
+        // `{"alg":"HS256","typ":"JWT","kid":<kid as a JSON string>}`.
+        let header = format!(
+            r#"{{"alg":"HS256","typ":"JWT","kid":{}}}"#,
+            serde_json::Value::from(kid.as_str())
+        );
+        let header = URL_SAFE_NO_PAD.encode(header);
+        SigningKey { kid, mac, header }
     }
 
     /// A fresh random 32-byte key from the operating system, with a random
@@ -141,7 +155,7 @@ impl SigningKey {
         let kid = format!("local-{}", hex(&Sha256::digest(secret)[..4]));
         let mac = <HmacSha256 as KeyInit>::new(&secret.into());
         secret.zeroize();
-        SigningKey { kid, mac }
+        SigningKey::with_mac(kid, mac)
     }
 
     /// The key id, as tokens name it in their header.
@@ -149,10 +163,10 @@ impl SigningKey {
         &self.kid
     }
 
-    fn sign(&self, data: &[u8]) -> Vec<u8> {
+    fn sign(&self, data: &[u8]) -> [u8; 32] {
         let mut mac = self.mac.clone();
         mac.update(data);
-        mac.finalize().into_bytes().to_vec()
+        mac.finalize().into_bytes().into()
     }
 
     /// Checks `signature` in constant time.
@@ -285,13 +299,6 @@ pub enum TokenError {
     Expired,
 }
 
-#[derive(Serialize)]
-struct Header<'a> {
-    alg: &'a str,
-    typ: &'a str,
-    kid: &'a str,
-}
-
 #[derive(Deserialize)]
 struct RawHeader {
     alg: String,
@@ -321,7 +328,10 @@ fn stable_id(prefix: &str, kind: &str, parts: &[&str]) -> String {
         hasher.update(part.as_bytes());
     }
     let digest = hasher.finalize();
-    format!("{prefix}{}", hex(&digest[..10]))
+    let mut id = String::with_capacity(prefix.len() + 20);
+    id.push_str(prefix);
+    push_hex(&mut id, &digest[..10]);
+    id
 }
 
 /// The embedded provisioner: Room Service's `/provision`, in process.
@@ -522,23 +532,21 @@ impl LocalProvisioner {
 
     fn sign(&self, claims: &TokenClaims) -> Result<String, ProvisionError> {
         let key = self.keys.current();
-        let header = serde_json::to_vec(&Header {
-            alg: "HS256",
-            typ: "JWT",
-            kid: key.kid(),
-        });
-        let claims = serde_json::to_vec(claims);
-        let (Ok(header), Ok(claims)) = (header, claims) else {
+        let mut json = Vec::with_capacity(256);
+        if serde_json::to_writer(&mut json, claims).is_err() {
             return Err(ProvisionError::InvalidBody {
                 reason: "the token could not be serialized".to_owned(),
             });
-        };
-        let mut token = URL_SAFE_NO_PAD.encode(header);
+        }
+        // header "." claims "." signature, base64url: 4 characters for
+        // every 3 bytes, 43 for the 32-byte signature.
+        let mut token = String::with_capacity(key.header.len() + json.len().div_ceil(3) * 4 + 45);
+        token.push_str(&key.header);
         token.push('.');
-        token.push_str(&URL_SAFE_NO_PAD.encode(claims));
+        URL_SAFE_NO_PAD.encode_string(json, &mut token);
         let signature = key.sign(token.as_bytes());
         token.push('.');
-        token.push_str(&URL_SAFE_NO_PAD.encode(signature));
+        URL_SAFE_NO_PAD.encode_string(signature, &mut token);
         Ok(token)
     }
 
@@ -686,6 +694,88 @@ mod tests {
             .unwrap()
             .response
             .token
+    }
+
+    #[derive(Serialize)]
+    struct Header<'a> {
+        alg: &'a str,
+        typ: &'a str,
+        kid: &'a str,
+    }
+
+    /// A token as `LocalProvisioner::sign` made it before the header was
+    /// made once per key: the reference the token format is held to.
+    fn token_made_per_call(key: &SigningKey, claims: &TokenClaims) -> String {
+        let header = serde_json::to_vec(&Header {
+            alg: "HS256",
+            typ: "JWT",
+            kid: key.kid(),
+        })
+        .unwrap();
+        let mut token = URL_SAFE_NO_PAD.encode(header);
+        token.push('.');
+        token.push_str(&URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).unwrap()));
+        let mut mac = key.mac.clone();
+        mac.update(token.as_bytes());
+        token.push('.');
+        token.push_str(&URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()));
+        token
+    }
+
+    /// An id as `stable_id` made it before it was written in place.
+    fn id_made_per_call(prefix: &str, kind: &str, parts: &[&str]) -> String {
+        let mut hasher = Sha256::new();
+        hasher.update(b"roomauth.local.v1.id\0");
+        hasher.update(kind.as_bytes());
+        for part in parts {
+            hasher.update((part.len() as u64).to_be_bytes());
+            hasher.update(part.as_bytes());
+        }
+        format!("{prefix}{}", hex(&hasher.finalize()[..10]))
+    }
+
+    #[test]
+    fn tokens_and_ids_are_byte_identical() {
+        let long = "n".repeat(MAX_NAME_BYTES);
+        let names = ["a", "express-minimal", "café-١ x", "a/b", "", long.as_str()];
+        for kid in ["k1", r#"q"uo\te"#, "local-1a2b3c4d", &"k".repeat(64)] {
+            let signer = LocalProvisioner::new(ApiKey::new("k"), SigningKeys::new(key(kid, 3)));
+            for name in names {
+                let claims = TokenClaims {
+                    sub: format!("user \"{name}\""),
+                    rooms: vec![name.to_owned(), "r\u{2028}".to_owned()],
+                    docs: if name.len() % 2 == 0 {
+                        Vec::new()
+                    } else {
+                        vec![(name.to_owned(), "default".to_owned())]
+                    },
+                    iat: 1_700_000_000,
+                    exp: 1_700_021_600,
+                    jti: signer.next_jti(),
+                };
+                let token = signer.sign(&claims).unwrap();
+                assert_eq!(token, token_made_per_call(signer.keys.current(), &claims));
+                assert_eq!(signer.verify_at(&token, UNIX_EPOCH).unwrap(), claims);
+            }
+        }
+        for name in names {
+            assert_eq!(room_id(name), id_made_per_call("rm_", "room", &[name]));
+            for doc in names {
+                assert_eq!(
+                    document_id(name, doc),
+                    id_made_per_call("doc_", "document", &[name, doc])
+                );
+            }
+        }
+        // The fallback key makes its header the same way.
+        let fallback = SigningKey::fallback();
+        let header = serde_json::to_vec(&Header {
+            alg: "HS256",
+            typ: "JWT",
+            kid: fallback.kid(),
+        })
+        .unwrap();
+        assert_eq!(fallback.header, URL_SAFE_NO_PAD.encode(header));
     }
 
     #[test]

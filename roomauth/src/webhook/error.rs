@@ -1,5 +1,6 @@
 //! The webhook's error contract: one status and one JSON message per failure.
 
+use std::sync::LazyLock;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -108,8 +109,95 @@ impl WebhookError {
     }
 
     /// The response body: `{"error": "<message>"}`.
+    ///
+    /// The bodies of the variants whose message never changes (401, 403,
+    /// 415, 500) are made once, from their `Display` text, and shared.
     pub fn to_json(&self) -> Bytes {
-        let body = serde_json::json!({ "error": self.to_string() });
+        match self.fixed_body() {
+            Some(body) => Bytes::from_static(body),
+            None => Bytes::from(json_body(self)),
+        }
+    }
+
+    /// The body of a variant without data, made on first use by
+    /// [`json_body`] from the `#[error]` text: the one place that text is
+    /// written. `None` for the variants whose message has data in it.
+    fn fixed_body(&self) -> Option<&'static [u8]> {
+        /// The body of `$variant`, made once.
+        macro_rules! once {
+            ($variant:expr) => {{
+                static BODY: LazyLock<String> = LazyLock::new(|| json_body(&$variant));
+                Some(BODY.as_bytes())
+            }};
+        }
+        match self {
+            WebhookError::Unauthorized => once!(WebhookError::Unauthorized),
+            WebhookError::Forbidden => once!(WebhookError::Forbidden),
+            WebhookError::OriginRefused => once!(WebhookError::OriginRefused),
+            WebhookError::UnsupportedMediaType => once!(WebhookError::UnsupportedMediaType),
+            WebhookError::Internal => once!(WebhookError::Internal),
+            WebhookError::Malformed(_)
+            | WebhookError::PayloadTooLarge { .. }
+            | WebhookError::Upstream(_) => None,
+        }
+    }
+}
+
+/// `{"error":"<message>"}`, the message JSON-escaped.
+fn json_body(error: &WebhookError) -> String {
+    serde_json::json!({ "error": error.to_string() }).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// How `to_json` made every body before the fixed ones were made once.
+    fn built_per_call(error: &WebhookError) -> Bytes {
+        let body = serde_json::json!({ "error": error.to_string() });
         Bytes::from(body.to_string())
+    }
+
+    #[test]
+    fn bodies_are_unchanged() {
+        let errors = [
+            WebhookError::malformed("bad \"quote\" \\ and \u{7f}"),
+            WebhookError::Unauthorized,
+            WebhookError::Forbidden,
+            WebhookError::OriginRefused,
+            WebhookError::PayloadTooLarge { limit: 16 },
+            WebhookError::UnsupportedMediaType,
+            WebhookError::Internal,
+            WebhookError::Upstream(ProvisionError::Timeout),
+        ];
+        for error in &errors {
+            // Twice: the first call makes a fixed body, the second reuses it.
+            assert_eq!(error.to_json(), built_per_call(error), "{error:?}");
+            assert_eq!(error.to_json(), built_per_call(error), "{error:?}");
+        }
+        assert_eq!(
+            WebhookError::Forbidden.to_json(),
+            &br#"{"error":"not allowed to join this room"}"#[..]
+        );
+        assert_eq!(
+            WebhookError::UnsupportedMediaType.to_json(),
+            &br#"{"error":"the request body must be JSON: send it with `Content-Type: application/json`"}"#[..]
+        );
+    }
+
+    #[test]
+    fn only_variants_without_data_are_made_once() {
+        assert!(WebhookError::Forbidden.fixed_body().is_some());
+        assert!(WebhookError::malformed("x").fixed_body().is_none());
+        assert!(
+            WebhookError::PayloadTooLarge { limit: 1 }
+                .fixed_body()
+                .is_none()
+        );
+        assert!(
+            WebhookError::Upstream(ProvisionError::Connect)
+                .fixed_body()
+                .is_none()
+        );
     }
 }

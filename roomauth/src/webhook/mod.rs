@@ -20,6 +20,7 @@
 mod error;
 mod request;
 
+use std::any::Any;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -256,11 +257,23 @@ pub enum Denied<R> {
 }
 
 impl<Cx: RequestContext> Webhook<Cx> {
-    /// Starts a webhook that provisions through `provisioner`.
+    /// Starts a webhook that provisions through `provisioner`: any
+    /// [`Provisioner`], such as a [`LocalProvisioner`](crate::provision::LocalProvisioner),
+    /// a [`RoomService`](crate::provision::RoomService), or the
+    /// `Arc<dyn Provisioner>` that
+    /// [`provisioner_from_env`](crate::provision::provisioner_from_env)
+    /// returns.
+    ///
+    /// The webhook keeps its provisioner in an `Arc<dyn Provisioner>`. An
+    /// `Arc<dyn Provisioner>` is kept as it is, and a `Box<dyn Provisioner>`
+    /// moved into one, rather than wrapped in another `Arc`: each call then
+    /// goes straight to the provisioner, not through the `Arc`'s (or the
+    /// `Box`'s) own [`Provisioner`] implementation first. Any other
+    /// provisioner, `Arc<LocalProvisioner>` included, is wrapped.
     pub fn builder(provisioner: impl Provisioner) -> WebhookBuilder<Cx> {
         WebhookBuilder {
             rules: Vec::new(),
-            provisioner: Arc::new(provisioner),
+            provisioner: into_shared(provisioner),
             body_limit: DEFAULT_BODY_LIMIT,
             allowed_origins: None,
         }
@@ -390,7 +403,10 @@ impl<Cx: RequestContext> Webhook<Cx> {
     /// Provisions a grant; returns the provisioner's body, checked to answer
     /// this request.
     async fn provision(&self, grant: &Grant) -> Result<Bytes, WebhookError> {
-        let provisioned = self.inner.provisioner.provision(&grant.request).await.map_err(|error| {
+        // Through `dyn Provisioner` itself: `.provision` on the `Arc` would
+        // pick `Arc<P>`'s implementation, one more boxed future.
+        let provisioner: &dyn Provisioner = &*self.inner.provisioner;
+        let provisioned = provisioner.provision(&grant.request).await.map_err(|error| {
             tracing::warn!(rule = grant.rule, user = grant.request.user.as_str(), %error, "provisioning failed");
             WebhookError::Upstream(error)
         })?;
@@ -405,6 +421,31 @@ impl<Cx: RequestContext> Webhook<Cx> {
             })
         })?;
         Ok(provisioned.body)
+    }
+}
+
+/// `provisioner` as the webhook keeps it: an `Arc<dyn Provisioner>` as it
+/// is, a `Box<dyn Provisioner>` moved into an `Arc`, anything else wrapped
+/// in a new `Arc` (see [`Webhook::builder`]).
+fn into_shared<P: Provisioner>(provisioner: P) -> Arc<dyn Provisioner> {
+    let mut slot = Some(provisioner);
+    let any: &mut dyn Any = &mut slot;
+    if let Some(shared) = any
+        .downcast_mut::<Option<Arc<dyn Provisioner>>>()
+        .and_then(Option::take)
+    {
+        return shared;
+    }
+    if let Some(boxed) = any
+        .downcast_mut::<Option<Box<dyn Provisioner>>>()
+        .and_then(Option::take)
+    {
+        return Arc::from(boxed);
+    }
+    match slot {
+        Some(provisioner) => Arc::new(provisioner),
+        // Taken above only when `P` is one of the two.
+        None => unreachable!("a shared or boxed provisioner was returned"),
     }
 }
 
@@ -449,8 +490,15 @@ fn provision_request(
     request: &RoomRequest,
     permission: Permission,
 ) -> ProvisionRequest {
-    let mut resources = vec![Resource::room(&request.room)];
-    if permission == Permission::ReadWrite {
+    let read_write = permission == Permission::ReadWrite;
+    let documents = if read_write {
+        request.documents.len()
+    } else {
+        0
+    };
+    let mut resources = Vec::with_capacity(1 + documents);
+    resources.push(Resource::room(&request.room));
+    if read_write {
         resources.extend(
             request
                 .documents

@@ -158,22 +158,48 @@ fn check_name(what: &str, name: &str) -> Result<(), WebhookError> {
             name.len()
         )));
     }
-    if name.chars().any(char::is_control) {
-        return Err(WebhookError::malformed(format!(
-            "the {what} name contains a control character"
-        )));
+    // One pass over the bytes while they are printable ASCII, the usual
+    // name: no control character, no invisible formatting character (all
+    // are outside ASCII), and the space the only whitespace.
+    let bytes = name.as_bytes();
+    match bytes.iter().position(|b| !(0x20..0x7f).contains(b)) {
+        None if bytes[0] == b' ' || bytes[bytes.len() - 1] == b' ' => Err(whitespace_at_end(what)),
+        None => Ok(()),
+        // An ASCII byte outside the printable range: C0 controls and DEL.
+        Some(at) if bytes[at].is_ascii() => Err(control_character(what)),
+        // The first non-ASCII character: the rest of the name as text.
+        Some(at) => check_text_name(what, name, at),
     }
-    if name.chars().any(is_invisible_format) {
+}
+
+/// [`check_name`] from byte `from` on, where the first non-ASCII character
+/// starts; the bytes before it are printable ASCII.
+fn check_text_name(what: &str, name: &str, from: usize) -> Result<(), WebhookError> {
+    // A control character anywhere is reported before an invisible one.
+    let mut invisible = false;
+    for c in name[from..].chars() {
+        if c.is_control() {
+            return Err(control_character(what));
+        }
+        invisible |= is_invisible_format(c);
+    }
+    if invisible {
         return Err(WebhookError::malformed(format!(
             "the {what} name contains an invisible formatting character (bidirectional control, zero-width character or line separator)"
         )));
     }
     if name.starts_with(char::is_whitespace) || name.ends_with(char::is_whitespace) {
-        return Err(WebhookError::malformed(format!(
-            "the {what} name starts or ends with whitespace"
-        )));
+        return Err(whitespace_at_end(what));
     }
     Ok(())
+}
+
+fn control_character(what: &str) -> WebhookError {
+    WebhookError::malformed(format!("the {what} name contains a control character"))
+}
+
+fn whitespace_at_end(what: &str) -> WebhookError {
+    WebhookError::malformed(format!("the {what} name starts or ends with whitespace"))
 }
 
 /// Characters that change how the text around them is shown without being
@@ -316,5 +342,136 @@ mod tests {
         let err = RoomRequest::parse(JSON, br#"{"room":"a","us\nerr\u0000":1}"#).unwrap_err();
         assert!(!err.to_string().contains(char::is_control), "{err:?}");
         assert!(err.to_string().contains(r"us\u{a}err\u{0}"), "{err}");
+    }
+
+    /// `check_name` as it was: three passes over the name.
+    fn check_name_three_passes(what: &str, name: &str) -> Result<(), WebhookError> {
+        if name.is_empty() {
+            return Err(WebhookError::malformed(format!("the {what} name is empty")));
+        }
+        if name.len() > MAX_NAME_LEN {
+            return Err(WebhookError::malformed(format!(
+                "the {what} name is {} bytes long; at most {MAX_NAME_LEN} are accepted",
+                name.len()
+            )));
+        }
+        if name.chars().any(char::is_control) {
+            return Err(WebhookError::malformed(format!(
+                "the {what} name contains a control character"
+            )));
+        }
+        if name.chars().any(is_invisible_format) {
+            return Err(WebhookError::malformed(format!(
+                "the {what} name contains an invisible formatting character (bidirectional control, zero-width character or line separator)"
+            )));
+        }
+        if name.starts_with(char::is_whitespace) || name.ends_with(char::is_whitespace) {
+            return Err(WebhookError::malformed(format!(
+                "the {what} name starts or ends with whitespace"
+            )));
+        }
+        Ok(())
+    }
+
+    fn same_as_three_passes(name: &str) -> Result<(), String> {
+        let answer = |r: Result<(), WebhookError>| r.map_err(|e| format!("{e:?}"));
+        let new = answer(check_name("room", name));
+        let old = answer(check_name_three_passes("room", name));
+        if new == old {
+            Ok(())
+        } else {
+            Err(format!("{name:?}: {new:?} where it was {old:?}"))
+        }
+    }
+
+    #[test]
+    fn check_name_edge_cases() {
+        for name in [
+            "",
+            " ",
+            "a",
+            "project-1",
+            " a",
+            "a ",
+            "a b",
+            "\u{7f}",
+            "a\u{7f}",
+            "\t",
+            "a\u{0b}",
+            "é",
+            " é",
+            "é ",
+            "\u{a0}a",
+            "a\u{3000}",
+            "a\u{85}",
+            "a\u{85}\u{200b}",
+            "a\u{200b}\u{85}",
+            "a\u{200b}\u{0}",
+            "\u{0}\u{200b}",
+            "\u{200b} ",
+            "é\u{1}",
+            "\u{1}é",
+            "\u{feff}",
+            "x-\u{1F600}",
+            &"a".repeat(MAX_NAME_LEN),
+            &"a".repeat(MAX_NAME_LEN + 1),
+            &"é".repeat(MAX_NAME_LEN / 2),
+            &"é".repeat(MAX_NAME_LEN / 2 + 1),
+        ] {
+            same_as_three_passes(name).unwrap();
+        }
+        assert!(check_name("room", "project-1").is_ok());
+        assert!(check_name("room", "café-١").is_ok());
+    }
+
+    /// Characters each check cares about, mixed with ordinary ones.
+    fn name_char() -> impl proptest::strategy::Strategy<Value = char> {
+        use proptest::prelude::*;
+        prop_oneof![
+            4 => proptest::char::range('!', '~'),
+            1 => Just(' '),
+            1 => proptest::char::range('\u{0}', '\u{1f}'),
+            1 => Just('\u{7f}'),
+            1 => proptest::char::range('\u{80}', '\u{a0}'),
+            1 => proptest::sample::select(vec![
+                '\u{ad}', '\u{61c}', '\u{180e}', '\u{200b}', '\u{200f}', '\u{2028}',
+                '\u{202e}', '\u{2060}', '\u{2066}', '\u{206f}', '\u{feff}', '\u{fffb}',
+                '\u{1680}', '\u{2000}', '\u{200a}', '\u{3000}', '\u{205f}', '\u{2010}',
+            ]),
+            2 => any::<char>(),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: 4096,
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        #[test]
+        fn check_name_is_the_three_passes(
+            chars in proptest::collection::vec(name_char(), 0..12),
+        ) {
+            let name: String = chars.into_iter().collect();
+            proptest::prop_assert_eq!(same_as_three_passes(&name), Ok(()));
+        }
+
+        #[test]
+        fn check_name_is_the_three_passes_on_any_text(name in ".{0,300}") {
+            proptest::prop_assert_eq!(same_as_three_passes(&name), Ok(()));
+        }
+
+        #[test]
+        fn check_name_is_the_three_passes_near_the_limit(
+            head in proptest::collection::vec(name_char(), 0..4),
+            fill in (MAX_NAME_LEN - 8)..=MAX_NAME_LEN,
+            tail in proptest::collection::vec(name_char(), 0..4),
+        ) {
+            let mut name: String = head.into_iter().collect();
+            name.push_str(&"a".repeat(fill));
+            name.extend(tail);
+            proptest::prop_assert_eq!(same_as_three_passes(&name), Ok(()));
+        }
     }
 }

@@ -450,3 +450,23 @@ fn overlapping_rules_are_refused() {
         Err(BuildError::NoRules)
     ));
 }
+
+#[tokio::test]
+async fn shared_provisioners_are_not_wrapped_again() {
+    // `provisioner_from_env` returns an `Arc<dyn Provisioner>`: kept as is.
+    let shared: Arc<dyn Provisioner> = Arc::new(LocalProvisioner::development());
+    let kept = webhook(Arc::clone(&shared));
+    assert!(Arc::ptr_eq(&kept.inner.provisioner, &shared));
+    assert_eq!(Arc::strong_count(&shared), 2);
+    let (status, body) = call(&kept, &room_body("project-1"), as_user("alice")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+
+    // A boxed one is moved into the webhook's `Arc`; any other is wrapped.
+    let boxed: Box<dyn Provisioner> = Box::new(LocalProvisioner::development());
+    let concrete = Arc::new(LocalProvisioner::development());
+    for other in [webhook(boxed), webhook(Arc::clone(&concrete))] {
+        let (status, body) = call(&other, &room_body("project-1"), as_user("alice")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+    }
+    assert_eq!(Arc::strong_count(&concrete), 1, "the webhooks are dropped");
+}
