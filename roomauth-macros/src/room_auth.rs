@@ -476,18 +476,38 @@ fn expand(rule: &RuleDef<'_>) -> TokenStream {
         Rooms::Type(path) => quote_spanned!(path.span()=> (__roomauth_room_resource::<#path>().1)),
         Rooms::Patterns(_) => quote!(),
     };
+    // Where a placeholder sits in each pattern: the generated code takes its
+    // value by position, not by looking its name up per request. (Every
+    // pattern has the same placeholders; validation made sure.)
+    let positions = |name: &str| -> Vec<usize> {
+        match &rule.rooms {
+            Rooms::Patterns(patterns) => patterns
+                .iter()
+                .map(|pattern| {
+                    pattern
+                        .placeholders()
+                        .position(|(candidate, _)| candidate == name)
+                        .unwrap_or(usize::MAX)
+                })
+                .collect(),
+            Rooms::Type(_) => Vec::new(),
+        }
+    };
     let mut bindings = Vec::new();
     for (i, param) in rule.params.iter().enumerate() {
         let var = binding(i);
         let ty = param.ty;
         let param_of = quote_spanned!(ty.span()=> __roomauth_room_param);
         match &param.source {
-            Source::Placeholder(placeholder) => bindings.push(quote! {
-                let #var = match #param_of::<#ty>(&__roomauth_room, #placeholder) {
+            Source::Placeholder(placeholder) => {
+                let at = positions(placeholder);
+                bindings.push(quote! {
+                let #var = match #param_of::<#ty>(&__roomauth_room, &[#(#at),*]) {
                     #p::Some(__roomauth_value) => __roomauth_value,
                     #p::None => #refuse(#p::Refusal::NoMatch),
                 };
-            }),
+                });
+            }
             Source::Room => bindings.push(quote! {
                 let #var = match #room_of(&__roomauth_room) {
                     #p::Some(__roomauth_value) => __roomauth_value,
@@ -551,9 +571,9 @@ fn expand(rule: &RuleDef<'_>) -> TokenStream {
             #[allow(dead_code)]
             fn __roomauth_room_param<T: #p::RoomParam>(
                 __roomauth_room: &#p::RoomMatch<'_>,
-                __roomauth_name: &str,
+                __roomauth_at: &[usize],
             ) -> #p::Option<T> {
-                __roomauth_room.param::<T>(__roomauth_name)
+                __roomauth_room.param_at::<T>(*__roomauth_at.get(__roomauth_room.pattern_index)?)
             }
 
             #[allow(dead_code)]

@@ -288,9 +288,14 @@ fn expand(input: &DeriveInput, cases: &[Case<'_>]) -> TokenStream {
             None => quote!(#path),
             Some(fields) => {
                 let fields = fields.iter().map(|(ident, ty)| {
-                    let placeholder = ident.to_string();
+                    // By position in this variant's pattern, known here.
+                    let at = case
+                        .pattern
+                        .placeholders()
+                        .position(|(placeholder, _)| *ident == placeholder)
+                        .unwrap_or(usize::MAX);
                     let parse = quote_spanned!(ty.span()=> __roomauth_param::<#ty>());
-                    quote! { #ident: (#parse.0)(__roomauth_m.value(#placeholder)?)? }
+                    quote! { #ident: (#parse.0)(__roomauth_m.captures.get(#at)?)? }
                 });
                 quote!(#path { #(#fields),* })
             }

@@ -205,6 +205,13 @@ impl<'r> RoomMatch<'r> {
     pub fn param<T: RoomParam>(&self, name: &str) -> Option<T> {
         self.value(name).and_then(T::parse_param)
     }
+
+    /// The `index`-th placeholder parsed into `T`, as [`RoomMatch::param`];
+    /// what generated rules use, since they know each placeholder's
+    /// position.
+    pub fn param_at<T: RoomParam>(&self, index: usize) -> Option<T> {
+        self.captures.get(index).and_then(T::parse_param)
+    }
 }
 
 /// Why a rule did not let the user in.
