@@ -44,36 +44,11 @@ BUILD="${BUILD:-1}"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 API_KEY="sk_localdev"
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/roomauth-load.XXXXXX")"
-PIDS=()
+NAME=load
+# shellcheck source=../lib.sh
+source "$ROOT/examples/lib.sh"
 
-log() { printf '[load] %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  for pid in "${PIDS[@]}"; do
-    kill -TERM "$pid" 2>/dev/null || true
-  done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 50); do
-      kill -0 "$pid" 2>/dev/null || break
-      sleep 0.1
-    done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$WORK"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-for tool in wrk curl node npm cargo awk; do
-  command -v "$tool" >/dev/null || die "$tool is missing (wrk: apt-get install -y wrk)"
-done
+need wrk curl node npm cargo awk -- "wrk: apt-get install -y wrk"
 if [ "$PIN" = 1 ]; then
   command -v taskset >/dev/null || die "PIN=1 needs taskset (util-linux)"
   SERVER_CPU=(taskset -c 0)
@@ -94,40 +69,6 @@ if [ ! -d "$ROOT/examples/express-baseline/node_modules" ]; then
   log "installing the Express baseline's packages (npm ci)"
   (cd "$ROOT/examples/express-baseline" && timeout 300 npm ci --no-audit --no-fund --silent)
 fi
-
-# Starts a process in the background, its output in $WORK/<name>.log, and
-# waits (30 s at most) for the `... on http://HOST:PORT` it announces on
-# stdout.
-# Sets STARTED_PID and STARTED_ADDR.
-start() {
-  local name="$1"
-  shift
-  "$@" >"$WORK/$name.log" 2>"$WORK/$name.err" &
-  STARTED_PID=$!
-  PIDS+=("$STARTED_PID")
-  STARTED_ADDR=""
-  for _ in $(seq 300); do
-    # The announcement (` on http://...`), not a log line naming another URL.
-    STARTED_ADDR="$(grep -o -m1 ' on http://127\.0\.0\.1:[0-9]*' "$WORK/$name.log" 2>/dev/null |
-      grep -o 'http://.*' || true)"
-    [ -n "$STARTED_ADDR" ] && return 0
-    kill -0 "$STARTED_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  cat "$WORK/$name.err" >&2 || true
-  die "$name did not start"
-}
-
-stop() {
-  local pid="$1"
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 
 # Logs in as $2 on the webhook at $1; prints the `session=...` cookie.
 login() {

@@ -43,31 +43,11 @@ LOG="${LOG:-error}"
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 API_KEY="sk_soak_$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')"
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/roomauth-soak.XXXXXX")"
-PIDS=()
+NAME=soak
+# shellcheck source=../lib.sh
+source "$ROOT/examples/lib.sh"
 
-log() { printf '[soak] %s\n' "$*" >&2; }
-die() { log "error: $*"; exit 1; }
-
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  rm -rf "$WORK"
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-for tool in wrk curl ss awk cargo; do
-  command -v "$tool" >/dev/null || die "$tool is missing (wrk: apt-get install -y wrk; ss: iproute2)"
-done
+need wrk curl ss awk cargo -- "wrk: apt-get install -y wrk; ss: iproute2"
 
 # 1000 connections on each side of loopback, plus the upstream ones.
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
@@ -83,29 +63,15 @@ QUICKSTART="$TARGET/release/examples/quickstart"
 PROVISIONER="$TARGET/release/examples/soak"
 [ -x "$QUICKSTART" ] && [ -x "$PROVISIONER" ] || die "binaries missing under $TARGET/release/examples (BUILD=1)"
 
-# Waits (at most 10 s) for a first stdout line matching http://ADDR; prints ADDR.
-wait_addr() {
-  local file=$1
-  for _ in $(seq 100); do
-    local addr
-    addr="$(grep -o 'http://[0-9.:]*' "$file" 2>/dev/null | head -1 | sed 's#http://##')" || true
-    if [ -n "$addr" ]; then echo "$addr"; return 0; fi
-    sleep 0.1
-  done
-  die "no address in $file: $(cat "$file" 2>/dev/null)"
-}
-
-ROOMSERVICE_API_KEY="$API_KEY" "$PROVISIONER" --delay-ms "$DELAY_MS" >"$WORK/provisioner.out" 2>&1 &
-PROV_PID=$!
-PIDS+=("$PROV_PID")
-PROV_ADDR="$(wait_addr "$WORK/provisioner.out")"
+start provisioner env ROOMSERVICE_API_KEY="$API_KEY" "$PROVISIONER" --delay-ms "$DELAY_MS"
+PROV_PID=$STARTED_PID
+PROV_ADDR="${STARTED_ADDR#http://}"
 log "slow provisioner on $PROV_ADDR (pid $PROV_PID, answers after $DELAY_MS ms)"
 
-PORT=0 RUST_LOG="$LOG" ROOMSERVICE_API_KEY="$API_KEY" ROOMSERVICE_URL="http://$PROV_ADDR" \
-  "$QUICKSTART" >"$WORK/quickstart.out" 2>"$WORK/quickstart.err" &
-QS_PID=$!
-PIDS+=("$QS_PID")
-QS_ADDR="$(wait_addr "$WORK/quickstart.out")"
+start quickstart env PORT=0 RUST_LOG="$LOG" ROOMSERVICE_API_KEY="$API_KEY" \
+  ROOMSERVICE_URL="http://$PROV_ADDR" "$QUICKSTART"
+QS_PID=$STARTED_PID
+QS_ADDR="${STARTED_ADDR#http://}"
 QS_PORT="${QS_ADDR##*:}"
 PROV_PORT="${PROV_ADDR##*:}"
 log "quickstart on $QS_ADDR (pid $QS_PID)"
