@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Instructions per iteration of the webhook benchmarks (BENCHMARKS.md): a
+# Instructions per iteration of the benchmarks (BENCHMARKS.md): a
 # figure that, unlike time, other processes on a shared machine do not
 # disturb. Each benchmark named (default: the set below) runs twice in
 # criterion's profiling mode under valgrind's cachegrind (which counts the
@@ -11,25 +11,42 @@
 #
 #   roomauth/benches/instructions.sh
 #   roomauth/benches/instructions.sh 'webhook/stub/room form/hand-written'
+#   BENCH=pattern roomauth/benches/instructions.sh
+#
+# BENCH=webhook (default) or pattern: which bench, each with its default
+# set of benchmarks.
 #
 # Needs valgrind (Debian: valgrind) and the bench built in release:
-# `cargo bench -p roomauth --bench webhook --no-run`. SHORT=1 LONG=4 (seconds
+# `cargo bench -p roomauth --bench $BENCH --no-run`. SHORT=1 LONG=4 (seconds
 # under valgrind, roughly 50 times slower than native).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 SHORT="${SHORT:-1}"
 LONG="${LONG:-4}"
+BENCH="${BENCH:-webhook}"
 cd "$ROOT"
 command -v valgrind >/dev/null || { echo "valgrind is missing (apt-get install valgrind)" >&2; exit 1; }
 
 # The newest build of the bench (CARGO_TARGET_DIR is honoured).
 TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
-BIN="$(ls -t "$TARGET"/release/deps/webhook-* 2>/dev/null | grep -v '\.d$' | head -1 || true)"
+BIN="$(ls -t "$TARGET"/release/deps/"$BENCH"-* 2>/dev/null | grep -v '\.d$' | head -1 || true)"
 [ -n "$BIN" ] && [ -x "$BIN" ] ||
-  { echo "build the bench first: cargo bench -p roomauth --bench webhook --no-run" >&2; exit 1; }
+  { echo "build the bench first: cargo bench -p roomauth --bench $BENCH --no-run" >&2; exit 1; }
 
-if [ "$#" -eq 0 ]; then
+if [ "$#" -eq 0 ] && [ "$BENCH" = pattern ]; then
+  set -- \
+    'match_and_bind/1 placeholder/roomauth Pattern::matches' \
+    'match_and_bind/1 placeholder/regex captures' \
+    'match_and_bind/3 placeholders/roomauth Pattern::matches' \
+    'match_and_bind/3 placeholders/regex captures' \
+    'dispatch/distinct prefixes/roomauth Dispatcher::lookup/1' \
+    'dispatch/distinct prefixes/roomauth Dispatcher::lookup/1000' \
+    'dispatch/one shape/roomauth Dispatcher::lookup/1' \
+    'dispatch/one shape/roomauth Dispatcher::lookup/1000' \
+    'dispatch/shared prefix/roomauth Dispatcher::lookup/1' \
+    'dispatch/shared prefix/roomauth Dispatcher::lookup/1000'
+elif [ "$#" -eq 0 ]; then
   set -- \
     'webhook/stub/room form/roomauth #[room_auth]' \
     'webhook/stub/room form/roomauth impl Rule' \

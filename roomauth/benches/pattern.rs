@@ -10,11 +10,13 @@
 //! samples); criterion's command-line flags override it.
 
 use std::hint::black_box;
-use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use regex::{Regex, RegexSet};
 use roomauth::pattern::{Dispatcher, Pattern};
+
+mod support;
+use support::{config, iter, print_iterations};
 
 /// One pattern, the room name it is matched against, its values, and the
 /// same job for the other matchers (`matchit: None` where it cannot express
@@ -59,7 +61,7 @@ fn match_and_bind(c: &mut Criterion) {
         let captures = pattern.matches(case.room).expect("the room matches");
         assert!(captures.iter().eq(case.values.iter().copied()));
         group.bench_function("roomauth Pattern::matches", |b| {
-            b.iter(|| {
+            iter(b, || {
                 let captures = pattern.matches(black_box(case.room));
                 black_box(captures.map(|c| c.iter().map(str::len).sum::<usize>()))
             })
@@ -75,7 +77,7 @@ fn match_and_bind(c: &mut Criterion) {
             .collect();
         assert_eq!(values, case.values);
         group.bench_function("regex captures", |b| {
-            b.iter(|| {
+            iter(b, || {
                 let captures = regex.captures(black_box(case.room));
                 black_box(captures.map(|c| {
                     c.iter()
@@ -89,7 +91,7 @@ fn match_and_bind(c: &mut Criterion) {
         // regex's allocation-free API, with the capture slots made once.
         let mut locations = regex.capture_locations();
         group.bench_function("regex captures_read", |b| {
-            b.iter(|| {
+            iter(b, || {
                 let room = black_box(case.room);
                 let found = regex.captures_read(&mut locations, room);
                 black_box(found.map(|_| {
@@ -108,7 +110,7 @@ fn match_and_bind(c: &mut Criterion) {
             let values: Vec<&str> = matched.params.iter().map(|(_, v)| v).collect();
             assert_eq!(values, case.values);
             group.bench_function("matchit Router::at", |b| {
-                b.iter(|| {
+                iter(b, || {
                     let matched = router.at(black_box(path));
                     black_box(matched.map(|m| m.params.iter().map(|(_, v)| v.len()).sum::<usize>()))
                 })
@@ -127,7 +129,7 @@ fn match_and_bind(c: &mut Criterion) {
     let path = "org-acme/team-core/project-12345";
     assert_eq!(router.at(path).expect("matches").params.len(), 3);
     group.bench_function("matchit Router::at, /-separated room", |b| {
-        b.iter(|| {
+        iter(b, || {
             let matched = router.at(black_box(path));
             black_box(matched.map(|m| m.params.iter().map(|(_, v)| v.len()).sum::<usize>()))
         })
@@ -256,7 +258,7 @@ fn dispatch_set(
             BenchmarkId::new("roomauth Dispatcher::lookup", n),
             &room,
             |b, room| {
-                b.iter(|| {
+                iter(b, || {
                     let found = dispatcher.lookup(black_box(room));
                     black_box(found.map(|m| (*m.value, m.captures.get(0).map(str::len))))
                 })
@@ -277,7 +279,7 @@ fn dispatch_set(
                 BenchmarkId::new("matchit Router::at", n),
                 &room,
                 |b, room| {
-                    b.iter(|| {
+                    iter(b, || {
                         let found = router.at(black_box(room));
                         black_box(
                             found
@@ -308,7 +310,7 @@ fn dispatch_set(
         group.bench_with_input(
             BenchmarkId::new("regex scan, captures", n),
             &room,
-            |b, room| b.iter(|| black_box(scan(black_box(room)))),
+            |b, room| iter(b, || black_box(scan(black_box(room)))),
         );
 
         // One RegexSet finds the rule, then that rule's regex binds.
@@ -322,22 +324,20 @@ fn dispatch_set(
         group.bench_with_input(
             BenchmarkId::new("regex RegexSet + captures", n),
             &room,
-            |b, room| b.iter(|| black_box(set_lookup(black_box(room)))),
+            |b, room| iter(b, || black_box(set_lookup(black_box(room)))),
         );
     }
     group.finish();
 }
 
-fn config() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .sample_size(30)
+/// Prints the iteration count for `instructions.sh`, after the others.
+fn iterations(_: &mut Criterion) {
+    print_iterations();
 }
 
 criterion_group! {
     name = benches;
     config = config();
-    targets = match_and_bind, dispatch
+    targets = match_and_bind, dispatch, iterations
 }
 criterion_main!(benches);

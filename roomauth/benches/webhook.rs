@@ -30,7 +30,7 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hint::black_box;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant, SystemTime};
 
 use async_trait::async_trait;
@@ -53,6 +53,9 @@ use roomauth::{
     RoomParam, Rule, UserId, Webhook, room_auth,
 };
 use serde::Deserialize;
+
+mod support;
+use support::{ITERATIONS, config, iter, print_iterations, time_sync};
 
 // ---------------------------------------------------------------------------
 // The app: the quickstart's demo data and session extractor.
@@ -525,12 +528,6 @@ fn runtime() -> tokio::runtime::Runtime {
         .expect("a runtime")
 }
 
-/// How many iterations the timed loops ran, printed at the end when
-/// `BENCH_PRINT_ITERATIONS` is set: with `--profile-time` and `perf stat`,
-/// instructions per iteration, a figure that other processes on the machine
-/// do not disturb (BENCHMARKS.md).
-static ITERATIONS: AtomicU64 = AtomicU64::new(0);
-
 /// Runs `f` `iters` times on a single-threaded runtime and times the loop.
 fn time_async<F, Fut, T>(runtime: &tokio::runtime::Runtime, iters: u64, mut f: F) -> Duration
 where
@@ -545,17 +542,6 @@ where
         }
         start.elapsed()
     })
-}
-
-/// Runs `f` `iters` times and times the loop, counting the iterations as
-/// [`time_async`] does.
-fn time_sync<T>(iters: u64, mut f: impl FnMut() -> T) -> Duration {
-    ITERATIONS.fetch_add(iters, Ordering::Relaxed);
-    let start = Instant::now();
-    for _ in 0..iters {
-        black_box(f());
-    }
-    start.elapsed()
 }
 
 fn bench_requests<P, H>(
@@ -633,10 +619,14 @@ fn bench_phases(c: &mut Criterion, webhooks: &[(&str, AxumWebhook)]) {
         let content_type = Some("application/json");
         group.bench_function(
             format!("parse {}/roomauth RoomRequest::parse", request.name),
-            |b| b.iter(|| RoomRequest::parse(black_box(content_type), black_box(body)).is_ok()),
+            |b| {
+                iter(b, || {
+                    RoomRequest::parse(black_box(content_type), black_box(body)).is_ok()
+                })
+            },
         );
         group.bench_function(format!("parse {}/hand-written", request.name), |b| {
-            b.iter(|| hw_parse(black_box(&parts), black_box(body)).is_ok())
+            iter(b, || hw_parse(black_box(&parts), black_box(body)).is_ok())
         });
     }
 
@@ -685,14 +675,14 @@ fn bench_costs(c: &mut Criterion) {
         .expect("provisioned")
         .body;
     group.bench_function("provisioner answer/token probe parse", |b| {
-        b.iter(|| {
+        iter(b, || {
             serde_json::from_slice::<TokenProbe<'_>>(black_box(&answer))
                 .map(|probe| probe.token.map(|t| t.len()))
                 .ok()
         })
     });
     group.bench_function("provisioner answer/full parse", |b| {
-        b.iter(|| {
+        iter(b, || {
             serde_json::from_slice::<roomauth::ProvisionResponse>(black_box(&answer))
                 .map(|response| response.resources.len())
                 .ok()
@@ -701,11 +691,11 @@ fn bench_costs(c: &mut Criterion) {
 
     // A denial's body is built per request, though its text never changes.
     group.bench_function("403 body/WebhookError::to_json", |b| {
-        b.iter(|| black_box(roomauth::WebhookError::Forbidden).to_json())
+        iter(b, || black_box(roomauth::WebhookError::Forbidden).to_json())
     });
     let ready = roomauth::WebhookError::Forbidden.to_json();
     group.bench_function("403 body/made once, cloned", |b| {
-        b.iter(|| black_box(&ready).clone())
+        iter(b, || black_box(&ready).clone())
     });
 
     // Every request takes the provisioner through `Arc<dyn Provisioner>`;
@@ -771,16 +761,7 @@ fn webhook(c: &mut Criterion) {
     });
     bench_phases(c, &stub_webhooks);
     bench_costs(c);
-    if std::env::var_os("BENCH_PRINT_ITERATIONS").is_some() {
-        eprintln!("timed iterations: {}", ITERATIONS.load(Ordering::Relaxed));
-    }
-}
-
-fn config() -> Criterion {
-    Criterion::default()
-        .warm_up_time(Duration::from_secs(1))
-        .measurement_time(Duration::from_secs(3))
-        .sample_size(30)
+    print_iterations();
 }
 
 criterion_group! {
