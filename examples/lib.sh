@@ -66,8 +66,9 @@ start() {
 cleanup() {
   local status=$?
   trap - EXIT INT TERM
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do stop "$pid"; done
+  # `${PIDS[@]+...}`: an empty array is an unbound variable to bash < 4.4.
+  for pid in ${PIDS[@]+"${PIDS[@]}"}; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in ${PIDS[@]+"${PIDS[@]}"}; do stop "$pid"; done
   rm -rf "$WORK"
   exit "$status"
 }

@@ -183,13 +183,13 @@ EOF
     if [ $((i % 2)) = 0 ]; then
       segments="[Segment::Literal(Cow::Borrowed(\"p$i-\")), Segment::Placeholder(Cow::Borrowed(\"id\"))]"
       count=2
-      parse='let Some(id) = room.param::<u64>("id") else { return Err(Refusal::NoMatch) };'
+      parse='let Some(id) = room.param_at::<u64>(0) else { return Err(Refusal::NoMatch) };'
       call="rule_$i(user, id, state)"
     else
       segments="[Segment::Literal(Cow::Borrowed(\"org$i-\")), Segment::Placeholder(Cow::Borrowed(\"org\")), Segment::Literal(Cow::Borrowed(\"-project-\")), Segment::Placeholder(Cow::Borrowed(\"id\"))]"
       count=4
-      parse='let Some(org) = room.param::<String>("org") else { return Err(Refusal::NoMatch) };
-            let Some(id) = room.param::<u64>("id") else { return Err(Refusal::NoMatch) };'
+      parse='let Some(org) = room.param_at::<String>(0) else { return Err(Refusal::NoMatch) };
+            let Some(id) = room.param_at::<u64>(1) else { return Err(Refusal::NoMatch) };'
       call="rule_$i(user, org, id, state)"
     fi
     cat <<EOF

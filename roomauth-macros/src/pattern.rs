@@ -72,6 +72,20 @@ impl RoomPattern {
         })
     }
 
+    /// The position of placeholder `name` among the placeholders, as a
+    /// `usize` expression for generated code, which takes values by
+    /// position; `usize::MAX` (no value) where there is none, a mistake
+    /// validation has already reported.
+    pub fn position_of(&self, name: &str) -> TokenStream {
+        match self
+            .placeholders()
+            .position(|(candidate, _)| candidate == name)
+        {
+            Some(at) => quote!(#at),
+            None => quote!(::core::primitive::usize::MAX),
+        }
+    }
+
     /// Whether the pattern has a placeholder called `name`.
     pub fn has_placeholder(&self, name: &str) -> bool {
         self.placeholders().any(|(candidate, _)| candidate == name)

@@ -479,16 +479,11 @@ fn expand(rule: &RuleDef<'_>) -> TokenStream {
     // Where a placeholder sits in each pattern: the generated code takes its
     // value by position, not by looking its name up per request. (Every
     // pattern has the same placeholders; validation made sure.)
-    let positions = |name: &str| -> Vec<usize> {
+    let positions = |name: &str| -> Vec<TokenStream> {
         match &rule.rooms {
             Rooms::Patterns(patterns) => patterns
                 .iter()
-                .map(|pattern| {
-                    pattern
-                        .placeholders()
-                        .position(|(candidate, _)| candidate == name)
-                        .unwrap_or(usize::MAX)
-                })
+                .map(|pattern| pattern.position_of(name))
                 .collect(),
             Rooms::Type(_) => Vec::new(),
         }

@@ -289,11 +289,7 @@ fn expand(input: &DeriveInput, cases: &[Case<'_>]) -> TokenStream {
             Some(fields) => {
                 let fields = fields.iter().map(|(ident, ty)| {
                     // By position in this variant's pattern, known here.
-                    let at = case
-                        .pattern
-                        .placeholders()
-                        .position(|(placeholder, _)| *ident == placeholder)
-                        .unwrap_or(usize::MAX);
+                    let at = case.pattern.position_of(&ident.to_string());
                     let parse = quote_spanned!(ty.span()=> __roomauth_param::<#ty>());
                     quote! { #ident: (#parse.0)(__roomauth_m.captures.get(#at)?)? }
                 });

@@ -251,7 +251,14 @@ impl Pattern {
                 // matching goes on (`next`) and how many segments it used.
                 let (end, next, used) = match segments.get(i + 1) {
                     None => (bytes.len(), bytes.len(), 1),
+                    // Two placeholders in a row (only from inconsistent
+                    // `from_static` parts): nothing tells where one ends.
                     Some(Segment::Placeholder(_)) => return None,
+                    Some(Segment::Literal(literal))
+                        if literal.is_empty() && i + 2 < segments.len() =>
+                    {
+                        return None;
+                    }
                     Some(Segment::Literal(last)) if i + 2 == segments.len() => {
                         if !bytes.ends_with(last.as_bytes()) {
                             return None;
@@ -344,6 +351,12 @@ impl Pattern {
                 }
             }
         }
+        if room.len() > MAX_ROOM_LEN {
+            return Err(FormatError::TooLong {
+                pattern: self.as_str().to_owned(),
+                len: room.len(),
+            });
+        }
         for &(name, start, end, next) in &placed {
             let Some(literal) = next else { continue };
             let value = &room[start..end];
@@ -382,8 +395,9 @@ impl Pattern {
 /// takes at most `SHORT_TEXT` comparisons; longer texts go to `memmem`,
 /// which keeps matching linear in the length of the room.
 fn find_literal(text: &[u8], literal: &[u8]) -> Option<usize> {
+    // Never empty in a valid pattern; found nowhere rather than everywhere.
+    let first = literal.first()?;
     if text.len() <= SHORT_TEXT {
-        let first = literal.first()?;
         text.windows(literal.len())
             .position(|window| window.first() == Some(first) && window == literal)
     } else {
@@ -500,6 +514,18 @@ pub enum FormatError {
         literal: String,
         /// The room name that would have been produced.
         room: String,
+    },
+    /// The room name would be longer than [`MAX_ROOM_LEN`], so it would
+    /// match no pattern.
+    #[error(
+        "the room name built from room pattern `{pattern}` would be {len} bytes long, \
+         but room names longer than {MAX_ROOM_LEN} bytes match no pattern: use shorter values"
+    )]
+    TooLong {
+        /// The pattern's source text.
+        pattern: String,
+        /// The length the room name would have had, in bytes.
+        len: usize,
     },
     /// The produced room name does not match back to the same values (a
     /// pattern built with [`Pattern::from_static`] from inconsistent parts).
@@ -685,6 +711,15 @@ mod tests {
         ];
         let pattern = Pattern::from_static("<a><b>", &ADJACENT);
         assert_eq!(pattern.matches("ab"), None);
+        static EMPTY_BETWEEN: [Segment; 3] = [
+            Segment::Placeholder(Cow::Borrowed("a")),
+            Segment::Literal(Cow::Borrowed("")),
+            Segment::Placeholder(Cow::Borrowed("b")),
+        ];
+        let empty_between = Pattern::from_static("<a><b>", &EMPTY_BETWEEN);
+        assert_eq!(empty_between.matches("éx"), None);
+        assert_eq!(empty_between.matches(&format!("é{}", "x".repeat(80))), None);
+        assert!(empty_between.format(&["é", "x"]).is_err());
         assert!(matches!(
             pattern.format(&["a", "b"]),
             Err(FormatError::NoMatch { .. })
@@ -718,6 +753,22 @@ mod tests {
         assert!(error.to_string().starts_with(
             "invalid room pattern \"<type>\": 1 error\n  at byte 1: invalid placeholder name `type`"
         ));
+    }
+
+    #[test]
+    fn format_refuses_rooms_too_long_to_match() {
+        let pattern = p("a-<id>");
+        let fits = "x".repeat(MAX_ROOM_LEN - 2);
+        assert_eq!(pattern.format(&[&fits]).unwrap().len(), MAX_ROOM_LEN);
+        let error = pattern.format(&[&format!("{fits}x")]).unwrap_err();
+        assert_eq!(
+            error,
+            FormatError::TooLong {
+                pattern: "a-<id>".into(),
+                len: MAX_ROOM_LEN + 1
+            }
+        );
+        assert!(error.to_string().contains("65535 bytes"), "{error}");
     }
 
     #[test]
