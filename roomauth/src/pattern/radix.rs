@@ -54,8 +54,8 @@ impl<V> Radix<V> {
             })
             .collect();
         pairs.sort_by(|(a, _), (b, _)| a.cmp(b));
-        let keys: Vec<Vec<u8>> = pairs.iter().map(|(key, _)| key.clone()).collect();
-        let mut items: Vec<Option<I>> = pairs.into_iter().map(|(_, item)| Some(item)).collect();
+        let (keys, items): (Vec<Vec<u8>>, Vec<I>) = pairs.into_iter().unzip();
+        let mut items: Vec<Option<I>> = items.into_iter().map(Some).collect();
 
         let mut nodes: Vec<Node<V>> = Vec::new();
         if keys.is_empty() {
