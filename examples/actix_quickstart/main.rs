@@ -1,27 +1,24 @@
 //! The quickstart on actix-web: `cargo run --example actix_quickstart`.
-//! Same flow, demo data and environment as `examples/quickstart`
-//! (default port 8081).
+//! Same flow, demo data and environment (`PORT`, `SESSION_KEY`,
+//! `ROOMSERVICE_*`) as `examples/quickstart`, on port 8081 by default.
 
 mod app;
+#[path = "../common/mod.rs"]
+mod common;
 
 use std::sync::Arc;
 
 use actix_web::cookie::Key;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
-    let port = match std::env::var("PORT") {
-        Ok(port) => port
-            .parse::<u16>()
-            .map_err(|_| format!("PORT must be a port number, not `{port}`"))?,
-        Err(_) => 8081,
+    common::init_logging();
+    let port = common::port(8081)?;
+    let cookie_key = match common::session_key()? {
+        Some(bytes) => Key::try_from(bytes.as_slice())?,
+        None => Key::generate(),
     };
     let state = app::AppState {
-        cookie_key: Key::generate(),
+        cookie_key,
         members: Arc::new(app::demo_members()),
     };
     let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;

@@ -18,6 +18,9 @@
 //! bytes) and `RUST_LOG` (default `info`) work as in the quickstart; the
 //! first line on stdout names the address.
 
+#[path = "../common/mod.rs"]
+mod common;
+
 use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -367,20 +370,11 @@ fn upstream() -> Result<Upstream, Box<dyn std::error::Error>> {
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
-    let port = match std::env::var("PORT") {
-        Ok(port) => port
-            .parse::<u16>()
-            .map_err(|_| format!("PORT must be a port number, not `{port}`"))?,
-        Err(_) => 8081,
-    };
-    let cookie_key = match std::env::var("SESSION_KEY") {
-        Ok(key) => Key::try_from(hex::decode(key.trim())?.as_slice())?,
-        Err(_) => Key::generate(),
+    common::init_logging();
+    let port = common::port(8081)?;
+    let cookie_key = match common::session_key()? {
+        Some(bytes) => Key::try_from(bytes.as_slice())?,
+        None => Key::generate(),
     };
     let state = AppState {
         cookie_key,

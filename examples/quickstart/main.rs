@@ -6,6 +6,8 @@
 //! sessions across restarts.
 
 mod app;
+#[path = "../common/mod.rs"]
+mod common;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -14,26 +16,11 @@ use axum_extra::extract::cookie::Key;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
-        )
-        .init();
-
-    let port = match std::env::var("PORT") {
-        Ok(port) => port
-            .parse::<u16>()
-            .map_err(|_| format!("PORT must be a port number, not `{port}`"))?,
-        Err(_) => 8080,
-    };
-    let cookie_key = match std::env::var("SESSION_KEY") {
-        Ok(key) => Key::try_from(
-            hex::decode(key.trim())
-                .map_err(|_| "SESSION_KEY must be hex digits")?
-                .as_slice(),
-        )
-        .map_err(|_| "SESSION_KEY must be at least 64 bytes (128 hex digits)")?,
-        Err(_) => Key::generate(),
+    common::init_logging();
+    let port = common::port(8080)?;
+    let cookie_key = match common::session_key()? {
+        Some(bytes) => Key::try_from(bytes.as_slice())?,
+        None => Key::generate(),
     };
     let state = app::AppState {
         cookie_key,
