@@ -36,7 +36,7 @@ use secrecy::zeroize::Zeroize;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{ConfigError, ProvisionError, Provisioned, Provisioner, hex, push_hex, truncate};
+use super::{ConfigError, ProvisionError, Provisioned, Provisioner, truncate};
 use crate::protocol::{ObjectKind, Permission, ProvisionRequest, ProvisionResponse, Resource};
 use crate::secret::ApiKey;
 
@@ -113,7 +113,7 @@ impl SigningKey {
         getrandom::fill(&mut bytes).map_err(|err| ConfigError::Randomness {
             reason: err.to_string(),
         })?;
-        let kid = format!("local-{}", hex(&bytes[32..]));
+        let kid = format!("local-{}", hex::encode(&bytes[32..]));
         let key = SigningKey::new(kid, &bytes[..32]);
         bytes.zeroize();
         key
@@ -127,7 +127,7 @@ impl SigningKey {
             .chain_update(b"roomauth.local.v1.kid\0")
             .chain_update(secret)
             .finalize();
-        SigningKey::new(format!("key-{}", hex(&digest[..4])), secret)
+        SigningKey::new(format!("key-{}", hex::encode(&digest[..4])), secret)
     }
 
     /// Parses a secret written as hex or base64 (standard or URL-safe,
@@ -135,7 +135,8 @@ impl SigningKey {
     /// as by [`SigningKey::from_secret`].
     pub fn parse(encoded: &str) -> Result<SigningKey, ConfigError> {
         let text = encoded.trim();
-        let mut secret = decode_hex(text)
+        let mut secret = hex::decode(text)
+            .ok()
             .or_else(|| {
                 [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
                     .iter()
@@ -152,7 +153,7 @@ impl SigningKey {
         let mut secret = [0u8; 64];
         secret[..32].copy_from_slice(&fallback_entropy());
         secret[32..].copy_from_slice(&fallback_entropy());
-        let kid = format!("local-{}", hex(&Sha256::digest(secret)[..4]));
+        let kid = format!("local-{}", hex::encode(&Sha256::digest(secret)[..4]));
         let mac = <HmacSha256 as KeyInit>::new(&secret.into());
         secret.zeroize();
         SigningKey::with_mac(kid, mac)
@@ -175,18 +176,6 @@ impl SigningKey {
         mac.update(data);
         mac.verify_slice(signature).is_ok()
     }
-}
-
-/// Decodes an even-length string of hex digits.
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if text.is_empty() || !text.len().is_multiple_of(2) {
-        return None;
-    }
-    let digit = |b: u8| char::from(b).to_digit(16);
-    text.as_bytes()
-        .chunks_exact(2)
-        .map(|pair| u8::try_from(digit(pair[0])? * 16 + digit(pair[1])?).ok())
-        .collect()
 }
 
 /// The key that signs new tokens, and older keys whose tokens still verify
@@ -328,9 +317,14 @@ fn stable_id(prefix: &str, kind: &str, parts: &[&str]) -> String {
         hasher.update(part.as_bytes());
     }
     let digest = hasher.finalize();
-    let mut id = String::with_capacity(prefix.len() + 20);
+    // 10 bytes, 20 digits, written in place: no `String` per id. (The
+    // encoding only fails for a buffer of the wrong size.)
+    let mut digits = [0u8; 20];
+    let mut id = String::with_capacity(prefix.len() + digits.len());
     id.push_str(prefix);
-    push_hex(&mut id, &digest[..10]);
+    if hex::encode_to_slice(&digest[..10], &mut digits).is_ok() {
+        id.extend(digits.iter().copied().map(char::from));
+    }
     id
 }
 
@@ -557,7 +551,7 @@ impl LocalProvisioner {
             .chain_update(self.jti_seed)
             .chain_update(n.to_be_bytes())
             .finalize();
-        hex(&digest[..16])
+        hex::encode(&digest[..16])
     }
 }
 
@@ -731,7 +725,7 @@ mod tests {
             hasher.update((part.len() as u64).to_be_bytes());
             hasher.update(part.as_bytes());
         }
-        format!("{prefix}{}", hex(&hasher.finalize()[..10]))
+        format!("{prefix}{}", hex::encode(&hasher.finalize()[..10]))
     }
 
     #[test]
@@ -1122,7 +1116,7 @@ mod tests {
             ConfigError::InvalidKeyId
         );
 
-        let from_hex = SigningKey::parse(&hex(&SECRET)).unwrap();
+        let from_hex = SigningKey::parse(&hex::encode(SECRET)).unwrap();
         let from_b64 = SigningKey::parse(&STANDARD.encode(SECRET)).unwrap();
         let from_b64url = SigningKey::parse(&URL_SAFE_NO_PAD.encode(SECRET)).unwrap();
         let direct = SigningKey::from_secret(SECRET).unwrap();
@@ -1148,7 +1142,7 @@ mod tests {
 
     #[test]
     fn debug_redacts_secrets() {
-        let secret_hex = hex(&SECRET);
+        let secret_hex = hex::encode(SECRET);
         let p = LocalProvisioner::new(
             ApiKey::new("sk_test_hunter2"),
             SigningKeys::new(SigningKey::new("k1", SECRET).unwrap()).with_previous(key("k0", 7)),

@@ -330,22 +330,6 @@ pub(crate) fn truncate(text: &str, max: usize) -> String {
     format!("{}...", &text[..end])
 }
 
-/// Lower-case hex of `bytes`.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len() * 2);
-    push_hex(&mut out, bytes);
-    out
-}
-
-/// Appends the lower-case hex of `bytes` to `out`.
-pub(crate) fn push_hex(out: &mut String, bytes: &[u8]) {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    for byte in bytes {
-        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -427,10 +411,5 @@ mod tests {
         assert_eq!(truncate("abc", 5), "abc");
         assert_eq!(truncate("abcdef", 3), "abc...");
         assert_eq!(truncate("ééé", 3), "é...");
-    }
-
-    #[test]
-    fn hex_encodes() {
-        assert_eq!(hex(&[0x00, 0xab, 0xff]), "00abff");
     }
 }
