@@ -163,10 +163,10 @@ fn check_name(what: &str, name: &str) -> Result<(), WebhookError> {
     // are outside ASCII), and the space the only whitespace.
     let bytes = name.as_bytes();
     match bytes.iter().position(|b| !(0x20..0x7f).contains(b)) {
-        None if bytes[0] == b' ' || bytes[bytes.len() - 1] == b' ' => Err(whitespace_at_end(what)),
+        None if name.starts_with(' ') || name.ends_with(' ') => Err(whitespace_at_end(what)),
         None => Ok(()),
         // An ASCII byte outside the printable range: C0 controls and DEL.
-        Some(at) if bytes[at].is_ascii() => Err(control_character(what)),
+        Some(at) if bytes.get(at).is_some_and(u8::is_ascii) => Err(control_character(what)),
         // The first non-ASCII character: the rest of the name as text.
         Some(at) => check_text_name(what, name, at),
     }
@@ -177,7 +177,7 @@ fn check_name(what: &str, name: &str) -> Result<(), WebhookError> {
 fn check_text_name(what: &str, name: &str, from: usize) -> Result<(), WebhookError> {
     // A control character anywhere is reported before an invisible one.
     let mut invisible = false;
-    for c in name[from..].chars() {
+    for c in name.get(from..).unwrap_or(name).chars() {
         if c.is_control() {
             return Err(control_character(what));
         }
