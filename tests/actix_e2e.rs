@@ -8,7 +8,7 @@ mod app;
 use std::sync::Arc;
 
 use actix_web::cookie::Key;
-use roomauth::provision::LocalProvisioner;
+use roomauth::room_service::LocalProvisioner;
 use roomauth_suite::Browser;
 use serde_json::json;
 

@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 
 use axum_extra::extract::cookie::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
-use roomauth::provision::LocalProvisioner;
+use roomauth::room_service::LocalProvisioner;
 use roomauth_suite::serve;
 use serde_json::{Value, json};
 

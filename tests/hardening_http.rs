@@ -28,13 +28,16 @@ use async_trait::async_trait;
 use axum::routing::post;
 use axum_extra::extract::cookie::Key;
 use base64::Engine as _;
+use roomauth::Webhook;
 use roomauth::pattern::Pattern;
-use roomauth::provision::{
-    LocalProvisioner, ProvisionError, Provisioned, Provisioner, RoomService, SigningKey,
-    SigningKeys,
+use roomauth::room::RoomMatch;
+use roomauth::room_service::{
+    HttpProvisioner, LocalProvisioner, ProvisionError, Provisioned, Provisioner, RoomService,
+    SigningKey, SigningKeys,
 };
-use roomauth::rule::{BoxFuture, Refusal, RoomMatch, Rule, UserId};
-use roomauth::{ApiKey, ProvisionRequest, ProvisionResponse, Webhook};
+use roomauth::room_service::{ProvisionRequest, ProvisionResponse};
+use roomauth::rule::{BoxFuture, Grant, Refusal, Rule};
+use roomauth::secret::ApiKey;
 use roomauth_suite::{Served, serve, serve_local_provisioner};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -370,7 +373,7 @@ fn hostile_bodies() -> Vec<(&'static str, Option<&'static str>, Vec<u8>, u16)> {
         (
             "more resources than the limit",
             JSON,
-            resources(&std::iter::once(room_res("project-1")).chain((0..roomauth::webhook::MAX_RESOURCES).map(|i| doc_res("project-1", &format!("d{i}")))).collect::<Vec<_>>()).into_bytes(),
+            resources(&std::iter::once(room_res("project-1")).chain((0..roomauth::room_service::MAX_RESOURCES).map(|i| doc_res("project-1", &format!("d{i}")))).collect::<Vec<_>>()).into_bytes(),
             400,
         ),
         // Room names that are not names.
@@ -394,8 +397,8 @@ fn hostile_bodies() -> Vec<(&'static str, Option<&'static str>, Vec<u8>, u16)> {
         ("non-UTF-8 byte", JSON, [&br#"{"room":"project-"#[..], b"\xff", b"\"}"].concat(), 400),
         ("overlong UTF-8", JSON, [&br#"{"room":"project-"#[..], b"\xc0\xb1", b"\"}"].concat(), 400),
         ("UTF-8-encoded surrogate", JSON, [&br#"{"room":"project-"#[..], b"\xed\xa0\x80", b"\"}"].concat(), 400),
-        ("name over the limit", JSON, room(&format!("project-{}", "1".repeat(roomauth::webhook::MAX_NAME_LEN))), 400),
-        ("multi-byte name over the limit", JSON, room(&"é".repeat(roomauth::webhook::MAX_NAME_LEN / 2 + 1)), 400),
+        ("name over the limit", JSON, room(&format!("project-{}", "1".repeat(roomauth::room_service::MAX_NAME_LEN))), 400),
+        ("multi-byte name over the limit", JSON, room(&"é".repeat(roomauth::room_service::MAX_NAME_LEN / 2 + 1)), 400),
         ("document name over the limit", JSON, resources(&[room_res("project-1"), doc_res("project-1", &"d".repeat(300))]).into_bytes(), 400),
         // Names that parse but match no rule of the app: 403, like any room
         // no rule answers for.
@@ -894,8 +897,8 @@ async fn serve_fault(mut stream: TcpStream, fault: Fault, attempts: Arc<AtomicUs
 
 /// The Room Service client of the tests: the recognisable key, a 300 ms
 /// budget, two retries.
-fn room_service(base: String, timeout: Duration) -> RoomService {
-    RoomService::builder()
+fn room_service(base: String, timeout: Duration) -> HttpProvisioner {
+    HttpProvisioner::builder()
         .api_key(ApiKey::new(API_KEY))
         .base_url(base)
         .timeout(timeout)
@@ -1058,7 +1061,7 @@ async fn upstream_faults_map_to_502_503_504_in_bounded_time() {
 #[tokio::test]
 async fn retries_can_be_turned_off() {
     let upstream = FaultServer::start(Fault::Status(500)).await;
-    let service = RoomService::builder()
+    let service = HttpProvisioner::builder()
         .api_key(ApiKey::new(API_KEY))
         .base_url(upstream.url())
         .max_retries(0)
@@ -1182,14 +1185,14 @@ async fn allowed_requests_leak_no_secret_and_grant_exactly_what_was_asked() {
     assert_eq!(asked[0].user, "alice");
     assert_eq!(
         asked[0].resources,
-        vec![roomauth::Resource::room("project-1")]
+        vec![roomauth::room_service::Resource::room("project-1")]
     );
     assert_eq!(
         asked[1].resources,
         vec![
-            roomauth::Resource::room("project-1"),
-            roomauth::Resource::document("project-1", "default"),
-            roomauth::Resource::document("project-1", "notes")
+            roomauth::room_service::Resource::room("project-1"),
+            roomauth::room_service::Resource::document("project-1", "default"),
+            roomauth::room_service::Resource::document("project-1", "notes")
         ]
     );
     assert_eq!(asked[2].user, "bob");
@@ -1266,7 +1269,7 @@ async fn the_session_cookie_is_http_only_same_site_lax_and_signed() {
 
 /// The quickstart's rule behind an `Origin` allow-list.
 fn with_origins(provisioner: Arc<Counting>) -> axum::Router {
-    let webhook = Webhook::builder(provisioner)
+    let webhook = Webhook::builder(RoomService::new(provisioner))
         .rule(app::project_rooms {})
         .allowed_origins(["http://app.example", "https://app.example:8443/"])
         .build()
@@ -1353,15 +1356,15 @@ impl Rule<roomauth::actix::ActixContext> for Open {
         &'a self,
         _: RoomMatch<'a>,
         _: &'a mut roomauth::actix::ActixContext,
-    ) -> BoxFuture<'a, Result<UserId, Refusal<roomauth::actix::ActixRejection>>> {
-        Box::pin(async { Ok(UserId::from("alice")) })
+    ) -> BoxFuture<'a, Result<Grant, Refusal<roomauth::actix::ActixRejection>>> {
+        Box::pin(async { Ok(Grant::write("alice")) })
     }
 }
 
 #[tokio::test]
 async fn actix_checks_origins_and_passes_retry_after_on() {
     let upstream = FaultServer::start(Fault::RateLimited).await;
-    let webhook = Webhook::builder(room_service(upstream.url(), BUDGET))
+    let webhook = Webhook::builder(RoomService::new(room_service(upstream.url(), BUDGET)))
         .rule(Open(vec![Pattern::parse("room-<n>").unwrap()]))
         .allowed_origins(["http://app.example"])
         .build()

@@ -3,12 +3,11 @@
 //! through a `Webhook` with the local provisioner.
 
 use roomauth::pattern::Pattern;
-use roomauth::provision::LocalProvisioner;
+use roomauth::room::RoomMatch;
+use roomauth::room_service::{LocalProvisioner, RoomService};
+use roomauth::rule::{FromContext, Refusal, RequestContext, Rule};
 use roomauth::testing::Verdict;
-use roomauth::{
-    Deny, FromContext, Refusal, RequestContext, RoomMatch, RoomParam, RoomResource, Rule, Webhook,
-    room_auth,
-};
+use roomauth::{Deny, RoomParam, RoomResource, Webhook, room_auth};
 
 // ------------------------------------------------------------ the app --
 
@@ -193,8 +192,8 @@ async fn decide(rule: &dyn Rule<TestCx>, room: &str, cx: &mut TestCx) -> Outcome
         captures,
     };
     match rule.authorize(m, cx).await {
-        Ok(user) => Allowed(Box::leak(user.into_string().into_boxed_str())),
-        Err(Refusal::NoMatch) => NoMatch,
+        Ok(grant) => Allowed(Box::leak(grant.user.into_string().into_boxed_str())),
+        Err(Refusal::NoMatch | Refusal::NoRule) => NoMatch,
         Err(Refusal::Unauthenticated | Refusal::Deny(Deny::Unauthorized)) => Unauthorized,
         Err(Refusal::Deny(Deny::Forbidden)) => Forbidden,
         Err(Refusal::Deny(Deny::Internal(_))) => Internal,
@@ -285,13 +284,7 @@ fn table() -> Vec<Row> {
 }
 
 fn rules() -> Vec<Box<dyn Rule<TestCx>>> {
-    vec![
-        Box::new(project_rooms {}),
-        Box::new(teams {}),
-        Box::new(audits {}),
-        Box::new(account_projects {}),
-        Box::new(spaces {}),
-    ]
+    roomauth::rules![project_rooms, teams, audits, account_projects, spaces]
 }
 
 #[tokio::test]
@@ -349,8 +342,8 @@ async fn placeholder_only_rules_work_without_a_framework() {
         pattern_index: 1,
         captures: pattern.matches(room).unwrap(),
     };
-    let user = Rule::<()>::authorize(&rule, m, &mut ()).await.ok().unwrap();
-    assert_eq!(user.as_str(), "acme/3");
+    let grant = Rule::<()>::authorize(&rule, m, &mut ()).await.ok().unwrap();
+    assert_eq!(grant, roomauth::Grant::write("acme/3"));
 }
 
 #[test]
@@ -366,13 +359,10 @@ fn rule_metadata() {
             "spaces"
         ]
     );
+    assert_eq!(Rule::<()>::access(&teams {}), roomauth::Access::Write);
     assert_eq!(
-        Rule::<()>::permission(&teams {}),
-        roomauth::Permission::ReadWrite
-    );
-    assert_eq!(
-        Rule::<TestCx>::permission(&project_rooms {}),
-        roomauth::Permission::Join
+        Rule::<TestCx>::access(&project_rooms {}),
+        roomauth::Access::Read
     );
     assert_eq!(Rule::<TestCx>::patterns(&spaces {}), SpaceRoom::PATTERNS);
     // The functions stay callable as written.
@@ -381,22 +371,31 @@ fn rule_metadata() {
 
 #[tokio::test]
 async fn the_table_through_a_webhook() {
-    let mut builder = Webhook::<TestCx>::builder(LocalProvisioner::development());
-    for rule in rules() {
-        builder = builder.rule(rule);
-    }
-    let webhook = builder.build().expect("the rules do not overlap");
+    let webhook = Webhook::<TestCx, _>::builder(RoomService::new(LocalProvisioner::development()))
+        .rules(rules())
+        .build()
+        .expect("the rules do not overlap");
     let mut failures = Vec::new();
     for (name, room, user, expected) in table() {
         let expected = match expected {
-            Allowed(user) => Verdict::allowed(user),
+            Allowed(user) => Verdict::write(user),
             Unauthorized => Verdict::Unauthorized,
             // No rule answers: the same 403 as "not allowed".
             Forbidden | NoMatch => Verdict::Forbidden,
             Internal => Verdict::Internal,
             Rejected => Verdict::Rejected,
         };
-        let actual = webhook.verdict(room, &mut TestCx::as_user(user)).await;
+        // The table names who is let in, not the access (`rule_metadata`
+        // checks that); no rule is the same 403 as "not allowed" on the wire.
+        let actual = match webhook
+            .rules()
+            .verdict(room, &mut TestCx::as_user(user))
+            .await
+        {
+            Verdict::Read(user) => Verdict::Write(user),
+            Verdict::NoRule => Verdict::Forbidden,
+            other => other,
+        };
         if actual != expected {
             failures.push(format!(
                 "{name} / {room} / {user:?}: expected {expected}, got {actual}"

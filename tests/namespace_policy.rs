@@ -7,13 +7,13 @@ mod app;
 use app::{AppRoom, ProjectId};
 use roomauth::RoomResource;
 use roomauth::axum::AxumContext;
-use roomauth::provision::LocalProvisioner;
+use roomauth::room_service::LocalProvisioner;
 use roomauth::testing::{Verdict, assert_policy};
 
 #[tokio::test]
 async fn who_may_join_which_room() {
     let webhook = app::webhook(LocalProvisioner::development()).unwrap();
-    let context_for = |user: Option<&str>| {
+    let context_for = async |user: Option<&str>| {
         let mut request = http::Request::builder();
         if let Some(user) = user {
             request = request.header("x-user", user);
@@ -21,21 +21,21 @@ async fn who_may_join_which_room() {
         AxumContext::new(request.body(()).unwrap(), app::Directory::demo())
     };
     assert_policy(
-        &webhook,
+        webhook.rules(),
         context_for,
         [
-            (Some("alice"), "project-1", Verdict::allowed("alice")),
+            (Some("alice"), "project-1", Verdict::write("alice")),
             (Some("bob"), "project-1", Verdict::Forbidden),
-            (Some("bob"), "doc-2-notes", Verdict::allowed("bob")),
+            (Some("bob"), "doc-2-notes", Verdict::write("bob")),
             (Some("bob"), "doc-1-notes", Verdict::Forbidden),
-            (Some("alice"), "doc-1-a-b", Verdict::allowed("alice")),
+            (Some("alice"), "doc-1-a-b", Verdict::write("alice")),
             (Some("alice"), "doc-01-notes", Verdict::Forbidden),
-            (Some("alice"), "user-alice", Verdict::allowed("alice")),
+            (Some("alice"), "user-alice", Verdict::write("alice")),
             (Some("alice"), "user-bob", Verdict::Forbidden),
-            (Some("bob"), "lobby", Verdict::allowed("bob")),
+            (Some("bob"), "lobby", Verdict::read("bob")),
             (None, "lobby", Verdict::Unauthorized),
             (None, "project-2", Verdict::Unauthorized),
-            (Some("alice"), "elsewhere", Verdict::Forbidden),
+            (Some("alice"), "elsewhere", Verdict::NoRule),
         ],
     )
     .await;

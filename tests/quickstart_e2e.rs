@@ -10,8 +10,8 @@ mod app;
 use std::sync::Arc;
 
 use axum_extra::extract::cookie::Key;
-use roomauth::ApiKey;
-use roomauth::provision::{LocalProvisioner, RoomService};
+use roomauth::room_service::{HttpProvisioner, LocalProvisioner};
+use roomauth::secret::ApiKey;
 use roomauth_suite::{Browser, Served, serve, serve_local_provisioner};
 use serde_json::{Value, json};
 
@@ -216,7 +216,7 @@ async fn login_is_for_demo_users_only() {
 async fn provisions_over_http_through_the_local_server() {
     let local = Arc::new(LocalProvisioner::development());
     let upstream = serve_local_provisioner(local.clone()).await;
-    let room_service = RoomService::builder()
+    let room_service = HttpProvisioner::builder()
         .api_key(ApiKey::new(ApiKey::LOCAL_DEV))
         .base_url(upstream.url(""))
         .build()
@@ -242,7 +242,7 @@ async fn an_unreachable_provisioner_is_a_502() {
         .unwrap()
         .local_addr()
         .unwrap();
-    let room_service = RoomService::builder()
+    let room_service = HttpProvisioner::builder()
         .api_key(ApiKey::new("sk_test_recognisable_secret"))
         .base_url(format!("http://{closed}"))
         .build()

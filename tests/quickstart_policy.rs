@@ -10,7 +10,7 @@ use std::sync::Arc;
 use axum::response::IntoResponse;
 use axum_extra::extract::cookie::{Cookie, Key, SignedCookieJar};
 use roomauth::axum::AxumContext;
-use roomauth::provision::LocalProvisioner;
+use roomauth::room_service::LocalProvisioner;
 use roomauth::testing::{Verdict, assert_policy};
 
 /// The `Cookie` header of a genuine session for `user`.
@@ -29,7 +29,7 @@ async fn who_may_join_which_project() {
         members: Arc::new(app::demo_members()),
     };
     let webhook = app::webhook(LocalProvisioner::development()).unwrap();
-    let context_for = |user: Option<&str>| {
+    let context_for = async |user: Option<&str>| {
         let mut request = http::Request::builder();
         if let Some(user) = user {
             request = request.header("cookie", session_cookie(&state.cookie_key, user));
@@ -37,19 +37,19 @@ async fn who_may_join_which_project() {
         AxumContext::new(request.body(()).unwrap(), state.clone())
     };
     assert_policy(
-        &webhook,
+        webhook.rules(),
         context_for,
         [
-            (Some("alice"), "project-1", Verdict::allowed("alice")),
-            (Some("alice"), "project-2", Verdict::allowed("alice")),
+            (Some("alice"), "project-1", Verdict::write("alice")),
+            (Some("alice"), "project-2", Verdict::write("alice")),
             (Some("alice"), "project-3", Verdict::Forbidden),
             (Some("bob"), "project-1", Verdict::Forbidden),
-            (Some("bob"), "project-2", Verdict::allowed("bob")),
+            (Some("bob"), "project-2", Verdict::write("bob")),
             (Some("mallory"), "project-2", Verdict::Unauthorized),
             (None, "project-1", Verdict::Unauthorized),
             (Some("alice"), "project-01", Verdict::Forbidden),
-            (Some("alice"), "project-", Verdict::Forbidden),
-            (Some("alice"), "team-1", Verdict::Forbidden),
+            (Some("alice"), "project-", Verdict::NoRule),
+            (Some("alice"), "team-1", Verdict::NoRule),
         ],
     )
     .await;

@@ -9,9 +9,9 @@ use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
 use actix_web::dev::{Payload, Server};
 use actix_web::{App, FromRequest, HttpRequest, HttpResponse, HttpServer, ResponseError, web};
 use roomauth::actix::ActixContext;
-use roomauth::provision::Provisioner;
+use roomauth::room_service::{Provisioner, RoomService};
 use roomauth::webhook::BuildError;
-use roomauth::{Deny, Webhook, room_auth};
+use roomauth::{Deny, Webhook, room_auth, rules};
 use serde::Deserialize;
 
 /// The name of the session cookie, as in the seed.
@@ -134,8 +134,12 @@ async fn logout() -> HttpResponse {
 }
 
 /// The webhook of this app: one rule, provisioning through `provisioner`.
-pub fn webhook(provisioner: impl Provisioner) -> Result<Webhook<ActixContext>, BuildError> {
-    Webhook::builder(provisioner).rule(project_rooms {}).build()
+pub fn webhook<P: Provisioner>(
+    provisioner: P,
+) -> Result<Webhook<ActixContext, RoomService<P>>, BuildError> {
+    Webhook::builder(RoomService::new(provisioner))
+        .rules(rules![project_rooms])
+        .build()
 }
 
 /// The app served on `listener`: login, logout and the auth webhook.

@@ -29,7 +29,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let server = app::server(
         listener,
         state,
-        roomauth::provision::provisioner_from_env()?,
+        roomauth::room_service::provisioner_from_env()?,
     )?;
     actix_web::rt::System::new().block_on(server)?;
     Ok(())

@@ -10,9 +10,9 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::routing::post;
 use roomauth::axum::AxumContext;
-use roomauth::provision::Provisioner;
+use roomauth::room_service::{Provisioner, RoomService};
 use roomauth::webhook::BuildError;
-use roomauth::{Deny, RoomParam, RoomResource, Webhook, room_auth};
+use roomauth::{Deny, RoomParam, RoomResource, Webhook, room_auth, rules};
 
 /// A project's id: its own type, parsed from room names like a `u64`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, RoomParam)]
@@ -109,12 +109,11 @@ pub fn lobby(user: User) -> Option<String> {
 }
 
 /// The webhook with both rules.
-pub fn webhook(
-    provisioner: impl Provisioner,
-) -> Result<Webhook<AxumContext<Directory>>, BuildError> {
-    Webhook::builder(provisioner)
-        .rule(app_rooms {})
-        .rule(lobby {})
+pub fn webhook<P: Provisioner>(
+    provisioner: P,
+) -> Result<Webhook<AxumContext<Directory>, RoomService<P>>, BuildError> {
+    Webhook::builder(RoomService::new(provisioner))
+        .rules(rules![app_rooms, lobby])
         .build()
 }
 
@@ -122,6 +121,6 @@ pub fn webhook(
 pub fn app(directory: Directory, provisioner: impl Provisioner) -> Result<Router, BuildError> {
     let webhook = webhook(provisioner)?;
     Ok(Router::new()
-        .route("/api/roomservice", post(webhook.axum_handler()))
+        .route("/api/roomservice", post(webhook))
         .with_state(directory))
 }

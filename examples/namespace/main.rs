@@ -17,7 +17,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let router = app::app(
         app::Directory::demo(),
-        roomauth::provision::provisioner_from_env()?,
+        roomauth::room_service::provisioner_from_env()?,
     )?;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:8082").await?;
     println!(

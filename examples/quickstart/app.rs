@@ -12,9 +12,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use axum_extra::extract::cookie::{Cookie, Key, SameSite, SignedCookieJar};
 use roomauth::axum::AxumContext;
-use roomauth::provision::Provisioner;
+use roomauth::room_service::{Provisioner, RoomService};
 use roomauth::webhook::BuildError;
-use roomauth::{Deny, Webhook, room_auth};
+use roomauth::{Deny, Webhook, room_auth, rules};
 use serde::Deserialize;
 
 /// The name of the session cookie, as in the seed.
@@ -135,10 +135,12 @@ fn error(status: StatusCode, message: &str) -> Response {
 }
 
 /// The webhook of this app: one rule, provisioning through `provisioner`.
-pub fn webhook(
-    provisioner: impl Provisioner,
-) -> Result<Webhook<AxumContext<AppState>>, BuildError> {
-    Webhook::builder(provisioner).rule(project_rooms {}).build()
+pub fn webhook<P: Provisioner>(
+    provisioner: P,
+) -> Result<Webhook<AxumContext<AppState>, RoomService<P>>, BuildError> {
+    Webhook::builder(RoomService::new(provisioner))
+        .rules(rules![project_rooms])
+        .build()
 }
 
 /// The whole app: the page, login and logout, and the auth webhook.
@@ -148,6 +150,6 @@ pub fn app(state: AppState, provisioner: impl Provisioner) -> Result<Router, Bui
         .route("/", get(index))
         .route("/login", post(login))
         .route("/logout", post(logout))
-        .route("/api/roomservice", post(webhook.axum_handler()))
+        .route("/api/roomservice", post(webhook))
         .with_state(state))
 }

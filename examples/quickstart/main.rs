@@ -26,7 +26,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         cookie_key,
         members: Arc::new(app::demo_members()),
     };
-    let provisioner = roomauth::provision::provisioner_from_env()?;
+    let provisioner = roomauth::room_service::provisioner_from_env()?;
     let router = app::app(state, provisioner)?;
 
     let listener =

@@ -15,8 +15,8 @@ use std::time::Duration;
 use axum::extract::Request;
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use roomauth::ApiKey;
-use roomauth::provision::{LocalProvisioner, SigningKey, SigningKeys, server};
+use roomauth::room_service::{LocalProvisioner, SigningKey, SigningKeys, server};
+use roomauth::secret::ApiKey;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

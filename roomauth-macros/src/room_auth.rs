@@ -11,10 +11,11 @@ use crate::attr::{self, Arg};
 use crate::ctxt::Ctxt;
 use crate::pattern::RoomPattern;
 
-const KEYS: &[&str] = &["rooms", "permission", "session"];
+const KEYS: &[&str] = &["rooms", "access", "permission", "session"];
 
 fn example(key: &str) -> String {
     match key {
+        "access" => "`#[room_auth(rooms = \"project-<id>\", access = \"read\")]`".to_owned(),
         "permission" => {
             "`#[room_auth(rooms = \"project-<id>\", permission = \"join\")]`".to_owned()
         }
@@ -35,34 +36,51 @@ enum Rooms {
 
 /// The most a rule grants.
 #[derive(Clone, Copy)]
-enum Permission {
-    Join,
-    ReadWrite,
+enum Access {
+    Read,
+    Write,
 }
 
 /// What the attribute's arguments say.
 struct Args {
     rooms: Option<Rooms>,
-    permission: Permission,
+    access: Access,
     session: Option<Ident>,
 }
 
 fn parse_args(tokens: TokenStream, cx: &mut Ctxt) -> Args {
     let mut args = Args {
         rooms: None,
-        permission: Permission::ReadWrite,
+        access: Access::Write,
         session: None,
     };
+    let mut access_key: Option<Ident> = None;
     let parsed = attr::parse_args(tokens, KEYS, "`#[room_auth(...)]`", example, cx);
     for Arg { key, value } in parsed.args {
         match key.unraw().to_string().as_str() {
             "rooms" => {
                 args.rooms = parse_rooms(&value, cx);
             }
-            "permission" => {
-                if let Some(permission) = parse_permission(&value, cx) {
-                    args.permission = permission;
+            "access" | "permission" => {
+                if let Some(previous) = &access_key {
+                    cx.error(
+                        key.span(),
+                        format!(
+                            "`{key}` and `{previous}` both set the rule's maximum access: \
+                             keep one; `access = \"read\"` or `access = \"write\"`"
+                        ),
+                    );
+                    continue;
                 }
+                let parsed = if key == "access" {
+                    parse_access(&value, cx)
+                } else {
+                    parse_permission(&value, cx)
+                };
+                if let Some(access) = parsed {
+                    args.access = access;
+                }
+                access_key = Some(key.clone());
             }
             _ => match attr::as_ident(&value) {
                 Some(ident) => args.session = Some(ident.clone()),
@@ -128,7 +146,36 @@ fn parse_rooms(value: &Expr, cx: &mut Ctxt) -> Option<Rooms> {
     }
 }
 
-fn parse_permission(value: &Expr, cx: &mut Ctxt) -> Option<Permission> {
+fn parse_access(value: &Expr, cx: &mut Ctxt) -> Option<Access> {
+    let Some(lit) = attr::as_lit_str(value) else {
+        cx.error_spanned_by(
+            value,
+            "`access` takes a string: `access = \"read\"` or `access = \"write\"` (the default)",
+        );
+        return None;
+    };
+    match lit.value().as_str() {
+        "read" => Some(Access::Read),
+        "write" => Some(Access::Write),
+        other => {
+            let hint = attr::did_you_mean(other, ["read", "write"])
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            cx.error(
+                lit.span(),
+                format!(
+                    "unknown access `{other}`: {hint}the rule's maximum access is `read` \
+                     or `write` (the default)"
+                ),
+            );
+            None
+        }
+    }
+}
+
+/// `permission = "join" | "read_write"`: Room Service's spellings of
+/// `access = "read" | "write"`.
+fn parse_permission(value: &Expr, cx: &mut Ctxt) -> Option<Access> {
     let Some(lit) = attr::as_lit_str(value) else {
         cx.error_spanned_by(
             value,
@@ -138,8 +185,8 @@ fn parse_permission(value: &Expr, cx: &mut Ctxt) -> Option<Permission> {
         return None;
     };
     match lit.value().as_str() {
-        "join" => Some(Permission::Join),
-        "read_write" => Some(Permission::ReadWrite),
+        "join" => Some(Access::Read),
+        "read_write" => Some(Access::Write),
         other => {
             let hint = attr::did_you_mean(other, ["join", "read_write"])
                 .map(|s| format!("did you mean `{s}`? "))
@@ -182,7 +229,7 @@ struct Param<'a> {
 struct RuleDef<'a> {
     func: &'a ItemFn,
     rooms: Rooms,
-    permission: Permission,
+    access: Access,
     params: Vec<Param<'a>>,
 }
 
@@ -381,7 +428,7 @@ fn validate<'a>(func: &'a ItemFn, args: Args, cx: &mut Ctxt) -> Option<RuleDef<'
     Some(RuleDef {
         func,
         rooms: rooms?,
-        permission: args.permission,
+        access: args.access,
         params,
     })
 }
@@ -446,7 +493,7 @@ fn expand(rule: &RuleDef<'_>) -> TokenStream {
     let name_str = name.to_string();
     let doc = format!(
         "The `#[room_auth]` rule of [`{name_str}()`]: register it with \
-         `Webhook::builder(..).rule({name_str} {{}})`."
+         `.rules(rules![{name_str}])`."
     );
     let p = quote!(::roomauth::__private);
 
@@ -463,9 +510,9 @@ fn expand(rule: &RuleDef<'_>) -> TokenStream {
             __roomauth_room_resource::<#path>().0
         },
     };
-    let permission = match rule.permission {
-        Permission::Join => quote!(#p::Permission::Join),
-        Permission::ReadWrite => quote!(#p::Permission::ReadWrite),
+    let access = match rule.access {
+        Access::Read => quote!(#p::Access::Read),
+        Access::Write => quote!(#p::Access::Write),
     };
 
     let binding = |i: usize| format_ident!("__roomauth_arg{}", i);
@@ -557,6 +604,7 @@ fn expand(rule: &RuleDef<'_>) -> TokenStream {
         #func
 
         #[allow(non_camel_case_types)]
+        #[doc(hidden)]
         #[doc = #doc]
         #vis struct #name {}
 
@@ -579,8 +627,8 @@ fn expand(rule: &RuleDef<'_>) -> TokenStream {
                 (<T as #p::RoomResource>::PATTERNS, <T as #p::RoomResource>::from_match)
             }
 
-            fn __roomauth_decision<T: #p::IntoDecision>(__roomauth_output: T) -> #p::Result<#p::UserId, #p::Deny> {
-                #p::IntoDecision::into_decision(__roomauth_output)
+            fn __roomauth_decision<T: #p::IntoDecision>(__roomauth_output: T) -> #p::Result<#p::Grant, #p::Deny> {
+                #p::IntoDecision::into_decision(__roomauth_output, #access)
             }
 
             impl<__RoomauthCx> #p::Rule<__RoomauthCx> for #name
@@ -596,8 +644,8 @@ fn expand(rule: &RuleDef<'_>) -> TokenStream {
                     #patterns
                 }
 
-                fn permission(&self) -> #p::Permission {
-                    #permission
+                fn access(&self) -> #p::Access {
+                    #access
                 }
 
                 fn authorize<'__roomauth>(
@@ -607,7 +655,7 @@ fn expand(rule: &RuleDef<'_>) -> TokenStream {
                 ) -> #p::BoxFuture<
                     '__roomauth,
                     #p::Result<
-                        #p::UserId,
+                        #p::Grant,
                         #p::Refusal<<__RoomauthCx as #p::RequestContext>::Rejection>,
                     >,
                 > {
@@ -615,7 +663,7 @@ fn expand(rule: &RuleDef<'_>) -> TokenStream {
                         #(#bindings)*
                         let __roomauth_output = #call;
                         match #decision {
-                            #p::Ok(__roomauth_user) => #p::Ok(__roomauth_user),
+                            #p::Ok(__roomauth_grant) => #p::Ok(__roomauth_grant),
                             #p::Err(__roomauth_deny) => #p::Err(#p::Refusal::Deny(__roomauth_deny)),
                         }
                     })
@@ -652,9 +700,46 @@ pub fn room_auth(args: TokenStream, input: TokenStream) -> TokenStream {
         (Ok(()), Some(rule)) => expand(&rule),
         (Err(errors), _) => {
             let errors = errors.into_compile_error();
-            quote!(#input #errors)
+            let fallback = func.as_ref().map(fallback);
+            quote!(#input #errors #fallback)
         }
         (Ok(()), None) => input,
+    }
+}
+
+/// After an error: the rule struct with a rule that cannot run, so that
+/// `rules![name]` and other uses add no second error (thiserror's
+/// fallback). The build fails on the first error anyway.
+fn fallback(func: &ItemFn) -> TokenStream {
+    let vis = &func.vis;
+    let name = &func.sig.ident;
+    let name_str = name.to_string();
+    let p = quote!(::roomauth::__private);
+    quote! {
+        #[allow(non_camel_case_types)]
+        #[doc(hidden)]
+        #vis struct #name {}
+
+        impl<__RoomauthCx: #p::RequestContext> #p::Rule<__RoomauthCx> for #name {
+            fn name(&self) -> &'static str {
+                #name_str
+            }
+
+            fn patterns(&self) -> &[#p::Pattern] {
+                &[]
+            }
+
+            fn authorize<'__roomauth>(
+                &'__roomauth self,
+                _: #p::RoomMatch<'__roomauth>,
+                _: &'__roomauth mut __RoomauthCx,
+            ) -> #p::BoxFuture<
+                '__roomauth,
+                #p::Result<#p::Grant, #p::Refusal<<__RoomauthCx as #p::RequestContext>::Rejection>>,
+            > {
+                ::core::panic!("the `#[room_auth]` rule failed to compile")
+            }
+        }
     }
 }
 
@@ -682,7 +767,7 @@ mod tests {
         println!("{out}");
         assert!(out.starts_with("pub async fn project_rooms"));
         assert!(out.contains("pub struct project_rooms { }"));
-        assert!(out.contains("Permission :: Join"));
+        assert!(out.contains("Access :: Read"));
         assert!(out.contains("Refusal :: Unauthenticated"));
         assert!(out.contains("Pattern :: from_static (\"project-<id>\""));
         // Placeholders are bound before the first extractor runs.
@@ -706,6 +791,8 @@ mod tests {
         );
         assert!(out.starts_with("fn f"));
         assert!(out.contains("compile_error"));
-        assert!(!out.contains("impl"));
+        // The fallback rule only: it cannot run.
+        assert!(out.contains("failed to compile"));
+        assert!(!out.contains("authorize < '__roomauth > (& '__roomauth self , __roomauth_room"));
     }
 }

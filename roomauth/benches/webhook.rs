@@ -42,16 +42,17 @@ use http::StatusCode;
 use http::request::Parts;
 use roomauth::axum::AxumContext;
 use roomauth::pattern::{Pattern, Segment};
-use roomauth::provision::local::{document_id, room_id};
-use roomauth::provision::{
+use roomauth::room::RoomMatch;
+use roomauth::room_service::local::{document_id, room_id};
+use roomauth::room_service::{
     LocalProvisioner, ProvisionError, Provisioned, Provisioner, SigningKey, SigningKeys,
 };
+use roomauth::room_service::{ProvisionRequest, Resource, RoomRequest, RoomService};
 use roomauth::rule::BoxFuture;
-use roomauth::webhook::{Outcome, Reply, RoomRequest};
-use roomauth::{
-    ApiKey, Deny, FromContext, IntoDecision, ProvisionRequest, Refusal, Resource, RoomMatch,
-    RoomParam, Rule, UserId, Webhook, room_auth,
-};
+use roomauth::rule::{Access as MaxAccess, FromContext, Grant, IntoDecision, Refusal, Rule};
+use roomauth::secret::ApiKey;
+use roomauth::webhook::{Outcome, Reply, RequestHead, WebhookError};
+use roomauth::{Deny, RoomParam, Webhook, room_auth};
 use serde::Deserialize;
 
 mod support;
@@ -146,7 +147,7 @@ impl Rule<AxumContext<AppState>> for ProjectRoomsByHand {
         &'a self,
         room: RoomMatch<'a>,
         cx: &'a mut AxumContext<AppState>,
-    ) -> BoxFuture<'a, Result<UserId, Refusal<Response>>> {
+    ) -> BoxFuture<'a, Result<Grant, Refusal<Response>>> {
         Box::pin(async move {
             let Some(id) = room.value("id").and_then(u64::parse_param) else {
                 return Err(Refusal::NoMatch);
@@ -161,27 +162,32 @@ impl Rule<AxumContext<AppState>> for ProjectRoomsByHand {
             };
             project_rooms(user, id, state)
                 .await
-                .into_decision()
+                .into_decision(MaxAccess::Write)
                 .map_err(Refusal::Deny)
         })
     }
 }
 
 async fn roomauth_handle(
-    webhook: &Webhook<AxumContext<AppState>>,
+    webhook: &AxumWebhook,
     state: &AppState,
     parts: &Parts,
     body: &[u8],
 ) -> (StatusCode, Bytes) {
-    let content_type = parts
-        .headers
-        .get(http::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok());
+    // As the axum adapter does: decode with the head, then hand the head to
+    // the context.
+    let request = match webhook.decode(&RequestHead::new(&parts.headers), body) {
+        Ok(request) => request,
+        Err(error) => {
+            let reply = Reply::from(error);
+            return (reply.status, reply.body);
+        }
+    };
     let mut cx = AxumContext {
         parts: parts.clone(),
         state: state.clone(),
     };
-    match webhook.handle(content_type, body, &mut cx).await {
+    match webhook.answer(&request, &mut cx).await {
         Outcome::Reply(Reply { status, body, .. }) => (status, body),
         Outcome::Rejected(response) => (response.status(), Bytes::new()),
     }
@@ -500,21 +506,33 @@ fn provision_request(request: &Request) -> ProvisionRequest {
 // ---------------------------------------------------------------------------
 // The benchmarks.
 
-type AxumWebhook = Webhook<AxumContext<AppState>>;
+/// A provisioner chosen at run time, as `RoomService::from_env` chooses
+/// one: the benches compare the local provisioner and a canned answer.
+#[derive(Clone)]
+struct Shared(Arc<dyn Provisioner>);
+
+#[async_trait]
+impl Provisioner for Shared {
+    async fn provision(&self, request: &ProvisionRequest) -> Result<Provisioned, ProvisionError> {
+        self.0.provision(request).await
+    }
+}
+
+type AxumWebhook = Webhook<AxumContext<AppState>, RoomService<Shared>>;
 
 /// The two roomauth webhooks: the rule through the macro, and by hand.
 fn webhooks(provisioner: impl Fn() -> Arc<dyn Provisioner>) -> [(&'static str, AxumWebhook); 2] {
     [
         (
             "roomauth #[room_auth]",
-            Webhook::builder(provisioner())
-                .rule(project_rooms {})
+            Webhook::builder(RoomService::new(Shared(provisioner())))
+                .rules(roomauth::rules![project_rooms])
                 .build()
                 .expect("a webhook"),
         ),
         (
             "roomauth impl Rule",
-            Webhook::builder(provisioner())
+            Webhook::builder(RoomService::new(Shared(provisioner())))
                 .rule(ProjectRoomsByHand)
                 .build()
                 .expect("a webhook"),
@@ -642,7 +660,7 @@ fn bench_phases(c: &mut Criterion, webhooks: &[(&str, AxumWebhook)]) {
                         parts: parts.clone(),
                         state: state.clone(),
                     };
-                    webhook.authorize(&parsed, &mut cx).await.is_ok()
+                    webhook.decide(&parsed.room, &mut cx).await.is_ok()
                 })
             })
         });
@@ -683,7 +701,7 @@ fn bench_costs(c: &mut Criterion) {
     });
     group.bench_function("provisioner answer/full parse", |b| {
         iter(b, || {
-            serde_json::from_slice::<roomauth::ProvisionResponse>(black_box(&answer))
+            serde_json::from_slice::<roomauth::room_service::ProvisionResponse>(black_box(&answer))
                 .map(|response| response.resources.len())
                 .ok()
         })
@@ -691,9 +709,9 @@ fn bench_costs(c: &mut Criterion) {
 
     // A denial's body is built per request, though its text never changes.
     group.bench_function("403 body/WebhookError::to_json", |b| {
-        iter(b, || black_box(roomauth::WebhookError::Forbidden).to_json())
+        iter(b, || black_box(WebhookError::Forbidden).to_json())
     });
-    let ready = roomauth::WebhookError::Forbidden.to_json();
+    let ready = WebhookError::Forbidden.to_json();
     group.bench_function("403 body/made once, cloned", |b| {
         iter(b, || black_box(&ready).clone())
     });
@@ -704,7 +722,7 @@ fn bench_costs(c: &mut Criterion) {
     let request = provision_request(&ALLOWED[0]);
     let runtime = runtime();
     let once: Arc<dyn Provisioner> = Arc::new(Canned::new());
-    let twice: Arc<dyn Provisioner> = Arc::new(Arc::clone(&once));
+    let twice: Arc<dyn Provisioner> = Arc::new(Shared(Arc::clone(&once)));
     for (name, provisioner) in [
         ("Arc<dyn Provisioner>", &once),
         ("Arc<Arc<dyn Provisioner>>", &twice),

@@ -3,8 +3,8 @@
 //! parameter of a `#[room_auth]` rule.
 //!
 //! ```ignore
-//! let webhook = Webhook::builder(roomauth::provision::provisioner_from_env()?)
-//!     .rule(project_rooms {})
+//! let webhook = Webhook::builder(RoomService::from_env()?)
+//!     .rules(rules![project_rooms])
 //!     .build()?;
 //! HttpServer::new(move || {
 //!     App::new()
@@ -24,12 +24,16 @@ use std::future::Future;
 
 use actix_web::dev::Payload;
 use actix_web::http::StatusCode as ActixStatus;
-use actix_web::http::header::{CONTENT_LENGTH, CONTENT_TYPE, ORIGIN, RETRY_AFTER};
+use actix_web::http::header::{CONTENT_LENGTH, RETRY_AFTER};
 use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use send_wrapper::SendWrapper;
 
+use crate::backend::Backend;
 use crate::rule::{FromContext, RequestContext};
-use crate::webhook::{Outcome, Reply, RequestHead, Webhook, WebhookError};
+use crate::webhook::{Outcome, Reply, RequestHead, WebhookError};
+
+/// A webhook served by actix-web.
+pub type Webhook<B> = crate::webhook::Webhook<ActixContext, B>;
 
 /// The request context of an actix-web webhook: the request, from which
 /// rule parameters are extracted (state through `web::Data`).
@@ -83,7 +87,7 @@ where
     }
 }
 
-impl Webhook<ActixContext> {
+impl<B: Backend> Webhook<B> {
     /// The webhook as an actix-web handler, for `web::post().to(...)`.
     pub fn actix_handler(
         &self,
@@ -96,7 +100,8 @@ impl Webhook<ActixContext> {
     }
 
     /// Answers one actix-web request: reads the body up to the limit, then
-    /// [`Webhook::handle_request`] with its `Content-Type` and `Origin`.
+    /// [`handle_request`](crate::webhook::Webhook::handle_request) with its
+    /// head.
     pub async fn handle_actix(&self, request: HttpRequest, payload: web::Payload) -> HttpResponse {
         let limit = self.body_limit();
         let declared = request
@@ -116,23 +121,31 @@ impl Webhook<ActixContext> {
             }
             Err(_) => return reply(WebhookError::PayloadTooLarge { limit }.into()),
         };
-        let content_type = request
-            .headers()
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        // An unreadable `Origin` is passed as "", which no allow-list holds.
-        let origin = request
-            .headers()
-            .get(ORIGIN)
-            .map(|v| v.to_str().unwrap_or_default().to_owned());
-        let head = RequestHead::new(content_type.as_deref()).with_origin(origin.as_deref());
+        let headers = http_headers(request.headers());
         let mut cx = ActixContext::new(request);
-        match self.handle_request(head, &body, &mut cx).await {
+        match self
+            .handle_request(RequestHead::new(&headers), &body, &mut cx)
+            .await
+        {
             Outcome::Reply(r) => reply(r),
             Outcome::Rejected(rejection) => rejection.into_inner().error_response(),
         }
     }
+}
+
+/// actix-web's headers as the `http` crate's (actix-web 4 has its own
+/// header types).
+fn http_headers(headers: &actix_web::http::header::HeaderMap) -> http::HeaderMap {
+    let mut converted = http::HeaderMap::with_capacity(headers.len());
+    for (name, value) in headers {
+        if let (Ok(name), Ok(value)) = (
+            http::HeaderName::from_bytes(name.as_str().as_bytes()),
+            http::HeaderValue::from_bytes(value.as_bytes()),
+        ) {
+            converted.append(name, value);
+        }
+    }
+    converted
 }
 
 /// The future of [`Webhook::actix_handler`]: not `Send`, like actix-web's own.

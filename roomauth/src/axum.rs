@@ -1,24 +1,37 @@
-//! The axum adapter: a [`Webhook`] becomes an axum handler, and every axum
-//! extractor (`FromRequestParts`, with the app's state) can be a parameter
-//! of a `#[room_auth]` rule.
+//! The axum adapter: a [`Webhook`](crate::Webhook) is an axum handler, and
+//! every axum extractor (`FromRequestParts`, with the app's state) can be a
+//! parameter of a `#[room_auth]` rule.
 //!
-//! ```ignore
-//! let webhook = Webhook::builder(roomauth::provision::provisioner_from_env()?)
-//!     .rule(project_rooms {})
+//! ```no_run
+//! use axum::{Router, routing::post};
+//! use roomauth::room_service::RoomService;
+//! use roomauth::{room_auth, rules};
+//!
+//! #[room_auth(rooms = "project-<id>")]
+//! fn project_rooms(id: u64) -> Option<String> {
+//!     (id == 1).then(|| "guest".to_owned())
+//! }
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let webhook: roomauth::axum::Webhook<(), _> = roomauth::Webhook::builder(RoomService::from_env()?)
+//!     .rules(rules![project_rooms])
 //!     .build()?;
-//! let app = Router::new()
-//!     .route("/api/roomservice", post(webhook.axum_handler()))
-//!     .with_state(state);
+//! let app: Router = Router::new().route("/api/roomservice", post(webhook));
+//! # Ok(()) }
 //! ```
 
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::response::{IntoResponse, Response};
-use http::header::{CONTENT_LENGTH, CONTENT_TYPE, ORIGIN, RETRY_AFTER};
+use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderValue, request::Parts};
 
+use crate::backend::Backend;
 use crate::rule::{BoxFuture, FromContext, RequestContext};
-use crate::webhook::{Outcome, Reply, RequestHead, Webhook, WebhookError};
+use crate::webhook::{Outcome, Reply, RequestHead, WebhookError};
+
+/// A webhook served by axum, for a router whose state is `S`.
+pub type Webhook<S, B> = crate::webhook::Webhook<AxumContext<S>, B>;
 
 /// The request context of an axum webhook: the request's head and the
 /// app's state, from which rule parameters are extracted.
@@ -45,12 +58,26 @@ where
     }
 }
 
-impl<S> Webhook<AxumContext<S>>
+/// `post(webhook)`: the webhook answers the route's requests.
+impl<S, B> axum::handler::Handler<(), S> for Webhook<S, B>
 where
     S: Clone + Send + Sync + 'static,
+    B: Backend,
 {
-    /// The webhook as an axum handler, for `post(...)` on a router whose
-    /// state is `S`.
+    type Future = BoxFuture<'static, Response>;
+
+    fn call(self, request: Request, state: S) -> Self::Future {
+        Box::pin(async move { self.handle_axum(state, request).await })
+    }
+}
+
+impl<S, B> Webhook<S, B>
+where
+    S: Clone + Send + Sync + 'static,
+    B: Backend,
+{
+    /// The webhook as an axum handler taking `State`, for code written
+    /// before the webhook was a [`Handler`](axum::handler::Handler) itself.
     pub fn axum_handler(
         &self,
     ) -> impl Fn(State<S>, Request) -> BoxFuture<'static, Response> + Clone + Send + Sync + 'static
@@ -63,7 +90,8 @@ where
     }
 
     /// Answers one axum request: reads the body up to the limit, then
-    /// [`Webhook::handle_request`] with its `Content-Type` and `Origin`.
+    /// [`handle_request`](crate::webhook::Webhook::handle_request) with its
+    /// head.
     pub async fn handle_axum(&self, state: S, request: Request) -> Response {
         let limit = self.body_limit();
         let (parts, body) = request.into_parts();
@@ -86,19 +114,12 @@ where
                 );
             }
         };
-        let content_type = parts
-            .headers
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        // An unreadable `Origin` is passed as "", which no allow-list holds.
-        let origin = parts
-            .headers
-            .get(ORIGIN)
-            .map(|v| v.to_str().unwrap_or_default().to_owned());
-        let head = RequestHead::new(content_type.as_deref()).with_origin(origin.as_deref());
+        let request = match self.decode(&RequestHead::new(&parts.headers), &bytes) {
+            Ok(request) => request,
+            Err(error) => return reply(error.into()),
+        };
         let mut cx = AxumContext { parts, state };
-        match self.handle_request(head, &bytes, &mut cx).await {
+        match self.answer(&request, &mut cx).await {
             Outcome::Reply(r) => reply(r),
             Outcome::Rejected(response) => response,
         }

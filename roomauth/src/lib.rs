@@ -1,41 +1,53 @@
-//! roomauth: declarative room permissions for Room Service-compatible auth
-//! webhooks.
+//! roomauth: declarative room permissions for realtime backends.
 //!
-//! A realtime-collaboration service lets a browser into a room only with a
-//! short-lived token that the app's backend provisions from an *auth
-//! webhook*. With roomauth, that webhook is a set of annotated functions:
+//! A realtime service lets a browser into a room (a channel, a document, a
+//! call) only with a grant that the app's backend issues from an *auth
+//! endpoint*. With roomauth, that endpoint is a set of annotated functions,
+//! and the same rules answer whichever service the app uses:
 //!
 //! ```ignore
-//! use axum::extract::State;
-//! use roomauth::{Deny, Webhook, room_auth};
+//! use axum::{Router, extract::State, routing::post};
+//! use roomauth::{Deny, Grant, Webhook, room_auth, rules};
+//! use roomauth::room_service::RoomService;
 //!
 //! // `id` is parsed from the room name; `user` and `State` are ordinary
 //! // axum extractors of the app.
 //! #[room_auth(rooms = "project-<id>", session = user)]
-//! async fn project_rooms(user: CurrentUser, id: u64, State(db): State<Db>) -> Result<String, Deny> {
-//!     if db.is_member(&user, id).await? { Ok(user.id) } else { Err(Deny::Forbidden) }
+//! async fn project_rooms(user: CurrentUser, id: u64, State(db): State<Db>) -> Result<Grant, Deny> {
+//!     match db.role(&user, id).await? {
+//!         Some(Role::Editor) => Ok(Grant::write(user.id)),
+//!         Some(Role::Viewer) => Ok(Grant::read(user.id)),
+//!         None => Err(Deny::Forbidden),
+//!     }
 //! }
 //!
-//! let webhook = Webhook::builder(roomauth::provision::provisioner_from_env()?)
-//!     .rule(project_rooms {})
-//!     .build()?;
-//! let app = axum::Router::new()
-//!     .route("/api/roomservice", axum::routing::post(webhook.axum_handler()))
+//! let webhook = Webhook::builder(RoomService::from_env()?)
+//!     .rules(rules![project_rooms])
+//!     .build()?;                                   // refuses overlapping patterns
+//! let app = Router::new()
+//!     .route("/api/roomservice", post(webhook))
 //!     .with_state(db);
 //! ```
 //!
-//! The request path ([`webhook`]): parse the body (either form of the
-//! protocol, [`protocol`]), find the one rule whose [`pattern`] matches the
-//! room (none: 403), bind and parse its placeholders ([`room::RoomParam`];
-//! a non-canonical value is no match), run the framework extractors and the
-//! rule ([`rule`]), map the room to resources, provision a token
-//! ([`provision`]: Room Service over HTTP, or the embedded local
-//! provisioner), and return the provisioner's body unchanged. Deny by
-//! default; every failure has its status and a JSON message, and the API
-//! key ([`secret::ApiKey`]) never appears in any of them.
+//! The layers, each depending only on those above it:
 //!
-//! Features: `axum` (default), `actix`, `local-server` (default; the
-//! `roomauth-local` binary), `uuid` (placeholders of type `uuid::Uuid`).
+//! - [`pattern`]: room patterns: parse, match, format, the dispatch index;
+//! - [`room`]: typed placeholders ([`RoomParam`]) and rooms ([`RoomResource`]);
+//! - [`rule`]: a rule, its [`Grant`] ([`Access`] and user info), [`Deny`];
+//! - [`rules`]: the registered rules and [`rules::Rules::decide`];
+//! - [`upstream`]: calls to a backend's own service, and their errors;
+//! - [`backend`]: the [`backend::Backend`] trait each service implements;
+//! - [`webhook`]: the framework-neutral request path and error contract;
+//! - [`axum`], [`actix`]: the web framework adapters;
+//! - one module per backend, each behind its cargo feature:
+//!   [`room_service`] (default);
+//! - [`testing`]: policy tables against the rules, without HTTP.
+//!
+//! Deny by default; every failure has its status and a JSON message; no
+//! secret appears in any of them.
+//!
+//! Features: `room-service` (default), `axum` (default), `actix`, `uuid`
+//! (placeholders of type `uuid::Uuid`).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -43,23 +55,36 @@
 pub mod actix;
 #[cfg(feature = "axum")]
 pub mod axum;
+pub mod backend;
 pub mod pattern;
-pub mod protocol;
-pub mod provision;
 pub mod room;
+#[cfg(feature = "room-service")]
+pub mod room_service;
 pub mod rule;
+pub mod rules;
 pub mod secret;
 pub mod testing;
+pub mod upstream;
 pub mod webhook;
 
-pub use protocol::{
-    ObjectKind, Permission, ProvisionRequest, ProvisionResponse, Resource, WebhookRequest,
-};
-pub use room::{ParseRoomError, RoomParam, RoomResource};
+pub use room::{RoomParam, RoomResource};
 pub use roomauth_macros::{RoomParam, RoomResource, room_auth};
-pub use rule::{Deny, FromContext, IntoDecision, Refusal, RequestContext, RoomMatch, Rule, UserId};
-pub use secret::ApiKey;
-pub use webhook::{Webhook, WebhookError};
+pub use rule::{Access, Deny, Grant};
+pub use rules::BuildError;
+pub use webhook::Webhook;
+
+/// Registers `#[room_auth]` rules by their function names, for
+/// [`WebhookBuilder::rules`](webhook::WebhookBuilder::rules):
+///
+/// ```ignore
+/// Webhook::builder(backend).rules(rules![project_rooms, lobby]).build()?
+/// ```
+#[macro_export]
+macro_rules! rules {
+    ($($($segment:ident)::+),* $(,)?) => {
+        ::std::vec![$($crate::__private::boxed_rule($($segment)::+ {})),*]
+    };
+}
 
 /// What macro-generated code names, through one path, so that renamed
 /// dependencies and `#![no_implicit_prelude]` crates still compile.
@@ -67,12 +92,16 @@ pub use webhook::{Webhook, WebhookError};
 #[doc(hidden)]
 pub mod __private {
     pub use crate::pattern::{Captures, FormatError, Pattern, Segment};
-    pub use crate::protocol::Permission;
-    pub use crate::room::{ParseRoomError, RoomParam, RoomResource};
+    pub use crate::room::{ParseRoomError, RoomMatch, RoomParam, RoomResource};
     pub use crate::rule::{
-        BoxFuture, Deny, FromContext, IntoDecision, Refusal, RequestContext, RoomMatch, Rule,
-        UserId,
+        Access, BoxFuture, Deny, FromContext, Grant, IntoDecision, Refusal, RequestContext, Rule,
     };
+
+    /// A rule as [`WebhookBuilder::rules`](crate::webhook::WebhookBuilder::rules)
+    /// takes it: what `rules![..]` calls.
+    pub fn boxed_rule<Cx: RequestContext, R: Rule<Cx>>(rule: R) -> Box<dyn Rule<Cx>> {
+        Box::new(rule)
+    }
     pub use std::borrow::Cow;
     pub use std::boxed::Box;
     pub use std::option::Option::{self, None, Some};

@@ -1,11 +1,10 @@
-//! Typed room names: [`RoomParam`] for one placeholder value, and
+//! Typed room names: [`RoomParam`] for one placeholder value,
 //! [`RoomResource`] for a whole room name (what `#[derive(RoomResource)]`
-//! implements).
+//! implements), and [`RoomMatch`], a room name matched by a pattern.
 
 use std::fmt;
 
-use crate::pattern::{FormatError, Pattern};
-use crate::rule::RoomMatch;
+use crate::pattern::{Captures, FormatError, Pattern};
 
 /// A value that a room placeholder parses into and formats from.
 ///
@@ -169,6 +168,39 @@ impl fmt::Display for ParseRoomError {
 }
 
 impl std::error::Error for ParseRoomError {}
+
+/// A room name matched by one of a rule's patterns.
+#[derive(Debug, Clone, Copy)]
+pub struct RoomMatch<'r> {
+    /// The room name as the browser sent it.
+    pub room: &'r str,
+    /// The pattern that matched it.
+    pub pattern: &'r Pattern,
+    /// Which of the rule's patterns it was (0 for a single-pattern rule).
+    pub pattern_index: usize,
+    /// The placeholder values, in pattern order.
+    pub captures: Captures<'r>,
+}
+
+impl<'r> RoomMatch<'r> {
+    /// The raw text of placeholder `name`.
+    pub fn value(&self, name: &str) -> Option<&'r str> {
+        self.captures.name(self.pattern, name)
+    }
+
+    /// Placeholder `name` parsed into `T`; `None` when absent, unparsable or
+    /// not in canonical form (then the room does not match the rule).
+    pub fn param<T: RoomParam>(&self, name: &str) -> Option<T> {
+        self.value(name).and_then(T::parse_param)
+    }
+
+    /// The `index`-th placeholder parsed into `T`, as [`RoomMatch::param`];
+    /// what generated rules use, since they know each placeholder's
+    /// position.
+    pub fn param_at<T: RoomParam>(&self, index: usize) -> Option<T> {
+        self.captures.get(index).and_then(T::parse_param)
+    }
+}
 
 #[cfg(test)]
 mod tests {

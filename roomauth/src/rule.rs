@@ -1,19 +1,20 @@
-//! Rules: who may join which rooms.
+//! Rules: who may enter which rooms, and with what access.
 //!
 //! A rule is what `#[room_auth]` generates from an annotated function: its
-//! room patterns, the permission it grants, and the check itself. The check
-//! gets the matched room and the web framework's request context, from which
-//! it pulls the function's extractor parameters (the app's session type,
-//! state) through [`FromContext`].
+//! room patterns, the most [`Access`] it grants, and the check itself. The
+//! check gets the matched room and the web framework's request context, from
+//! which it pulls the function's extractor parameters (the app's session
+//! type, state) through [`FromContext`], and decides a [`Grant`]: who, with
+//! which access, and what others in the room may see of them. Rules know no
+//! backend: each backend maps a grant onto its own protocol.
 
 use std::error::Error as StdError;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
-use crate::pattern::{Captures, Pattern};
-use crate::protocol::Permission;
-use crate::room::RoomParam;
+use crate::pattern::Pattern;
+use crate::room::RoomMatch;
 
 /// A boxed, `Send` future, as [`Rule::authorize`] returns.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -30,6 +31,8 @@ pub enum Deny {
     /// Not logged in: the webhook answers 401.
     Unauthorized,
     /// Logged in, but not allowed into this room: 403.
+    ///
+    /// A rule function that returns `Option` answers `None` for it.
     Forbidden,
     /// The app's own failure (a database error, say): 500. The error is
     /// logged; the browser only learns that something failed.
@@ -130,29 +133,134 @@ impl From<uuid::Uuid> for UserId {
     }
 }
 
-/// What a rule function may return: the user id, or why not.
+/// How much a grant lets the user do in the room. Each backend maps it onto
+/// its own vocabulary (LiveKit's publish rights, y-sweet's `read-only` or
+/// `full`, Room Service's `join` or `read_write`, ...).
 ///
-/// - `Result<U, E>`: `Ok` lets the user in, `Err` converts into [`Deny`].
-/// - `Option<U>`: `None` is [`Deny::Forbidden`].
-#[diagnostic::on_unimplemented(
-    message = "a `#[room_auth]` function must return `Result<U, E>` or `Option<U>`, not `{Self}`",
-    label = "the return type of the rule",
-    note = "`U` converts into `roomauth::UserId` (String, &str, integers), `E` into `roomauth::Deny`"
-)]
-pub trait IntoDecision {
-    /// Turns the function's return value into the rule's decision.
-    fn into_decision(self) -> Result<UserId, Deny>;
+/// `Read < Write`: a rule's [`Rule::access`] is the most it grants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Access {
+    /// Enter the room and see what happens in it, change nothing.
+    Read,
+    /// Enter the room and change it.
+    Write,
 }
 
-impl<U: Into<UserId>, E: Into<Deny>> IntoDecision for Result<U, E> {
-    fn into_decision(self) -> Result<UserId, Deny> {
-        self.map(Into::into).map_err(Into::into)
+impl Access {
+    /// `"read"` or `"write"`, as in `#[room_auth(access = "...")]`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Access::Read => "read",
+            Access::Write => "write",
+        }
     }
 }
 
-impl<U: Into<UserId>> IntoDecision for Option<U> {
-    fn into_decision(self) -> Result<UserId, Deny> {
-        self.map(Into::into).ok_or(Deny::Forbidden)
+impl fmt::Display for Access {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What a rule lets a user do in a room: who they are, their [`Access`],
+/// and, optionally, what the other members may see of them (Pusher presence
+/// `user_info`, Liveblocks `userInfo`, LiveKit `name` and `metadata`).
+///
+/// ```
+/// use roomauth::Grant;
+/// use serde_json::json;
+///
+/// let grant = Grant::read("alice").with_info(json!({ "name": "Alice" }));
+/// assert_eq!(grant.user.as_str(), "alice");
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Grant {
+    /// The app's id for the user.
+    pub user: UserId,
+    /// What the user may do.
+    pub access: Access,
+    /// What other members see of the user; `None` for nothing.
+    pub info: Option<serde_json::Value>,
+}
+
+impl Grant {
+    /// Read access for `user`.
+    pub fn read(user: impl Into<UserId>) -> Grant {
+        Grant::new(user, Access::Read)
+    }
+
+    /// Write access for `user`.
+    pub fn write(user: impl Into<UserId>) -> Grant {
+        Grant::new(user, Access::Write)
+    }
+
+    /// `access` for `user`.
+    pub fn new(user: impl Into<UserId>, access: Access) -> Grant {
+        Grant {
+            user: user.into(),
+            access,
+            info: None,
+        }
+    }
+
+    /// The same grant with user info shown to the room's other members.
+    #[must_use]
+    pub fn with_info(mut self, info: serde_json::Value) -> Grant {
+        self.info = Some(info);
+        self
+    }
+}
+
+/// What a rule decides: a [`Grant`], or a user id that means "this user, with
+/// the rule's maximum access".
+#[diagnostic::on_unimplemented(
+    message = "a `#[room_auth]` function must return a user id or a `roomauth::Grant` inside `Result` or `Option`, not `{Self}`",
+    label = "`{Self}` is not a user id or a `Grant`",
+    note = "user ids are `String`, `&str` and integers; `Grant::read(id)` and `Grant::write(id)` choose the access"
+)]
+pub trait IntoGrant {
+    /// The grant, where `max` is the rule's maximum access.
+    fn into_grant(self, max: Access) -> Grant;
+}
+
+impl IntoGrant for Grant {
+    fn into_grant(self, _max: Access) -> Grant {
+        self
+    }
+}
+
+impl<U: Into<UserId>> IntoGrant for U {
+    fn into_grant(self, max: Access) -> Grant {
+        Grant::new(self, max)
+    }
+}
+
+/// What a rule function may return: the grant, or why not.
+///
+/// - `Result<U, E>`: `Ok` lets the user in, `Err` converts into [`Deny`].
+/// - `Option<U>`: `None` is [`Deny::Forbidden`].
+///
+/// `U` is a [`Grant`] or a user id ([`IntoGrant`]).
+#[diagnostic::on_unimplemented(
+    message = "a `#[room_auth]` function must return `Result<U, E>` or `Option<U>`, not `{Self}`",
+    label = "the return type of the rule",
+    note = "`U` is a user id (String, &str, integers) or a `roomauth::Grant`; `E` converts into `roomauth::Deny`"
+)]
+pub trait IntoDecision {
+    /// Turns the function's return value into the rule's decision, where
+    /// `max` is the rule's maximum access.
+    fn into_decision(self, max: Access) -> Result<Grant, Deny>;
+}
+
+impl<U: IntoGrant, E: Into<Deny>> IntoDecision for Result<U, E> {
+    fn into_decision(self, max: Access) -> Result<Grant, Deny> {
+        self.map(|u| u.into_grant(max)).map_err(Into::into)
+    }
+}
+
+impl<U: IntoGrant> IntoDecision for Option<U> {
+    fn into_decision(self, max: Access) -> Result<Grant, Deny> {
+        self.map(|u| u.into_grant(max)).ok_or(Deny::Forbidden)
     }
 }
 
@@ -181,41 +289,12 @@ pub trait FromContext<Cx: RequestContext>: Sized {
     fn from_context(cx: &mut Cx) -> impl Future<Output = Result<Self, Cx::Rejection>> + Send;
 }
 
-/// A room name matched by one of a rule's patterns.
-#[derive(Debug, Clone, Copy)]
-pub struct RoomMatch<'r> {
-    /// The room name as the browser sent it.
-    pub room: &'r str,
-    /// The pattern that matched it.
-    pub pattern: &'r Pattern,
-    /// Which of the rule's patterns it was (0 for a single-pattern rule).
-    pub pattern_index: usize,
-    /// The placeholder values, in pattern order.
-    pub captures: Captures<'r>,
-}
-
-impl<'r> RoomMatch<'r> {
-    /// The raw text of placeholder `name`.
-    pub fn value(&self, name: &str) -> Option<&'r str> {
-        self.captures.name(self.pattern, name)
-    }
-
-    /// Placeholder `name` parsed into `T`; `None` when absent, unparsable or
-    /// not in canonical form (then the room does not match the rule).
-    pub fn param<T: RoomParam>(&self, name: &str) -> Option<T> {
-        self.value(name).and_then(T::parse_param)
-    }
-
-    /// The `index`-th placeholder parsed into `T`, as [`RoomMatch::param`];
-    /// what generated rules use, since they know each placeholder's
-    /// position.
-    pub fn param_at<T: RoomParam>(&self, index: usize) -> Option<T> {
-        self.captures.get(index).and_then(T::parse_param)
-    }
-}
-
-/// Why a rule did not let the user in.
+/// Why the rules did not let the user in.
+#[derive(Debug)]
 pub enum Refusal<R> {
+    /// No rule's pattern matches the room (answered 403, like a refusal, so
+    /// that probing reveals no rule).
+    NoRule,
     /// A placeholder did not parse into its parameter's type: the room does
     /// not match this rule after all (answered like "no rule": 403).
     NoMatch,
@@ -234,7 +313,7 @@ impl<R> From<Deny> for Refusal<R> {
     }
 }
 
-/// One authorization rule: the room patterns it answers for, the permission
+/// One authorization rule: the room patterns it answers for, the most access
 /// it grants, and the check. `#[room_auth]` implements it for the unit
 /// struct it emits beside the annotated function.
 pub trait Rule<Cx: RequestContext>: Send + Sync + 'static {
@@ -244,18 +323,17 @@ pub trait Rule<Cx: RequestContext>: Send + Sync + 'static {
     /// The room patterns this rule answers for; no two may overlap.
     fn patterns(&self) -> &[Pattern];
 
-    /// The most this rule grants: [`Permission::Join`] for the room alone,
-    /// [`Permission::ReadWrite`] for the room and the documents requested.
-    fn permission(&self) -> Permission {
-        Permission::ReadWrite
+    /// The most this rule grants; a grant above it is clamped to it.
+    fn access(&self) -> Access {
+        Access::Write
     }
 
-    /// Decides whether the request's user may enter `room`.
+    /// Decides whether the request's user may enter `room`, and how.
     fn authorize<'a>(
         &'a self,
         room: RoomMatch<'a>,
         cx: &'a mut Cx,
-    ) -> BoxFuture<'a, Result<UserId, Refusal<Cx::Rejection>>>;
+    ) -> BoxFuture<'a, Result<Grant, Refusal<Cx::Rejection>>>;
 }
 
 impl<Cx: RequestContext, R: Rule<Cx> + ?Sized> Rule<Cx> for Box<R> {
@@ -265,14 +343,14 @@ impl<Cx: RequestContext, R: Rule<Cx> + ?Sized> Rule<Cx> for Box<R> {
     fn patterns(&self) -> &[Pattern] {
         (**self).patterns()
     }
-    fn permission(&self) -> Permission {
-        (**self).permission()
+    fn access(&self) -> Access {
+        (**self).access()
     }
     fn authorize<'a>(
         &'a self,
         room: RoomMatch<'a>,
         cx: &'a mut Cx,
-    ) -> BoxFuture<'a, Result<UserId, Refusal<Cx::Rejection>>> {
+    ) -> BoxFuture<'a, Result<Grant, Refusal<Cx::Rejection>>> {
         (**self).authorize(room, cx)
     }
 }
@@ -306,17 +384,25 @@ mod tests {
 
     #[test]
     fn decisions_from_return_types() {
+        let w = Access::Write;
         assert_eq!(
-            Ok::<_, Deny>("alice").into_decision().unwrap().as_str(),
-            "alice"
+            Ok::<_, Deny>("alice").into_decision(w).unwrap(),
+            Grant::write("alice")
         );
-        assert_eq!(Some(42u64).into_decision().unwrap().as_str(), "42");
+        assert_eq!(
+            Some(42u64).into_decision(Access::Read).unwrap(),
+            Grant::read("42")
+        );
+        assert_eq!(
+            Some(Grant::read("bob")).into_decision(w).unwrap(),
+            Grant::read("bob")
+        );
         assert!(matches!(
-            None::<String>.into_decision(),
+            None::<String>.into_decision(w),
             Err(Deny::Forbidden)
         ));
         assert!(matches!(
-            Err::<String, _>(Deny::Unauthorized).into_decision(),
+            Err::<String, _>(Deny::Unauthorized).into_decision(w),
             Err(Deny::Unauthorized)
         ));
     }

@@ -1,31 +1,72 @@
-//! Policy tests for apps: assert who may join which room against the app's
-//! own rules, without HTTP and without a provisioner.
+//! Policy tests for apps: assert who may enter which room, with which
+//! access, against the app's own rules, without a backend and without HTTP.
 //!
-//! ```ignore
-//! use roomauth::testing::{Verdict, assert_policy};
-//!
-//! assert_policy(&webhook, |user| context_logged_in_as(user), [
-//!     (Some("alice"), "project-1", Verdict::allowed("alice")),
-//!     (Some("bob"),   "project-1", Verdict::Forbidden),
-//!     (None,          "project-1", Verdict::Unauthorized),
-//!     (Some("alice"), "elsewhere", Verdict::Forbidden),
-//! ]).await;
 //! ```
+//! use roomauth::rules::Rules;
+//! use roomauth::testing::{Verdict, assert_policy};
+//! use roomauth::{Grant, room_auth, rules};
+//!
+//! /// The request context of this example: who is logged in.
+//! struct Session(Option<&'static str>);
+//! impl roomauth::rule::RequestContext for Session {
+//!     type Rejection = std::convert::Infallible;
+//! }
+//! /// The logged-in user, extracted from the context like a session cookie.
+//! struct User(&'static str);
+//! impl roomauth::rule::FromContext<Session> for User {
+//!     async fn from_context(cx: &mut Session) -> Result<User, std::convert::Infallible> {
+//!         Ok(User(cx.0.unwrap_or_default()))
+//!     }
+//! }
+//!
+//! #[room_auth(rooms = "project-<id>")]
+//! fn projects(user: User, id: u64) -> Option<Grant> {
+//!     match (user.0, id) {
+//!         ("alice", 1) => Some(Grant::write("alice")),
+//!         ("alice", 2) => Some(Grant::read("alice")),
+//!         _ => None,
+//!     }
+//! }
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let rules = Rules::new(rules![projects]).unwrap();
+//! assert_policy(&rules, async |user| Session(user), [
+//!     (Some("alice"), "project-1", Verdict::write("alice")),
+//!     (Some("alice"), "project-2", Verdict::read("alice")),
+//!     (Some("bob"),   "project-1", Verdict::Forbidden),
+//!     (Some("alice"), "elsewhere", Verdict::NoRule),
+//! ]).await;
+//! # });
+//! ```
+//!
+//! With axum, build each context with
+//! [`AxumContext::new`](crate::axum::AxumContext::new) from an
+//! `http::Request` that carries the session the app's extractor reads (a
+//! cookie signed with the app's key, say); with actix-web,
+//! [`ActixContext::new`](crate::actix::ActixContext::new) from a
+//! `TestRequest`. [`Webhook::rules`](crate::Webhook::rules) gives a
+//! webhook's rules.
 
 use std::fmt;
 
-use crate::rule::RequestContext;
-use crate::webhook::{Denied, RoomRequest, Webhook, WebhookError};
+use crate::rule::{Access, Deny, Refusal, RequestContext};
+use crate::rules::Rules;
 
 /// What the rules decide for one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
-    /// Let in, as this user id.
-    Allowed(String),
+    /// Let in with read access, as this user id.
+    Read(String),
+    /// Let in with write access, as this user id.
+    Write(String),
     /// 401: not logged in.
     Unauthorized,
-    /// 403: not allowed, or no rule answers for the room.
+    /// 403: a rule answers for the room and refused (or a placeholder did
+    /// not parse).
     Forbidden,
+    /// No rule's pattern matches the room (the wire answers 403 too): a
+    /// rule that was never registered shows up here.
+    NoRule,
     /// 500: the rule failed.
     Internal,
     /// A framework extractor's rejection was passed through.
@@ -33,37 +74,49 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    /// [`Verdict::Allowed`] for `user`.
-    pub fn allowed(user: impl Into<String>) -> Verdict {
-        Verdict::Allowed(user.into())
+    /// [`Verdict::Read`] for `user`.
+    pub fn read(user: impl Into<String>) -> Verdict {
+        Verdict::Read(user.into())
+    }
+
+    /// [`Verdict::Write`] for `user`.
+    pub fn write(user: impl Into<String>) -> Verdict {
+        Verdict::Write(user.into())
     }
 }
 
 impl fmt::Display for Verdict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Verdict::Allowed(user) => write!(f, "allowed as `{user}`"),
+            Verdict::Read(user) => write!(f, "read access as `{user}`"),
+            Verdict::Write(user) => write!(f, "write access as `{user}`"),
             Verdict::Unauthorized => f.write_str("401 unauthorized"),
             Verdict::Forbidden => f.write_str("403 forbidden"),
+            Verdict::NoRule => f.write_str("no rule matches the room (403)"),
             Verdict::Internal => f.write_str("500 internal error"),
             Verdict::Rejected => f.write_str("rejected by an extractor"),
         }
     }
 }
 
-impl<Cx: RequestContext> Webhook<Cx> {
-    /// What the rules decide for joining `room` with request context `cx`.
+impl<Cx: RequestContext> Rules<Cx> {
+    /// What the rules decide for entering `room` with request context `cx`.
     pub async fn verdict(&self, room: &str, cx: &mut Cx) -> Verdict {
-        let request = RoomRequest {
-            room: room.to_owned(),
-            documents: Vec::new(),
-        };
-        match self.authorize(&request, cx).await {
-            Ok(grant) => Verdict::Allowed(grant.request.user),
-            Err(Denied::Rejected(_)) => Verdict::Rejected,
-            Err(Denied::Error(WebhookError::Unauthorized)) => Verdict::Unauthorized,
-            Err(Denied::Error(WebhookError::Forbidden)) => Verdict::Forbidden,
-            Err(Denied::Error(_)) => Verdict::Internal,
+        match self.decide(room, cx).await {
+            Ok(decision) => {
+                let user = decision.grant.user.into_string();
+                match decision.grant.access {
+                    Access::Read => Verdict::Read(user),
+                    Access::Write => Verdict::Write(user),
+                }
+            }
+            Err(Refusal::NoRule) => Verdict::NoRule,
+            Err(Refusal::NoMatch | Refusal::Deny(Deny::Forbidden)) => Verdict::Forbidden,
+            Err(Refusal::Deny(Deny::Unauthorized) | Refusal::Unauthenticated) => {
+                Verdict::Unauthorized
+            }
+            Err(Refusal::Deny(Deny::Internal(_))) => Verdict::Internal,
+            Err(Refusal::Rejected(_)) => Verdict::Rejected,
         }
     }
 }
@@ -71,21 +124,21 @@ impl<Cx: RequestContext> Webhook<Cx> {
 /// Checks every `(user, room, expected)` row, building each request context
 /// with `context_for(user)`, and panics with every row that disagrees.
 pub async fn assert_policy<'a, Cx, F>(
-    webhook: &Webhook<Cx>,
+    rules: &Rules<Cx>,
     mut context_for: F,
     table: impl IntoIterator<Item = (Option<&'a str>, &'a str, Verdict)>,
 ) where
     Cx: RequestContext,
-    F: FnMut(Option<&str>) -> Cx,
+    F: AsyncFnMut(Option<&'a str>) -> Cx,
 {
     let mut failures = Vec::new();
     let mut rows = 0;
     for (user, room, expected) in table {
         rows += 1;
-        let actual = webhook.verdict(room, &mut context_for(user)).await;
+        let actual = rules.verdict(room, &mut context_for(user).await).await;
         if actual != expected {
             failures.push(format!(
-                "  {} joining `{room}`: expected {expected}, got {actual}",
+                "  {} entering `{room}`: expected {expected}, got {actual}",
                 user.map_or_else(|| "anonymous".to_owned(), |u| format!("`{u}`"))
             ));
         }

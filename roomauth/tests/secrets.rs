@@ -6,11 +6,15 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use roomauth::Webhook;
 use roomauth::pattern::Pattern;
-use roomauth::provision::{LocalProvisioner, RoomService, SigningKey, SigningKeys};
-use roomauth::rule::{BoxFuture, Refusal, RoomMatch, Rule, UserId};
+use roomauth::room::RoomMatch;
+use roomauth::room_service::{
+    HttpProvisioner, LocalProvisioner, RoomService, SigningKey, SigningKeys,
+};
+use roomauth::rule::{BoxFuture, Grant, Refusal, Rule};
+use roomauth::secret::ApiKey;
 use roomauth::webhook::Outcome;
-use roomauth::{ApiKey, Webhook};
 
 const CANARY_KEY: &str = "sk_CANARY_7f3a9d2e1b";
 
@@ -42,8 +46,8 @@ impl Rule<()> for Open {
         &'a self,
         _: RoomMatch<'a>,
         _: &'a mut (),
-    ) -> BoxFuture<'a, Result<UserId, Refusal<std::convert::Infallible>>> {
-        Box::pin(async { Ok(UserId::from("alice")) })
+    ) -> BoxFuture<'a, Result<Grant, Refusal<std::convert::Infallible>>> {
+        Box::pin(async { Ok(Grant::write("alice")) })
     }
 }
 
@@ -71,7 +75,7 @@ async fn the_key_appears_nowhere() {
         ApiKey::new("sk_other"),
         SigningKeys::new(SigningKey::generate().unwrap()),
     );
-    let refusing = serve(roomauth::provision::server::router(Arc::new(other_key))).await;
+    let refusing = serve(roomauth::room_service::server::router(Arc::new(other_key))).await;
     let garbage = serve(axum::Router::new().route(
         "/provision",
         axum::routing::post(|| async { "<html>not json</html>" }),
@@ -92,13 +96,13 @@ async fn the_key_appears_nowhere() {
 
     let mut everything = String::new();
     for base in [refusing, garbage, failing, closed] {
-        let room_service = RoomService::builder()
+        let room_service = HttpProvisioner::builder()
             .api_key(ApiKey::new(CANARY_KEY))
             .base_url(base)
             .build()
             .unwrap();
         everything += &format!("{room_service:?}\n");
-        let webhook = Webhook::builder(room_service)
+        let webhook = Webhook::builder(RoomService::new(room_service))
             .rule(Open(vec![Pattern::parse("room-<n>").unwrap()]))
             .build()
             .unwrap();

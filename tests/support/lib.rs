@@ -4,7 +4,7 @@
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use roomauth::provision::LocalProvisioner;
+use roomauth::room_service::LocalProvisioner;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
@@ -43,7 +43,7 @@ pub async fn serve(router: axum::Router) -> Served {
 /// Serves the local provisioner's HTTP contract (what `roomauth-local`
 /// runs) with `provisioner`; the key is the provisioner's own.
 pub async fn serve_local_provisioner(provisioner: Arc<LocalProvisioner>) -> Served {
-    serve(roomauth::provision::server::router(provisioner)).await
+    serve(roomauth::room_service::server::router(provisioner)).await
 }
 
 /// A browser-like client: keeps the session cookie between calls.

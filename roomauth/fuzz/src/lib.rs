@@ -5,7 +5,7 @@
 //! | --- | --- | --- |
 //! | `pattern_parse` | [`roomauth::pattern::Pattern::parse`] | the bytes, as UTF-8 (lossy) |
 //! | `pattern_match` | [`roomauth::pattern::Pattern::matches`], [`roomauth::pattern::Dispatcher::lookup`] | lines: patterns, then the room (last line) |
-//! | `webhook_body` | [`roomauth::webhook::RoomRequest::parse`] | first byte: the content type; the rest: the body |
+//! | `webhook_body` | [`roomauth::room_service::RoomRequest::parse`] | first byte: the content type; the rest: the body |
 #![forbid(unsafe_code)]
 
 pub mod oracles;

@@ -10,7 +10,7 @@
 //! that does not hold panics, with the input in the message.
 
 use roomauth::pattern::{Dispatcher, MAX_PLACEHOLDERS, Pattern, Segment};
-use roomauth::webhook::{MAX_NAME_LEN, MAX_RESOURCES, RoomRequest};
+use roomauth::room_service::{MAX_NAME_LEN, MAX_RESOURCES, RoomRequest};
 
 /// Characters tried, in order, as placeholder values that no literal of the
 /// pattern contains (so formatting must round-trip).

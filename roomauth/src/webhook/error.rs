@@ -6,15 +6,16 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::StatusCode;
 
-use crate::provision::ProvisionError;
+use crate::upstream::{UpstreamError, UpstreamErrorKind, escape_controls, truncate};
 
 /// Longest message sent to the browser; longer ones (serde's, quoting the
 /// input) are cut, so a hostile body is not echoed back whole.
 const MAX_MESSAGE_LEN: usize = 300;
 
-/// Why the webhook did not return a token. [`status`](Self::status) and
+/// Why the webhook did not grant. [`status`](Self::status) and
 /// [`to_json`](Self::to_json) give the response; no variant carries a secret.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum WebhookError {
     /// 400: the body is not a webhook request.
     #[error("malformed request: {0}")]
@@ -42,14 +43,27 @@ pub enum WebhookError {
     /// 415: the body is not declared as JSON.
     #[error("the request body must be JSON: send it with `Content-Type: application/json`")]
     UnsupportedMediaType,
+    /// 415: the body is not of the content type the backend takes.
+    #[error("the request body must be sent with `Content-Type: {expected}`")]
+    WrongContentType {
+        /// The content type to send.
+        expected: &'static str,
+    },
+    /// 401: a server-to-server call whose signature is missing or wrong.
+    #[error("the request's signature is missing or wrong: sign it with the shared secret")]
+    BadSignature,
+    /// 500: the app's configuration lacks what this request needs; the
+    /// message says what to configure (never a secret).
+    #[error("the server is not configured for this request: {0}")]
+    Misconfigured(&'static str),
     /// 500: the app's rule failed; the cause is logged, not shown.
     #[error("the authorization check failed; the server log has the details")]
     Internal,
-    /// 502: the provisioner failed; 503 when it is rate limiting
+    /// 502: the backend's service failed; 503 when it is rate limiting
     /// (with its `Retry-After`, see [`retry_after`](Self::retry_after));
     /// 504 when it did not answer in time.
-    #[error("provisioning the token failed: {0}")]
-    Upstream(#[from] ProvisionError),
+    #[error("provisioning the grant failed: {0}")]
+    Upstream(#[from] UpstreamError),
 }
 
 impl WebhookError {
@@ -57,28 +71,7 @@ impl WebhookError {
     /// the input) are escaped, so that a message cannot forge log lines; a
     /// long one is cut.
     pub fn malformed(reason: impl Into<String>) -> WebhookError {
-        let mut reason = reason.into();
-        if reason.contains(char::is_control) {
-            reason = reason
-                .chars()
-                .map(|c| {
-                    if c.is_control() {
-                        c.escape_unicode().to_string()
-                    } else {
-                        c.to_string()
-                    }
-                })
-                .collect();
-        }
-        if reason.len() > MAX_MESSAGE_LEN {
-            let mut cut = MAX_MESSAGE_LEN;
-            while !reason.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            reason.truncate(cut);
-            reason.push('…');
-        }
-        WebhookError::Malformed(reason)
+        WebhookError::Malformed(truncate(&escape_controls(&reason.into()), MAX_MESSAGE_LEN))
     }
 
     /// The HTTP status of this error.
@@ -88,13 +81,18 @@ impl WebhookError {
             WebhookError::Unauthorized => StatusCode::UNAUTHORIZED,
             WebhookError::Forbidden | WebhookError::OriginRefused => StatusCode::FORBIDDEN,
             WebhookError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            WebhookError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            WebhookError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            WebhookError::Upstream(e) if e.is_timeout() => StatusCode::GATEWAY_TIMEOUT,
-            WebhookError::Upstream(ProvisionError::RateLimited { .. }) => {
-                StatusCode::SERVICE_UNAVAILABLE
+            WebhookError::UnsupportedMediaType | WebhookError::WrongContentType { .. } => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
             }
-            WebhookError::Upstream(_) => StatusCode::BAD_GATEWAY,
+            WebhookError::BadSignature => StatusCode::UNAUTHORIZED,
+            WebhookError::Internal | WebhookError::Misconfigured(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+            WebhookError::Upstream(e) => match e.kind {
+                UpstreamErrorKind::Timeout => StatusCode::GATEWAY_TIMEOUT,
+                UpstreamErrorKind::RateLimited { .. } => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::BAD_GATEWAY,
+            },
         }
     }
 
@@ -103,7 +101,7 @@ impl WebhookError {
     /// limiting (503), `None` otherwise.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
-            WebhookError::Upstream(ProvisionError::RateLimited { retry_after }) => *retry_after,
+            WebhookError::Upstream(e) => e.retry_after(),
             _ => None,
         }
     }
@@ -136,8 +134,11 @@ impl WebhookError {
             WebhookError::OriginRefused => once!(WebhookError::OriginRefused),
             WebhookError::UnsupportedMediaType => once!(WebhookError::UnsupportedMediaType),
             WebhookError::Internal => once!(WebhookError::Internal),
+            WebhookError::BadSignature => once!(WebhookError::BadSignature),
             WebhookError::Malformed(_)
             | WebhookError::PayloadTooLarge { .. }
+            | WebhookError::WrongContentType { .. }
+            | WebhookError::Misconfigured(_)
             | WebhookError::Upstream(_) => None,
         }
     }
@@ -168,7 +169,10 @@ mod tests {
             WebhookError::PayloadTooLarge { limit: 16 },
             WebhookError::UnsupportedMediaType,
             WebhookError::Internal,
-            WebhookError::Upstream(ProvisionError::Timeout),
+            WebhookError::Upstream(UpstreamError::new(
+                crate::room_service::SERVICE,
+                UpstreamErrorKind::Timeout,
+            )),
         ];
         for error in &errors {
             // Twice: the first call makes a fixed body, the second reuses it.
@@ -195,9 +199,12 @@ mod tests {
                 .is_none()
         );
         assert!(
-            WebhookError::Upstream(ProvisionError::Connect)
-                .fixed_body()
-                .is_none()
+            WebhookError::Upstream(UpstreamError::new(
+                crate::room_service::SERVICE,
+                UpstreamErrorKind::Connect
+            ))
+            .fixed_body()
+            .is_none()
         );
     }
 }

@@ -1,95 +1,101 @@
-//! The auth webhook, independent of any web framework: from the body bytes,
-//! the content type and the request context, the status and JSON body of
-//! the answer (the request path of DESIGN.md).
+//! The auth endpoint, independent of any web framework and of any
+//! backend: from the request head, the body and the request context, the
+//! status and JSON body of the answer.
+//!
+//! The request path: the `Origin` (and, for form-encoded backends,
+//! `Sec-Fetch-Site`) is checked, then the body's size, then the backend
+//! decodes and validates the request ([`Backend::decode`]), the rules decide
+//! on the room it names ([`Rules::decide`]), and the backend issues the
+//! grant ([`Backend::grant`]).
 //!
 //! | status | when |
 //! | --- | --- |
-//! | 200 | allowed: the provisioner's body, unchanged |
-//! | 400 | the body is not a webhook request |
+//! | 200 | allowed: the backend's answer |
+//! | 400 | the body is not a request of the backend |
 //! | 401 | not logged in |
-//! | 403 | not allowed, or no rule answers for the room, or the `Origin` is not allowed |
+//! | 403 | not allowed, or no rule answers for the room, or the request is cross-site |
 //! | 413 | the body is over the limit |
-//! | 415 | the body is not declared as JSON |
+//! | 415 | the body is not of the backend's content type |
 //! | 500 | the app's rule failed (logged, never shown) |
-//! | 502 | the provisioner failed |
-//! | 503 | the provisioner is rate limiting (its `Retry-After` is passed on) |
-//! | 504 | the provisioner timed out |
+//! | 502 | the backend's service failed |
+//! | 503 | the backend's service is rate limiting (its `Retry-After` is passed on) |
+//! | 504 | the backend's service timed out |
 //!
 //! Every non-200 body is `{"error": "<what went wrong>"}`.
 
 mod error;
-mod request;
 
-use std::any::Any;
-use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use http::StatusCode;
+use http::{HeaderMap, StatusCode};
 
 pub use error::WebhookError;
-pub use request::{MAX_NAME_LEN, MAX_RESOURCES, RoomRequest};
 
-use crate::pattern::{Dispatcher, OverlapError};
-use crate::protocol::{Permission, ProvisionRequest, ProvisionResponse, Resource};
-use crate::provision::{ProvisionError, Provisioner};
-use crate::rule::{Deny, Refusal, RequestContext, RoomMatch, Rule, UserId};
+use crate::backend::Backend;
+use crate::rule::{Deny, Refusal, RequestContext, Rule};
+pub use crate::rules::BuildError;
+use crate::rules::{Decision, Rules};
+use crate::upstream::truncate;
 
-/// The default limit on the webhook body: the client's body is ~250 bytes.
+/// The default limit on the body: the clients' bodies are a few hundred
+/// bytes.
 pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024;
 
-/// An auth webhook: rules, a provisioner, and limits. Cheap to clone.
-pub struct Webhook<Cx: RequestContext> {
-    inner: Arc<Inner<Cx>>,
+/// An auth endpoint: a backend, the rules, and limits. Cheap to clone.
+///
+/// ```no_run
+/// # use roomauth::{Webhook, rules, room_auth};
+/// # use roomauth::room_service::RoomService;
+/// # #[room_auth(rooms = "lobby")]
+/// # fn lobby() -> Option<String> { Some("guest".into()) }
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let webhook: Webhook<(), _> = Webhook::builder(RoomService::from_env()?)
+///     .rules(rules![lobby])
+///     .build()?;
+/// # Ok(()) }
+/// ```
+pub struct Webhook<Cx: RequestContext, B: Backend> {
+    inner: std::sync::Arc<Inner<Cx, B>>,
 }
 
-struct Inner<Cx: RequestContext> {
-    rules: Vec<Box<dyn Rule<Cx>>>,
-    /// Every pattern of every rule, with (rule index, pattern index).
-    index: Dispatcher<(usize, usize)>,
-    provisioner: Arc<dyn Provisioner>,
+struct Inner<Cx: RequestContext, B: Backend> {
+    rules: Rules<Cx>,
+    backend: B,
     body_limit: usize,
     /// `None`: any origin; otherwise the allowed `Origin` values, normalized.
     allowed_origins: Option<Vec<String>>,
+    /// Refuse requests a browser marks as cross-site.
+    same_site_only: bool,
 }
 
-impl<Cx: RequestContext> Clone for Webhook<Cx> {
+impl<Cx: RequestContext, B: Backend> Clone for Webhook<Cx, B> {
     fn clone(&self) -> Self {
         Webhook {
-            inner: Arc::clone(&self.inner),
+            inner: std::sync::Arc::clone(&self.inner),
         }
     }
 }
 
 /// Builds a [`Webhook`]; see [`Webhook::builder`].
 #[must_use]
-pub struct WebhookBuilder<Cx: RequestContext> {
+pub struct WebhookBuilder<Cx: RequestContext, B: Backend> {
     rules: Vec<Box<dyn Rule<Cx>>>,
-    provisioner: Arc<dyn Provisioner>,
+    backend: B,
     body_limit: usize,
     allowed_origins: Option<Vec<String>>,
+    same_site_only: bool,
 }
 
-/// Why a [`Webhook`] could not be built.
-#[derive(Debug, thiserror::Error)]
-pub enum BuildError {
-    /// Two patterns (of two rules, or of one) could match the same room.
-    #[error("rule `{first_rule}` and rule `{second_rule}` overlap: {source}")]
-    Overlap {
-        /// The rule added first.
-        first_rule: &'static str,
-        /// The rule added later.
-        second_rule: &'static str,
-        /// The two patterns and a room both match.
-        source: OverlapError,
-    },
-    /// No rule was added, so every room would be refused.
-    #[error("the webhook has no rules and would refuse every room; add one with `.rule(...)`")]
-    NoRules,
-}
+impl<Cx: RequestContext, B: Backend> WebhookBuilder<Cx, B> {
+    /// Adds rules, as [`rules!`](crate::rules!) lists them:
+    /// `.rules(rules![project_rooms, lobby])`.
+    pub fn rules(mut self, rules: impl IntoIterator<Item = Box<dyn Rule<Cx>>>) -> Self {
+        self.rules.extend(rules);
+        self
+    }
 
-impl<Cx: RequestContext> WebhookBuilder<Cx> {
-    /// Adds a rule: for `#[room_auth] fn project_rooms`, `.rule(project_rooms {})`.
+    /// Adds one rule: a hand-written [`Rule`], or a generated one.
     pub fn rule(mut self, rule: impl Rule<Cx>) -> Self {
         self.rules.push(Box::new(rule));
         self
@@ -108,11 +114,9 @@ impl<Cx: RequestContext> WebhookBuilder<Cx> {
     /// not readable is refused with 403 before its body is looked at. A
     /// request without `Origin` (not from a browser, or a same-origin `GET`,
     /// which the webhook never answers) is accepted: cross-site requests
-    /// from browsers always carry it. By default every origin is accepted,
-    /// as the JSON-only content type already keeps cross-site forms out.
-    ///
-    /// Adapters pass the header through [`Webhook::handle_request`]; the
-    /// plain [`Webhook::handle`] has no `Origin` to check.
+    /// from browsers always carry it. By default every origin is accepted
+    /// by JSON backends, as the JSON-only content type already keeps
+    /// cross-site forms out.
     pub fn allowed_origins<I>(mut self, origins: I) -> Self
     where
         I: IntoIterator,
@@ -123,35 +127,39 @@ impl<Cx: RequestContext> WebhookBuilder<Cx> {
         self
     }
 
-    /// Indexes the rules' patterns; fails when two could match one room.
-    pub fn build(self) -> Result<Webhook<Cx>, BuildError> {
-        if self.rules.is_empty() {
-            return Err(BuildError::NoRules);
+    /// Refuses requests that a browser marks as coming from another site:
+    /// `Sec-Fetch-Site: cross-site` or `same-site` (only `same-origin` and
+    /// `none` pass), and, from browsers that do not send `Sec-Fetch-Site`,
+    /// an `Origin` whose host is not the request's `Host`. For an endpoint
+    /// served by the app's own origin; use
+    /// [`allowed_origins`](Self::allowed_origins) when pages of other
+    /// origins call it.
+    pub fn same_site_only(mut self) -> Self {
+        self.same_site_only = true;
+        self
+    }
+
+    /// Indexes the rules' patterns; fails when two could match one room,
+    /// when there is no rule, or when a form-encoded backend has no
+    /// cross-site protection.
+    pub fn build(self) -> Result<Webhook<Cx, B>, BuildError> {
+        if self.backend.accepts_form_bodies()
+            && self.allowed_origins.is_none()
+            && !self.same_site_only
+        {
+            return Err(BuildError::Backend(format!(
+                "the {} endpoint takes form-encoded bodies, which any site's HTML form can send: \
+                 call `.same_site_only()` or `.allowed_origins([..])` on the builder",
+                self.backend.name()
+            )));
         }
-        let mut index = Dispatcher::builder();
-        // The rule of each pattern, in insertion order, to name both rules
-        // of an overlap.
-        let mut owners: Vec<usize> = Vec::new();
-        for (rule_index, rule) in self.rules.iter().enumerate() {
-            for (pattern_index, pattern) in rule.patterns().iter().enumerate() {
-                index
-                    .insert(pattern.clone(), (rule_index, pattern_index))
-                    .map_err(|source| BuildError::Overlap {
-                        first_rule: self.rules[owners[source.existing_index]].name(),
-                        second_rule: rule.name(),
-                        source,
-                    })?;
-                owners.push(rule_index);
-            }
-        }
-        let index = index.build();
         Ok(Webhook {
-            inner: Arc::new(Inner {
-                rules: self.rules,
-                index,
-                provisioner: self.provisioner,
+            inner: std::sync::Arc::new(Inner {
+                rules: Rules::new(self.rules)?,
+                backend: self.backend,
                 body_limit: self.body_limit,
                 allowed_origins: self.allowed_origins,
+                same_site_only: self.same_site_only,
             }),
         })
     }
@@ -179,6 +187,11 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// A 200 with this JSON body.
+    pub fn ok(body: impl Into<Bytes>) -> Reply {
+        Reply::new(StatusCode::OK, body.into())
+    }
+
     /// A reply without `Retry-After`.
     pub fn new(status: StatusCode, body: Bytes) -> Reply {
         Reply {
@@ -207,47 +220,60 @@ impl From<WebhookError> for Reply {
     }
 }
 
-/// What the webhook reads from the request's head, besides the rule
-/// parameters the request context gives: see [`Webhook::handle_request`].
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-#[non_exhaustive]
+/// The request's head as the webhook and the backends read it.
+#[derive(Debug, Clone, Copy)]
 pub struct RequestHead<'a> {
-    /// The `Content-Type` header, if any.
-    pub content_type: Option<&'a str>,
-    /// The `Origin` header, if any (checked against
-    /// [`WebhookBuilder::allowed_origins`]); an unreadable one should be
-    /// passed as `Some("")`, which no allow-list contains.
-    pub origin: Option<&'a str>,
+    /// Every request header.
+    pub headers: &'a HeaderMap,
 }
 
 impl<'a> RequestHead<'a> {
-    /// A head with this `Content-Type` and no `Origin`.
-    pub fn new(content_type: Option<&'a str>) -> RequestHead<'a> {
-        RequestHead {
-            content_type,
-            origin: None,
-        }
+    /// A head with these headers.
+    pub fn new(headers: &'a HeaderMap) -> RequestHead<'a> {
+        RequestHead { headers }
     }
 
-    /// The same head with this `Origin`.
-    #[must_use]
-    pub fn with_origin(mut self, origin: Option<&'a str>) -> RequestHead<'a> {
-        self.origin = origin;
-        self
+    /// Header `name` as text; `Some("")` when it is there but not visible
+    /// ASCII (which no check accepts), `None` when absent.
+    pub fn header(&self, name: impl http::header::AsHeaderName) -> Option<&'a str> {
+        self.headers
+            .get(name)
+            .map(|value| value.to_str().unwrap_or_default())
+    }
+
+    /// The `Content-Type` header.
+    pub fn content_type(&self) -> Option<&'a str> {
+        self.header(http::header::CONTENT_TYPE)
+    }
+
+    /// The `Origin` header.
+    pub fn origin(&self) -> Option<&'a str> {
+        self.header(http::header::ORIGIN)
     }
 }
 
-/// A rule's yes: who is let in, and what the provisioner is asked for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Grant {
-    /// The name of the rule that decided.
-    pub rule: &'static str,
-    /// The request for the provisioner: the user and exactly the resources
-    /// that were asked for and that the rule allows.
-    pub request: ProvisionRequest,
+/// Refuses a body not declared as JSON (`application/json` or
+/// `application/*+json`) with a 415: a cross-site form or `text/plain` post
+/// cannot be sent as JSON without a CORS preflight, which the webhook never
+/// answers. The one JSON content-type check of every JSON backend.
+pub fn require_json(content_type: Option<&str>) -> Result<(), WebhookError> {
+    let Some(content_type) = content_type else {
+        return Err(WebhookError::UnsupportedMediaType);
+    };
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    let is_json = essence.eq_ignore_ascii_case("application/json")
+        || essence.rsplit_once('+').is_some_and(|(kind, suffix)| {
+            suffix.eq_ignore_ascii_case("json")
+                && kind.to_ascii_lowercase().starts_with("application/")
+        });
+    if is_json {
+        Ok(())
+    } else {
+        Err(WebhookError::UnsupportedMediaType)
+    }
 }
 
-/// A rule's no.
+/// A refusal as the contract answers it.
 #[derive(Debug)]
 pub enum Denied<R> {
     /// An error of the contract (401, 403, 500).
@@ -256,26 +282,16 @@ pub enum Denied<R> {
     Rejected(R),
 }
 
-impl<Cx: RequestContext> Webhook<Cx> {
-    /// Starts a webhook that provisions through `provisioner`: any
-    /// [`Provisioner`], such as a [`LocalProvisioner`](crate::provision::LocalProvisioner),
-    /// a [`RoomService`](crate::provision::RoomService), or the
-    /// `Arc<dyn Provisioner>` that
-    /// [`provisioner_from_env`](crate::provision::provisioner_from_env)
-    /// returns.
-    ///
-    /// The webhook keeps its provisioner in an `Arc<dyn Provisioner>`. An
-    /// `Arc<dyn Provisioner>` is kept as it is, and a `Box<dyn Provisioner>`
-    /// moved into one, rather than wrapped in another `Arc`: each call then
-    /// goes straight to the provisioner, not through the `Arc`'s (or the
-    /// `Box`'s) own [`Provisioner`] implementation first. Any other
-    /// provisioner, `Arc<LocalProvisioner>` included, is wrapped.
-    pub fn builder(provisioner: impl Provisioner) -> WebhookBuilder<Cx> {
+impl<Cx: RequestContext, B: Backend> Webhook<Cx, B> {
+    /// Starts a webhook for `backend`:
+    /// `Webhook::builder(RoomService::from_env()?)`.
+    pub fn builder(backend: B) -> WebhookBuilder<Cx, B> {
         WebhookBuilder {
             rules: Vec::new(),
-            provisioner: into_shared(provisioner),
+            backend,
             body_limit: DEFAULT_BODY_LIMIT,
             allowed_origins: None,
+            same_site_only: false,
         }
     }
 
@@ -284,169 +300,146 @@ impl<Cx: RequestContext> Webhook<Cx> {
         self.inner.body_limit
     }
 
-    /// Answers one webhook request, with no `Origin` to check: see
-    /// [`Webhook::handle_request`].
+    /// The rules.
+    pub fn rules(&self) -> &Rules<Cx> {
+        &self.inner.rules
+    }
+
+    /// The backend.
+    pub fn backend(&self) -> &B {
+        &self.inner.backend
+    }
+
+    /// Answers a request that has no header but its `Content-Type`: for
+    /// tests, and for callers outside HTTP.
     pub async fn handle(
         &self,
         content_type: Option<&str>,
         body: &[u8],
         cx: &mut Cx,
     ) -> Outcome<Cx::Rejection> {
-        self.handle_request(RequestHead::new(content_type), body, cx)
+        let mut headers = HeaderMap::new();
+        if let Some(value) = content_type.and_then(|v| http::HeaderValue::from_str(v).ok()) {
+            headers.insert(http::header::CONTENT_TYPE, value);
+        }
+        self.handle_request(RequestHead::new(&headers), body, cx)
             .await
     }
 
-    /// Answers one webhook request: checks the `Origin` (when
-    /// [`allowed_origins`](WebhookBuilder::allowed_origins) are set), the
-    /// body's size, content type and form, then runs the rule and
-    /// provisions.
+    /// Answers one request: [`decode`](Self::decode), then
+    /// [`answer`](Self::answer).
     pub async fn handle_request(
         &self,
         head: RequestHead<'_>,
         body: &[u8],
         cx: &mut Cx,
     ) -> Outcome<Cx::Rejection> {
-        if !self.origin_allowed(head.origin) {
-            // At most 128 characters of it: the header is the client's.
-            let origin = head
-                .origin
-                .map(|o| o.char_indices().nth(128).map_or(o, |(end, _)| &o[..end]));
-            tracing::info!(origin, outcome = "origin refused", "room auth");
-            return Outcome::Reply(WebhookError::OriginRefused.into());
+        match self.decode(&head, body) {
+            Ok(request) => self.answer(&request, cx).await,
+            Err(error) => Outcome::Reply(error.into()),
         }
-        let content_type = head.content_type;
-        if body.len() > self.inner.body_limit {
-            return Outcome::Reply(
-                WebhookError::PayloadTooLarge {
-                    limit: self.inner.body_limit,
-                }
-                .into(),
-            );
-        }
-        let request = match RoomRequest::parse(content_type, body) {
-            Ok(request) => request,
-            Err(error) => {
-                tracing::debug!(%error, "webhook request refused");
-                return Outcome::Reply(error.into());
-            }
-        };
-        let grant = match self.authorize(&request, cx).await {
-            Ok(grant) => grant,
+    }
+
+    /// The checks that need the request's head: where it comes from
+    /// ([`allowed_origins`](WebhookBuilder::allowed_origins),
+    /// [`same_site_only`](WebhookBuilder::same_site_only)), the body's
+    /// size, then the backend's decoding. Adapters call it before they hand
+    /// the head to the request context, so that the head is not copied.
+    pub fn decode(&self, head: &RequestHead<'_>, body: &[u8]) -> Result<B::Request, WebhookError> {
+        self.check_source(head, body.len())?;
+        let backend = &self.inner.backend;
+        backend.decode(head, body).inspect_err(|error| {
+            tracing::debug!(backend = backend.name(), %error, "request refused");
+        })
+    }
+
+    /// Decides on a decoded request's room and, for a yes, issues the
+    /// grant.
+    pub async fn answer(&self, request: &B::Request, cx: &mut Cx) -> Outcome<Cx::Rejection> {
+        let backend = &self.inner.backend;
+        let decision = match self.decide(backend.room(request), cx).await {
+            Ok(decision) => decision,
             Err(Denied::Error(error)) => return Outcome::Reply(error.into()),
             Err(Denied::Rejected(rejection)) => return Outcome::Rejected(rejection),
         };
-        Outcome::Reply(match self.provision(&grant).await {
-            Ok(body) => Reply::new(StatusCode::OK, body),
+        Outcome::Reply(match backend.grant(request, &decision).await {
+            Ok(reply) => reply,
             Err(error) => error.into(),
         })
     }
 
-    /// Whether a request with this `Origin` header may be answered.
-    pub fn origin_allowed(&self, origin: Option<&str>) -> bool {
-        match (&self.inner.allowed_origins, origin) {
-            (None, _) | (Some(_), None) => true,
-            (Some(allowed), Some(origin)) => {
-                let origin = normalize_origin(origin);
-                !origin.is_empty() && allowed.contains(&origin)
-            }
-        }
-    }
-
-    /// Finds the rule for `request.room` and runs it: steps 2 to 5 of the
-    /// request path, without provisioning. Deny by default: no rule, a
-    /// placeholder that does not parse, or a refusal are all a no.
-    pub async fn authorize(
+    /// The checks before the body is read: where the request comes from,
+    /// and the body's size. For backends' own extra endpoints.
+    pub fn check_source(
         &self,
-        request: &RoomRequest,
-        cx: &mut Cx,
-    ) -> Result<Grant, Denied<Cx::Rejection>> {
-        let room = request.room.as_str();
-        let Some(found) = self.inner.index.lookup(room) else {
-            tracing::info!(
-                room,
-                outcome = "forbidden",
-                reason = "no rule matches",
-                "room auth"
-            );
-            return Err(Denied::Error(WebhookError::Forbidden));
-        };
-        let (rule_index, pattern_index) = *found.value;
-        let rule = &self.inner.rules[rule_index];
-        let name = rule.name();
-        let matched = RoomMatch {
-            room,
-            pattern: found.pattern,
-            pattern_index,
-            captures: found.captures,
-        };
-        let user = match rule.authorize(matched, cx).await {
-            Ok(user) => user,
-            Err(refusal) => return Err(refused(name, room, refusal)),
-        };
-        if user.as_str().is_empty() {
-            tracing::error!(rule = name, room, "the rule returned an empty user id");
-            return Err(Denied::Error(WebhookError::Internal));
+        head: &RequestHead<'_>,
+        body_len: usize,
+    ) -> Result<(), WebhookError> {
+        if !self.origin_allowed(head) {
+            // At most 128 bytes of it, escaped: the header is the client's.
+            let origin = head.origin().map(|o| truncate(o, 128));
+            tracing::info!(origin, outcome = "origin refused", "room auth");
+            return Err(WebhookError::OriginRefused);
         }
-        tracing::info!(
-            rule = name,
-            room,
-            user = user.as_str(),
-            outcome = "allowed",
-            "room auth"
-        );
-        Ok(Grant {
-            rule: name,
-            request: provision_request(user, request, rule.permission()),
-        })
+        if body_len > self.inner.body_limit {
+            return Err(WebhookError::PayloadTooLarge {
+                limit: self.inner.body_limit,
+            });
+        }
+        Ok(())
     }
 
-    /// Provisions a grant; returns the provisioner's body, checked to answer
-    /// this request.
-    async fn provision(&self, grant: &Grant) -> Result<Bytes, WebhookError> {
-        // Through `dyn Provisioner` itself: `.provision` on the `Arc` would
-        // pick `Arc<P>`'s implementation, one more boxed future.
-        let provisioner: &dyn Provisioner = &*self.inner.provisioner;
-        let provisioned = provisioner.provision(&grant.request).await.map_err(|error| {
-            tracing::warn!(rule = grant.rule, user = grant.request.user.as_str(), %error, "provisioning failed");
-            WebhookError::Upstream(error)
-        })?;
-        check_answer(&grant.request, &provisioned.response).map_err(|reason| {
-            tracing::warn!(
-                rule = grant.rule,
-                reason,
-                "the provisioner answered another request"
-            );
-            WebhookError::Upstream(ProvisionError::InvalidBody {
-                reason: reason.to_owned(),
-            })
-        })?;
-        Ok(provisioned.body)
+    /// Whether a request with this head may be answered (see
+    /// [`WebhookBuilder::allowed_origins`] and
+    /// [`WebhookBuilder::same_site_only`]).
+    pub fn origin_allowed(&self, head: &RequestHead<'_>) -> bool {
+        let origin = head.origin();
+        if let (Some(allowed), Some(origin)) = (&self.inner.allowed_origins, origin) {
+            let origin = normalize_origin(origin);
+            return !origin.is_empty() && allowed.contains(&origin);
+        }
+        if self.inner.same_site_only {
+            return same_site(head);
+        }
+        true
+    }
+
+    /// Runs the rules on `room` and logs the outcome: the decision, or the
+    /// contract's answer to a refusal.
+    pub async fn decide(&self, room: &str, cx: &mut Cx) -> Result<Decision, Denied<Cx::Rejection>> {
+        match self.inner.rules.decide(room, cx).await {
+            Ok(decision) => {
+                tracing::info!(
+                    rule = decision.rule,
+                    room,
+                    user = decision.grant.user.as_str(),
+                    access = %decision.grant.access,
+                    outcome = "allowed",
+                    "room auth"
+                );
+                Ok(decision)
+            }
+            Err(refusal) => Err(refused(room, refusal)),
+        }
     }
 }
 
-/// `provisioner` as the webhook keeps it: an `Arc<dyn Provisioner>` as it
-/// is, a `Box<dyn Provisioner>` moved into an `Arc`, anything else wrapped
-/// in a new `Arc` (see [`Webhook::builder`]).
-fn into_shared<P: Provisioner>(provisioner: P) -> Arc<dyn Provisioner> {
-    let mut slot = Some(provisioner);
-    let any: &mut dyn Any = &mut slot;
-    if let Some(shared) = any
-        .downcast_mut::<Option<Arc<dyn Provisioner>>>()
-        .and_then(Option::take)
-    {
-        return shared;
+/// Whether a browser says the request comes from the page's own origin:
+/// `Sec-Fetch-Site` `same-origin` or `none`; without it, an `Origin` whose
+/// host (and port) is the `Host`, or no `Origin` at all (not a browser's
+/// cross-site request).
+fn same_site(head: &RequestHead<'_>) -> bool {
+    if let Some(site) = head.header("sec-fetch-site") {
+        return site.eq_ignore_ascii_case("same-origin") || site.eq_ignore_ascii_case("none");
     }
-    if let Some(boxed) = any
-        .downcast_mut::<Option<Box<dyn Provisioner>>>()
-        .and_then(Option::take)
-    {
-        return Arc::from(boxed);
-    }
-    match slot {
-        Some(provisioner) => Arc::new(provisioner),
-        // Taken above only when `P` is one of the two.
-        None => unreachable!("a shared or boxed provisioner was returned"),
-    }
+    let Some(origin) = head.origin() else {
+        return true;
+    };
+    let host = head.header(http::header::HOST).unwrap_or_default();
+    let origin_host = origin
+        .split_once("://")
+        .map_or("", |(_, rest)| rest.trim_end_matches('/'));
+    !host.is_empty() && origin_host.eq_ignore_ascii_case(host)
 }
 
 /// An origin as compared: trimmed, without a trailing `/`, lower case.
@@ -454,9 +447,11 @@ fn normalize_origin(origin: &str) -> String {
     origin.trim().trim_end_matches('/').to_ascii_lowercase()
 }
 
-/// Turns a rule's refusal into the contract's answer, and logs it.
-fn refused<R>(rule: &'static str, room: &str, refusal: Refusal<R>) -> Denied<R> {
+/// Turns the rules' refusal into the contract's answer, and logs it. For
+/// backends that answer several rooms in one request.
+pub fn refused<R>(room: &str, refusal: Refusal<R>) -> Denied<R> {
     let (outcome, error) = match refusal {
+        Refusal::NoRule => ("forbidden: no rule matches", WebhookError::Forbidden),
         Refusal::NoMatch => (
             "forbidden: a placeholder did not parse",
             WebhookError::Forbidden,
@@ -466,78 +461,14 @@ fn refused<R>(rule: &'static str, room: &str, refusal: Refusal<R>) -> Denied<R> 
             ("unauthorized", WebhookError::Unauthorized)
         }
         Refusal::Deny(Deny::Internal(error)) => {
-            tracing::error!(rule, room, error = %error, "the rule failed");
+            tracing::error!(room, error = %error, "the rule failed");
             ("internal error", WebhookError::Internal)
         }
         Refusal::Rejected(rejection) => {
-            tracing::info!(
-                rule,
-                room,
-                outcome = "rejected by an extractor",
-                "room auth"
-            );
+            tracing::info!(room, outcome = "rejected by an extractor", "room auth");
             return Denied::Rejected(rejection);
         }
     };
-    tracing::info!(rule, room, outcome, "room auth");
+    tracing::info!(room, outcome, "room auth");
     Denied::Error(error)
 }
-
-/// The room with `join`, and, when the rule allows `read_write`, the
-/// documents the request asked for: never more.
-fn provision_request(
-    user: UserId,
-    request: &RoomRequest,
-    permission: Permission,
-) -> ProvisionRequest {
-    let read_write = permission == Permission::ReadWrite;
-    let documents = if read_write {
-        request.documents.len()
-    } else {
-        0
-    };
-    let mut resources = Vec::with_capacity(1 + documents);
-    resources.push(Resource::room(&request.room));
-    if read_write {
-        resources.extend(
-            request
-                .documents
-                .iter()
-                .map(|doc| Resource::document(&request.room, doc)),
-        );
-    }
-    ProvisionRequest {
-        user: user.into_string(),
-        resources,
-    }
-}
-
-/// The provisioner must answer for this user, and give every requested
-/// resource an id; the client cannot join otherwise.
-fn check_answer(
-    request: &ProvisionRequest,
-    response: &ProvisionResponse,
-) -> Result<(), &'static str> {
-    if response.user != request.user {
-        return Err("the provisioner's answer names another user");
-    }
-    let has_id = |wanted: &Resource| {
-        response.resources.iter().any(|r| {
-            r.object == wanted.object
-                && r.reference == wanted.reference
-                && r.room_name() == wanted.room_name()
-                && r.id.as_deref().is_some_and(|id| !id.is_empty())
-        })
-    };
-    if !request.resources.iter().all(has_id) {
-        return Err("the provisioner's answer lacks a requested resource or its id");
-    }
-    let room = request.resources.first().and_then(Resource::room_name);
-    if response.resources.iter().any(|r| r.room_name() != room) {
-        return Err("the provisioner's answer grants resources of another room");
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests;

@@ -1,4 +1,5 @@
-use roomauth::{RoomParam, RoomResource, Rule, room_auth};
+use roomauth::{RoomParam, RoomResource, room_auth};
+use roomauth::rule::Rule;
 
 #[derive(RoomParam, Debug, PartialEq, Clone, Copy)]
 enum Mode {

@@ -1,4 +1,5 @@
-use roomauth::{Deny, Rule, room_auth};
+use roomauth::{Deny, room_auth};
+use roomauth::rule::Rule;
 
 #[room_auth(rooms = ["project-<id>", "team-<id>-project"], permission = "join")]
 async fn project_rooms(id: u64) -> Result<u64, Deny> {
@@ -9,5 +10,5 @@ fn main() {
     let rule = project_rooms {};
     let patterns: Vec<&str> = Rule::<()>::patterns(&rule).iter().map(|p| p.as_str()).collect();
     assert_eq!(patterns, ["project-<id>", "team-<id>-project"]);
-    assert_eq!(Rule::<()>::permission(&rule), roomauth::Permission::Join);
+    assert_eq!(Rule::<()>::permission(&rule), roomauth::room_service::Permission::Join);
 }

@@ -1,4 +1,5 @@
-use roomauth::{Rule, room_auth};
+use roomauth::room_auth;
+use roomauth::rule::Rule;
 
 #[room_auth(rooms = "lobby")]
 fn lobby() -> Option<&'static str> {

@@ -1,4 +1,5 @@
-use roomauth::{Deny, FromContext, RequestContext, Rule, room_auth};
+use roomauth::{Deny, room_auth};
+use roomauth::rule::{FromContext, RequestContext, Rule};
 
 pub struct Cx {
     user: Option<String>,

@@ -1,4 +1,5 @@
-use roomauth::{Deny, Rule, room_auth};
+use roomauth::{Deny, room_auth};
+use roomauth::rule::Rule;
 
 #[room_auth(rooms = "project-<id>")]
 async fn project_rooms(id: u64) -> Result<String, Deny> {
@@ -9,7 +10,7 @@ fn main() {
     let rule = project_rooms {};
     assert_eq!(Rule::<()>::name(&rule), "project_rooms");
     assert_eq!(Rule::<()>::patterns(&rule)[0].as_str(), "project-<id>");
-    assert_eq!(Rule::<()>::permission(&rule), roomauth::Permission::ReadWrite);
+    assert_eq!(Rule::<()>::permission(&rule), roomauth::room_service::Permission::ReadWrite);
     // The function itself is untouched.
     let _future = project_rooms(1);
 }

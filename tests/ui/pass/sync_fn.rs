@@ -1,4 +1,5 @@
-use roomauth::{Deny, Rule, room_auth};
+use roomauth::{Deny, room_auth};
+use roomauth::rule::Rule;
 
 #[room_auth(rooms = "team-<team>-doc-<doc>")]
 fn team_docs(team: String, doc: u32) -> Result<String, Deny> {

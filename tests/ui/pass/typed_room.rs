@@ -1,4 +1,5 @@
-use roomauth::{Deny, RoomResource, Rule, room_auth};
+use roomauth::{Deny, RoomResource, room_auth};
+use roomauth::rule::Rule;
 
 #[derive(RoomResource, Debug, PartialEq)]
 #[room(pattern = "org-<org>-project-<id>")]

@@ -104,7 +104,7 @@ fn outcome(target: &str, data: &[u8]) -> String {
         "webhook_body" => {
             let (selector, body) = data.split_first().map_or((0, data), |(f, r)| (*f, r));
             let ct = roomauth_fuzz::oracles::CONTENT_TYPES[usize::from(selector) % 8];
-            match roomauth::webhook::RoomRequest::parse(ct, body) {
+            match roomauth::room_service::RoomRequest::parse(ct, body) {
                 Ok(r) => format!("ok docs={}", r.documents.len()),
                 Err(e) => e
                     .to_string()

@@ -23,8 +23,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use roomauth::ApiKey;
-use roomauth::provision::{LocalProvisioner, SigningKey, SigningKeys, server};
+use roomauth::room_service::{LocalProvisioner, SigningKey, SigningKeys, server};
+use roomauth::secret::ApiKey;
 use tracing_subscriber::EnvFilter;
 
 /// The embedded Room Service-compatible provisioner, over HTTP.

@@ -1,9 +1,8 @@
 //! [`LocalProvisioner`]: the embedded Room Service-compatible provisioner.
 //!
 //! It validates a [`ProvisionRequest`], attaches stable ids to the resources,
-//! adds the room's `default` document where the request has none (the
-//! URL-strategy client needs its id), and issues a signed token it can
-//! verify.
+//! and issues a signed token it can verify. It grants exactly what it is
+//! asked: a request for a room alone gets the room alone, no document.
 //!
 //! # Token format
 //!
@@ -36,9 +35,10 @@ use secrecy::zeroize::Zeroize;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{ConfigError, ProvisionError, Provisioned, Provisioner, truncate};
-use crate::protocol::{ObjectKind, Permission, ProvisionRequest, ProvisionResponse, Resource};
+use super::provision::{ConfigError, ProvisionError, Provisioned, Provisioner};
+use super::wire::{ObjectKind, Permission, ProvisionRequest, ProvisionResponse};
 use crate::secret::ApiKey;
+use crate::upstream::truncate;
 
 /// How long a token is valid: 6 hours, like Room Service's.
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(6 * 60 * 60);
@@ -50,8 +50,6 @@ pub const MAX_RESOURCES: usize = 16;
 pub const MIN_SIGNING_KEY_BYTES: usize = 32;
 /// The longest token [`LocalProvisioner::verify`] looks at.
 const MAX_TOKEN_BYTES: usize = 16 * 1024;
-/// The document a room gets when the request names none.
-const DEFAULT_DOCUMENT: &str = "default";
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -433,16 +431,6 @@ impl LocalProvisioner {
                     resources.push(granted);
                     if !rooms.contains(room) {
                         rooms.push(room.clone());
-                        let has_document = request.resources.iter().any(|r| {
-                            r.object == ObjectKind::Document
-                                && r.room.as_deref() == Some(room.as_str())
-                        });
-                        if !has_document {
-                            let mut document = Resource::document(room.clone(), DEFAULT_DOCUMENT);
-                            document.id = Some(document_id(room, DEFAULT_DOCUMENT));
-                            resources.push(document);
-                            push_unique(&mut docs, (room.clone(), DEFAULT_DOCUMENT.to_owned()));
-                        }
                     }
                 }
                 ObjectKind::Document => {
@@ -658,6 +646,7 @@ impl Provisioner for LocalProvisioner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::room_service::wire::Resource;
 
     const SECRET: [u8; 32] = *b"0123456789abcdef0123456789abcdef";
 
@@ -773,28 +762,20 @@ mod tests {
     }
 
     #[test]
-    fn provision_echoes_user_and_adds_default_document() {
+    fn provision_echoes_user_and_grants_exactly_the_request() {
         let provisioned = provisioner()
             .provision_at(&seed_request(), SystemTime::now())
             .unwrap();
         let response = &provisioned.response;
         assert_eq!(response.user, "your-user-id");
-        assert_eq!(response.resources.len(), 2);
+        // The room alone: no document was asked for, none is granted.
+        assert_eq!(response.resources.len(), 1);
         let room = &response.resources[0];
         assert_eq!(room.object, ObjectKind::Room);
         assert_eq!(room.reference, "express-minimal");
         assert_eq!(
             room.id.as_deref(),
             Some(room_id("express-minimal").as_str())
-        );
-        let doc = &response.resources[1];
-        assert_eq!(doc.object, ObjectKind::Document);
-        assert_eq!(doc.reference, "default");
-        assert_eq!(doc.permission, Permission::ReadWrite);
-        assert_eq!(doc.room.as_deref(), Some("express-minimal"));
-        assert_eq!(
-            doc.id.as_deref(),
-            Some(document_id("express-minimal", "default").as_str())
         );
         // The body is exactly the serialized response.
         let reparsed: ProvisionResponse = serde_json::from_slice(&provisioned.body).unwrap();
@@ -803,30 +784,27 @@ mod tests {
     }
 
     #[test]
-    fn document_is_added_only_when_missing() {
-        // The URL-strategy request already names the document: nothing added.
+    fn documents_are_granted_only_when_asked() {
+        // The URL-strategy request names the document: both, with ids.
         let req = request(vec![
             Resource::document("express-minimal", "default"),
             Resource::room("express-minimal"),
         ]);
-        let response = provisioner()
-            .provision_at(&req, SystemTime::now())
-            .unwrap()
-            .response;
+        let provisioned = provisioner().provision_at(&req, SystemTime::now()).unwrap();
+        let response = provisioned.response;
         assert_eq!(response.resources.len(), 2);
         assert_eq!(response.resources[0].object, ObjectKind::Document);
+        assert_eq!(response.resources[0].permission, Permission::ReadWrite);
+        assert_eq!(
+            response.resources[0].id.as_deref(),
+            Some(document_id("express-minimal", "default").as_str())
+        );
         assert_eq!(response.resources[1].object, ObjectKind::Room);
         assert!(response.resources.iter().all(|r| r.id.is_some()));
+        let claims = provisioner().verify(&response.token).unwrap();
+        assert!(claims.grants_document("express-minimal", "default"));
 
-        // Another document of the room counts too.
-        let req = request(vec![Resource::room("a"), Resource::document("a", "notes")]);
-        let response = provisioner()
-            .provision_at(&req, SystemTime::now())
-            .unwrap()
-            .response;
-        assert_eq!(response.resources.len(), 2);
-
-        // Two rooms, one with a document: only the other gets `default`.
+        // Two rooms, one with a document: no other document appears.
         let req = request(vec![
             Resource::room("a"),
             Resource::room("b"),
@@ -837,13 +815,15 @@ mod tests {
             .provision_at(&req, SystemTime::now())
             .unwrap()
             .response;
-        let added: Vec<_> = response
+        let documents: Vec<_> = response
             .resources
             .iter()
-            .filter(|r| r.object == ObjectKind::Document && r.reference == "default")
+            .filter(|r| r.object == ObjectKind::Document)
             .collect();
-        assert_eq!(added.len(), 1);
-        assert_eq!(added[0].room.as_deref(), Some("a"));
+        assert_eq!(documents.len(), 1);
+        assert_eq!(documents[0].room.as_deref(), Some("b"));
+        let claims = provisioner().verify(&response.token).unwrap();
+        assert_eq!(claims.docs, [("b".to_owned(), "notes".to_owned())]);
     }
 
     #[test]
@@ -939,8 +919,9 @@ mod tests {
         assert!(claims.grants_room("express-minimal"));
         assert!(!claims.grants_room("express-minimal-2"));
         assert!(!claims.grants_room("other"));
-        assert!(claims.grants_document("express-minimal", "default"));
-        assert!(!claims.grants_document("other", "default"));
+        // The seed request asks for the room only.
+        assert!(!claims.grants_document("express-minimal", "default"));
+        assert!(claims.docs.is_empty());
         assert_eq!(claims.exp - claims.iat, TOKEN_LIFETIME.as_secs());
         assert_eq!(claims.jti.len(), 32);
 

@@ -1,43 +1,33 @@
-//! [`RoomService`]: the HTTP client of a Room Service-compatible
-//! `POST /provision` endpoint (PROTOCOL.md section 2).
+//! [`HttpProvisioner`]: the HTTP client of a Room Service-compatible
+//! `POST /provision` endpoint (the [module docs](super) describe it).
 //!
 //! # Deadline and retries
 //!
-//! The configured [`timeout`](RoomServiceBuilder::timeout) is the budget of
-//! the whole call: every attempt, the waits between them and reading the
-//! answer's body. When it runs out, the call fails with
-//! [`ProvisionError::Timeout`].
-//!
-//! A provision is not idempotent (each one issues a token), so a call is
-//! retried only when the server cannot have acted on it, or said it did
-//! not: when no connection could be made ([`ProvisionError::Connect`] from
-//! the connect phase), and when the answer's status is a 5xx (the body of a
-//! failed answer is never read). A connection that breaks after the request
-//! was sent, a timeout, a 429, a 4xx and a body that is cut off or not the
-//! documented JSON are never retried. At most
-//! [`max_retries`](RoomServiceBuilder::max_retries) retries (default
-//! [`DEFAULT_MAX_RETRIES`]) follow, after exponential backoff with jitter
-//! starting at [`retry_backoff`](RoomServiceBuilder::retry_backoff)
-//! (default [`DEFAULT_RETRY_BACKOFF`]); a retry whose wait would not leave
-//! any of the budget is not made, and the last error is returned at once.
+//! The configured [`timeout`](HttpProvisionerBuilder::timeout) is the budget
+//! of the whole call, as [`crate::upstream`] describes: a provision is not
+//! idempotent (each one issues a token), so a call is retried only when no
+//! connection could be made or the answer's status is a 5xx, at most
+//! [`max_retries`](HttpProvisionerBuilder::max_retries) times (default
+//! [`DEFAULT_MAX_RETRIES`]), after exponential backoff with jitter starting
+//! at [`retry_backoff`](HttpProvisionerBuilder::retry_backoff) (default
+//! [`DEFAULT_RETRY_BACKOFF`]).
 
 use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use bytes::BytesMut;
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
-use http::{HeaderMap, StatusCode};
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use reqwest::Url;
 use serde::Deserialize;
 
-use super::{
+use super::provision::{
     ConfigError, ENV_API_KEY, ENV_AUTH_SCHEME, ENV_URL, ProvisionError, Provisioned, Provisioner,
-    env_var, truncate,
+    env_var,
 };
-use crate::protocol::{ProvisionRequest, ProvisionResponse};
+use super::wire::{ProvisionRequest, ProvisionResponse};
 use crate::secret::ApiKey;
+use crate::upstream::{CallPolicy, HttpUpstream, MAX_REASON_BYTES, truncate};
 
 /// Room Service's base URL.
 pub const DEFAULT_BASE_URL: &str = "https://super.roomservice.dev";
@@ -61,9 +51,6 @@ pub const DEFAULT_POOL_MAX_IDLE_PER_HOST: usize = 1024;
 /// The largest response body read; a longer one is an
 /// [`ProvisionError::InvalidBody`].
 pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
-
-/// The longest serde reason quoted in an [`ProvisionError::InvalidBody`].
-const MAX_REASON_BYTES: usize = 200;
 
 /// How the API key is sent in the `Authorization` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -116,49 +103,44 @@ impl std::str::FromStr for AuthScheme {
 /// Provisions through a Room Service-compatible server over HTTP(S).
 ///
 /// Holds one pooled keep-alive [`reqwest::Client`], built once; clone the
-/// `RoomService` (cheap) or share it behind an `Arc` rather than building
+/// `HttpProvisioner` (cheap) or share it behind an `Arc` rather than building
 /// one per call.
 ///
 /// ```no_run
-/// # fn main() -> Result<(), roomauth::provision::ConfigError> {
-/// use roomauth::provision::{AuthScheme, RoomService};
-/// let service = RoomService::builder()
-///     .api_key(roomauth::ApiKey::new("sk_live_..."))
+/// # fn main() -> Result<(), roomauth::room_service::ConfigError> {
+/// use roomauth::room_service::{AuthScheme, HttpProvisioner};
+/// let service = HttpProvisioner::builder()
+///     .api_key(roomauth::secret::ApiKey::new("sk_live_..."))
 ///     .base_url("https://super.roomservice.dev")
 ///     .auth_scheme(AuthScheme::BearerColon)
 ///     .build()?;
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
-pub struct RoomService {
-    client: reqwest::Client,
+pub struct HttpProvisioner {
+    upstream: HttpUpstream,
     endpoint: Url,
     api_key: ApiKey,
     authorization: HeaderValue,
     auth_scheme: AuthScheme,
-    timeout: Duration,
-    max_retries: u32,
-    retry_backoff: Duration,
 }
 
-impl fmt::Debug for RoomService {
+impl fmt::Debug for HttpProvisioner {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RoomService")
+        f.debug_struct("HttpProvisioner")
             .field("endpoint", &self.endpoint.as_str())
             .field("api_key", &self.api_key)
             .field("auth_scheme", &self.auth_scheme)
-            .field("timeout", &self.timeout)
-            .field("max_retries", &self.max_retries)
-            .field("retry_backoff", &self.retry_backoff)
+            .field("policy", &self.upstream.policy())
             .finish_non_exhaustive()
     }
 }
 
-/// Builds a [`RoomService`]; see [`RoomService::builder`]. Errors are
-/// reported by [`build`](RoomServiceBuilder::build).
+/// Builds a [`HttpProvisioner`]; see [`HttpProvisioner::builder`]. Errors are
+/// reported by [`build`](HttpProvisionerBuilder::build).
 #[derive(Clone)]
 #[must_use]
-pub struct RoomServiceBuilder {
+pub struct HttpProvisionerBuilder {
     api_key: Option<ApiKey>,
     base_url: Option<String>,
     auth_scheme: AuthScheme,
@@ -169,9 +151,9 @@ pub struct RoomServiceBuilder {
     retry_backoff: Duration,
 }
 
-impl fmt::Debug for RoomServiceBuilder {
+impl fmt::Debug for HttpProvisionerBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RoomServiceBuilder")
+        f.debug_struct("HttpProvisionerBuilder")
             .field("api_key", &self.api_key)
             .field("base_url", &self.base_url)
             .field("auth_scheme", &self.auth_scheme)
@@ -184,9 +166,9 @@ impl fmt::Debug for RoomServiceBuilder {
     }
 }
 
-impl Default for RoomServiceBuilder {
+impl Default for HttpProvisionerBuilder {
     fn default() -> Self {
-        RoomServiceBuilder {
+        HttpProvisionerBuilder {
             api_key: None,
             base_url: None,
             auth_scheme: AuthScheme::default(),
@@ -199,7 +181,7 @@ impl Default for RoomServiceBuilder {
     }
 }
 
-impl RoomServiceBuilder {
+impl HttpProvisionerBuilder {
     /// The API key (required).
     pub fn api_key(mut self, key: impl Into<ApiKey>) -> Self {
         self.api_key = Some(key.into());
@@ -256,7 +238,7 @@ impl RoomServiceBuilder {
     }
 
     /// Checks the settings and builds the client.
-    pub fn build(self) -> Result<RoomService, ConfigError> {
+    pub fn build(self) -> Result<HttpProvisioner, ConfigError> {
         let api_key = self.api_key.ok_or(ConfigError::MissingApiKey)?;
         check_api_key(&api_key)?;
         let endpoint = provision_endpoint(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
@@ -266,36 +248,30 @@ impl RoomServiceBuilder {
         if self.connect_timeout.is_zero() {
             return Err(ConfigError::ZeroTimeout { what: "connect" });
         }
+        let policy = CallPolicy {
+            timeout: self.timeout,
+            max_retries: self.max_retries,
+            retry_backoff: self.retry_backoff,
+        };
+        policy
+            .check()
+            .map_err(|reason| ConfigError::Unusable { reason })?;
         let mut authorization =
             HeaderValue::try_from(format!("{}{}", self.auth_scheme.prefix(), api_key.expose()))
                 .map_err(|_| ConfigError::InvalidApiKey)?;
         authorization.set_sensitive(true);
-
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("roomauth/", env!("CARGO_PKG_VERSION")))
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout.min(self.timeout))
-            .pool_max_idle_per_host(self.pool_max_idle_per_host)
-            .pool_idle_timeout(Duration::from_secs(90))
-            .tcp_keepalive(Duration::from_secs(60))
-            .tcp_nodelay(true)
-            // A redirected POST would turn into a GET and could carry the key
-            // elsewhere: a 3xx is reported as an unexpected status instead.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|err| ConfigError::HttpClient {
-                reason: truncate(&err.to_string(), MAX_REASON_BYTES),
-            })?;
-
-        Ok(RoomService {
-            client,
+        let client = HttpUpstream::client(
+            self.timeout,
+            self.connect_timeout,
+            self.pool_max_idle_per_host,
+        )
+        .map_err(|reason| ConfigError::HttpClient { reason })?;
+        Ok(HttpProvisioner {
+            upstream: HttpUpstream::new(client, super::SERVICE, policy, Some(api_key.clone())),
             endpoint,
             api_key,
             authorization,
             auth_scheme: self.auth_scheme,
-            timeout: self.timeout,
-            max_retries: self.max_retries,
-            retry_backoff: self.retry_backoff,
         })
     }
 }
@@ -342,25 +318,25 @@ fn provision_endpoint(base: &str) -> Result<Url, ConfigError> {
     })
 }
 
-impl RoomService {
+impl HttpProvisioner {
     /// A builder, in reqwest's style.
-    pub fn builder() -> RoomServiceBuilder {
-        RoomServiceBuilder::default()
+    pub fn builder() -> HttpProvisionerBuilder {
+        HttpProvisionerBuilder::default()
     }
 
     /// Reads `ROOMSERVICE_API_KEY` (required), `ROOMSERVICE_URL` (default
     /// [`DEFAULT_BASE_URL`]) and `ROOMSERVICE_AUTH_SCHEME` (`bearer-colon`,
     /// the default, or `bearer`).
-    pub fn from_env() -> Result<RoomService, ConfigError> {
-        RoomService::from_lookup(env_var)
+    pub fn from_env() -> Result<HttpProvisioner, ConfigError> {
+        HttpProvisioner::from_lookup(env_var)
     }
 
-    /// [`RoomService::from_env`] over any variable lookup.
+    /// [`HttpProvisioner::from_env`] over any variable lookup.
     pub(crate) fn from_lookup(
         lookup: impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
-    ) -> Result<RoomService, ConfigError> {
+    ) -> Result<HttpProvisioner, ConfigError> {
         let key = lookup(ENV_API_KEY)?.ok_or(ConfigError::MissingApiKey)?;
-        let mut builder = RoomService::builder().api_key(ApiKey::new(key));
+        let mut builder = HttpProvisioner::builder().api_key(ApiKey::new(key));
         if let Some(url) = lookup(ENV_URL)?.filter(|url| !url.trim().is_empty()) {
             builder = builder.base_url(url);
         }
@@ -382,232 +358,57 @@ impl RoomService {
 
     /// The timeout of a whole call, retries included.
     pub fn timeout(&self) -> Duration {
-        self.timeout
+        self.upstream.policy().timeout
     }
 
     /// How many times a call may be retried.
     pub fn max_retries(&self) -> u32 {
-        self.max_retries
+        self.upstream.policy().max_retries
     }
 
-    /// Sends the request and reads the answer, retrying where it is safe,
-    /// all within the timeout; maps every failure to its own
-    /// [`ProvisionError`].
+    /// Sends the request and reads the answer through the shared upstream
+    /// core (deadline, retries, bounded body), then parses it.
     async fn call(&self, request: &ProvisionRequest) -> Result<Provisioned, ProvisionError> {
-        let payload =
-            serde_json::to_vec(request).map_err(|err| ProvisionError::InvalidRequest {
+        let payload = bytes::Bytes::from(serde_json::to_vec(request).map_err(|err| {
+            ProvisionError::InvalidRequest {
                 reason: err.to_string(),
-            })?;
+            }
+        })?);
         tracing::debug!(endpoint = %self.endpoint, resources = request.resources.len(), "provisioning through Room Service");
-        let deadline = tokio::time::Instant::now() + self.timeout;
-        let mut retries = 0;
-        loop {
-            let attempt = tokio::time::timeout_at(deadline, self.attempt(&payload)).await;
-            let err = match attempt {
-                Ok(Ok(provisioned)) => return Ok(provisioned),
-                Ok(Err(Failure::Final(err))) => return Err(err),
-                Ok(Err(Failure::Retryable(err))) => err,
-                Err(_elapsed) => {
-                    tracing::warn!(endpoint = %self.endpoint, timeout = ?self.timeout, retries, "Room Service did not answer in time");
-                    return Err(ProvisionError::Timeout);
-                }
-            };
-            if retries >= self.max_retries {
-                return Err(err);
-            }
-            let wait = self.backoff(retries);
-            if tokio::time::Instant::now() + wait >= deadline {
-                tracing::debug!(endpoint = %self.endpoint, retries, "no time left to retry");
-                return Err(err);
-            }
-            retries += 1;
-            tracing::info!(endpoint = %self.endpoint, retry = retries, wait = ?wait, error = %err, "retrying the provision");
-            tokio::time::sleep(wait).await;
-        }
+        let answer = self
+            .upstream
+            .call(
+                |client| {
+                    client
+                        .post(self.endpoint.clone())
+                        .header(AUTHORIZATION, self.authorization.clone())
+                        .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                        .header(ACCEPT, HeaderValue::from_static("application/json"))
+                        .body(payload.clone())
+                },
+                MAX_RESPONSE_BYTES,
+            )
+            .await?;
+        let response = parse_response(&answer.body).map_err(|err| self.scrub(err))?;
+        Ok(Provisioned {
+            response,
+            body: answer.body,
+        })
     }
 
-    /// The wait before retry `retries + 1`: the backoff doubled `retries`
-    /// times, between half of that and all of it (jitter, so that clients
-    /// failed together do not retry together).
-    fn backoff(&self, retries: u32) -> Duration {
-        let full = self.retry_backoff.saturating_mul(1 << retries.min(16));
-        let half = full / 2;
-        let jitter = getrandom::u32().unwrap_or(0);
-        half + half.mul_f64(f64::from(jitter) / f64::from(u32::MAX))
-    }
-
-    /// One request and its answer.
-    async fn attempt(&self, payload: &[u8]) -> Result<Provisioned, Failure> {
-        let mut response = self
-            .client
-            .post(self.endpoint.clone())
-            .header(AUTHORIZATION, self.authorization.clone())
-            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-            .header(ACCEPT, HeaderValue::from_static("application/json"))
-            .body(payload.to_vec())
-            .send()
-            .await
-            .map_err(|err| {
-                // Only a connection that was never made is safe to retry: once
-                // the request is sent, the server may have provisioned.
-                let retryable = err.is_connect();
-                let err = self.transport_error(&err);
-                if retryable {
-                    Failure::Retryable(err)
-                } else {
-                    Failure::Final(err)
-                }
-            })?;
-
-        let status = response.status();
-        if !status.is_success() {
-            let err = status_error(status, response.headers());
-            tracing::warn!(endpoint = %self.endpoint, status = status.as_u16(), error = %err, "Room Service refused to provision");
-            // A 5xx says the server failed; its body is not read.
-            return Err(if status.is_server_error() {
-                Failure::Retryable(err)
-            } else {
-                Failure::Final(err)
-            });
-        }
-
-        if response
-            .content_length()
-            .is_some_and(|len| len > MAX_RESPONSE_BYTES as u64)
-        {
-            return Err(Failure::Final(self.invalid_body(format!(
-                "the body is larger than {MAX_RESPONSE_BYTES} bytes"
-            ))));
-        }
-        let mut body = BytesMut::new();
-        loop {
-            match response.chunk().await {
-                Ok(Some(chunk)) => {
-                    if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
-                        return Err(Failure::Final(self.invalid_body(format!(
-                            "the body is larger than {MAX_RESPONSE_BYTES} bytes"
-                        ))));
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                Ok(None) => break,
-                Err(err) if err.is_timeout() => {
-                    return Err(Failure::Final(self.transport_error(&err)));
-                }
-                Err(_) => {
-                    return Err(Failure::Final(
-                        self.invalid_body("the body was cut off".to_owned()),
-                    ));
-                }
-            }
-        }
-        let body = body.freeze();
-        let response = parse_response(&body).map_err(|err| {
-            let err = self.scrub(err);
-            tracing::warn!(endpoint = %self.endpoint, status = status.as_u16(), error = %err, "Room Service answered with an unusable body");
-            Failure::Final(err)
-        })?;
-        Ok(Provisioned { response, body })
-    }
-
-    /// Maps a reqwest error that is not a status: a timeout or a failed
-    /// connection.
-    fn transport_error(&self, err: &reqwest::Error) -> ProvisionError {
-        // reqwest's message names the URL, never a header: safe to log.
-        if err.is_timeout() {
-            tracing::warn!(endpoint = %self.endpoint, timeout = ?self.timeout, error = %ErrorChain(err), "Room Service did not answer in time");
-            ProvisionError::Timeout
-        } else {
-            tracing::warn!(endpoint = %self.endpoint, connect = err.is_connect(), error = %ErrorChain(err), "cannot reach Room Service");
-            ProvisionError::Connect
-        }
-    }
-
-    fn invalid_body(&self, reason: String) -> ProvisionError {
-        let err = ProvisionError::InvalidBody { reason };
-        tracing::warn!(endpoint = %self.endpoint, error = %err, "Room Service answered with an unusable body");
-        err
-    }
-
-    /// Removes the key from a reason quoting the body, should a server ever
-    /// echo it back.
+    /// Logs an unusable body, its reason cut, freed of control characters
+    /// and of the key, should a server ever echo it back.
     fn scrub(&self, err: ProvisionError) -> ProvisionError {
         match err {
-            ProvisionError::InvalidBody { reason } => ProvisionError::InvalidBody {
-                reason: redact(&reason, self.api_key.expose()),
-            },
-            other => other,
-        }
-    }
-}
-
-/// `text` without `key`, nor the beginning of `key` where a quote of it was
-/// cut short (a reason is truncated to [`MAX_REASON_BYTES`] before it is
-/// scrubbed, and the cut may fall inside the key).
-fn redact(text: &str, key: &str) -> String {
-    const MARK: &str = "[redacted]";
-    if key.is_empty() {
-        return text.to_owned();
-    }
-    let text = text.replace(key, MARK);
-    let Some(quoted) = text.strip_suffix("...") else {
-        return text;
-    };
-    // The key is visible ASCII (checked at build time): every byte index
-    // is a character boundary of it.
-    match (1..key.len())
-        .rev()
-        .find(|&len| key.get(..len).is_some_and(|start| quoted.ends_with(start)))
-    {
-        Some(len) => format!("{}{MARK}...", &quoted[..quoted.len() - len]),
-        None => text,
-    }
-}
-
-/// How one attempt failed: whether another may be made.
-enum Failure {
-    /// The server cannot have provisioned (no connection), or said it
-    /// failed (5xx): another attempt is safe.
-    Retryable(ProvisionError),
-    /// Anything else: the error is the call's.
-    Final(ProvisionError),
-}
-
-/// Displays an error and its sources, `a: b: c`.
-struct ErrorChain<'a>(&'a reqwest::Error);
-
-impl fmt::Display for ErrorChain<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut current: Option<&dyn std::error::Error> = Some(self.0);
-        let mut first = true;
-        while let Some(err) = current {
-            if !first {
-                f.write_str(": ")?;
+            ProvisionError::InvalidBody { reason } => {
+                ProvisionError::from(self.upstream.invalid_answer(reason))
             }
-            write!(f, "{err}")?;
-            first = false;
-            current = err.source();
+            other => {
+                tracing::warn!(endpoint = %self.endpoint, error = %other, "Room Service answered with an unusable body");
+                other
+            }
         }
-        Ok(())
     }
-}
-
-/// The error for a non-success status.
-fn status_error(status: StatusCode, headers: &HeaderMap) -> ProvisionError {
-    match status {
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ProvisionError::KeyRefused { status },
-        StatusCode::TOO_MANY_REQUESTS => ProvisionError::RateLimited {
-            retry_after: retry_after(headers),
-        },
-        s if s.is_server_error() => ProvisionError::Server { status },
-        _ => ProvisionError::UnexpectedStatus { status },
-    }
-}
-
-/// `Retry-After` in seconds (the HTTP-date form is ignored).
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
-    value.parse::<u64>().ok().map(Duration::from_secs)
 }
 
 /// Just the token, to tell "no token" from "not the documented JSON".
@@ -647,7 +448,7 @@ fn parse_response(body: &[u8]) -> Result<ProvisionResponse, ProvisionError> {
 }
 
 #[async_trait]
-impl Provisioner for RoomService {
+impl Provisioner for HttpProvisioner {
     async fn provision(&self, request: &ProvisionRequest) -> Result<Provisioned, ProvisionError> {
         self.call(request).await
     }
@@ -656,11 +457,22 @@ impl Provisioner for RoomService {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use http::header::RETRY_AFTER;
+    use http::{HeaderMap, StatusCode};
+
+    /// The error the provisioner reports for an answer's status.
+    fn status_error(status: StatusCode, headers: &HeaderMap) -> ProvisionError {
+        let kind = crate::upstream::status_error(status, headers);
+        ProvisionError::from(crate::upstream::UpstreamError::new(
+            super::super::SERVICE,
+            kind,
+        ))
+    }
 
     const KEY: &str = "sk_live_TOPSECRETvalue123";
 
-    fn service() -> RoomService {
-        RoomService::builder()
+    fn service() -> HttpProvisioner {
+        HttpProvisioner::builder()
             .api_key(ApiKey::new(KEY))
             .build()
             .unwrap()
@@ -685,7 +497,7 @@ mod tests {
             format!("Bearer: {KEY}")
         );
         assert!(colon.authorization.is_sensitive());
-        let plain = RoomService::builder()
+        let plain = HttpProvisioner::builder()
             .api_key(KEY)
             .auth_scheme(AuthScheme::Bearer)
             .build()
@@ -702,7 +514,7 @@ mod tests {
         for text in [
             format!("{service:?}"),
             format!("{service:#?}"),
-            format!("{:?}", RoomService::builder().api_key(KEY)),
+            format!("{:?}", HttpProvisioner::builder().api_key(KEY)),
         ] {
             assert!(!text.contains("TOPSECRET"), "{text}");
         }
@@ -732,21 +544,25 @@ mod tests {
 
     #[test]
     fn bad_configuration_is_refused() {
-        let build = |b: RoomServiceBuilder| b.build().err();
+        let build = |b: HttpProvisionerBuilder| b.build().err();
         assert_eq!(
-            build(RoomService::builder()),
+            build(HttpProvisioner::builder()),
             Some(ConfigError::MissingApiKey)
         );
         assert_eq!(
-            build(RoomService::builder().api_key("")),
+            build(HttpProvisioner::builder().api_key("")),
             Some(ConfigError::EmptyApiKey)
         );
         assert_eq!(
-            build(RoomService::builder().api_key("key\n")),
+            build(HttpProvisioner::builder().api_key("key\n")),
             Some(ConfigError::InvalidApiKey)
         );
         assert_eq!(
-            build(RoomService::builder().api_key(KEY).timeout(Duration::ZERO)),
+            build(
+                HttpProvisioner::builder()
+                    .api_key(KEY)
+                    .timeout(Duration::ZERO)
+            ),
             Some(ConfigError::ZeroTimeout { what: "request" })
         );
         for url in [
@@ -756,7 +572,7 @@ mod tests {
             "https://example.com/?q=1",
             "https://example.com/#f",
         ] {
-            let err = build(RoomService::builder().api_key(KEY).base_url(url));
+            let err = build(HttpProvisioner::builder().api_key(KEY).base_url(url));
             assert!(
                 matches!(err, Some(ConfigError::InvalidUrl { .. })),
                 "{url}: {err:?}"
@@ -862,18 +678,6 @@ mod tests {
                 String::from_utf8_lossy(invalid)
             );
         }
-    }
-
-    #[test]
-    fn a_key_cut_short_is_redacted_too() {
-        for cut in 1..KEY.len() {
-            let text = format!("unknown variant `Bearer: {}...", &KEY[..cut]);
-            let redacted = redact(&text, KEY);
-            assert!(!redacted.contains(&KEY[..cut.max(4)]), "{redacted}");
-            assert!(redacted.ends_with("[redacted]..."), "{redacted}");
-        }
-        assert_eq!(redact("no key here...", KEY), "no key here...");
-        assert_eq!(redact(&format!("a {KEY} b"), KEY), "a [redacted] b");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Reading the browser's webhook body into the one room it asks for.
 
-use crate::protocol::{ObjectKind, Permission, WebhookRequest};
-use crate::webhook::error::WebhookError;
+use super::wire::{ObjectKind, Permission, WebhookRequest};
+use crate::webhook::{WebhookError, require_json};
 
 /// The most bytes a room name or document name may have.
 pub const MAX_NAME_LEN: usize = 256;
@@ -20,10 +20,10 @@ pub struct RoomRequest {
 }
 
 impl RoomRequest {
-    /// Checks the content type and parses `body` (either form of
-    /// PROTOCOL.md section 1).
+    /// Checks the content type and parses `body` (either form of the
+    /// [module docs](super)).
     pub fn parse(content_type: Option<&str>, body: &[u8]) -> Result<RoomRequest, WebhookError> {
-        check_content_type(content_type)?;
+        require_json(content_type)?;
         if body.iter().all(u8::is_ascii_whitespace) {
             return Err(WebhookError::malformed(
                 "the body is empty; send `{\"room\": \"<name>\"}`",
@@ -119,25 +119,6 @@ fn object_name(object: ObjectKind) -> &'static str {
     match object {
         ObjectKind::Room => "room",
         ObjectKind::Document => "document",
-    }
-}
-
-/// Only JSON is accepted: a cross-site form or `text/plain` post cannot be
-/// sent as `application/json` without a CORS preflight.
-fn check_content_type(content_type: Option<&str>) -> Result<(), WebhookError> {
-    let Some(content_type) = content_type else {
-        return Err(WebhookError::UnsupportedMediaType);
-    };
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    let is_json = essence.eq_ignore_ascii_case("application/json")
-        || essence.rsplit_once('+').is_some_and(|(kind, suffix)| {
-            suffix.eq_ignore_ascii_case("json")
-                && kind.to_ascii_lowercase().starts_with("application/")
-        });
-    if is_json {
-        Ok(())
-    } else {
-        Err(WebhookError::UnsupportedMediaType)
     }
 }
 

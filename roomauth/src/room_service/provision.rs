@@ -1,43 +1,20 @@
 //! Provisioning: turning "this user may use these rooms" into a Room Service
-//! session token (PROTOCOL.md section 2).
-//!
-//! Two [`Provisioner`]s exist:
-//!
-//! - [`RoomService`]: the HTTP client of a Room Service-compatible
-//!   `POST /provision` endpoint (the original service, or `roomauth-local`).
-//! - [`LocalProvisioner`]: the embedded, in-process provisioner that issues
-//!   and verifies its own signed tokens, so a fresh checkout runs without any
-//!   account.
-//!
-//! [`provisioner_from_env`] picks one from the environment: with
-//! `ROOMSERVICE_API_KEY` set, Room Service (at `ROOMSERVICE_URL`, default
-//! [`DEFAULT_BASE_URL`]); without it, the local provisioner.
+//! session token, by the [`Provisioner`] the app chose, and
+//! [`provisioner_from_env`], which chooses one from the environment.
 //!
 //! No secret (API key, signing key) ever appears in a `Debug` or `Display`
 //! output, an error message, a log line or a response of this module.
 
-pub mod local;
-pub mod room_service;
-#[cfg(feature = "axum")]
-pub mod server;
-
-use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
 use http::StatusCode;
 
-use crate::protocol::{ProvisionRequest, ProvisionResponse};
-
-pub use local::{
-    LocalProvisioner, SigningKey, SigningKeys, TOKEN_LIFETIME, TokenClaims, TokenError,
-};
-pub use room_service::{
-    AuthScheme, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
-    DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_RETRY_BACKOFF, DEFAULT_TIMEOUT, MAX_RESPONSE_BYTES,
-    RoomService, RoomServiceBuilder,
-};
+use super::client::HttpProvisioner;
+use super::local::LocalProvisioner;
+use super::wire::{ProvisionRequest, ProvisionResponse};
+use crate::upstream::{UpstreamError, UpstreamErrorKind};
 
 /// The environment variable holding the Room Service API key.
 pub const ENV_API_KEY: &str = "ROOMSERVICE_API_KEY";
@@ -56,17 +33,31 @@ pub trait Provisioner: Send + Sync + 'static {
     async fn provision(&self, request: &ProvisionRequest) -> Result<Provisioned, ProvisionError>;
 }
 
+/// A shared provisioner: one `LocalProvisioner` behind the webhook and a
+/// verify endpoint, say.
 #[async_trait]
-impl<P: Provisioner + ?Sized> Provisioner for Arc<P> {
+impl<P: Provisioner + ?Sized> Provisioner for std::sync::Arc<P> {
     async fn provision(&self, request: &ProvisionRequest) -> Result<Provisioned, ProvisionError> {
         (**self).provision(request).await
     }
 }
 
+/// The provisioner the environment chose ([`provisioner_from_env`]).
+#[derive(Debug)]
+pub enum EnvProvisioner {
+    /// A Room Service-compatible server over HTTP.
+    Http(HttpProvisioner),
+    /// The embedded local provisioner.
+    Local(LocalProvisioner),
+}
+
 #[async_trait]
-impl<P: Provisioner + ?Sized> Provisioner for Box<P> {
+impl Provisioner for EnvProvisioner {
     async fn provision(&self, request: &ProvisionRequest) -> Result<Provisioned, ProvisionError> {
-        (**self).provision(request).await
+        match self {
+            EnvProvisioner::Http(http) => http.provision(request).await,
+            EnvProvisioner::Local(local) => local.provision(request).await,
+        }
     }
 }
 
@@ -161,6 +152,51 @@ pub enum ProvisionError {
     },
 }
 
+impl From<UpstreamError> for ProvisionError {
+    fn from(error: UpstreamError) -> ProvisionError {
+        match error.kind {
+            UpstreamErrorKind::Connect => ProvisionError::Connect,
+            UpstreamErrorKind::Timeout => ProvisionError::Timeout,
+            UpstreamErrorKind::KeyRefused { status } => ProvisionError::KeyRefused { status },
+            UpstreamErrorKind::RateLimited { retry_after } => {
+                ProvisionError::RateLimited { retry_after }
+            }
+            UpstreamErrorKind::Server { status } => ProvisionError::Server { status },
+            UpstreamErrorKind::UnexpectedStatus { status } => {
+                ProvisionError::UnexpectedStatus { status }
+            }
+            UpstreamErrorKind::InvalidAnswer { reason } => ProvisionError::InvalidBody { reason },
+        }
+    }
+}
+
+/// How the webhook answers a provisioner's failure: as every backend's
+/// upstream failure.
+impl From<ProvisionError> for UpstreamError {
+    fn from(error: ProvisionError) -> UpstreamError {
+        let kind = match error {
+            ProvisionError::Connect => UpstreamErrorKind::Connect,
+            ProvisionError::Timeout => UpstreamErrorKind::Timeout,
+            ProvisionError::KeyRefused { status } => UpstreamErrorKind::KeyRefused { status },
+            ProvisionError::RateLimited { retry_after } => {
+                UpstreamErrorKind::RateLimited { retry_after }
+            }
+            ProvisionError::Server { status } => UpstreamErrorKind::Server { status },
+            ProvisionError::UnexpectedStatus { status } => {
+                UpstreamErrorKind::UnexpectedStatus { status }
+            }
+            ProvisionError::InvalidBody { reason } => UpstreamErrorKind::InvalidAnswer { reason },
+            ProvisionError::MissingToken => UpstreamErrorKind::InvalidAnswer {
+                reason: "it carries no session token".to_owned(),
+            },
+            ProvisionError::InvalidRequest { reason } => UpstreamErrorKind::InvalidAnswer {
+                reason: format!("it refused the request: {reason}"),
+            },
+        };
+        UpstreamError::new(super::SERVICE, kind)
+    }
+}
+
 fn retry_after_text(retry_after: &Option<Duration>) -> String {
     match retry_after {
         Some(delay) => format!(", retry after {} s", delay.as_secs()),
@@ -193,7 +229,7 @@ impl ProvisionError {
 pub enum ConfigError {
     /// No API key was given.
     #[error(
-        "no Room Service API key: set ROOMSERVICE_API_KEY (or call RoomService::builder().api_key(..))"
+        "no Room Service API key: set ROOMSERVICE_API_KEY (or call HttpProvisioner::builder().api_key(..))"
     )]
     MissingApiKey,
     /// `ROOMSERVICE_URL` is set but `ROOMSERVICE_API_KEY` is not.
@@ -239,6 +275,12 @@ pub enum ConfigError {
         /// Which timeout.
         what: &'static str,
     },
+    /// A timeout or backoff that cannot be used (over a day, say).
+    #[error("unusable call settings: {reason}")]
+    Unusable {
+        /// What to change.
+        reason: String,
+    },
     /// The HTTP client could not be built.
     #[error("the HTTP client could not be built ({reason}): check the TLS setup of this machine")]
     HttpClient {
@@ -280,14 +322,14 @@ pub(crate) fn env_var(name: &'static str) -> Result<Option<String>, ConfigError>
 
 /// The provisioner the environment asks for.
 ///
-/// - `ROOMSERVICE_API_KEY` set: [`RoomService`] at `ROOMSERVICE_URL` (default
+/// - `ROOMSERVICE_API_KEY` set: [`HttpProvisioner`] at `ROOMSERVICE_URL` (default
 ///   [`DEFAULT_BASE_URL`]), with `ROOMSERVICE_AUTH_SCHEME` if given.
 /// - `ROOMSERVICE_API_KEY` unset (and `ROOMSERVICE_URL` unset): the embedded
 ///   [`LocalProvisioner::development`].
 ///
 /// An empty key, a bad URL or a URL without a key are errors rather than a
 /// silent fallback.
-pub fn provisioner_from_env() -> Result<Arc<dyn Provisioner>, ConfigError> {
+pub fn provisioner_from_env() -> Result<EnvProvisioner, ConfigError> {
     provisioner_from_lookup(env_var)
 }
 
@@ -295,16 +337,16 @@ pub fn provisioner_from_env() -> Result<Arc<dyn Provisioner>, ConfigError> {
 /// touching the process environment).
 fn provisioner_from_lookup(
     lookup: impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
-) -> Result<Arc<dyn Provisioner>, ConfigError> {
+) -> Result<EnvProvisioner, ConfigError> {
     if lookup(ENV_API_KEY)?.is_some() {
-        let service = RoomService::from_lookup(lookup)?;
+        let service = HttpProvisioner::from_lookup(lookup)?;
         tracing::info!(
             provisioner = "room-service",
             endpoint = %service.endpoint(),
             auth_scheme = ?service.auth_scheme(),
             "provisioning through Room Service"
         );
-        return Ok(Arc::new(service));
+        return Ok(EnvProvisioner::Http(service));
     }
     if lookup(ENV_URL)?.is_some() {
         return Err(ConfigError::UrlWithoutApiKey);
@@ -315,19 +357,7 @@ fn provisioner_from_lookup(
         kid = local.signing_keys().current().kid(),
         "ROOMSERVICE_API_KEY is unset: provisioning with the embedded local provisioner (development only)"
     );
-    Ok(Arc::new(local))
-}
-
-/// Cuts `text` to at most `max` bytes on a character boundary, marking the cut.
-pub(crate) fn truncate(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_owned();
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}...", &text[..end])
+    Ok(EnvProvisioner::Local(local))
 }
 
 #[cfg(test)]
@@ -404,12 +434,5 @@ mod tests {
         assert!(!ProvisionError::Connect.is_timeout());
         assert_eq!(limited.status(), Some(StatusCode::TOO_MANY_REQUESTS));
         assert_eq!(ProvisionError::MissingToken.status(), None);
-    }
-
-    #[test]
-    fn truncate_respects_char_boundaries() {
-        assert_eq!(truncate("abc", 5), "abc");
-        assert_eq!(truncate("abcdef", 3), "abc...");
-        assert_eq!(truncate("ééé", 3), "é...");
     }
 }

@@ -1,15 +1,24 @@
-//! The webhook core against the contract: every status, with a hand-written
-//! rule (no macros) and the local provisioner or failing doubles.
+//! The webhook with the Room Service backend against the contract: every
+//! status, with a hand-written rule (no macros) and the local provisioner
+//! or failing doubles.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use async_trait::async_trait;
 use serde_json::Value;
 
+use http::StatusCode;
+
 use super::*;
 use crate::pattern::Pattern;
-use crate::provision::{LocalProvisioner, Provisioned};
-use crate::rule::{BoxFuture, Deny, Refusal, RequestContext, RoomMatch, Rule, UserId};
+use crate::room::RoomMatch;
+use crate::rule::{BoxFuture, Deny, Grant, Refusal, RequestContext, Rule};
+use crate::rules::BuildError;
+use crate::webhook::{DEFAULT_BODY_LIMIT, Outcome, Webhook};
+
+/// The webhook of these tests.
+type Hook<P> = Webhook<Session, RoomService<P>>;
 
 /// The test's request context: who is logged in, and whether extraction fails.
 struct Session {
@@ -61,7 +70,7 @@ impl Rule<Session> for Projects {
         &'a self,
         room: RoomMatch<'a>,
         cx: &'a mut Session,
-    ) -> BoxFuture<'a, Result<UserId, Refusal<&'static str>>> {
+    ) -> BoxFuture<'a, Result<Grant, Refusal<&'static str>>> {
         Box::pin(async move {
             let id: u64 = room.param("id").ok_or(Refusal::NoMatch)?;
             if cx.reject {
@@ -72,8 +81,8 @@ impl Rule<Session> for Projects {
                 (_, 13) => Err(Refusal::Deny(Deny::internal(
                     "database is down, password=hunter2",
                 ))),
-                ("alice", 1 | 2) | ("bob", 2) => Ok(UserId::from(user)),
-                ("empty", _) => Ok(UserId::from("")),
+                ("alice", 1 | 2) | ("bob", 2) => Ok(Grant::write(user)),
+                ("empty", _) => Ok(Grant::write("")),
                 _ => Err(Refusal::Deny(Deny::Forbidden)),
             }
         })
@@ -92,20 +101,22 @@ impl Rule<Session> for Lobby {
     fn patterns(&self) -> &[Pattern] {
         &self.patterns
     }
-    fn permission(&self) -> Permission {
-        Permission::Join
+    fn access(&self) -> Access {
+        Access::Read
     }
     fn authorize<'a>(
         &'a self,
         _: RoomMatch<'a>,
         cx: &'a mut Session,
-    ) -> BoxFuture<'a, Result<UserId, Refusal<&'static str>>> {
-        Box::pin(async move { Ok(UserId::from(cx.user.unwrap_or("guest"))) })
+    ) -> BoxFuture<'a, Result<Grant, Refusal<&'static str>>> {
+        // More than the rule's maximum: clamped to read.
+        Box::pin(async move { Ok(Grant::write(cx.user.unwrap_or("guest"))) })
     }
 }
 
 /// A provisioner that fails with a fixed error, counting its calls.
-struct Failing(ProvisionError, AtomicUsize);
+#[derive(Clone)]
+struct Failing(ProvisionError, Arc<AtomicUsize>);
 
 #[async_trait]
 impl Provisioner for Failing {
@@ -125,8 +136,8 @@ impl Provisioner for Answers {
     }
 }
 
-fn webhook(provisioner: impl Provisioner) -> Webhook<Session> {
-    Webhook::builder(provisioner)
+fn webhook<P: Provisioner>(provisioner: P) -> Hook<P> {
+    Webhook::builder(RoomService::new(provisioner))
         .rule(Projects::new())
         .rule(Lobby {
             patterns: vec![Pattern::parse("lobby").unwrap()],
@@ -137,7 +148,11 @@ fn webhook(provisioner: impl Provisioner) -> Webhook<Session> {
 
 const URL_STRATEGY: &str = r#"{"resources":[{"object":"document","reference":"default","permission":"read_write","room":"ROOM"},{"object":"room","reference":"ROOM","permission":"join"}]}"#;
 
-async fn call(webhook: &Webhook<Session>, body: &str, mut cx: Session) -> (StatusCode, Value) {
+async fn call<P: Provisioner>(
+    webhook: &Hook<P>,
+    body: &str,
+    mut cx: Session,
+) -> (StatusCode, Value) {
     match webhook
         .handle(Some("application/json"), body.as_bytes(), &mut cx)
         .await
@@ -156,8 +171,8 @@ fn room_body(room: &str) -> String {
 
 #[tokio::test]
 async fn allowed_room_form_gets_the_provisioners_answer() {
-    let local = std::sync::Arc::new(LocalProvisioner::development());
-    let webhook = webhook(local.clone());
+    let webhook = webhook(LocalProvisioner::development());
+    let local = webhook.backend().provisioner();
     let (status, body) = call(&webhook, &room_body("project-1"), as_user("alice")).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(body["user"], "alice");
@@ -165,17 +180,15 @@ async fn allowed_room_form_gets_the_provisioners_answer() {
     let claims = local.verify(token).unwrap();
     assert!(claims.grants_room("project-1"));
     assert!(!claims.grants_room("project-2"));
-    // The local provisioner adds the document the URL-strategy client needs.
+    // The room alone: it was the only thing asked for.
     let objects: Vec<&str> = body["resources"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| r["object"].as_str().unwrap())
         .collect();
-    assert!(
-        objects.contains(&"room") && objects.contains(&"document"),
-        "{body}"
-    );
+    assert_eq!(objects, ["room"], "{body}");
+    assert!(claims.docs.is_empty(), "{claims:?}");
 }
 
 #[tokio::test]
@@ -313,37 +326,59 @@ async fn extractor_rejections_pass_through() {
 #[tokio::test]
 async fn join_only_rules_never_grant_documents() {
     let webhook = webhook(LocalProvisioner::development());
-    let grant = webhook
-        .authorize(
-            &RoomRequest::parse(
-                Some("application/json"),
-                URL_STRATEGY.replace("ROOM", "lobby").as_bytes(),
-            )
-            .unwrap(),
-            &mut anonymous(),
-        )
-        .await
-        .unwrap();
-    assert_eq!(grant.request.resources, vec![Resource::room("lobby")]);
-    let grant = webhook
-        .authorize(
-            &RoomRequest::parse(
-                Some("application/json"),
-                URL_STRATEGY.replace("ROOM", "project-1").as_bytes(),
-            )
-            .unwrap(),
-            &mut as_user("alice"),
-        )
-        .await
+    for body in [URL_STRATEGY.replace("ROOM", "lobby"), room_body("lobby")] {
+        let (status, body) = call(&webhook, &body, anonymous()).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert_eq!(body["resources"].as_array().unwrap().len(), 1, "{body}");
+        // The token, not only the answer: the room alone.
+        let claims = webhook
+            .backend()
+            .provisioner()
+            .verify(body["token"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(claims.rooms, ["lobby"]);
+        assert!(claims.docs.is_empty(), "{claims:?}");
+    }
+    let (status, body) = call(
+        &webhook,
+        &URL_STRATEGY.replace("ROOM", "project-1"),
+        as_user("alice"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let claims = webhook
+        .backend()
+        .provisioner()
+        .verify(body["token"].as_str().unwrap())
         .unwrap();
     assert_eq!(
-        grant.request.resources,
+        claims.docs,
+        [("project-1".to_owned(), "default".to_owned())]
+    );
+}
+
+#[test]
+fn provision_requests_follow_the_access() {
+    let request = RoomRequest::parse(
+        Some("application/json"),
+        URL_STRATEGY.replace("ROOM", "project-1").as_bytes(),
+    )
+    .unwrap();
+    let decision = |grant| crate::rules::Decision {
+        rule: "projects",
+        grant,
+    };
+    assert_eq!(
+        provision_request(&decision(Grant::read("alice")), &request).resources,
+        vec![Resource::room("project-1")]
+    );
+    assert_eq!(
+        provision_request(&decision(Grant::write("alice")), &request).resources,
         vec![
             Resource::room("project-1"),
             Resource::document("project-1", "default")
         ]
     );
-    assert_eq!(grant.rule, "projects");
 }
 
 #[tokio::test]
@@ -375,7 +410,7 @@ async fn upstream_failures_map_to_502_and_504() {
             StatusCode::BAD_GATEWAY,
         ),
     ] {
-        let webhook = webhook(Failing(error, AtomicUsize::new(0)));
+        let webhook = webhook(Failing(error, Arc::default()));
         let (status, body) = call(&webhook, &room_body("project-1"), as_user("alice")).await;
         assert_eq!(status, expected, "{body}");
         assert!(
@@ -387,7 +422,7 @@ async fn upstream_failures_map_to_502_and_504() {
 
 #[tokio::test]
 async fn refusals_never_reach_the_provisioner() {
-    let failing = std::sync::Arc::new(Failing(ProvisionError::Connect, AtomicUsize::new(0)));
+    let failing = Failing(ProvisionError::Connect, Arc::default());
     let webhook = webhook(failing.clone());
     for (body, cx) in [
         (room_body("project-1"), anonymous()),
@@ -401,7 +436,7 @@ async fn refusals_never_reach_the_provisioner() {
 }
 
 #[tokio::test]
-async fn answers_for_another_user_or_room_are_refused() {
+async fn answers_for_another_user_or_room_or_more_are_refused() {
     let with_id = |mut r: Resource| {
         r.id = Some("id_1".into());
         r
@@ -430,6 +465,25 @@ async fn answers_for_another_user_or_room_are_refused() {
             ],
             token: "t".into(),
         },
+        // An extra document in the asked room.
+        ProvisionResponse {
+            user: "alice".into(),
+            resources: vec![
+                with_id(Resource::room("project-1")),
+                with_id(Resource::document("project-1", "default")),
+            ],
+            token: "t".into(),
+        },
+        // A higher permission on the room.
+        ProvisionResponse {
+            user: "alice".into(),
+            resources: vec![{
+                let mut room = with_id(Resource::room("project-1"));
+                room.permission = Permission::ReadWrite;
+                room
+            }],
+            token: "t".into(),
+        },
     ] {
         let webhook = webhook(Answers(response));
         let (status, body) = call(&webhook, &room_body("project-1"), as_user("alice")).await;
@@ -439,34 +493,14 @@ async fn answers_for_another_user_or_room_are_refused() {
 
 #[test]
 fn overlapping_rules_are_refused() {
-    let result = Webhook::<Session>::builder(LocalProvisioner::development())
+    let result = Hook::builder(RoomService::new(LocalProvisioner::development()))
         .rule(Projects::new())
         .rule(Projects::new())
         .build();
     let error = result.err().expect("overlap");
     assert!(error.to_string().contains("project-"), "{error}");
     assert!(matches!(
-        Webhook::<Session>::builder(LocalProvisioner::development()).build(),
+        Hook::builder(RoomService::new(LocalProvisioner::development())).build(),
         Err(BuildError::NoRules)
     ));
-}
-
-#[tokio::test]
-async fn shared_provisioners_are_not_wrapped_again() {
-    // `provisioner_from_env` returns an `Arc<dyn Provisioner>`: kept as is.
-    let shared: Arc<dyn Provisioner> = Arc::new(LocalProvisioner::development());
-    let kept = webhook(Arc::clone(&shared));
-    assert!(Arc::ptr_eq(&kept.inner.provisioner, &shared));
-    assert_eq!(Arc::strong_count(&shared), 2);
-    let (status, body) = call(&kept, &room_body("project-1"), as_user("alice")).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-
-    // A boxed one is moved into the webhook's `Arc`; any other is wrapped.
-    let boxed: Box<dyn Provisioner> = Box::new(LocalProvisioner::development());
-    let concrete = Arc::new(LocalProvisioner::development());
-    for other in [webhook(boxed), webhook(Arc::clone(&concrete))] {
-        let (status, body) = call(&other, &room_body("project-1"), as_user("alice")).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-    }
-    assert_eq!(Arc::strong_count(&concrete), 1, "the webhooks are dropped");
 }

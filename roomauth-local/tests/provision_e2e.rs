@@ -1,7 +1,6 @@
 //! End to end on 127.0.0.1: the real `roomauth-local` binary, provisioned
-//! through the `RoomService` HTTP client, and every upstream failure the
+//! through the `HttpProvisioner` client, and every upstream failure the
 //! client maps to its own error.
-#![cfg(feature = "local-server")]
 
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -10,12 +9,13 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
-use roomauth::provision::local::{document_id, room_id};
-use roomauth::provision::{
-    AuthScheme, LocalProvisioner, ProvisionError, Provisioner, RoomService, SigningKey,
+use roomauth::room_service::local::room_id;
+use roomauth::room_service::{
+    AuthScheme, HttpProvisioner, LocalProvisioner, ProvisionError, Provisioner, SigningKey,
     SigningKeys, TOKEN_LIFETIME, TokenError,
 };
-use roomauth::{ApiKey, ObjectKind, ProvisionRequest, ProvisionResponse, Resource};
+use roomauth::room_service::{ObjectKind, ProvisionRequest, ProvisionResponse, Resource};
+use roomauth::secret::ApiKey;
 use serde_json::{Value, json};
 
 const KEY: &str = "sk_test_e2e_Zx81Qw";
@@ -101,8 +101,8 @@ fn verifier() -> LocalProvisioner {
     LocalProvisioner::new(ApiKey::new("unused"), SigningKeys::new(key))
 }
 
-fn client(base: &str, key: &str) -> roomauth::provision::RoomServiceBuilder {
-    RoomService::builder()
+fn client(base: &str, key: &str) -> roomauth::room_service::HttpProvisionerBuilder {
+    HttpProvisioner::builder()
         .api_key(ApiKey::new(key))
         .base_url(base)
 }
@@ -133,7 +133,7 @@ async fn verify_remote(server: &LocalServer, token: &str, room: &str) -> (u16, V
     post_raw(server, "/verify", Some("application/json"), body).await
 }
 
-fn check_response(response: &ProvisionResponse) {
+fn check_response(request: &ProvisionRequest, response: &ProvisionResponse) {
     assert_eq!(response.user, "your-user-id");
     let room = response
         .resources
@@ -145,17 +145,19 @@ fn check_response(response: &ProvisionResponse) {
         room.id.as_deref(),
         Some(room_id("express-minimal").as_str())
     );
-    let document = response
-        .resources
-        .iter()
-        .find(|r| r.object == ObjectKind::Document)
-        .expect("the room's document, which the URL-strategy client needs");
-    assert_eq!(document.reference, "default");
-    assert_eq!(document.room.as_deref(), Some("express-minimal"));
-    assert_eq!(
-        document.id.as_deref(),
-        Some(document_id("express-minimal", "default").as_str())
-    );
+    // Exactly what was asked: no document the request did not name.
+    assert_eq!(response.resources.len(), request.resources.len());
+    for granted in &response.resources {
+        assert!(
+            request
+                .resources
+                .iter()
+                .any(|asked| asked.object == granted.object
+                    && asked.reference == granted.reference
+                    && asked.room == granted.room),
+            "{response:?}"
+        );
+    }
     assert!(!response.token.is_empty());
 }
 
@@ -175,7 +177,7 @@ async fn provisions_the_protocol_request_with_both_auth_schemes() {
             .provision(&protocol_request())
             .await
             .expect("provisioned");
-        check_response(&provisioned.response);
+        check_response(&protocol_request(), &provisioned.response);
         // The body is the server's bytes, and it parses to the response.
         let reparsed: ProvisionResponse = serde_json::from_slice(&provisioned.body).unwrap();
         assert_eq!(reparsed, provisioned.response);
@@ -211,7 +213,7 @@ async fn provisions_the_protocol_request_with_both_auth_schemes() {
         ],
     };
     let provisioned = service.provision(&request).await.unwrap();
-    check_response(&provisioned.response);
+    check_response(&request, &provisioned.response);
     assert_eq!(provisioned.response.resources.len(), 2);
 }
 
@@ -403,7 +405,7 @@ async fn sequential_provisions_reuse_pooled_connections() {
             .provision(&protocol_request())
             .await
             .expect("provisioned");
-        check_response(&provisioned.response);
+        check_response(&protocol_request(), &provisioned.response);
     }
     // Clones share the pool.
     let clone = service.clone();

@@ -28,8 +28,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use super::local::LocalProvisioner;
-use super::{ProvisionError, truncate};
-use crate::protocol::ProvisionRequest;
+use super::provision::ProvisionError;
+use super::wire::ProvisionRequest;
+use crate::upstream::truncate;
 
 /// The largest request body accepted.
 pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
@@ -270,7 +271,7 @@ async fn method_not_allowed() -> Reject {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provision::local::{SigningKey, SigningKeys};
+    use crate::room_service::local::{SigningKey, SigningKeys};
     use crate::secret::ApiKey;
 
     const KEY: &str = "sk_test_serverkey";
@@ -327,7 +328,8 @@ mod tests {
             .await;
             assert_eq!(status, StatusCode::OK, "{body}");
             assert_eq!(body["user"], "your-user-id");
-            assert_eq!(body["resources"].as_array().unwrap().len(), 2);
+            // The room alone: what the seed asks for.
+            assert_eq!(body["resources"].as_array().unwrap().len(), 1);
             assert!(body["token"].as_str().unwrap().split('.').count() == 3);
         }
 

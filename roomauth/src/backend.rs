@@ -1,0 +1,56 @@
+//! The seam between the rules and a realtime service: a [`Backend`] reads
+//! its client's request, names the room, and issues the grant the rules
+//! decided, in its own protocol.
+//!
+//! Every service roomauth speaks has the same shape: a client (or the
+//! service's server) asks the app's endpoint whether a user may enter a
+//! room; the app decides and signs or provisions a grant for exactly that
+//! room. The [`Webhook`](crate::webhook::Webhook) runs the shared part
+//! (origin and size checks, the rules, the error contract); a backend
+//! supplies the three steps that differ.
+
+use std::future::Future;
+
+use crate::rules::Decision;
+use crate::webhook::{Reply, RequestHead, WebhookError};
+
+/// A realtime service's auth endpoint: how its request reads, which room it
+/// names, and how a grant is issued.
+///
+/// The webhook calls [`decode`](Backend::decode), then the rules on
+/// [`room`](Backend::room), then [`grant`](Backend::grant) for a yes. A
+/// backend validates everything in `decode` (names, ids, sizes, its own
+/// limits), so that nothing is signed or sent on that was not checked.
+pub trait Backend: Send + Sync + 'static {
+    /// The client's request, decoded and validated.
+    type Request: Send + Sync;
+
+    /// The backend's name in logs (`"room-service"`, `"pusher"`).
+    fn name(&self) -> &'static str;
+
+    /// Decodes and validates the request from its head and body. Nothing
+    /// is signed or sent here; errors are the contract's answers (400, 415).
+    fn decode(&self, head: &RequestHead<'_>, body: &[u8]) -> Result<Self::Request, WebhookError>;
+
+    /// The room the rules decide on.
+    fn room<'r>(&self, request: &'r Self::Request) -> &'r str;
+
+    /// Issues the grant the rules decided: the 200 reply, or why not (an
+    /// upstream failure, say).
+    fn grant(
+        &self,
+        request: &Self::Request,
+        decision: &Decision,
+    ) -> impl Future<Output = Result<Reply, WebhookError>> + Send;
+
+    /// Whether the endpoint takes bodies that a plain cross-site HTML form
+    /// can send (form-encoded), so that the webhook must refuse cross-site
+    /// requests itself: then [`WebhookBuilder::build`](crate::webhook::WebhookBuilder::build)
+    /// refuses a webhook without [`allowed_origins`](crate::webhook::WebhookBuilder::allowed_origins)
+    /// or [`same_site_only`](crate::webhook::WebhookBuilder::same_site_only).
+    /// JSON-only backends answer `false` (the default): a cross-site page
+    /// cannot send JSON without a preflight the webhook never answers.
+    fn accepts_form_bodies(&self) -> bool {
+        false
+    }
+}

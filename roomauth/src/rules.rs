@@ -1,0 +1,252 @@
+//! The registered rules of an app: one index over every pattern, and the
+//! decision for one room.
+//!
+//! [`Rules::decide`] finds the one rule whose pattern matches the room (the
+//! index refuses overlapping patterns when it is built, so there is at most
+//! one), runs it with the request context, and clamps its grant to the
+//! rule's maximum [`Access`]. It knows no backend: every backend asks it the
+//! same question and maps the answer onto its own protocol.
+
+use std::sync::Arc;
+
+use crate::pattern::{Dispatcher, OverlapError};
+use crate::room::RoomMatch;
+use crate::rule::{Deny, Grant, Refusal, RequestContext, Rule};
+
+/// The rules' yes: the grant, and the rule that decided it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    /// The name of the rule that decided (the annotated function's name).
+    pub rule: &'static str,
+    /// What the user may do, never more than the rule's maximum access.
+    pub grant: Grant,
+}
+
+/// A set of rules, indexed by their patterns. Cheap to clone.
+pub struct Rules<Cx: RequestContext> {
+    inner: Arc<Inner<Cx>>,
+}
+
+struct Inner<Cx: RequestContext> {
+    rules: Vec<Box<dyn Rule<Cx>>>,
+    /// Every pattern of every rule, with (rule index, pattern index).
+    index: Dispatcher<(usize, usize)>,
+}
+
+impl<Cx: RequestContext> Clone for Rules<Cx> {
+    fn clone(&self) -> Self {
+        Rules {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+impl<Cx: RequestContext> std::fmt::Debug for Rules<Cx> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.inner.rules.iter().map(|rule| rule.name()))
+            .finish()
+    }
+}
+
+/// Why a set of rules could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum BuildError {
+    /// Two patterns (of two rules, or of one) could match the same room.
+    #[error("rule `{first_rule}` and rule `{second_rule}` overlap: {source}")]
+    Overlap {
+        /// The rule added first.
+        first_rule: &'static str,
+        /// The rule added later.
+        second_rule: &'static str,
+        /// The two patterns and a room both match.
+        source: OverlapError,
+    },
+    /// No rule was added, so every room would be refused.
+    #[error(
+        "the webhook has no rules and would refuse every room; add them with `.rules(rules![..])`"
+    )]
+    NoRules,
+    /// The backend cannot be served as configured (a form-encoded backend
+    /// without cross-site protection, say); the message says what to set.
+    #[error("{0}")]
+    Backend(String),
+}
+
+impl<Cx: RequestContext> Rules<Cx> {
+    /// Indexes `rules`; fails when two patterns could match one room, or
+    /// when there is no rule.
+    pub fn new(rules: Vec<Box<dyn Rule<Cx>>>) -> Result<Rules<Cx>, BuildError> {
+        if rules.is_empty() {
+            return Err(BuildError::NoRules);
+        }
+        let mut index = Dispatcher::builder();
+        // The rule of each pattern, in insertion order, to name both rules
+        // of an overlap.
+        let mut owners: Vec<usize> = Vec::new();
+        for (rule_index, rule) in rules.iter().enumerate() {
+            for (pattern_index, pattern) in rule.patterns().iter().enumerate() {
+                index
+                    .insert(pattern.clone(), (rule_index, pattern_index))
+                    .map_err(|source| BuildError::Overlap {
+                        first_rule: rules[owners[source.existing_index]].name(),
+                        second_rule: rule.name(),
+                        source,
+                    })?;
+                owners.push(rule_index);
+            }
+        }
+        Ok(Rules {
+            inner: Arc::new(Inner {
+                rules,
+                index: index.build(),
+            }),
+        })
+    }
+
+    /// The rules, in registration order.
+    pub fn iter(&self) -> impl Iterator<Item = &dyn Rule<Cx>> {
+        self.inner.rules.iter().map(|rule| &**rule)
+    }
+
+    /// Finds the rule for `room` and runs it with `cx`. Deny by default:
+    /// no rule, a placeholder that does not parse, or a refusal are all a
+    /// no. A grant above the rule's [`Rule::access`] is clamped to it (and
+    /// logged at warn): a rule never grants more than it declares.
+    pub async fn decide(
+        &self,
+        room: &str,
+        cx: &mut Cx,
+    ) -> Result<Decision, Refusal<Cx::Rejection>> {
+        let Some(found) = self.inner.index.lookup(room) else {
+            return Err(Refusal::NoRule);
+        };
+        let (rule_index, pattern_index) = *found.value;
+        let rule = &self.inner.rules[rule_index];
+        let matched = RoomMatch {
+            room,
+            pattern: found.pattern,
+            pattern_index,
+            captures: found.captures,
+        };
+        let mut grant = rule.authorize(matched, cx).await?;
+        if grant.user.as_str().is_empty() {
+            // The app's bug, not the user's: every backend needs an id.
+            return Err(Refusal::Deny(Deny::internal(format!(
+                "the rule `{}` returned an empty user id",
+                rule.name()
+            ))));
+        }
+        let max = rule.access();
+        if grant.access > max {
+            tracing::warn!(
+                rule = rule.name(),
+                granted = %grant.access,
+                max = %max,
+                "the rule granted more than its declared access; clamped"
+            );
+            grant.access = max;
+        }
+        Ok(Decision {
+            rule: rule.name(),
+            grant,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pattern::Pattern;
+    use crate::rule::{Access, BoxFuture};
+
+    /// A hand-written rule: `room-<n>`, granting what `grant` says.
+    struct Fixed {
+        patterns: Vec<Pattern>,
+        max: Access,
+        grant: Grant,
+    }
+
+    impl Rule<()> for Fixed {
+        fn name(&self) -> &'static str {
+            "fixed"
+        }
+        fn patterns(&self) -> &[Pattern] {
+            &self.patterns
+        }
+        fn access(&self) -> Access {
+            self.max
+        }
+        fn authorize<'a>(
+            &'a self,
+            room: RoomMatch<'a>,
+            _cx: &'a mut (),
+        ) -> BoxFuture<'a, Result<Grant, Refusal<std::convert::Infallible>>> {
+            Box::pin(async move {
+                match room.param::<u64>("n") {
+                    Some(1) => Ok(self.grant.clone()),
+                    Some(_) => Err(Refusal::Deny(Deny::Forbidden)),
+                    None => Err(Refusal::NoMatch),
+                }
+            })
+        }
+    }
+
+    fn rules(max: Access, grant: Grant) -> Rules<()> {
+        Rules::new(vec![Box::new(Fixed {
+            patterns: vec![Pattern::parse("room-<n>").unwrap()],
+            max,
+            grant,
+        })])
+        .unwrap()
+    }
+
+    fn block_on<F: std::future::Future>(future: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(future)
+    }
+
+    #[test]
+    fn a_grant_above_the_maximum_is_clamped() {
+        let rules = rules(Access::Read, Grant::write("alice"));
+        let decision = block_on(rules.decide("room-1", &mut ())).unwrap();
+        assert_eq!(decision.grant, Grant::read("alice"));
+        assert_eq!(decision.rule, "fixed");
+    }
+
+    #[test]
+    fn a_grant_within_the_maximum_is_kept() {
+        let info = serde_json::json!({ "name": "Alice" });
+        let rules = rules(Access::Write, Grant::read("alice").with_info(info.clone()));
+        let decision = block_on(rules.decide("room-1", &mut ())).unwrap();
+        assert_eq!(decision.grant, Grant::read("alice").with_info(info));
+    }
+
+    #[test]
+    fn refusals_are_told_apart() {
+        let rules = rules(Access::Write, Grant::write("alice"));
+        assert!(matches!(
+            block_on(rules.decide("elsewhere", &mut ())),
+            Err(Refusal::NoRule)
+        ));
+        assert!(matches!(
+            block_on(rules.decide("room-01", &mut ())),
+            Err(Refusal::NoMatch)
+        ));
+        assert!(matches!(
+            block_on(rules.decide("room-2", &mut ())),
+            Err(Refusal::Deny(Deny::Forbidden))
+        ));
+    }
+
+    #[test]
+    fn no_rules_is_an_error() {
+        assert!(matches!(
+            Rules::<()>::new(Vec::new()),
+            Err(BuildError::NoRules)
+        ));
+    }
+}

@@ -1,0 +1,647 @@
+//! Calls to a backend's own service (Room Service's `/provision`,
+//! Liveblocks' `/v2/authorize-user`, y-sweet's `/doc/:id/auth`): one HTTP
+//! core with a deadline, bounded retries and a bounded body, and one error
+//! type that every backend's failures map onto, so that the webhook answers
+//! them alike (502, 503 with `Retry-After`, 504).
+//!
+//! # Deadline and retries
+//!
+//! The configured timeout is the budget of the whole call: every attempt,
+//! the waits between them and reading the answer's body. When it runs out,
+//! the call fails with [`UpstreamErrorKind::Timeout`].
+//!
+//! A call is retried only when the service cannot have acted on it, or said
+//! it did not: when no connection could be made, and when the answer's
+//! status is a 5xx (whose body is never read). A connection that breaks
+//! after the request was sent, a timeout, a 429, a 4xx and a body that is cut
+//! off are never retried. Retries follow exponential backoff with jitter; a
+//! retry whose wait would not leave any of the budget is not made.
+//!
+//! No secret reaches an error or a log line: reqwest's messages name the
+//! URL, never a header, and reasons that quote an answer are scrubbed of
+//! the configured key.
+
+use std::fmt;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use http::header::RETRY_AFTER;
+use http::{HeaderMap, StatusCode};
+
+use crate::secret::ApiKey;
+
+/// Which service a call went to, and the settings its errors point at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Service {
+    /// Its name in messages: `"Room Service"`, `"Liveblocks"`.
+    pub name: &'static str,
+    /// The setting that holds its address, named in "check ..." advice.
+    pub url_setting: &'static str,
+    /// The setting that holds its key.
+    pub key_setting: &'static str,
+}
+
+/// Why a call to a service failed: the service, and what happened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpstreamError {
+    /// The service called.
+    pub service: Service,
+    /// What went wrong.
+    pub kind: UpstreamErrorKind,
+}
+
+/// What went wrong in a call to a service. Each kind has its own answer
+/// (see [`crate::webhook::WebhookError`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum UpstreamErrorKind {
+    /// No connection could be made (or it broke before an answer came).
+    Connect,
+    /// The service did not answer in time.
+    Timeout,
+    /// The service refused the key (401 or 403).
+    KeyRefused {
+        /// The status received.
+        status: StatusCode,
+    },
+    /// The service is rate limiting (429).
+    RateLimited {
+        /// Its `Retry-After`, when given in seconds.
+        retry_after: Option<Duration>,
+    },
+    /// The service failed (5xx).
+    Server {
+        /// The status received.
+        status: StatusCode,
+    },
+    /// A status that is neither success nor one of the above.
+    UnexpectedStatus {
+        /// The status received.
+        status: StatusCode,
+    },
+    /// The answer is not what the service documents.
+    InvalidAnswer {
+        /// What is wrong with it (never the whole answer, never a key).
+        reason: String,
+    },
+}
+
+impl UpstreamError {
+    /// An error of `kind` from `service`.
+    pub fn new(service: Service, kind: UpstreamErrorKind) -> UpstreamError {
+        UpstreamError { service, kind }
+    }
+
+    /// An [`UpstreamErrorKind::InvalidAnswer`].
+    pub fn invalid_answer(service: Service, reason: impl Into<String>) -> UpstreamError {
+        UpstreamError::new(
+            service,
+            UpstreamErrorKind::InvalidAnswer {
+                reason: reason.into(),
+            },
+        )
+    }
+
+    /// Whether the service did not answer in time (answered 504).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self.kind, UpstreamErrorKind::Timeout)
+    }
+
+    /// The service's `Retry-After` when it is rate limiting.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self.kind {
+            UpstreamErrorKind::RateLimited { retry_after } => retry_after,
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for UpstreamError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Service {
+            name,
+            url_setting: url,
+            key_setting: key,
+        } = self.service;
+        match &self.kind {
+            UpstreamErrorKind::Connect => write!(
+                f,
+                "cannot connect to {name}: check {url} and that the server is running and reachable"
+            ),
+            UpstreamErrorKind::Timeout => write!(
+                f,
+                "{name} did not answer in time: check that the server at {url} is healthy"
+            ),
+            UpstreamErrorKind::KeyRefused { status } => {
+                write!(f, "{name} refused the API key ({status}): check {key}")
+            }
+            UpstreamErrorKind::RateLimited { retry_after } => {
+                write!(f, "{name} is rate limiting this API key (429)")?;
+                if let Some(delay) = retry_after {
+                    write!(f, ", retry after {} s", delay.as_secs())?;
+                }
+                f.write_str(": slow down or retry later")
+            }
+            UpstreamErrorKind::Server { status } => write!(
+                f,
+                "{name} failed with {status}: retry later or check the server's logs"
+            ),
+            UpstreamErrorKind::UnexpectedStatus { status } => write!(
+                f,
+                "{name} answered with unexpected status {status}: check that {url} points at {name}"
+            ),
+            UpstreamErrorKind::InvalidAnswer { reason } => write!(
+                f,
+                "{name} answered with a body that is not its documented answer ({reason}): check {url}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for UpstreamError {}
+
+/// The largest answer body read by default; a longer one is an
+/// [`UpstreamErrorKind::InvalidAnswer`].
+pub const MAX_ANSWER_BYTES: usize = 1024 * 1024;
+/// The longest reason quoted in an [`UpstreamErrorKind::InvalidAnswer`].
+pub const MAX_REASON_BYTES: usize = 200;
+
+/// The retry and deadline settings of an [`HttpUpstream`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallPolicy {
+    /// The budget of a whole call, retries included.
+    pub timeout: Duration,
+    /// How many retries may follow a retryable failure.
+    pub max_retries: u32,
+    /// The wait before the first retry, doubled at each retry.
+    pub retry_backoff: Duration,
+}
+
+impl CallPolicy {
+    /// The longest timeout or backoff accepted: a day. Longer ones (or
+    /// `Duration::MAX`) would overflow the deadline arithmetic.
+    pub const MAX_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
+
+    /// Checks the settings: a timeout above zero, durations at most
+    /// [`CallPolicy::MAX_DURATION`]. The message says what to fix.
+    pub fn check(&self) -> Result<(), String> {
+        if self.timeout.is_zero() {
+            return Err("the request timeout must be greater than zero".to_owned());
+        }
+        if self.timeout > Self::MAX_DURATION || self.retry_backoff > Self::MAX_DURATION {
+            return Err(
+                "the request timeout and the retry backoff must be at most a day".to_owned(),
+            );
+        }
+        Ok(())
+    }
+}
+
+/// The HTTP core of a service client: sends one request, retrying where it
+/// is safe, within the deadline, and reads a bounded answer. Cheap to clone
+/// (reqwest's client is shared).
+#[derive(Clone)]
+pub struct HttpUpstream {
+    client: reqwest::Client,
+    service: Service,
+    policy: CallPolicy,
+    /// Scrubbed from every reason that quotes an answer.
+    key: Option<ApiKey>,
+}
+
+impl fmt::Debug for HttpUpstream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpUpstream")
+            .field("service", &self.service.name)
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A successful answer: its status, headers and body.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// A 2xx status.
+    pub status: StatusCode,
+    /// The answer's headers.
+    pub headers: HeaderMap,
+    /// The whole body, at most the limit.
+    pub body: Bytes,
+}
+
+impl HttpUpstream {
+    /// A core for `service` over `client` (whose own timeouts should not
+    /// be shorter than `policy.timeout`); `key` is scrubbed from reasons.
+    pub fn new(
+        client: reqwest::Client,
+        service: Service,
+        policy: CallPolicy,
+        key: Option<ApiKey>,
+    ) -> HttpUpstream {
+        HttpUpstream {
+            client,
+            service,
+            policy,
+            key,
+        }
+    }
+
+    /// A reqwest client with the settings every service call wants: the
+    /// user agent, the timeouts, keep-alive, and no redirects (a redirected
+    /// POST would turn into a GET and could carry the key elsewhere: a 3xx
+    /// is an unexpected status instead).
+    pub fn client(
+        timeout: Duration,
+        connect_timeout: Duration,
+        pool_max_idle_per_host: usize,
+    ) -> Result<reqwest::Client, String> {
+        reqwest::Client::builder()
+            .user_agent(concat!("roomauth/", env!("CARGO_PKG_VERSION")))
+            .timeout(timeout)
+            .connect_timeout(connect_timeout.min(timeout))
+            .pool_max_idle_per_host(pool_max_idle_per_host)
+            .pool_idle_timeout(Duration::from_secs(90))
+            .tcp_keepalive(Duration::from_secs(60))
+            .tcp_nodelay(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|err| truncate(&err.to_string(), MAX_REASON_BYTES))
+    }
+
+    /// The service called.
+    pub fn service(&self) -> Service {
+        self.service
+    }
+
+    /// The reqwest client, to build requests with.
+    pub fn http(&self) -> &reqwest::Client {
+        &self.client
+    }
+
+    /// The call's settings.
+    pub fn policy(&self) -> CallPolicy {
+        self.policy
+    }
+
+    /// Sends the request `build` makes (once per attempt), retrying where
+    /// it is safe, all within the deadline; returns a 2xx answer with at
+    /// most `max_body` bytes of body, or the error.
+    pub async fn call(
+        &self,
+        build: impl Fn(&reqwest::Client) -> reqwest::RequestBuilder,
+        max_body: usize,
+    ) -> Result<Answer, UpstreamError> {
+        let deadline = tokio::time::Instant::now() + self.policy.timeout;
+        let mut retries = 0;
+        loop {
+            let attempt =
+                tokio::time::timeout_at(deadline, self.attempt(build(&self.client), max_body))
+                    .await;
+            let err = match attempt {
+                Ok(Ok(answer)) => return Ok(answer),
+                Ok(Err(Failure::Final(err))) => return Err(err),
+                Ok(Err(Failure::Retryable(err))) => err,
+                Err(_elapsed) => {
+                    tracing::warn!(service = self.service.name, timeout = ?self.policy.timeout, retries, "the service did not answer in time");
+                    return Err(self.error(UpstreamErrorKind::Timeout));
+                }
+            };
+            if retries >= self.policy.max_retries {
+                return Err(err);
+            }
+            let wait = self.backoff(retries);
+            if tokio::time::Instant::now() + wait >= deadline {
+                tracing::debug!(
+                    service = self.service.name,
+                    retries,
+                    "no time left to retry"
+                );
+                return Err(err);
+            }
+            retries += 1;
+            tracing::info!(service = self.service.name, retry = retries, wait = ?wait, error = %err, "retrying the provision");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// The wait before retry `retries + 1`: the backoff doubled `retries`
+    /// times, between half of that and all of it (jitter, so that clients
+    /// failed together do not retry together).
+    fn backoff(&self, retries: u32) -> Duration {
+        let full = self
+            .policy
+            .retry_backoff
+            .saturating_mul(1 << retries.min(16));
+        let half = full / 2;
+        let jitter = getrandom::u32().unwrap_or(0);
+        half + half.mul_f64(f64::from(jitter) / f64::from(u32::MAX))
+    }
+
+    /// One request and its answer.
+    async fn attempt(
+        &self,
+        request: reqwest::RequestBuilder,
+        max_body: usize,
+    ) -> Result<Answer, Failure> {
+        let mut response = request.send().await.map_err(|err| {
+            // Only a connection that was never made is safe to retry: once
+            // the request is sent, the server may have acted on it.
+            let retryable = err.is_connect();
+            let err = self.transport_error(&err);
+            if retryable {
+                Failure::Retryable(err)
+            } else {
+                Failure::Final(err)
+            }
+        })?;
+
+        let status = response.status();
+        if !status.is_success() {
+            let err = self.error(status_error(status, response.headers()));
+            tracing::warn!(service = self.service.name, status = status.as_u16(), error = %err, "the service refused the call");
+            // A 5xx says the server failed; its body is not read.
+            return Err(if status.is_server_error() {
+                Failure::Retryable(err)
+            } else {
+                Failure::Final(err)
+            });
+        }
+
+        let too_large = || {
+            Failure::Final(self.invalid_answer(format!("the body is larger than {max_body} bytes")))
+        };
+        if response
+            .content_length()
+            .is_some_and(|len| len > max_body as u64)
+        {
+            return Err(too_large());
+        }
+        let mut body = BytesMut::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > max_body {
+                        return Err(too_large());
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(err) if err.is_timeout() => {
+                    return Err(Failure::Final(self.transport_error(&err)));
+                }
+                Err(_) => {
+                    return Err(Failure::Final(
+                        self.invalid_answer("the body was cut off".to_owned()),
+                    ));
+                }
+            }
+        }
+        let headers = std::mem::take(response.headers_mut());
+        Ok(Answer {
+            status,
+            headers,
+            body: body.freeze(),
+        })
+    }
+
+    /// An error of `kind` from this service.
+    pub fn error(&self, kind: UpstreamErrorKind) -> UpstreamError {
+        UpstreamError::new(self.service, kind)
+    }
+
+    /// An [`UpstreamErrorKind::InvalidAnswer`] whose reason is cut to
+    /// [`MAX_REASON_BYTES`], freed of control characters and of the key,
+    /// and logged.
+    pub fn invalid_answer(&self, reason: String) -> UpstreamError {
+        let reason = escape_controls(&truncate(&reason, MAX_REASON_BYTES));
+        let reason = match &self.key {
+            Some(key) => redact(&reason, key.expose()),
+            None => reason,
+        };
+        let err = self.error(UpstreamErrorKind::InvalidAnswer { reason });
+        tracing::warn!(service = self.service.name, error = %err, "the service answered with an unusable body");
+        err
+    }
+
+    /// Maps a reqwest error that is not a status: a timeout or a failed
+    /// connection.
+    fn transport_error(&self, err: &reqwest::Error) -> UpstreamError {
+        // reqwest's message names the URL, never a header: safe to log.
+        if err.is_timeout() {
+            tracing::warn!(service = self.service.name, timeout = ?self.policy.timeout, error = %ErrorChain(err), "the service did not answer in time");
+            self.error(UpstreamErrorKind::Timeout)
+        } else {
+            tracing::warn!(service = self.service.name, connect = err.is_connect(), error = %ErrorChain(err), "cannot reach the service");
+            self.error(UpstreamErrorKind::Connect)
+        }
+    }
+}
+
+/// How one attempt failed: whether another may be made.
+enum Failure {
+    /// The server cannot have acted (no connection), or said it failed
+    /// (5xx): another attempt is safe.
+    Retryable(UpstreamError),
+    /// Anything else: the error is the call's.
+    Final(UpstreamError),
+}
+
+/// Displays an error and its sources, `a: b: c`.
+struct ErrorChain<'a>(&'a reqwest::Error);
+
+impl fmt::Display for ErrorChain<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut current: Option<&dyn std::error::Error> = Some(self.0);
+        let mut first = true;
+        while let Some(err) = current {
+            if !first {
+                f.write_str(": ")?;
+            }
+            write!(f, "{err}")?;
+            first = false;
+            current = err.source();
+        }
+        Ok(())
+    }
+}
+
+/// The error kind for a non-success status.
+pub fn status_error(status: StatusCode, headers: &HeaderMap) -> UpstreamErrorKind {
+    match status {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+            UpstreamErrorKind::KeyRefused { status }
+        }
+        StatusCode::TOO_MANY_REQUESTS => UpstreamErrorKind::RateLimited {
+            retry_after: retry_after(headers),
+        },
+        s if s.is_server_error() => UpstreamErrorKind::Server { status },
+        _ => UpstreamErrorKind::UnexpectedStatus { status },
+    }
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is ignored), at most a day.
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    value
+        .parse::<u64>()
+        .ok()
+        .map(|secs| Duration::from_secs(secs.min(24 * 60 * 60)))
+}
+
+/// Cuts `text` to at most `max` bytes on a character boundary, marking the
+/// cut with `...`. The one truncation routine of the crate.
+pub(crate) fn truncate(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &text[..end])
+}
+
+/// `text` with control characters written as `\u{..}` escapes, so that a
+/// quote of untrusted text cannot forge log lines.
+pub(crate) fn escape_controls(text: &str) -> String {
+    if !text.contains(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// `text` without `key`, nor the beginning of `key` where a quote of it was
+/// cut short (a reason is truncated before it is scrubbed, and the cut may
+/// fall inside the key). Also scrubs the key as JSON would escape it.
+pub(crate) fn redact(text: &str, key: &str) -> String {
+    const MARK: &str = "[redacted]";
+    if key.is_empty() {
+        return text.to_owned();
+    }
+    let mut text = text.replace(key, MARK);
+    let escaped = serde_json::to_string(key).unwrap_or_default();
+    let escaped = escaped.trim_matches('"');
+    if escaped != key && !escaped.is_empty() {
+        text = text.replace(escaped, MARK);
+    }
+    let Some(quoted) = text.strip_suffix("...") else {
+        return text;
+    };
+    match (1..key.len())
+        .rev()
+        .filter(|&len| key.is_char_boundary(len))
+        .find(|&len| quoted.ends_with(&key[..len]))
+    {
+        Some(len) => format!("{}{MARK}...", &quoted[..quoted.len() - len]),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROOM_SERVICE: Service = Service {
+        name: "Room Service",
+        url_setting: "ROOMSERVICE_URL",
+        key_setting: "ROOMSERVICE_API_KEY",
+    };
+
+    #[test]
+    fn messages_name_the_service_and_what_to_check() {
+        let err = UpstreamError::new(
+            ROOM_SERVICE,
+            UpstreamErrorKind::KeyRefused {
+                status: StatusCode::UNAUTHORIZED,
+            },
+        );
+        assert_eq!(
+            err.to_string(),
+            "Room Service refused the API key (401 Unauthorized): check ROOMSERVICE_API_KEY"
+        );
+        let limited = UpstreamError::new(
+            ROOM_SERVICE,
+            UpstreamErrorKind::RateLimited {
+                retry_after: Some(Duration::from_secs(7)),
+            },
+        );
+        assert!(limited.to_string().contains("retry after 7 s"), "{limited}");
+        assert_eq!(limited.retry_after(), Some(Duration::from_secs(7)));
+        assert!(UpstreamError::new(ROOM_SERVICE, UpstreamErrorKind::Timeout).is_timeout());
+    }
+
+    #[test]
+    fn a_key_cut_short_is_redacted_too() {
+        const KEY: &str = "sk_live_TOPSECRETvalue123";
+        for cut in 1..KEY.len() {
+            let text = format!("quoting {}...", &KEY[..cut]);
+            let redacted = redact(&text, KEY);
+            assert!(!redacted.contains(&KEY[..cut.max(4)]), "{redacted}");
+            assert!(redacted.ends_with("[redacted]..."), "{redacted}");
+        }
+        assert_eq!(redact("no key here...", KEY), "no key here...");
+        assert_eq!(redact(&format!("a {KEY} b"), KEY), "a [redacted] b");
+    }
+
+    #[test]
+    fn a_key_with_json_escapes_is_redacted_as_printed() {
+        let key = r#"k"ey\1"#;
+        let printed = serde_json::json!({ "echo": key }).to_string();
+        assert!(!redact(&printed, key).contains("ey\\\\1"), "{printed}");
+    }
+
+    #[test]
+    fn truncate_respects_char_boundaries() {
+        assert_eq!(truncate("abc", 5), "abc");
+        assert_eq!(truncate("abcdef", 3), "abc...");
+        assert_eq!(truncate("ééé", 3), "é...");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(escape_controls("a\nb"), "a\\u{a}b");
+        assert_eq!(escape_controls("plain"), "plain");
+    }
+
+    #[test]
+    fn policy_refuses_unusable_durations() {
+        let ok = CallPolicy {
+            timeout: Duration::from_secs(1),
+            max_retries: 2,
+            retry_backoff: Duration::from_millis(25),
+        };
+        assert!(ok.check().is_ok());
+        assert!(
+            CallPolicy {
+                timeout: Duration::MAX,
+                ..ok
+            }
+            .check()
+            .is_err()
+        );
+        assert!(
+            CallPolicy {
+                retry_backoff: Duration::MAX,
+                ..ok
+            }
+            .check()
+            .is_err()
+        );
+        assert!(
+            CallPolicy {
+                timeout: Duration::ZERO,
+                ..ok
+            }
+            .check()
+            .is_err()
+        );
+    }
+}
