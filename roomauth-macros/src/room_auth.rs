@@ -700,7 +700,11 @@ pub fn room_auth(args: TokenStream, input: TokenStream) -> TokenStream {
         (Ok(()), Some(rule)) => expand(&rule),
         (Err(errors), _) => {
             let errors = errors.into_compile_error();
-            let fallback = func.as_ref().map(fallback);
+            // Not inside an `impl` (a method), where no struct may go.
+            let fallback = func
+                .as_ref()
+                .filter(|func| func.sig.receiver().is_none())
+                .map(fallback);
             quote!(#input #errors #fallback)
         }
         (Ok(()), None) => input,

@@ -10,5 +10,5 @@ fn main() {
     let rule = project_rooms {};
     let patterns: Vec<&str> = Rule::<()>::patterns(&rule).iter().map(|p| p.as_str()).collect();
     assert_eq!(patterns, ["project-<id>", "team-<id>-project"]);
-    assert_eq!(Rule::<()>::permission(&rule), roomauth::room_service::Permission::Join);
+    assert_eq!(Rule::<()>::access(&rule), roomauth::Access::Read);
 }

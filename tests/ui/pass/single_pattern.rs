@@ -10,7 +10,7 @@ fn main() {
     let rule = project_rooms {};
     assert_eq!(Rule::<()>::name(&rule), "project_rooms");
     assert_eq!(Rule::<()>::patterns(&rule)[0].as_str(), "project-<id>");
-    assert_eq!(Rule::<()>::permission(&rule), roomauth::room_service::Permission::ReadWrite);
+    assert_eq!(Rule::<()>::access(&rule), roomauth::Access::Write);
     // The function itself is untouched.
     let _future = project_rooms(1);
 }

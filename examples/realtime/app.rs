@@ -1,0 +1,243 @@
+//! The realtime example's app: demo users and projects, a cookie session,
+//! one rule set, and every backend the project has, each on its own path.
+//!
+//! Demo data: alice writes project-1 and reads project-2; bob writes
+//! project-2; carol can log in and is in no project; project-3 exists with
+//! no members.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{FromRef, FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use axum_extra::extract::cookie::{Cookie, Key, SameSite, SignedCookieJar};
+use roomauth::room_service::{Provisioner, RoomService};
+use roomauth::rule::Rule;
+use roomauth::{Access, Deny, Grant, Webhook, room_auth, rules};
+use serde::Deserialize;
+use serde_json::json;
+
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "session";
+/// How long a session lasts.
+pub const SESSION_LIFETIME: Duration = Duration::from_secs(8 * 60 * 60);
+
+/// A demo user: their name, and their access to each project.
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// Shown to the other members of a room.
+    pub name: &'static str,
+    /// project id -> access.
+    pub projects: HashMap<u64, Access>,
+}
+
+/// The demo users: alice, bob and carol.
+pub fn demo_users() -> HashMap<&'static str, Member> {
+    HashMap::from([
+        (
+            "alice",
+            Member {
+                name: "Alice",
+                projects: HashMap::from([(1, Access::Write), (2, Access::Read)]),
+            },
+        ),
+        (
+            "bob",
+            Member {
+                name: "Bob",
+                projects: HashMap::from([(2, Access::Write)]),
+            },
+        ),
+        (
+            "carol",
+            Member {
+                name: "Carol",
+                projects: HashMap::new(),
+            },
+        ),
+    ])
+}
+
+/// The projects that exist: 1, 2 and 3 (3 has no members).
+pub const PROJECTS: [u64; 3] = [1, 2, 3];
+
+/// The app's state: the cookie key, the users, the live sessions.
+#[derive(Clone)]
+pub struct AppState {
+    /// Signs and checks the session cookie.
+    pub cookie_key: Key,
+    /// The demo users.
+    pub users: Arc<HashMap<&'static str, Member>>,
+    /// session id -> (user, expiry). Logout removes the entry, so a copied
+    /// cookie dies with the session.
+    pub sessions: Arc<Mutex<HashMap<String, (String, Instant)>>>,
+}
+
+impl AppState {
+    /// The demo state with this cookie key.
+    pub fn demo(cookie_key: Key) -> AppState {
+        AppState {
+            cookie_key,
+            users: Arc::new(demo_users()),
+            sessions: Arc::default(),
+        }
+    }
+
+    /// Starts a session for `user`; returns its id.
+    pub fn start_session(&self, user: &str) -> String {
+        let id = hex::encode(rand_bytes());
+        let expires = Instant::now() + SESSION_LIFETIME;
+        self.lock_sessions()
+            .insert(id.clone(), (user.to_owned(), expires));
+        id
+    }
+
+    fn lock_sessions(&self) -> std::sync::MutexGuard<'_, HashMap<String, (String, Instant)>> {
+        // A poisoned lock only means another request panicked mid-insert;
+        // the map itself is still usable.
+        self.sessions.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// 16 random bytes for a session id.
+fn rand_bytes() -> [u8; 16] {
+    let mut bytes = [0; 16];
+    getrandom::fill(&mut bytes).expect("the system random number generator works");
+    bytes
+}
+
+impl FromRef<AppState> for Key {
+    fn from_ref(state: &AppState) -> Key {
+        state.cookie_key.clone()
+    }
+}
+
+/// The logged-in user, from the signed session cookie: the app's own
+/// session extractor, as an existing codebase would have it.
+pub struct CurrentUser {
+    /// The user's id.
+    pub id: String,
+    /// Their demo record.
+    pub member: Member,
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let jar = SignedCookieJar::<Key>::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let not_logged_in = || error(StatusCode::UNAUTHORIZED, "not logged in: POST /login first");
+        let session = jar.get(SESSION_COOKIE).ok_or_else(not_logged_in)?;
+        let user = {
+            let mut sessions = state.lock_sessions();
+            match sessions.get(session.value()) {
+                Some((user, expires)) if *expires > Instant::now() => user.clone(),
+                Some(_) => {
+                    sessions.remove(session.value());
+                    return Err(not_logged_in());
+                }
+                None => return Err(not_logged_in()),
+            }
+        };
+        let member = state
+            .users
+            .get(user.as_str())
+            .cloned()
+            .ok_or_else(not_logged_in)?;
+        Ok(CurrentUser { id: user, member })
+    }
+}
+
+/// Who may enter `project-<id>`, and how: the project's members, with their
+/// access, showing their name to the others.
+#[room_auth(rooms = "project-<id>", session = user)]
+pub async fn project_rooms(user: CurrentUser, id: u64) -> Result<Grant, Deny> {
+    match user.member.projects.get(&id) {
+        Some(access) => {
+            Ok(Grant::new(user.id, *access).with_info(json!({ "name": user.member.name })))
+        }
+        None => Err(Deny::Forbidden),
+    }
+}
+
+/// The app's rules: what every backend answers from.
+pub fn rules() -> Vec<Box<dyn Rule<roomauth::axum::AxumContext<AppState>>>> {
+    rules![project_rooms]
+}
+
+/// The body of `POST /login`.
+#[derive(Deserialize)]
+pub struct Login {
+    /// The demo user to log in as.
+    pub user: String,
+}
+
+async fn login(
+    State(app): State<AppState>,
+    jar: SignedCookieJar,
+    Json(login): Json<Login>,
+) -> Response {
+    if !app.users.contains_key(login.user.as_str()) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "unknown user: log in as `alice`, `bob` or `carol`",
+        );
+    }
+    let session = app.start_session(&login.user);
+    let cookie = Cookie::build((SESSION_COOKIE, session))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(SESSION_LIFETIME.try_into().unwrap_or_default());
+    (jar.add(cookie), Json(json!({ "user": login.user }))).into_response()
+}
+
+async fn logout(State(app): State<AppState>, jar: SignedCookieJar) -> Response {
+    if let Some(session) = jar.get(SESSION_COOKIE) {
+        app.lock_sessions().remove(session.value());
+    }
+    (
+        jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
+        StatusCode::NO_CONTENT,
+    )
+        .into_response()
+}
+
+async fn index() -> Html<&'static str> {
+    Html(include_str!("index.html"))
+}
+
+fn error(status: StatusCode, message: &str) -> Response {
+    (status, Json(json!({ "error": message }))).into_response()
+}
+
+/// The backends the app mounts, each configured by the caller.
+pub struct Backends<P> {
+    /// Room Service's provisioner.
+    pub room_service: P,
+}
+
+/// The whole app: the page, login and logout, and every backend's endpoint
+/// over the same rules.
+pub fn app<P: Provisioner>(
+    state: AppState,
+    backends: Backends<P>,
+) -> Result<Router, roomauth::BuildError> {
+    let room_service = Webhook::builder(RoomService::new(backends.room_service))
+        .rules(rules())
+        .build()?;
+    let router = Router::new()
+        .route("/", get(index))
+        .route("/login", post(login))
+        .route("/logout", post(logout))
+        .route("/api/roomservice", post(room_service));
+    // Each backend mounts its endpoint here.
+    Ok(router.with_state(state))
+}

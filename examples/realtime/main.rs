@@ -1,0 +1,48 @@
+//! One axum app, one rule set over `project-<id>`, every realtime backend
+//! roomauth speaks mounted on its own path:
+//!
+//! ```text
+//! cargo run --example realtime --all-features
+//! ```
+//!
+//! then open <http://127.0.0.1:8090/>, log in as alice, bob or carol and try
+//! each backend. `PORT` overrides the port; `SESSION_KEY` (64+ bytes, hex)
+//! keeps sessions across restarts. Room Service provisions through the
+//! embedded local provisioner unless `ROOMSERVICE_API_KEY` is set.
+
+mod app;
+#[path = "../common/mod.rs"]
+mod common;
+
+use std::net::{Ipv4Addr, SocketAddr};
+
+use axum_extra::extract::cookie::Key;
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    common::init_logging();
+    let port = common::port(8090)?;
+    let cookie_key = match common::session_key()? {
+        Some(bytes) => Key::try_from(bytes.as_slice())?,
+        None => Key::generate(),
+    };
+    let backends = app::Backends {
+        room_service: roomauth::room_service::provisioner_from_env()?,
+    };
+    let router = app::app(app::AppState::demo(cookie_key), backends)?;
+
+    let listener =
+        tokio::net::TcpListener::bind(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).await?;
+    let addr = listener.local_addr()?;
+    println!("roomauth realtime example on http://{addr}/");
+    println!(
+        "  log in as alice (writes project-1, reads project-2), bob (writes project-2) or carol"
+    );
+    println!("  Room Service   POST http://{addr}/api/roomservice");
+    axum::serve(listener, router)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}
