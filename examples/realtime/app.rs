@@ -63,9 +63,6 @@ pub fn demo_users() -> HashMap<&'static str, Member> {
     ])
 }
 
-/// The projects that exist: 1, 2 and 3 (3 has no members).
-pub const PROJECTS: [u64; 3] = [1, 2, 3];
-
 /// The app's state: the cookie key, the users, the live sessions.
 #[derive(Clone)]
 pub struct AppState {
