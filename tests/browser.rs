@@ -1,7 +1,8 @@
 //! A real browser against the quickstart: headless Chromium, driven through
-//! ChromeDriver (Debian's `chromium` and `chromium-driver`, which `.ci/run`
-//! installs), loads `/`, logs in as alice, joins `project-1` and sees a
-//! token; logs in as bob and sees `project-1` refused.
+//! ChromeDriver (Debian's `chromium` and `chromium-driver`, which
+//! `roomauth_suite::tools::chromium` installs when missing), loads `/`, logs
+//! in as alice, joins `project-1` and sees a token; logs in as bob and sees
+//! `project-1` refused.
 
 #[path = "../examples/quickstart/app.rs"]
 #[allow(dead_code)]
@@ -16,10 +17,8 @@ use axum_extra::extract::cookie::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use roomauth::room_service::LocalProvisioner;
 use roomauth_suite::serve;
+use roomauth_suite::tools::{self, Chromium};
 use serde_json::{Value, json};
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
 /// ChromeDriver as a child process, killed on drop.
 struct ChromeDriver {
@@ -28,19 +27,13 @@ struct ChromeDriver {
 }
 
 impl ChromeDriver {
-    fn start() -> ChromeDriver {
-        for path in [CHROMIUM, CHROMEDRIVER] {
-            assert!(
-                std::path::Path::new(path).exists(),
-                "{path} is missing: install Debian's browser with `apt-get install chromium chromium-driver` (.ci/run does)"
-            );
-        }
+    fn start(chromium: &Chromium) -> ChromeDriver {
         let port = TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
             .unwrap()
             .port();
-        let child = Command::new(CHROMEDRIVER)
+        let child = Command::new(&chromium.driver)
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -60,11 +53,11 @@ impl Drop for ChromeDriver {
     }
 }
 
-async fn connect(driver: &ChromeDriver, profile: &std::path::Path) -> Client {
+async fn connect(chromium: &Chromium, driver: &ChromeDriver, profile: &std::path::Path) -> Client {
     let capabilities = json!({
         "browserName": "chrome",
         "goog:chromeOptions": {
-            "binary": CHROMIUM,
+            "binary": chromium.browser,
             "args": [
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -166,9 +159,13 @@ async fn alice_gets_a_token_and_bob_is_refused() {
     };
     let server = serve(app::app(state, provisioner.clone()).unwrap()).await;
 
-    let driver = ChromeDriver::start();
+    // Installing takes minutes on a fresh machine: off the async workers.
+    let chromium = tokio::task::spawn_blocking(tools::chromium)
+        .await
+        .expect("install Chromium");
+    let driver = ChromeDriver::start(&chromium);
     let profile = std::env::temp_dir().join(format!("roomauth-chromium-{}", std::process::id()));
-    let client = connect(&driver, &profile).await;
+    let client = connect(&chromium, &driver, &profile).await;
 
     client.goto(&server.url("/")).await.unwrap();
     log_in(&client, "alice").await;

@@ -1,5 +1,6 @@
-//! Support for the workspace-level tests: serving apps on 127.0.0.1 and
-//! talking to them over real HTTP.
+//! Support for the workspace-level tests: serving apps on 127.0.0.1,
+//! talking to them over real HTTP, and installing the tools the end-to-end
+//! tests need ([`tools`]).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -7,6 +8,8 @@ use std::sync::Arc;
 use roomauth::room_service::LocalProvisioner;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+
+pub mod tools;
 
 /// A server running on a free port of 127.0.0.1, aborted on drop.
 pub struct Served {
