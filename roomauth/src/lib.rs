@@ -86,6 +86,11 @@ macro_rules! rules {
     };
 }
 
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 /// What macro-generated code names, through one path, so that renamed
 /// dependencies and `#![no_implicit_prelude]` crates still compile.
 /// Not a public API: it changes without notice.
