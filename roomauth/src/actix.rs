@@ -2,15 +2,27 @@
 //! every actix-web extractor (`FromRequest`, with `web::Data` state) can be a
 //! parameter of a `#[room_auth]` rule.
 //!
-//! ```ignore
-//! let webhook = Webhook::builder(RoomService::from_env()?)
+//! ```no_run
+//! use actix_web::{App, HttpServer, web};
+//! use roomauth::room_service::RoomService;
+//! use roomauth::{Webhook, room_auth, rules};
+//!
+//! #[room_auth(rooms = "project-<id>")]
+//! fn project_rooms(id: u64, state: web::Data<String>) -> Option<String> {
+//!     (id == 1).then(|| state.to_string())
+//! }
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let webhook: roomauth::actix::Webhook<_> = Webhook::builder(RoomService::from_env()?)
 //!     .rules(rules![project_rooms])
 //!     .build()?;
-//! HttpServer::new(move || {
+//! let state = web::Data::new("alice".to_owned());
+//! let server = HttpServer::new(move || {
 //!     App::new()
-//!         .app_data(web::Data::new(state.clone()))
+//!         .app_data(state.clone())
 //!         .route("/api/roomservice", web::post().to(webhook.actix_handler()))
-//! })
+//! });
+//! # Ok(()) }
 //! ```
 //!
 //! actix-web runs each request on one thread, and its request type is not

@@ -5,10 +5,23 @@
 //! endpoint*. With roomauth, that endpoint is a set of annotated functions,
 //! and the same rules answer whichever service the app uses:
 //!
-//! ```ignore
+//! ```no_run
 //! use axum::{Router, extract::State, routing::post};
-//! use roomauth::{Deny, Grant, Webhook, room_auth, rules};
 //! use roomauth::room_service::RoomService;
+//! use roomauth::{Deny, Grant, Webhook, room_auth, rules};
+//! # use axum::extract::FromRequestParts;
+//! # use axum::http::{StatusCode, request::Parts};
+//! # #[derive(Clone)] struct Db;
+//! # enum Role { Editor, Viewer }
+//! # impl Db { async fn role(&self, _: &CurrentUser, id: u64) -> Result<Option<Role>, std::io::Error> {
+//! #     Ok(match id { 1 => Some(Role::Editor), 2 => Some(Role::Viewer), _ => None }) } }
+//! # struct CurrentUser { id: String }
+//! # impl FromRequestParts<Db> for CurrentUser {
+//! #     type Rejection = StatusCode;
+//! #     async fn from_request_parts(_: &mut Parts, _: &Db) -> Result<Self, StatusCode> {
+//! #         Err(StatusCode::UNAUTHORIZED)
+//! #     }
+//! # }
 //!
 //! // `id` is parsed from the room name; `user` and `State` are ordinary
 //! // axum extractors of the app.
@@ -21,12 +34,14 @@
 //!     }
 //! }
 //!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let webhook = Webhook::builder(RoomService::from_env()?)
 //!     .rules(rules![project_rooms])
 //!     .build()?;                                   // refuses overlapping patterns
-//! let app = Router::new()
+//! let app: Router = Router::new()
 //!     .route("/api/roomservice", post(webhook))
-//!     .with_state(db);
+//!     .with_state(Db);
+//! # Ok(()) }
 //! ```
 //!
 //! The layers, each depending only on those above it:
