@@ -1,0 +1,117 @@
+//! The realtime example over HTTP on 127.0.0.1: the session cookie, and the
+//! Room Service endpoint answering from the shared rules, the grant read
+//! from the token the embedded provisioner issued.
+
+#[path = "../examples/realtime/app.rs"]
+#[allow(dead_code)]
+mod app;
+
+use std::sync::Arc;
+
+use axum_extra::extract::cookie::Key;
+use roomauth::room_service::LocalProvisioner;
+use roomauth_suite::{Browser, Served, serve};
+use serde_json::json;
+
+async fn start() -> (Served, Arc<LocalProvisioner>) {
+    let provisioner = Arc::new(LocalProvisioner::development());
+    let backends = app::Backends {
+        room_service: Arc::clone(&provisioner),
+    };
+    let router = app::app(app::AppState::demo(Key::generate()), backends).unwrap();
+    (serve(router).await, provisioner)
+}
+
+/// The URL-strategy body of `@roomservice/browser` for `room`.
+fn url_strategy(room: &str) -> serde_json::Value {
+    json!({"resources": [
+        {"object": "document", "reference": "default", "permission": "read_write", "room": room},
+        {"object": "room", "reference": room, "permission": "join"}
+    ]})
+}
+
+#[tokio::test]
+async fn room_service_grants_follow_the_rules() {
+    let (server, provisioner) = start().await;
+    let endpoint = server.url("/api/roomservice");
+    let mut alice = Browser::new();
+    let login = alice
+        .post_json(&server.url("/login"), &json!({"user": "alice"}))
+        .await;
+    assert_eq!(login.status, 200, "{}", login.text);
+
+    // project-1: write, so the document too.
+    let answer = alice.post_json(&endpoint, &url_strategy("project-1")).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let claims = provisioner
+        .verify(answer.json["token"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(claims.rooms, ["project-1"]);
+    assert_eq!(
+        claims.docs,
+        [("project-1".to_owned(), "default".to_owned())]
+    );
+
+    // project-2: read, so the room alone, although the document was asked.
+    let answer = alice.post_json(&endpoint, &url_strategy("project-2")).await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    assert_eq!(answer.json["resources"].as_array().unwrap().len(), 1);
+    let claims = provisioner
+        .verify(answer.json["token"].as_str().unwrap())
+        .unwrap();
+    assert_eq!(claims.rooms, ["project-2"]);
+    assert!(claims.docs.is_empty(), "{claims:?}");
+
+    // project-3 has no members; carol is in no project.
+    let answer = alice
+        .post_json(&endpoint, &json!({"room": "project-3"}))
+        .await;
+    assert_eq!(answer.status, 403, "{}", answer.text);
+    let mut carol = Browser::new();
+    carol
+        .post_json(&server.url("/login"), &json!({"user": "carol"}))
+        .await;
+    let answer = carol
+        .post_json(&endpoint, &json!({"room": "project-1"}))
+        .await;
+    assert_eq!(answer.status, 403, "{}", answer.text);
+
+    // No session.
+    let answer = Browser::new()
+        .post_json(&endpoint, &json!({"room": "project-1"}))
+        .await;
+    assert_eq!(answer.status, 401, "{}", answer.text);
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_even_for_a_copied_cookie() {
+    let (server, _) = start().await;
+    let endpoint = server.url("/api/roomservice");
+    let mut alice = Browser::new();
+    alice
+        .post_json(&server.url("/login"), &json!({"user": "alice"}))
+        .await;
+    let copied = alice.cookie().unwrap().to_owned();
+    let answer = alice
+        .post_json(&endpoint, &json!({"room": "project-1"}))
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let logout = alice.post(&server.url("/logout"), None, "").await;
+    assert_eq!(logout.status, 204);
+    let mut replay = Browser::new();
+    replay.set_cookie(Some(copied));
+    let answer = replay
+        .post_json(&endpoint, &json!({"room": "project-1"}))
+        .await;
+    assert_eq!(answer.status, 401, "{}", answer.text);
+}
+
+#[tokio::test]
+async fn unknown_users_cannot_log_in() {
+    let (server, _) = start().await;
+    let answer = Browser::new()
+        .post_json(&server.url("/login"), &json!({"user": "mallory"}))
+        .await;
+    assert_eq!(answer.status, 400, "{}", answer.text);
+    assert!(answer.json["error"].as_str().unwrap().contains("alice"));
+}
