@@ -29,16 +29,23 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use async_trait::async_trait;
 use base64::Engine;
-use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
-use hmac::{Hmac, KeyInit, Mac};
-use secrecy::zeroize::Zeroize;
-use serde::{Deserialize, Serialize};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
 use super::provision::{ConfigError, ProvisionError, Provisioned, Provisioner};
 use super::wire::{ObjectKind, Permission, ProvisionRequest, ProvisionResponse};
 use crate::secret::ApiKey;
 use crate::upstream::truncate;
+
+mod ids;
+mod keys;
+mod token;
+
+pub use ids::{document_id, room_id};
+use keys::fallback_entropy;
+pub use keys::{SigningKey, SigningKeys};
+use token::RawHeader;
+pub use token::{TokenClaims, TokenError};
 
 /// How long a token is valid: 6 hours, like Room Service's.
 pub const TOKEN_LIFETIME: Duration = Duration::from_secs(6 * 60 * 60);
@@ -50,281 +57,6 @@ pub const MAX_RESOURCES: usize = 16;
 pub const MIN_SIGNING_KEY_BYTES: usize = 32;
 /// The longest token [`LocalProvisioner::verify`] looks at.
 const MAX_TOKEN_BYTES: usize = 16 * 1024;
-
-type HmacSha256 = Hmac<Sha256>;
-
-/// One HMAC-SHA256 signing key and its key id (`kid`). `Debug` shows the
-/// `kid` only.
-#[derive(Clone)]
-pub struct SigningKey {
-    kid: String,
-    mac: HmacSha256,
-    /// The first part of every token this key signs: the base64url header,
-    /// which depends on the `kid` only.
-    header: String,
-}
-
-impl fmt::Debug for SigningKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SigningKey")
-            .field("kid", &self.kid)
-            .field("secret", &"[redacted]")
-            .finish()
-    }
-}
-
-impl SigningKey {
-    /// A key with id `kid` (1 to 64 printable ASCII characters) and secret
-    /// `secret` (at least [`MIN_SIGNING_KEY_BYTES`] bytes).
-    pub fn new(
-        kid: impl Into<String>,
-        secret: impl AsRef<[u8]>,
-    ) -> Result<SigningKey, ConfigError> {
-        let kid = kid.into();
-        if kid.is_empty() || kid.len() > 64 || !kid.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(ConfigError::InvalidKeyId);
-        }
-        let secret = secret.as_ref();
-        if secret.len() < MIN_SIGNING_KEY_BYTES {
-            return Err(ConfigError::WeakSigningKey { len: secret.len() });
-        }
-        let mac = <HmacSha256 as KeyInit>::new_from_slice(secret)
-            .map_err(|_| ConfigError::InvalidSigningKey)?;
-        Ok(SigningKey::with_mac(kid, mac))
-    }
-
-    /// The key `kid` keyed as `mac`, with its token header.
-    fn with_mac(kid: String, mac: HmacSha256) -> SigningKey {
-        // `{"alg":"HS256","typ":"JWT","kid":<kid as a JSON string>}`.
-        let header = format!(
-            r#"{{"alg":"HS256","typ":"JWT","kid":{}}}"#,
-            serde_json::Value::from(kid.as_str())
-        );
-        let header = URL_SAFE_NO_PAD.encode(header);
-        SigningKey { kid, mac, header }
-    }
-
-    /// A fresh random 32-byte key from the operating system, with a random
-    /// id `local-<8 hex>`.
-    pub fn generate() -> Result<SigningKey, ConfigError> {
-        let mut bytes = [0u8; 36];
-        getrandom::fill(&mut bytes).map_err(|err| ConfigError::Randomness {
-            reason: err.to_string(),
-        })?;
-        let kid = format!("local-{}", hex::encode(&bytes[32..]));
-        let key = SigningKey::new(kid, &bytes[..32]);
-        bytes.zeroize();
-        key
-    }
-
-    /// A key whose id is derived from the secret (`key-<8 hex>`), so that
-    /// every process configured with the same secret names it the same way.
-    pub fn from_secret(secret: impl AsRef<[u8]>) -> Result<SigningKey, ConfigError> {
-        let secret = secret.as_ref();
-        let digest = Sha256::new()
-            .chain_update(b"roomauth.local.v1.kid\0")
-            .chain_update(secret)
-            .finalize();
-        SigningKey::new(format!("key-{}", hex::encode(&digest[..4])), secret)
-    }
-
-    /// Parses a secret written as hex or base64 (standard or URL-safe,
-    /// padded or not), as `ROOMAUTH_SIGNING_KEY` holds it; the id is derived
-    /// as by [`SigningKey::from_secret`].
-    pub fn parse(encoded: &str) -> Result<SigningKey, ConfigError> {
-        let text = encoded.trim();
-        let mut secret = hex::decode(text)
-            .ok()
-            .or_else(|| {
-                [STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD]
-                    .iter()
-                    .find_map(|engine| engine.decode(text).ok())
-            })
-            .ok_or(ConfigError::InvalidSigningKey)?;
-        let key = SigningKey::from_secret(&secret);
-        secret.zeroize();
-        key
-    }
-
-    /// A 64-byte key from [`fallback_entropy`], for when `getrandom` fails.
-    fn fallback() -> SigningKey {
-        let mut secret = [0u8; 64];
-        secret[..32].copy_from_slice(&fallback_entropy());
-        secret[32..].copy_from_slice(&fallback_entropy());
-        let kid = format!("local-{}", hex::encode(&Sha256::digest(secret)[..4]));
-        let mac = <HmacSha256 as KeyInit>::new(&secret.into());
-        secret.zeroize();
-        SigningKey::with_mac(kid, mac)
-    }
-
-    /// The key id, as tokens name it in their header.
-    pub fn kid(&self) -> &str {
-        &self.kid
-    }
-
-    fn sign(&self, data: &[u8]) -> [u8; 32] {
-        let mut mac = self.mac.clone();
-        mac.update(data);
-        mac.finalize().into_bytes().into()
-    }
-
-    /// Checks `signature` in constant time.
-    fn verify(&self, data: &[u8], signature: &[u8]) -> bool {
-        let mut mac = self.mac.clone();
-        mac.update(data);
-        mac.verify_slice(signature).is_ok()
-    }
-}
-
-/// The key that signs new tokens, and older keys whose tokens still verify
-/// (rotation). `Debug` shows key ids only.
-#[derive(Debug, Clone)]
-pub struct SigningKeys {
-    current: SigningKey,
-    previous: Vec<SigningKey>,
-}
-
-impl SigningKeys {
-    /// Signs with `current`; accepts nothing else yet.
-    pub fn new(current: SigningKey) -> SigningKeys {
-        SigningKeys {
-            current,
-            previous: Vec::new(),
-        }
-    }
-
-    /// Also accepts tokens signed by `key` (an older key being rotated out).
-    #[must_use]
-    pub fn with_previous(mut self, key: SigningKey) -> SigningKeys {
-        self.previous.push(key);
-        self
-    }
-
-    /// The key that signs new tokens.
-    pub fn current(&self) -> &SigningKey {
-        &self.current
-    }
-
-    /// The older keys still accepted.
-    pub fn previous(&self) -> &[SigningKey] {
-        &self.previous
-    }
-
-    /// The key named `kid`, current first.
-    pub fn find(&self, kid: &str) -> Option<&SigningKey> {
-        std::iter::once(&self.current)
-            .chain(&self.previous)
-            .find(|key| key.kid == kid)
-    }
-}
-
-/// What a token says: who it is for, what it grants, and when it expires.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TokenClaims {
-    /// The user id (the request's `user`).
-    pub sub: String,
-    /// The rooms the holder may join.
-    pub rooms: Vec<String>,
-    /// The `[room, document]` pairs the holder may read and write.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub docs: Vec<(String, String)>,
-    /// Issued at, in seconds since the Unix epoch.
-    pub iat: u64,
-    /// Expires at, in seconds since the Unix epoch.
-    pub exp: u64,
-    /// A unique token id.
-    pub jti: String,
-}
-
-impl TokenClaims {
-    /// Whether the token lets its holder join `room`.
-    pub fn grants_room(&self, room: &str) -> bool {
-        self.rooms.iter().any(|granted| granted == room)
-    }
-
-    /// Whether the token lets its holder read and write document `reference`
-    /// of `room`.
-    pub fn grants_document(&self, room: &str, reference: &str) -> bool {
-        self.docs.iter().any(|(r, d)| r == room && d == reference)
-    }
-
-    /// When the token expires.
-    pub fn expires_at(&self) -> SystemTime {
-        UNIX_EPOCH + Duration::from_secs(self.exp)
-    }
-}
-
-/// Why a token was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum TokenError {
-    /// The token is not a well-formed JWT of this provisioner.
-    #[error("malformed token: {reason}")]
-    Malformed {
-        /// What is wrong with it.
-        reason: &'static str,
-    },
-    /// The header names an algorithm other than HS256.
-    #[error("unsupported token algorithm {alg:?}: only HS256 tokens are issued")]
-    UnsupportedAlgorithm {
-        /// The algorithm named (at most 32 characters of it).
-        alg: String,
-    },
-    /// The header names a key this provisioner does not hold.
-    #[error(
-        "the token was signed with unknown key {kid:?}: it comes from another provisioner or a key rotated out"
-    )]
-    UnknownKey {
-        /// The key id named (at most 64 characters of it).
-        kid: String,
-    },
-    /// The signature does not match: the token was altered or forged.
-    #[error("the token's signature is invalid")]
-    BadSignature,
-    /// The token has expired.
-    #[error("the token has expired")]
-    Expired,
-}
-
-#[derive(Deserialize)]
-struct RawHeader {
-    alg: String,
-    #[serde(default)]
-    kid: Option<String>,
-}
-
-/// The stable id of room `room`: `rm_` and 20 hex digits of a
-/// domain-separated SHA-256; the same room always gets the same id.
-pub fn room_id(room: &str) -> String {
-    stable_id("rm_", "room", &[room])
-}
-
-/// The stable id of document `reference` of room `room`: `doc_` and 20 hex
-/// digits of a domain-separated SHA-256.
-pub fn document_id(room: &str, reference: &str) -> String {
-    stable_id("doc_", "document", &[room, reference])
-}
-
-fn stable_id(prefix: &str, kind: &str, parts: &[&str]) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(b"roomauth.local.v1.id\0");
-    hasher.update(kind.as_bytes());
-    for part in parts {
-        // Length-prefixed, so ("a/b", "c") and ("a", "b/c") never collide.
-        hasher.update((part.len() as u64).to_be_bytes());
-        hasher.update(part.as_bytes());
-    }
-    let digest = hasher.finalize();
-    // 10 bytes, 20 digits, written in place: no `String` per id. (The
-    // encoding only fails for a buffer of the wrong size.)
-    let mut digits = [0u8; 20];
-    let mut id = String::with_capacity(prefix.len() + digits.len());
-    id.push_str(prefix);
-    if hex::encode_to_slice(&digest[..10], &mut digits).is_ok() {
-        id.extend(digits.iter().copied().map(char::from));
-    }
-    id
-}
 
 /// The embedded provisioner: Room Service's `/provision`, in process.
 ///
@@ -543,25 +275,6 @@ impl LocalProvisioner {
     }
 }
 
-/// 32 bytes from the standard library's randomly seeded hashers (keyed from
-/// the operating system once per thread), the clock and the process id: the
-/// fallback when `getrandom` fails.
-fn fallback_entropy() -> [u8; 32] {
-    use std::hash::{BuildHasher, Hasher, RandomState};
-    let mut digest = Sha256::new();
-    for round in 0u64..8 {
-        let mut hasher = RandomState::new().build_hasher();
-        hasher.write_u64(round);
-        digest.update(hasher.finish().to_be_bytes());
-    }
-    let nanos = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos());
-    digest.update(nanos.to_be_bytes());
-    digest.update(std::process::id().to_be_bytes());
-    digest.finalize().into()
-}
-
 fn push_unique<T: PartialEq>(list: &mut Vec<T>, item: T) {
     if !list.contains(&item) {
         list.push(item);
@@ -647,6 +360,9 @@ impl Provisioner for LocalProvisioner {
 mod tests {
     use super::*;
     use crate::room_service::wire::Resource;
+    use base64::engine::general_purpose::STANDARD;
+    use hmac::Mac;
+    use serde::Serialize;
 
     const SECRET: [u8; 32] = *b"0123456789abcdef0123456789abcdef";
 
