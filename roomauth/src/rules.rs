@@ -218,6 +218,41 @@ mod tests {
     }
 
     #[test]
+    fn clamping_is_logged_at_warn() {
+        use std::sync::{Arc, Mutex};
+
+        #[derive(Clone, Default)]
+        struct Buffer(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Buffer {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        let rules = rules(Access::Read, Grant::write("alice"));
+        tracing::subscriber::with_default(subscriber, || {
+            block_on(rules.decide("room-1", &mut ())).unwrap();
+        });
+        let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
+        assert!(logs.contains("WARN"), "{logs}");
+        assert!(logs.contains("clamped"), "{logs}");
+        assert!(
+            logs.contains("granted=write") && logs.contains("max=read"),
+            "{logs}"
+        );
+    }
+
+    #[test]
     fn a_grant_within_the_maximum_is_kept() {
         let info = serde_json::json!({ "name": "Alice" });
         let rules = rules(Access::Write, Grant::read("alice").with_info(info.clone()));
