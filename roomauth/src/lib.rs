@@ -71,6 +71,8 @@ pub mod actix;
 #[cfg(feature = "axum")]
 pub mod axum;
 pub mod backend;
+#[cfg(feature = "livekit")]
+pub mod livekit;
 pub mod pattern;
 pub mod room;
 #[cfg(feature = "room-service")]
