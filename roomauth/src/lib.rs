@@ -71,6 +71,8 @@ pub mod actix;
 #[cfg(feature = "axum")]
 pub mod axum;
 pub mod backend;
+#[cfg(feature = "liveblocks")]
+pub mod liveblocks;
 #[cfg(feature = "livekit")]
 pub mod livekit;
 pub mod pattern;

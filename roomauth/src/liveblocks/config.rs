@@ -1,0 +1,258 @@
+//! [`Liveblocks`]: the secret key and the API it is sent to, from the
+//! environment or a builder.
+
+use std::fmt;
+
+use reqwest::Url;
+
+use crate::secret::ApiKey;
+
+/// The environment variable holding the secret key (`sk_…`).
+pub const ENV_SECRET_KEY: &str = "LIVEBLOCKS_SECRET_KEY";
+/// The environment variable holding the API's base URL.
+pub const ENV_BASE_URL: &str = "LIVEBLOCKS_BASE_URL";
+/// Liveblocks' API.
+pub const DEFAULT_BASE_URL: &str = "https://api.liveblocks.io";
+/// The secret key of Liveblocks' local dev server (`liveblocks dev`), the
+/// only one it accepts.
+pub const LOCAL_DEV_SECRET_KEY: &str = "sk_localdev";
+
+/// Authorizes Liveblocks sessions through its REST API: the secret key and
+/// the `/v2/authorize-user` endpoint. `Debug` never shows the key.
+#[derive(Clone)]
+pub struct Liveblocks {
+    pub(super) secret_key: ApiKey,
+    pub(super) endpoint: Url,
+}
+
+impl fmt::Debug for Liveblocks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Liveblocks")
+            .field("secret_key", &self.secret_key)
+            .field("endpoint", &self.endpoint.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Liveblocks {
+    /// A builder, in reqwest's style.
+    pub fn builder() -> LiveblocksBuilder {
+        LiveblocksBuilder::default()
+    }
+
+    /// Reads `LIVEBLOCKS_SECRET_KEY` (required) and `LIVEBLOCKS_BASE_URL`
+    /// (default [`DEFAULT_BASE_URL`]).
+    pub fn from_env() -> Result<Liveblocks, ConfigError> {
+        Liveblocks::from_lookup(|name| match std::env::var(name) {
+            Ok(value) => Ok(Some(value)),
+            Err(std::env::VarError::NotPresent) => Ok(None),
+            Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::NotUnicode { name }),
+        })
+    }
+
+    /// [`Liveblocks::from_env`] over any variable lookup.
+    pub fn from_lookup(
+        lookup: impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
+    ) -> Result<Liveblocks, ConfigError> {
+        let key = lookup(ENV_SECRET_KEY)?.ok_or(ConfigError::MissingSecretKey)?;
+        let mut builder = Liveblocks::builder().secret_key(ApiKey::new(key));
+        if let Some(url) = lookup(ENV_BASE_URL)?.filter(|url| !url.trim().is_empty()) {
+            builder = builder.base_url(url);
+        }
+        builder.build()
+    }
+
+    /// Where sessions are authorized: `{base}/v2/authorize-user`.
+    pub fn endpoint(&self) -> &Url {
+        &self.endpoint
+    }
+}
+
+/// Builds a [`Liveblocks`]; see [`Liveblocks::builder`]. Errors are
+/// reported by [`build`](LiveblocksBuilder::build).
+#[derive(Clone, Default)]
+#[must_use]
+pub struct LiveblocksBuilder {
+    secret_key: Option<ApiKey>,
+    base_url: Option<String>,
+}
+
+impl fmt::Debug for LiveblocksBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LiveblocksBuilder")
+            .field("secret_key", &self.secret_key)
+            .field("base_url", &self.base_url)
+            .finish()
+    }
+}
+
+impl LiveblocksBuilder {
+    /// The secret key (required): `sk_` and letters, digits, `_` or `-`,
+    /// as `@liveblocks/node` requires.
+    pub fn secret_key(mut self, key: impl Into<ApiKey>) -> Self {
+        self.secret_key = Some(key.into());
+        self
+    }
+
+    /// The API's base URL; `/v2/authorize-user` is appended. Default
+    /// [`DEFAULT_BASE_URL`]; the local dev server is `http://127.0.0.1:1153`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// Checks the settings.
+    pub fn build(self) -> Result<Liveblocks, ConfigError> {
+        let secret_key = self.secret_key.ok_or(ConfigError::MissingSecretKey)?;
+        check_secret_key(secret_key.expose())?;
+        let endpoint = authorize_endpoint(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        Ok(Liveblocks {
+            secret_key,
+            endpoint,
+        })
+    }
+}
+
+/// `sk_` then `[A-Za-z0-9_-]+`: a public key (`pk_…`) or a stray space is
+/// caught here rather than as a 403 from Liveblocks.
+fn check_secret_key(key: &str) -> Result<(), ConfigError> {
+    let Some(rest) = key.strip_prefix("sk_") else {
+        return Err(ConfigError::InvalidSecretKey);
+    };
+    if rest.is_empty()
+        || !rest
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    {
+        return Err(ConfigError::InvalidSecretKey);
+    }
+    Ok(())
+}
+
+/// `{base}/v2/authorize-user`, after checking that `base` is an absolute
+/// http(s) URL without credentials, query or fragment.
+fn authorize_endpoint(base: &str) -> Result<Url, ConfigError> {
+    let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
+        reason: reason.to_owned(),
+    };
+    let url = Url::parse(base.trim()).map_err(|err| ConfigError::InvalidBaseUrl {
+        reason: err.to_string(),
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("it has no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid(
+            "it contains credentials; the key belongs in LIVEBLOCKS_SECRET_KEY",
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("it must not have a query or fragment"));
+    }
+    let joined = format!("{}/v2/authorize-user", url.as_str().trim_end_matches('/'));
+    Url::parse(&joined).map_err(|err| ConfigError::InvalidBaseUrl {
+        reason: err.to_string(),
+    })
+}
+
+/// A configuration problem found while building a [`Liveblocks`]. Messages
+/// say what to fix; none contains the key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// No secret key was given.
+    #[error(
+        "no Liveblocks secret key: set LIVEBLOCKS_SECRET_KEY (or call Liveblocks::builder().secret_key(..))"
+    )]
+    MissingSecretKey,
+    /// The secret key is not `sk_…`.
+    #[error(
+        "the Liveblocks secret key must start with `sk_` and contain only letters, digits, `_` and `-`: check LIVEBLOCKS_SECRET_KEY (a `pk_` key is the public one)"
+    )]
+    InvalidSecretKey,
+    /// The base URL is not an absolute http(s) URL.
+    #[error("LIVEBLOCKS_BASE_URL is not usable ({reason}): e.g. https://api.liveblocks.io")]
+    InvalidBaseUrl {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// An environment variable is not valid Unicode.
+    #[error("{name} is not valid Unicode")]
+    NotUnicode {
+        /// The variable.
+        name: &'static str,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    fn from_vars(vars: &[(&'static str, &str)]) -> Result<Liveblocks, ConfigError> {
+        let vars: HashMap<&str, String> = vars.iter().map(|(k, v)| (*k, v.to_string())).collect();
+        Liveblocks::from_lookup(|name| Ok(vars.get(name).cloned()))
+    }
+
+    #[test]
+    fn defaults_to_the_cloud_api() {
+        let liveblocks = from_vars(&[(ENV_SECRET_KEY, "sk_prod_abc-123")]).unwrap();
+        assert_eq!(
+            liveblocks.endpoint().as_str(),
+            "https://api.liveblocks.io/v2/authorize-user"
+        );
+    }
+
+    #[test]
+    fn the_local_dev_server() {
+        let liveblocks = from_vars(&[
+            (ENV_SECRET_KEY, LOCAL_DEV_SECRET_KEY),
+            (ENV_BASE_URL, "http://127.0.0.1:1153/"),
+        ])
+        .unwrap();
+        assert_eq!(
+            liveblocks.endpoint().as_str(),
+            "http://127.0.0.1:1153/v2/authorize-user"
+        );
+    }
+
+    #[test]
+    fn refuses_bad_settings() {
+        assert_eq!(from_vars(&[]).unwrap_err(), ConfigError::MissingSecretKey);
+        for key in ["", "sk_", "pk_localdev", "sk_local dev", "sk_é", " sk_x"] {
+            assert_eq!(
+                from_vars(&[(ENV_SECRET_KEY, key)]).unwrap_err(),
+                ConfigError::InvalidSecretKey,
+                "{key:?}"
+            );
+        }
+        for url in [
+            "ftp://host",
+            "http://user:pw@host",
+            "http://host/?q=1",
+            "http://host/#f",
+            "not a url",
+        ] {
+            let err = from_vars(&[(ENV_SECRET_KEY, "sk_x"), (ENV_BASE_URL, url)]).unwrap_err();
+            assert!(matches!(err, ConfigError::InvalidBaseUrl { .. }), "{url}");
+        }
+    }
+
+    #[test]
+    fn debug_never_shows_the_key() {
+        let liveblocks = Liveblocks::builder()
+            .secret_key("sk_supersecret")
+            .build()
+            .unwrap();
+        assert!(!format!("{liveblocks:?}").contains("supersecret"));
+        let err = Liveblocks::builder()
+            .secret_key("sk_supersecret oops")
+            .build()
+            .unwrap_err();
+        assert!(!err.to_string().contains("supersecret"));
+    }
+}
