@@ -16,6 +16,8 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use axum_extra::extract::cookie::{Cookie, Key, SameSite, SignedCookieJar};
+use roomauth::liveblocks::Liveblocks;
+use roomauth::livekit::LiveKit;
 use roomauth::room_service::{Provisioner, RoomService};
 use roomauth::rule::Rule;
 use roomauth::{Access, Deny, Grant, Webhook, room_auth, rules};
@@ -219,6 +221,10 @@ fn error(status: StatusCode, message: &str) -> Response {
 pub struct Backends<P> {
     /// Room Service's provisioner.
     pub room_service: P,
+    /// LiveKit's API key, secret and server URL.
+    pub livekit: LiveKit,
+    /// Liveblocks' secret key and API.
+    pub liveblocks: Liveblocks,
 }
 
 /// The whole app: the page, login and logout, and every backend's endpoint
@@ -236,5 +242,12 @@ pub fn app<P: Provisioner>(
         .route("/logout", post(logout))
         .route("/api/roomservice", post(room_service));
     // Each backend mounts its endpoint here.
+    let livekit = Webhook::builder(backends.livekit).rules(rules()).build()?;
+    let liveblocks = Webhook::builder(backends.liveblocks)
+        .rules(rules())
+        .build()?;
+    let router = router
+        .route("/livekit/token", post(livekit))
+        .route("/liveblocks/auth", post(liveblocks));
     Ok(router.with_state(state))
 }

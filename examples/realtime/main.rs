@@ -8,11 +8,16 @@
 //! then open <http://127.0.0.1:8090/>, log in as alice, bob or carol and try
 //! each backend. `PORT` overrides the port; `SESSION_KEY` (64+ bytes, hex)
 //! keeps sessions across restarts. Room Service provisions through the
-//! embedded local provisioner unless `ROOMSERVICE_API_KEY` is set.
+//! embedded local provisioner unless `ROOMSERVICE_API_KEY` is set. LiveKit
+//! signs with LiveKit's dev-mode key unless `LIVEKIT_*` is set; Liveblocks
+//! talks to its local dev server (`npx liveblocks dev`) unless
+//! `LIVEBLOCKS_*` is set.
 
 mod app;
 #[path = "../common/mod.rs"]
 mod common;
+mod liveblocks;
+mod livekit;
 
 use std::net::{Ipv4Addr, SocketAddr};
 
@@ -28,6 +33,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let backends = app::Backends {
         room_service: roomauth::room_service::provisioner_from_env()?,
+        livekit: livekit::from_env_or_dev()?,
+        liveblocks: liveblocks::from_env_or_dev()?,
     };
     let router = app::app(app::AppState::demo(cookie_key), backends)?;
 
@@ -39,6 +46,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "  log in as alice (writes project-1, reads project-2), bob (writes project-2) or carol"
     );
     println!("  Room Service   POST http://{addr}/api/roomservice");
+    println!("  LiveKit        POST http://{addr}/livekit/token");
+    println!("  Liveblocks     POST http://{addr}/liveblocks/auth");
     axum::serve(listener, router)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

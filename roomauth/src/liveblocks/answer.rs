@@ -9,6 +9,8 @@ use serde::{Deserialize, Serialize};
 
 /// The longest token relayed, in bytes; a longer one is an invalid answer.
 pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
+/// The longest answer body read from Liveblocks, in bytes.
+pub const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
 /// The body of a successful `/v2/authorize-user`, and of roomauth's reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

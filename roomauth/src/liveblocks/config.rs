@@ -2,10 +2,13 @@
 //! environment or a builder.
 
 use std::fmt;
+use std::time::Duration;
 
+use http::HeaderValue;
 use reqwest::Url;
 
 use crate::secret::ApiKey;
+use crate::upstream::{CallPolicy, HttpUpstream, Service};
 
 /// The environment variable holding the secret key (`sk_…`).
 pub const ENV_SECRET_KEY: &str = "LIVEBLOCKS_SECRET_KEY";
@@ -16,13 +19,37 @@ pub const DEFAULT_BASE_URL: &str = "https://api.liveblocks.io";
 /// The secret key of Liveblocks' local dev server (`liveblocks dev`), the
 /// only one it accepts.
 pub const LOCAL_DEV_SECRET_KEY: &str = "sk_localdev";
+/// How long a whole call to Liveblocks, retries included, may take by
+/// default.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long connecting may take by default.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How many times a call that failed before Liveblocks could act on it (no
+/// connection) or that Liveblocks failed (5xx) is retried by default.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The wait before the first retry by default; it doubles at each retry.
+pub const DEFAULT_RETRY_BACKOFF: Duration = Duration::from_millis(25);
+/// How many idle keep-alive connections to Liveblocks are kept by default.
+pub const DEFAULT_POOL_MAX_IDLE_PER_HOST: usize = 1024;
 
-/// Authorizes Liveblocks sessions through its REST API: the secret key and
-/// the `/v2/authorize-user` endpoint. `Debug` never shows the key.
+/// Liveblocks, as upstream errors name it: which settings to check.
+pub const SERVICE: Service = Service {
+    name: "Liveblocks",
+    url_setting: ENV_BASE_URL,
+    key_setting: ENV_SECRET_KEY,
+};
+
+/// Authorizes Liveblocks sessions through its REST API: the secret key, the
+/// `/v2/authorize-user` endpoint, and one pooled HTTP client with a
+/// deadline and bounded retries ([`HttpUpstream`]). Clone it (cheap) rather
+/// than building one per call. `Debug` never shows the key.
 #[derive(Clone)]
 pub struct Liveblocks {
     pub(super) secret_key: ApiKey,
     pub(super) endpoint: Url,
+    /// `Bearer <key>`, marked sensitive.
+    pub(super) authorization: HeaderValue,
+    pub(super) upstream: HttpUpstream,
 }
 
 impl fmt::Debug for Liveblocks {
@@ -30,6 +57,7 @@ impl fmt::Debug for Liveblocks {
         f.debug_struct("Liveblocks")
             .field("secret_key", &self.secret_key)
             .field("endpoint", &self.endpoint.as_str())
+            .field("policy", &self.upstream.policy())
             .finish_non_exhaustive()
     }
 }
@@ -66,23 +94,38 @@ impl Liveblocks {
     pub fn endpoint(&self) -> &Url {
         &self.endpoint
     }
+
+    /// The deadline and retries of a call.
+    pub fn policy(&self) -> CallPolicy {
+        self.upstream.policy()
+    }
 }
 
 /// Builds a [`Liveblocks`]; see [`Liveblocks::builder`]. Errors are
 /// reported by [`build`](LiveblocksBuilder::build).
-#[derive(Clone, Default)]
+#[derive(Clone, Debug)]
 #[must_use]
 pub struct LiveblocksBuilder {
     secret_key: Option<ApiKey>,
     base_url: Option<String>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    max_retries: u32,
+    retry_backoff: Duration,
+    pool_max_idle_per_host: usize,
 }
 
-impl fmt::Debug for LiveblocksBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LiveblocksBuilder")
-            .field("secret_key", &self.secret_key)
-            .field("base_url", &self.base_url)
-            .finish()
+impl Default for LiveblocksBuilder {
+    fn default() -> Self {
+        LiveblocksBuilder {
+            secret_key: None,
+            base_url: None,
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_retries: DEFAULT_MAX_RETRIES,
+            retry_backoff: DEFAULT_RETRY_BACKOFF,
+            pool_max_idle_per_host: DEFAULT_POOL_MAX_IDLE_PER_HOST,
+        }
     }
 }
 
@@ -101,14 +144,75 @@ impl LiveblocksBuilder {
         self
     }
 
-    /// Checks the settings.
+    /// The timeout of a whole call, connecting, retries and reading the
+    /// answer included; default [`DEFAULT_TIMEOUT`].
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The connect timeout; default [`DEFAULT_CONNECT_TIMEOUT`].
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How many times a call is retried when Liveblocks cannot have acted
+    /// on it (no connection) or failed (5xx); default
+    /// [`DEFAULT_MAX_RETRIES`], 0 for none.
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// The wait before the first retry, doubled at each retry; default
+    /// [`DEFAULT_RETRY_BACKOFF`].
+    pub fn retry_backoff(mut self, backoff: Duration) -> Self {
+        self.retry_backoff = backoff;
+        self
+    }
+
+    /// How many idle keep-alive connections are kept; default
+    /// [`DEFAULT_POOL_MAX_IDLE_PER_HOST`].
+    pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
+        self.pool_max_idle_per_host = max;
+        self
+    }
+
+    /// Checks the settings and builds the HTTP client.
     pub fn build(self) -> Result<Liveblocks, ConfigError> {
         let secret_key = self.secret_key.ok_or(ConfigError::MissingSecretKey)?;
         check_secret_key(secret_key.expose())?;
         let endpoint = authorize_endpoint(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+        if self.connect_timeout.is_zero() {
+            return Err(ConfigError::Unusable {
+                reason: "the connect timeout must be greater than zero".to_owned(),
+            });
+        }
+        let policy = CallPolicy {
+            timeout: self.timeout,
+            max_retries: self.max_retries,
+            retry_backoff: self.retry_backoff,
+        };
+        policy
+            .check()
+            .map_err(|reason| ConfigError::Unusable { reason })?;
+        // The key was checked to be `sk_` and word characters: a valid header.
+        let mut authorization = HeaderValue::try_from(format!("Bearer {}", secret_key.expose()))
+            .map_err(|_| ConfigError::InvalidSecretKey)?;
+        authorization.set_sensitive(true);
+        let client = HttpUpstream::client(
+            self.timeout,
+            self.connect_timeout,
+            self.pool_max_idle_per_host,
+        )
+        .map_err(|reason| ConfigError::Unusable { reason })?;
+        let upstream = HttpUpstream::new(client, SERVICE, policy, Some(secret_key.clone()));
         Ok(Liveblocks {
             secret_key,
             endpoint,
+            authorization,
+            upstream,
         })
     }
 }
@@ -185,6 +289,13 @@ pub enum ConfigError {
         /// The variable.
         name: &'static str,
     },
+    /// A timeout or retry setting is unusable, or the HTTP client could not
+    /// be built.
+    #[error("the Liveblocks client cannot be built: {reason}")]
+    Unusable {
+        /// What to change.
+        reason: String,
+    },
 }
 
 #[cfg(test)]
@@ -240,6 +351,22 @@ mod tests {
             let err = from_vars(&[(ENV_SECRET_KEY, "sk_x"), (ENV_BASE_URL, url)]).unwrap_err();
             assert!(matches!(err, ConfigError::InvalidBaseUrl { .. }), "{url}");
         }
+    }
+
+    #[test]
+    fn refuses_unusable_timeouts() {
+        let zero = Liveblocks::builder()
+            .secret_key("sk_x")
+            .timeout(Duration::ZERO)
+            .build()
+            .unwrap_err();
+        assert!(matches!(zero, ConfigError::Unusable { .. }));
+        let zero = Liveblocks::builder()
+            .secret_key("sk_x")
+            .connect_timeout(Duration::ZERO)
+            .build()
+            .unwrap_err();
+        assert!(matches!(zero, ConfigError::Unusable { .. }));
     }
 
     #[test]

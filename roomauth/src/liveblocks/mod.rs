@@ -48,13 +48,15 @@
 
 pub mod answer;
 pub mod authorize;
+mod backend;
 mod config;
 pub mod request;
 
 pub use answer::TokenAnswer;
 pub use authorize::{AuthorizeUser, Permission};
 pub use config::{
-    ConfigError, DEFAULT_BASE_URL, ENV_BASE_URL, ENV_SECRET_KEY, LOCAL_DEV_SECRET_KEY, Liveblocks,
-    LiveblocksBuilder,
+    ConfigError, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
+    DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_RETRY_BACKOFF, DEFAULT_TIMEOUT, ENV_BASE_URL,
+    ENV_SECRET_KEY, LOCAL_DEV_SECRET_KEY, Liveblocks, LiveblocksBuilder, SERVICE,
 };
 pub use request::AuthRequest;

@@ -43,6 +43,7 @@
 //! `LIVEKIT_URL`; [`LiveKit::builder`] sets them, and the token lifetime,
 //! in code.
 
+mod backend;
 pub mod claims;
 mod config;
 mod jwt;

@@ -1,0 +1,27 @@
+//! Liveblocks for the realtime example: `LIVEBLOCKS_SECRET_KEY` and
+//! `LIVEBLOCKS_BASE_URL` when set, else Liveblocks' local dev server
+//! (`npx liveblocks dev`, on `http://127.0.0.1:1153` with `sk_localdev`).
+
+use roomauth::liveblocks::{
+    ConfigError, ENV_BASE_URL, ENV_SECRET_KEY, LOCAL_DEV_SECRET_KEY, Liveblocks,
+};
+
+/// Where `liveblocks dev` listens by default.
+pub const DEV_BASE_URL: &str = "http://127.0.0.1:1153";
+
+/// Liveblocks from the environment, each unset variable replaced by the
+/// local dev server's value.
+pub fn from_env_or_dev() -> Result<Liveblocks, ConfigError> {
+    Liveblocks::from_lookup(|name| {
+        let dev = match name {
+            ENV_SECRET_KEY => LOCAL_DEV_SECRET_KEY,
+            ENV_BASE_URL => DEV_BASE_URL,
+            _ => return Ok(None),
+        };
+        match std::env::var(name) {
+            Ok(value) => Ok(Some(value)),
+            Err(std::env::VarError::NotPresent) => Ok(Some(dev.to_owned())),
+            Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::NotUnicode { name }),
+        }
+    })
+}

@@ -1,0 +1,31 @@
+//! LiveKit for the realtime example: `LIVEKIT_API_KEY`,
+//! `LIVEKIT_API_SECRET` and `LIVEKIT_URL` when set, else the values of
+//! LiveKit's dev mode (`livekit-server --dev`), so that a fresh checkout
+//! runs without an account.
+
+use roomauth::livekit::{ConfigError, ENV_API_KEY, ENV_API_SECRET, ENV_URL, LiveKit};
+
+/// The API key of `livekit-server --dev`.
+pub const DEV_API_KEY: &str = "devkey";
+/// The API secret of `livekit-server --dev`.
+pub const DEV_API_SECRET: &str = "secret";
+/// Where `livekit-server --dev` listens.
+pub const DEV_URL: &str = "ws://127.0.0.1:7880";
+
+/// LiveKit from the environment, each unset variable replaced by its
+/// dev-mode value.
+pub fn from_env_or_dev() -> Result<LiveKit, ConfigError> {
+    LiveKit::from_lookup(|name| {
+        let dev = match name {
+            ENV_API_KEY => DEV_API_KEY,
+            ENV_API_SECRET => DEV_API_SECRET,
+            ENV_URL => DEV_URL,
+            _ => return Ok(None),
+        };
+        match std::env::var(name) {
+            Ok(value) => Ok(Some(value)),
+            Err(std::env::VarError::NotPresent) => Ok(Some(dev.to_owned())),
+            Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::NotUnicode { name }),
+        }
+    })
+}

@@ -1,0 +1,80 @@
+//! [`Liveblocks`] as a [`Backend`]: `{"room"}` in, the rules' grant
+//! authorized through `/v2/authorize-user`, `{"token"}` out.
+
+use bytes::Bytes;
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+
+use crate::backend::Backend;
+use crate::rule::Access;
+use crate::rules::Decision;
+use crate::upstream::UpstreamError;
+use crate::webhook::{Reply, RequestHead, WebhookError, require_json};
+
+use super::answer::{MAX_ANSWER_BYTES, TokenAnswer};
+use super::authorize::{AuthorizeUser, OneRoom, Permission, user_info};
+use super::{AuthRequest, Liveblocks};
+
+impl Backend for Liveblocks {
+    type Request = AuthRequest;
+
+    fn name(&self) -> &'static str {
+        "liveblocks"
+    }
+
+    fn decode(&self, head: &RequestHead<'_>, body: &[u8]) -> Result<AuthRequest, WebhookError> {
+        require_json(head.content_type())?;
+        AuthRequest::from_json(body)
+    }
+
+    fn room<'r>(&self, request: &'r AuthRequest) -> &'r str {
+        &request.room
+    }
+
+    async fn grant(
+        &self,
+        request: &AuthRequest,
+        decision: &Decision,
+    ) -> Result<Reply, WebhookError> {
+        let grant = &decision.grant;
+        let user_info = user_info(grant.info.as_ref()).map_err(|err| {
+            tracing::error!(rule = decision.rule, error = %err, "the rule's user info cannot be sent to Liveblocks");
+            WebhookError::Internal
+        })?;
+        let body = AuthorizeUser {
+            user_id: grant.user.as_str(),
+            permissions: OneRoom {
+                room: &request.room,
+                permissions: Permission::for_access(grant.access == Access::Write),
+            },
+            user_info,
+        };
+        let payload = Bytes::from(serde_json::to_vec(&body).map_err(|err| {
+            tracing::error!(rule = decision.rule, error = %err, "the authorize-user body could not be serialized");
+            WebhookError::Internal
+        })?);
+        let answer = self
+            .upstream
+            .call(
+                |client| {
+                    client
+                        .post(self.endpoint.clone())
+                        .header(AUTHORIZATION, self.authorization.clone())
+                        .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                        .header(ACCEPT, HeaderValue::from_static("application/json"))
+                        .body(payload.clone())
+                },
+                MAX_ANSWER_BYTES,
+            )
+            .await
+            .map_err(|error| {
+                tracing::warn!(rule = decision.rule, room = %request.room, %error, "Liveblocks did not authorize the session");
+                WebhookError::Upstream(error)
+            })?;
+        let token = TokenAnswer::from_json(&answer.body).map_err(|err| {
+            let error: UpstreamError = self.upstream.invalid_answer(err.reason.to_owned());
+            WebhookError::Upstream(error)
+        })?;
+        tracing::debug!(rule = decision.rule, room = %request.room, access = ?grant.access, "Liveblocks session authorized");
+        Ok(Reply::ok(token.to_json()))
+    }
+}

@@ -1,0 +1,60 @@
+//! [`LiveKit`] as a [`Backend`]: `TokenSourceRequest` in, a signed token out.
+
+use crate::backend::Backend;
+use crate::rule::Access;
+use crate::rules::Decision;
+use crate::webhook::{Reply, RequestHead, WebhookError, require_json};
+
+use super::{LiveKit, Participant, TokenRequest};
+
+impl Backend for LiveKit {
+    type Request = TokenRequest;
+
+    fn name(&self) -> &'static str {
+        "livekit"
+    }
+
+    fn decode(&self, head: &RequestHead<'_>, body: &[u8]) -> Result<TokenRequest, WebhookError> {
+        require_json(head.content_type())?;
+        TokenRequest::from_json(body)
+    }
+
+    fn room<'r>(&self, request: &'r TokenRequest) -> &'r str {
+        &request.room
+    }
+
+    async fn grant(
+        &self,
+        request: &TokenRequest,
+        decision: &Decision,
+    ) -> Result<Reply, WebhookError> {
+        let grant = &decision.grant;
+        let identity = grant.user.as_str();
+        if !request.identity_matches(identity) {
+            tracing::info!(
+                rule = decision.rule,
+                room = %request.room,
+                "the client named another participant_identity than the session's user"
+            );
+            return Err(WebhookError::malformed(
+                "`participant_identity` is not the logged-in user: leave it out, the token's identity comes from the session",
+            ));
+        }
+        let participant = Participant {
+            room: &request.room,
+            identity,
+            publish: grant.access == Access::Write,
+            info: grant.info.as_ref(),
+        };
+        let response = self.token_response(&participant).map_err(|err| {
+            tracing::error!(rule = decision.rule, error = %err, "the LiveKit token could not be serialized");
+            WebhookError::Internal
+        })?;
+        let body = serde_json::to_vec(&response).map_err(|err| {
+            tracing::error!(rule = decision.rule, error = %err, "the LiveKit answer could not be serialized");
+            WebhookError::Internal
+        })?;
+        tracing::debug!(rule = decision.rule, room = %request.room, access = ?grant.access, "LiveKit token issued");
+        Ok(Reply::ok(body))
+    }
+}
