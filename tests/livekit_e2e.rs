@@ -1,0 +1,240 @@
+//! The LiveKit endpoint of the realtime example (`POST /livekit/token`),
+//! end to end: livekit-client's own `TokenSource.endpoint` asks for tokens
+//! in Node, livekit-server-sdk's `TokenVerifier` checks them, and hostile
+//! requests get a 4xx JSON answer.
+
+#[path = "../examples/realtime/app.rs"]
+#[allow(dead_code)]
+mod app;
+
+use std::process::Stdio;
+
+use axum_extra::extract::cookie::Key;
+use roomauth::liveblocks::Liveblocks;
+use roomauth::livekit::LiveKit;
+use roomauth::room_service::LocalProvisioner;
+use roomauth_suite::tools::npm_project;
+use roomauth_suite::{Browser, Served, serve};
+use serde_json::{Value, json};
+
+const API_KEY: &str = "APIroomauthtest";
+const API_SECRET: &str = "a-secret-of-at-least-thirty-two-bytes-for-tests";
+const SERVER_URL: &str = "wss://livekit.example.test";
+
+/// The realtime example on a free port, LiveKit configured with the test key.
+async fn realtime() -> Served {
+    let backends = app::Backends {
+        room_service: LocalProvisioner::development(),
+        livekit: LiveKit::builder()
+            .api_key(API_KEY)
+            .api_secret(API_SECRET)
+            .server_url(SERVER_URL)
+            .build()
+            .expect("LiveKit config"),
+        // Not called by these tests.
+        liveblocks: Liveblocks::builder()
+            .secret_key("sk_localdev")
+            .base_url("http://127.0.0.1:9")
+            .build()
+            .expect("Liveblocks config"),
+    };
+    let router = app::app(app::AppState::demo(Key::generate()), backends).expect("rules build");
+    serve(router).await
+}
+
+/// Runs `node token-source.mjs` against `server`; its observations.
+fn token_source(server: &Served) -> Value {
+    let project = npm_project("tests/node/livekit");
+    let output = project
+        .node("token-source.mjs")
+        .args([server.url(""), API_KEY.to_owned(), API_SECRET.to_owned()])
+        .stdin(Stdio::null())
+        .output()
+        .expect("run node");
+    assert!(
+        output.status.success(),
+        "token-source.mjs failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
+        panic!(
+            "token-source.mjs printed no JSON ({err}): {}\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn livekit_client_and_server_sdk_accept_the_rules_tokens() {
+    let server = realtime().await;
+    let out = tokio::task::spawn_blocking(move || {
+        let out = token_source(&server);
+        drop(server);
+        out
+    })
+    .await
+    .unwrap();
+
+    // alice writes project-1: may publish tracks and data.
+    let p1 = &out["project-1"];
+    assert_eq!(p1["ok"], true, "{p1}");
+    assert_eq!(p1["serverUrl"], SERVER_URL);
+    let claims = &p1["claims"];
+    assert_eq!(claims["iss"], API_KEY);
+    assert_eq!(claims["sub"], "alice");
+    assert_eq!(claims["name"], "Alice");
+    assert_eq!(claims["metadata"], r#"{"name":"Alice"}"#);
+    assert_eq!(
+        claims["video"],
+        json!({"room": "project-1", "roomJoin": true, "canSubscribe": true,
+               "canPublish": true, "canPublishData": true})
+    );
+    let ttl = claims["exp"].as_u64().unwrap() - claims["nbf"].as_u64().unwrap();
+    assert_eq!(ttl, 6 * 3600);
+
+    // alice reads project-2: joins and subscribes, publishes nothing.
+    let p2 = &out["project-2"];
+    assert_eq!(p2["ok"], true, "{p2}");
+    assert_eq!(
+        p2["claims"]["video"],
+        json!({"room": "project-2", "roomJoin": true, "canSubscribe": true,
+               "canPublish": false, "canPublishData": false})
+    );
+
+    // project-3 has no members: 403; no session: 401. TokenSource throws
+    // with the status and the JSON body.
+    let p3 = out["project-3"]["error"].as_str().unwrap();
+    assert!(
+        p3.contains("received 403 /") && p3.contains(r#"{"error":"#),
+        "{p3}"
+    );
+    let anonymous = out["no-session"]["error"].as_str().unwrap();
+    assert!(anonymous.contains("received 401 /"), "{anonymous}");
+
+    // What the client asks for beyond the room is not in the token.
+    let more = &out["asks-for-more"];
+    assert_eq!(more["ok"], true, "{more}");
+    assert_eq!(more["claims"]["name"], "Alice");
+    assert_eq!(more["claims"]["metadata"], r#"{"name":"Alice"}"#);
+    assert!(more["claims"].get("attributes").is_none());
+    assert!(more["claims"].get("roomConfig").is_none());
+    let other = out["other-identity"]["error"].as_str().unwrap();
+    assert!(
+        other.contains("received 400 /") && other.contains("participant_identity"),
+        "{other}"
+    );
+
+    // The verifier refuses the token with another secret or key, and once
+    // it has expired.
+    assert_eq!(out["wrong-secret"]["ok"], false);
+    assert_eq!(
+        out["wrong-secret"]["code"],
+        "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"
+    );
+    assert_eq!(out["wrong-key"]["ok"], false);
+    assert_eq!(out["after-expiry"]["ok"], false);
+    assert_eq!(out["after-expiry"]["code"], "ERR_JWT_EXPIRED");
+    assert_eq!(out["before-expiry"]["ok"], true);
+}
+
+/// At least 20 hostile requests: each is a 4xx with `{"error": ..}`, none
+/// a token or a 5xx.
+#[tokio::test]
+async fn hostile_requests_get_a_4xx_json_answer() {
+    let server = realtime().await;
+    let url = server.url("/livekit/token");
+    let mut alice = Browser::new();
+    let login = alice
+        .post_json(&server.url("/login"), &json!({"user": "alice"}))
+        .await;
+    assert_eq!(login.status, 200);
+
+    let json = Some("application/json");
+    let long_room = format!(r#"{{"room_name":"{}"}}"#, "a".repeat(257));
+    let huge = format!(
+        r#"{{"room_name":"project-1","pad":"{}"}}"#,
+        "x".repeat(64 * 1024)
+    );
+    let deep = format!(
+        r#"{{"room_name":"project-1","room_config":{}{}}}"#,
+        "[".repeat(200),
+        "]".repeat(200)
+    );
+    let cases: Vec<(Option<&str>, Vec<u8>, u16)> = vec![
+        (None, br#"{"room_name":"project-1"}"#.to_vec(), 415),
+        (
+            Some("text/plain"),
+            br#"{"room_name":"project-1"}"#.to_vec(),
+            415,
+        ),
+        (
+            Some("application/x-www-form-urlencoded"),
+            b"room_name=project-1".to_vec(),
+            415,
+        ),
+        (json, b"".to_vec(), 400),
+        (json, b"null".to_vec(), 400),
+        (json, b"[]".to_vec(), 400),
+        (json, br#"["project-1"]"#.to_vec(), 400),
+        (json, br#""project-1""#.to_vec(), 400),
+        (json, b"{}".to_vec(), 400),
+        (json, br#"{"room_name":""}"#.to_vec(), 400),
+        (json, br#"{"room_name":1}"#.to_vec(), 400),
+        (json, br#"{"room_name":["project-1"]}"#.to_vec(), 400),
+        (
+            json,
+            br#"{"room_name":"project-1","roomName":"project-2"}"#.to_vec(),
+            400,
+        ),
+        (json, br#"{"room_name":"project-1\u0000"}"#.to_vec(), 400),
+        (json, br#"{"room_name":"project-1\n"}"#.to_vec(), 400),
+        (json, long_room.into_bytes(), 400),
+        (json, b"{\"room_name\":\"project-\xff\"}".to_vec(), 400),
+        (json, br#"{"room_name":"project-1""#.to_vec(), 400),
+        (
+            json,
+            br#"{"room_name":"project-1","participant_attributes":{"a":1}}"#.to_vec(),
+            400,
+        ),
+        (
+            json,
+            br#"{"room_name":"project-1","room_config":[]}"#.to_vec(),
+            400,
+        ),
+        (
+            json,
+            br#"{"room_name":"project-1","participant_identity":7}"#.to_vec(),
+            400,
+        ),
+        (
+            json,
+            br#"{"room_name":"project-1","participant_identity":"bob"}"#.to_vec(),
+            400,
+        ),
+        (json, deep.into_bytes(), 400),
+        (json, huge.into_bytes(), 413),
+        (json, br#"{"room_name":"project-01"}"#.to_vec(), 403),
+        (json, br#"{"room_name":"project-1 "}"#.to_vec(), 403),
+        (json, br#"{"room_name":"../project-1"}"#.to_vec(), 403),
+        (json, br#"{"room_name":"project-3"}"#.to_vec(), 403),
+        (json, br#"{"room_name":"PROJECT-1"}"#.to_vec(), 403),
+    ];
+    assert!(cases.len() >= 20);
+    for (content_type, body, status) in cases {
+        let shown = String::from_utf8_lossy(&body)
+            .chars()
+            .take(80)
+            .collect::<String>();
+        let answer = alice.post(&url, content_type, body).await;
+        assert_eq!(answer.status, status, "{shown}: {}", answer.text);
+        let message = answer.json["error"].as_str();
+        assert!(
+            message.is_some_and(|m| !m.is_empty()),
+            "{shown}: {}",
+            answer.text
+        );
+        assert!(!answer.text.contains(API_SECRET), "{shown}");
+        assert!(answer.json.get("participant_token").is_none(), "{shown}");
+    }
+}
