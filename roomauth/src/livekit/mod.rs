@@ -13,7 +13,8 @@
 //! ```
 //!
 //! The rules decide on `room_name` ([`request`]). The token is an HS256
-//! JWT signed with the API secret ([`jwt`]), with the claims of
+//! JWT signed with the API secret (HMAC-SHA256 over
+//! `base64url(header).base64url(claims)`), with the claims of
 //! [`claims::Claims`]:
 //!
 //! | claim | value |
