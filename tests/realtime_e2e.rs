@@ -17,6 +17,17 @@ async fn start() -> (Served, Arc<LocalProvisioner>) {
     let provisioner = Arc::new(LocalProvisioner::development());
     let backends = app::Backends {
         room_service: Arc::clone(&provisioner),
+        livekit: roomauth::livekit::LiveKit::builder()
+            .api_key("devkey")
+            .api_secret("secret")
+            .server_url("ws://127.0.0.1:7880")
+            .build()
+            .unwrap(),
+        liveblocks: roomauth::liveblocks::Liveblocks::builder()
+            .secret_key("sk_localdev")
+            .base_url("http://127.0.0.1:1153")
+            .build()
+            .unwrap(),
     };
     let router = app::app(app::AppState::demo(Key::generate()), backends).unwrap();
     (serve(router).await, provisioner)
