@@ -13,8 +13,8 @@
 #   roomauth/benches/instructions.sh 'webhook/stub/room form/hand-written'
 #   BENCH=pattern roomauth/benches/instructions.sh
 #
-# BENCH=webhook (default) or pattern: which bench, each with its default
-# set of benchmarks.
+# BENCH=webhook (default), pattern or livekit: which bench, each with its
+# default set of benchmarks.
 #
 # Needs valgrind (Debian: valgrind) and the bench built in release:
 # `cargo bench -p roomauth --bench $BENCH --no-run`. SHORT=1 LONG=4 (seconds
@@ -46,6 +46,8 @@ if [ "$#" -eq 0 ] && [ "$BENCH" = pattern ]; then
     'dispatch/one shape/roomauth Dispatcher::lookup/1000' \
     'dispatch/shared prefix/roomauth Dispatcher::lookup/1' \
     'dispatch/shared prefix/roomauth Dispatcher::lookup/1000'
+elif [ "$#" -eq 0 ] && [ "$BENCH" = livekit ]; then
+  set -- 'livekit/endpoint' 'livekit/hs256-sign'
 elif [ "$#" -eq 0 ]; then
   set -- \
     'webhook/stub/room form/roomauth #[room_auth]' \
