@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# The LiveKit load comparison of BENCHMARKS.md, in one command, all on
+# 127.0.0.1:
+#
+#   examples/load/livekit.sh
+#
+# 1. Builds (release) the realtime example and installs the Express
+#    baseline's packages (examples/livekit-express-baseline, npm ci).
+# 2. For each token endpoint in turn (SERVERS): starts it, logs in as alice
+#    and as bob (POST /login) to get its signed session cookies, checks one
+#    allowed and one denied request, runs wrk for WARMUP (discarded) then
+#    DURATION with the mix of examples/load/livekit.lua, and stops it.
+# 3. Prints requests/s, p50 and p99 latency, errors and server CPU time per
+#    request of each, and the ratios roomauth/Express: the median over
+#    ROUNDS rounds.
+#
+# Settings (environment): DURATION=10s WARMUP=2s CONNECTIONS=32 THREADS=1
+# ROUNDS=1 SERVERS="roomauth express" PIN=0 (1: servers on CPU 0, wrk on
+# CPU 1) LOG=warn BUILD=1 (0: use the binaries already built)
+# CARGO_TARGET_DIR.
+#
+# Bounded in time: every step has a timeout; everything started is stopped
+# on exit. It sends traffic to 127.0.0.1 only.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+HERE="$ROOT/examples/load"
+BASELINE="$ROOT/examples/livekit-express-baseline"
+DURATION="${DURATION:-10s}"
+WARMUP="${WARMUP:-2s}"
+CONNECTIONS="${CONNECTIONS:-32}"
+THREADS="${THREADS:-1}"
+ROUNDS="${ROUNDS:-1}"
+SERVERS="${SERVERS:-roomauth express}"
+PIN="${PIN:-0}"
+LOG="${LOG:-warn}"
+BUILD="${BUILD:-1}"
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
+
+NAME=load-livekit
+# shellcheck source=../lib.sh
+source "$ROOT/examples/lib.sh"
+
+need wrk curl node npm cargo awk -- "wrk: apt-get install -y wrk"
+if [ "$PIN" = 1 ]; then
+  command -v taskset >/dev/null || die "PIN=1 needs taskset (util-linux)"
+  SERVER_CPU=(taskset -c 0)
+  CLIENT_CPU=(taskset -c 1)
+else
+  SERVER_CPU=()
+  CLIENT_CPU=()
+fi
+
+if [ "$BUILD" = 1 ]; then
+  log "building (release) the realtime example into $TARGET"
+  (cd "$ROOT" && CARGO_TARGET_DIR="$TARGET" timeout 3600 cargo build --release --quiet \
+    -p roomauth-suite --example realtime)
+fi
+if [ ! -d "$BASELINE/node_modules" ]; then
+  log "installing the Express baseline's packages (npm ci)"
+  (cd "$BASELINE" && timeout 300 npm ci --no-audit --no-fund --silent)
+fi
+
+# Logs in as $2 on the server at $1; prints the `session=...` cookie.
+login() {
+  local cookie
+  cookie="$(curl -sS --max-time 5 -D - -o /dev/null -H 'Content-Type: application/json' \
+    -d "{\"user\":\"$2\"}" "$1/login" | tr -d '\r' |
+    awk -F'[:;] *' 'tolower($1) == "set-cookie" && $2 ~ /^session=/ { print $2; exit }')"
+  [ -n "$cookie" ] || die "no session cookie from $1/login for $2"
+  printf '%s' "$cookie"
+}
+
+# The status of one token request: base URL, cookie, room.
+status_of() {
+  curl -sS --max-time 5 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    ${2:+-H "Cookie: $2"} -d "{\"room_name\":\"$3\"}" "$1/livekit/token"
+}
+
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+CLK_TCK="$(getconf CLK_TCK)"
+
+export RUST_LOG="$LOG"
+export NODE_ENV=production
+# Both sign with the same key and answer the same server URL.
+export LIVEKIT_API_KEY=devkey LIVEKIT_API_SECRET=secret LIVEKIT_URL=ws://127.0.0.1:7880
+
+RESULTS="$WORK/results"
+: >"$RESULTS"
+
+run_server() {
+  local server="$1" round="$2"
+  case "$server" in
+    roomauth) start "$server" "${SERVER_CPU[@]}" env PORT=0 "$TARGET/release/examples/realtime" ;;
+    express) start "$server" "${SERVER_CPU[@]}" env -C "$BASELINE" PORT=0 node server.js ;;
+    *) die "unknown server $server (roomauth, express)" ;;
+  esac
+  local pid="$STARTED_PID" base="$STARTED_ADDR"
+  local alice bob allowed denied
+  alice="$(login "$base" alice)"
+  bob="$(login "$base" bob)"
+  allowed="$(status_of "$base" "$alice" project-1)"
+  denied="$(status_of "$base" "$bob" project-1)"
+  [ "$allowed" = 200 ] || die "$server: alice asking for project-1 got $allowed, not 200"
+  [ "$denied" = 403 ] || die "$server: bob asking for project-1 got $denied, not 403"
+
+  log "$server (round $round): $base, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  local wrk_args=(-t "$THREADS" -c "$CONNECTIONS" --timeout 5s -s "$HERE/livekit.lua")
+  ALICE_COOKIE="$alice" BOB_COOKIE="$bob" CONNECTIONS="$CONNECTIONS" timeout 120 \
+    "${CLIENT_CPU[@]}" wrk "${wrk_args[@]}" -d "$WARMUP" "$base" >/dev/null
+  local ticks
+  ticks="$(cpu_ticks "$pid")"
+  ALICE_COOKIE="$alice" BOB_COOKIE="$bob" CONNECTIONS="$CONNECTIONS" timeout 300 \
+    "${CLIENT_CPU[@]}" wrk "${wrk_args[@]}" -d "$DURATION" "$base" >"$WORK/wrk.out"
+  ticks=$(($(cpu_ticks "$pid") - ticks))
+  local result requests cpu
+  result="$(grep '^RESULT ' "$WORK/wrk.out" | tail -1)"
+  [ -n "$result" ] || { cat "$WORK/wrk.out" >&2; die "$server: wrk printed no result"; }
+  requests="$(printf '%s' "$result" | grep -o 'requests=[0-9]*' | cut -d= -f2)"
+  cpu="$(awk -v s="$ticks" -v n="$requests" -v hz="$CLK_TCK" \
+    'BEGIN { printf "server_cpu_us=%.1f", s * 1e6 / hz / n }')"
+  echo "server=$server round=$round ${result#RESULT } $cpu" | tee -a "$RESULTS" >&2
+  stop "$pid"
+}
+
+for round in $(seq "$ROUNDS"); do
+  for server in $SERVERS; do
+    run_server "$server" "$round"
+  done
+done
+
+echo
+echo "LiveKit load comparison: wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after $WARMUP warm-up), $ROUNDS round(s), PIN=$PIN, RUST_LOG=$LOG"
+echo "mix: 5/8 allowed (200, a token), 2/8 denied (403), 1/8 anonymous (401)"
+awk -v servers="$SERVERS" '
+  function median(list,   n, a, i, j, t) {
+    n = split(list, a, " ")
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  {
+    for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+    s = f["server"]
+    rps[s] = rps[s] " " f["rps"]; p50[s] = p50[s] " " f["p50_ms"]; p99[s] = p99[s] " " f["p99_ms"]
+    errors[s] += f["errors"]; requests[s] += f["requests"]; scpu[s] = scpu[s] " " f["server_cpu_us"]
+  }
+  END {
+    printf "%-12s %11s %9s %9s %9s %7s %14s\n", "server", "requests/s", "p50 ms", "p99 ms", "requests", "errors", "server us/req"
+    n = split(servers, names, " ")
+    for (k = 1; k <= n; k++) {
+      s = names[k]
+      if (!(s in rps)) continue
+      R[s] = median(rps[s]); P50[s] = median(p50[s]); P99[s] = median(p99[s]); S[s] = median(scpu[s])
+      printf "%-12s %11.0f %9.3f %9.3f %9d %7d %14.1f\n", s, R[s], P50[s], P99[s], requests[s], errors[s], S[s]
+    }
+    if (("roomauth" in R) && ("express" in R))
+      printf "roomauth/express requests/s x%.2f, p50 x%.2f, p99 x%.2f, server CPU per request x%.2f\n", R["roomauth"] / R["express"], P50["roomauth"] / P50["express"], P99["roomauth"] / P99["express"], S["roomauth"] / S["express"]
+  }' "$RESULTS"
