@@ -72,6 +72,8 @@ pub mod actix;
 pub mod axum;
 pub mod backend;
 pub mod pattern;
+#[cfg(feature = "pusher")]
+pub mod pusher;
 pub mod room;
 #[cfg(feature = "room-service")]
 pub mod room_service;
