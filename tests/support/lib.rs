@@ -2,6 +2,8 @@
 //! talking to them over real HTTP, and installing the tools the end-to-end
 //! tests need ([`tools`]).
 
+pub mod soketi;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
 
