@@ -54,6 +54,7 @@
 //! the secret and the master key never appear in `Debug`, errors or logs.
 
 mod auth;
+mod batch;
 mod channel;
 mod config;
 mod form;
@@ -62,6 +63,7 @@ mod sign;
 mod socket_id;
 
 pub use auth::{AuthError, ChannelAuth, MAX_USER_INFO_LEN, UserAuth};
+pub use batch::{BatchAnswer, BatchEntry};
 pub use channel::{Channel, ChannelError, ChannelKind, MAX_CHANNEL_NAME_LEN};
 pub use config::{
     PUSHER_APP_KEY, PUSHER_APP_SECRET, PUSHER_ENCRYPTION_MASTER_KEY_BASE64, Pusher, PusherBuilder,
