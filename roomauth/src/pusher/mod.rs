@@ -54,15 +54,21 @@
 //! the secret and the master key never appear in `Debug`, errors or logs.
 
 mod auth;
+#[cfg(feature = "axum")]
+mod axum;
+mod backend;
 mod batch;
 mod channel;
 mod config;
+mod endpoints;
 mod form;
 mod secret;
 mod sign;
 mod socket_id;
 
 pub use auth::{AuthError, ChannelAuth, MAX_USER_INFO_LEN, UserAuth};
+pub use backend::FORM_CONTENT_TYPE;
+pub use endpoints::{SignIn, SignInFn, signin};
 pub use batch::{BatchAnswer, BatchEntry};
 pub use channel::{Channel, ChannelError, ChannelKind, MAX_CHANNEL_NAME_LEN};
 pub use config::{
