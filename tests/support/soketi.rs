@@ -62,7 +62,8 @@ impl Soketi {
             node_project.display()
         );
         let (port, metrics, cluster) = (free_tcp_port(), free_tcp_port(), free_udp_port());
-        let dir = std::env::temp_dir().join(format!("roomauth-soketi-{}-{port}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("roomauth-soketi-{}-{port}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("create Soketi's scratch directory");
         let dir = TempDir(dir);
         let config = serde_json::json!({
@@ -122,14 +123,17 @@ impl Soketi {
     }
 }
 
-/// A plain HTTP/1.0 GET, so that waiting needs no runtime.
+/// A plain HTTP/1.1 GET, so that waiting needs no runtime.
 fn blocking_get(url: &str) -> std::io::Result<String> {
     use std::io::{Read, Write};
     let rest = url.strip_prefix("http://").unwrap_or(url);
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     let mut stream = std::net::TcpStream::connect(host)?;
     stream.set_read_timeout(Some(Duration::from_secs(2)))?;
-    write!(stream, "GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n")?;
+    write!(
+        stream,
+        "GET /{path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )?;
     let mut answer = String::new();
     stream.read_to_string(&mut answer)?;
     Ok(answer

@@ -68,13 +68,13 @@ mod socket_id;
 
 pub use auth::{AuthError, ChannelAuth, MAX_USER_INFO_LEN, UserAuth};
 pub use backend::FORM_CONTENT_TYPE;
-pub use endpoints::{SignIn, SignInFn, signin};
 pub use batch::{BatchAnswer, BatchEntry};
 pub use channel::{Channel, ChannelError, ChannelKind, MAX_CHANNEL_NAME_LEN};
 pub use config::{
     PUSHER_APP_KEY, PUSHER_APP_SECRET, PUSHER_ENCRYPTION_MASTER_KEY_BASE64, Pusher, PusherBuilder,
     PusherConfigError,
 };
+pub use endpoints::{SignIn, SignInFn, signin};
 pub use form::{BatchRequest, ChannelRequest, FormError, MAX_BATCH_CHANNELS, UserRequest};
 pub use secret::{AppSecret, MasterKey, MasterKeyError};
 pub use socket_id::{MAX_SOCKET_ID_LEN, SocketId, SocketIdError};
