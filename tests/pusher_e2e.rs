@@ -5,45 +5,19 @@
 //! side is tests/pusher-node/client.js; it prints one JSON line, checked
 //! here.
 
-#[path = "../examples/quickstart/app.rs"]
+#[path = "../examples/realtime/app.rs"]
 #[allow(dead_code)]
 mod app;
-#[path = "../examples/realtime/pusher.rs"]
-#[allow(dead_code)]
-mod pusher_routes;
 
-use std::path::PathBuf;
-use std::process::Command;
-use std::sync::Arc;
-
-use axum::extract::State;
 use axum_extra::extract::cookie::Key;
 use roomauth::pusher::{Pusher, signin};
 use roomauth::room_service::LocalProvisioner;
-use roomauth::{Deny, Grant, room_auth, rules};
 use roomauth_suite::soketi::{APP_ID, APP_KEY, APP_SECRET, Soketi};
+use roomauth_suite::tools::npm_project;
 use roomauth_suite::{Served, serve};
 use serde_json::{Value, json};
 
-/// Who may join `project-<id>` (any of its Pusher channels): members, shown
-/// to others by name.
-#[room_auth(rooms = "project-<id>", session = user)]
-async fn projects(
-    user: app::CurrentUser,
-    id: u64,
-    State(state): State<app::AppState>,
-) -> Result<Grant, Deny> {
-    if state.is_member(&user.0, id) {
-        let name = format!("{}{}", user.0[..1].to_uppercase(), &user.0[1..]);
-        Ok(Grant::write(user.0).with_info(json!({ "name": name })))
-    } else {
-        Err(Deny::Forbidden)
-    }
-}
-
-fn node_project() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/pusher-node")
-}
+use app::pusher as pusher_routes;
 
 fn pusher(secret: &str) -> Pusher {
     Pusher::builder()
@@ -54,56 +28,36 @@ fn pusher(secret: &str) -> Pusher {
         .expect("a valid Pusher config")
 }
 
-/// The quickstart's session (login, signed cookie) with the Pusher routes;
-/// `/forged/*` signs with another secret.
+/// The realtime example with Soketi's app; `/forged/pusher/auth` answers
+/// the same rules but signs with another secret.
 async fn app() -> Served {
-    let state = app::AppState {
-        cookie_key: Key::generate(),
-        members: Arc::new(app::demo_members()),
+    let state = app::AppState::demo(Key::generate());
+    let forged = pusher_routes::routes(
+        pusher("another-secret"),
+        app::rules(),
+        signin(|user: app::CurrentUser| Some(user.id)),
+    )
+    .expect("the forged routes build");
+    let backends = app::Backends {
+        room_service: LocalProvisioner::development(),
+        pusher: pusher(APP_SECRET),
     };
-    let user = || {
-        signin(|user: app::CurrentUser| {
-            Some(Grant::read(user.0.clone()).with_info(json!({ "name": user.0 })))
-        })
-    };
-    let real = pusher_routes::routes(pusher(APP_SECRET), rules![projects], user())
-        .expect("the Pusher routes build");
-    let forged = pusher_routes::routes(pusher("another-secret"), rules![projects], user())
-        .expect("the forged routes build");
-    let router = axum::Router::new()
-        .merge(real)
-        .nest("/forged", forged)
-        .with_state(state.clone())
-        .merge(
-            app::app(state, Arc::new(LocalProvisioner::development()))
-                .expect("the quickstart builds"),
-        );
+    let router = app::app(state.clone(), backends)
+        .expect("the realtime example builds")
+        .nest("/forged", forged.with_state(state));
     serve(router).await
-}
-
-fn npm_ci(dir: &std::path::Path) {
-    if dir.join("node_modules/.package-lock.json").exists() {
-        return;
-    }
-    let status = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund"])
-        .current_dir(dir)
-        .status()
-        .expect("run npm (Node 20 and npm must be installed)");
-    assert!(status.success(), "`npm ci` failed in {}", dir.display());
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn pusher_js_through_soketi() {
-    npm_ci(&node_project());
-    let soketi = Soketi::start(&node_project());
+    let node = npm_project("tests/pusher-node");
+    let soketi = Soketi::start(node.dir());
     let server = app().await;
     let output = tokio::task::spawn_blocking({
+        let node = node.clone();
         let (app_url, port) = (server.url(""), soketi.port);
         move || {
-            Command::new("node")
-                .arg("client.js")
-                .current_dir(node_project())
+            node.node("client.js")
                 .env("APP_URL", &app_url)
                 .env("SOKETI_PORT", port.to_string())
                 .env("APP_ID", APP_ID)
@@ -131,7 +85,7 @@ async fn pusher_js_through_soketi() {
     assert_eq!(out["connect"]["ok"], true, "{out:#}");
     assert_eq!(
         out["signin"]["user_data"],
-        json!({"id": "alice", "user_info": {"name": "alice"}}),
+        json!({"id": "alice", "user_info": {"name": "Alice"}}),
         "{out:#}"
     );
     assert_eq!(out["private-project-1"]["ok"], true, "{out:#}");

@@ -5,6 +5,9 @@
 //! project-2; carol can log in and is in no project; project-3 exists with
 //! no members.
 
+#[path = "pusher.rs"]
+pub mod pusher;
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -219,6 +222,8 @@ fn error(status: StatusCode, message: &str) -> Response {
 pub struct Backends<P> {
     /// Room Service's provisioner.
     pub room_service: P,
+    /// The Pusher app (`pusher::pusher_from_env_or_dev`).
+    pub pusher: roomauth::pusher::Pusher,
 }
 
 /// The whole app: the page, login and logout, and every backend's endpoint
@@ -236,5 +241,9 @@ pub fn app<P: Provisioner>(
         .route("/logout", post(logout))
         .route("/api/roomservice", post(room_service));
     // Each backend mounts its endpoint here.
+    let signin = roomauth::pusher::signin(|user: CurrentUser| {
+        Some(Grant::read(user.id).with_info(json!({ "name": user.member.name })))
+    });
+    let router = router.merge(pusher::routes(backends.pusher, rules(), signin)?);
     Ok(router.with_state(state))
 }

@@ -28,6 +28,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let backends = app::Backends {
         room_service: roomauth::room_service::provisioner_from_env()?,
+        pusher: app::pusher::pusher_from_env_or_dev()?,
     };
     let router = app::app(app::AppState::demo(cookie_key), backends)?;
 
@@ -39,6 +40,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "  log in as alice (writes project-1, reads project-2), bob (writes project-2) or carol"
     );
     println!("  Room Service   POST http://{addr}/api/roomservice");
+    println!(
+        "  Pusher         POST http://{addr}/pusher/auth, /pusher/user-auth, /pusher/batch-auth"
+    );
     axum::serve(listener, router)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
