@@ -112,10 +112,8 @@ impl Soketi {
             if let Ok(Some(status)) = self.child.try_wait() {
                 panic!("Soketi exited before it was ready: {status}");
             }
-            if let Ok(body) = blocking_get(&url) {
-                if body.trim() == "OK" {
-                    return;
-                }
+            if blocking_get(&url).is_ok_and(|body| body.trim() == "OK") {
+                return;
             }
             assert!(Instant::now() < deadline, "Soketi was not ready in 30 s");
             std::thread::sleep(Duration::from_millis(100));
