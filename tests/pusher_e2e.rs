@@ -11,7 +11,6 @@ mod app;
 
 use axum_extra::extract::cookie::Key;
 use roomauth::pusher::{Pusher, signin};
-use roomauth::room_service::LocalProvisioner;
 use roomauth_suite::soketi::{APP_ID, APP_KEY, APP_SECRET, Soketi};
 use roomauth_suite::tools::npm_project;
 use roomauth_suite::{Served, serve};
@@ -39,8 +38,8 @@ async fn app() -> Served {
     )
     .expect("the forged routes build");
     let backends = app::Backends {
-        room_service: LocalProvisioner::development(),
         pusher: pusher(APP_SECRET),
+        ..app::Backends::dev()
     };
     let router = app::app(state.clone(), backends)
         .expect("the realtime example builds")

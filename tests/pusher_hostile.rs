@@ -9,7 +9,6 @@ mod app;
 
 use axum_extra::extract::cookie::Key;
 use roomauth::pusher::Pusher;
-use roomauth::room_service::LocalProvisioner;
 use roomauth::{Webhook, axum::AxumContext};
 use roomauth_suite::{Served, serve};
 use serde_json::json;
@@ -222,10 +221,7 @@ const HOSTILE: &[(&str, &str, &str, &str)] = &[
 ];
 
 async fn app() -> Served {
-    let backends = app::Backends {
-        room_service: LocalProvisioner::development(),
-        pusher: app::pusher::pusher_from_env_or_dev().unwrap(),
-    };
+    let backends = app::Backends::dev();
     serve(app::app(app::AppState::demo(Key::generate()), backends).unwrap()).await
 }
 

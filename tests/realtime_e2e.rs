@@ -16,7 +16,8 @@ use serde_json::json;
 async fn start() -> (Served, Arc<LocalProvisioner>) {
     let provisioner = Arc::new(LocalProvisioner::development());
     let backends = app::Backends {
-        room_service: Arc::clone(&provisioner),
+        room_service: provisioner.clone(),
+        ..app::Backends::dev()
     };
     let router = app::app(app::AppState::demo(Key::generate()), backends).unwrap();
     (serve(router).await, provisioner)

@@ -218,20 +218,41 @@ fn error(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({ "error": message }))).into_response()
 }
 
-/// The backends the app mounts, each configured by the caller.
-pub struct Backends<P> {
+/// The backends the app mounts, each configured by the caller. Tests set
+/// the ones they drive and take the rest from [`Backends::dev`]:
+/// `Backends { pusher, ..Backends::dev() }`.
+pub struct Backends {
     /// Room Service's provisioner.
-    pub room_service: P,
+    pub room_service: Arc<dyn Provisioner>,
     /// The Pusher app (`pusher::pusher_from_env_or_dev`).
     pub pusher: roomauth::pusher::Pusher,
 }
 
+impl Backends {
+    /// Every backend on its development defaults: no account, no key.
+    pub fn dev() -> Backends {
+        Backends {
+            room_service: Arc::new(roomauth::room_service::LocalProvisioner::development()),
+            pusher: pusher::dev_pusher(),
+        }
+    }
+
+    /// Every backend from its environment variables, or its development
+    /// default where they are unset.
+    pub fn from_env_or_dev() -> Result<Backends, Box<dyn std::error::Error>> {
+        let mut backends = Backends::dev();
+        backends.room_service = match roomauth::room_service::provisioner_from_env()? {
+            roomauth::room_service::EnvProvisioner::Http(http) => Arc::new(http),
+            roomauth::room_service::EnvProvisioner::Local(local) => Arc::new(local),
+        };
+        backends.pusher = pusher::pusher_from_env_or_dev()?;
+        Ok(backends)
+    }
+}
+
 /// The whole app: the page, login and logout, and every backend's endpoint
 /// over the same rules.
-pub fn app<P: Provisioner>(
-    state: AppState,
-    backends: Backends<P>,
-) -> Result<Router, roomauth::BuildError> {
+pub fn app(state: AppState, backends: Backends) -> Result<Router, roomauth::BuildError> {
     let room_service = Webhook::builder(RoomService::new(backends.room_service))
         .rules(rules())
         .build()?;

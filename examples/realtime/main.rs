@@ -26,10 +26,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(bytes) => Key::try_from(bytes.as_slice())?,
         None => Key::generate(),
     };
-    let backends = app::Backends {
-        room_service: roomauth::room_service::provisioner_from_env()?,
-        pusher: app::pusher::pusher_from_env_or_dev()?,
-    };
+    let backends = app::Backends::from_env_or_dev()?;
     let router = app::app(app::AppState::demo(cookie_key), backends)?;
 
     let listener =

@@ -40,11 +40,17 @@ pub fn pusher_from_env_or_dev() -> Result<Pusher, PusherConfigError> {
     if set(roomauth::pusher::PUSHER_APP_KEY) || set(roomauth::pusher::PUSHER_APP_SECRET) {
         return Pusher::from_env();
     }
+    Ok(dev_pusher())
+}
+
+/// The Pusher app on Soketi's development defaults.
+pub fn dev_pusher() -> Pusher {
     Pusher::builder()
         .app_key(DEV_APP_KEY)
         .app_secret(DEV_APP_SECRET)
         .encryption_master_key_base64(DEV_MASTER_KEY_BASE64)
         .build()
+        .expect("the development defaults are a valid configuration")
 }
 
 /// The Pusher routes over `rules`, with `signin` naming the signed-in user.

@@ -7,47 +7,15 @@ use std::sync::Arc;
 
 use axum::extract::Request;
 use axum::response::Response;
-use http::header::CONTENT_LENGTH;
 
-use crate::axum::{AxumContext, reply};
+use crate::axum::{AxumContext, read_body, reply, respond};
 use crate::rule::BoxFuture;
-use crate::webhook::{Outcome, RequestHead, WebhookError};
+use crate::webhook::RequestHead;
 
 use super::config::Pusher;
 use super::endpoints::SignIn;
 
 type Webhook<S> = crate::webhook::Webhook<AxumContext<S>, Pusher>;
-
-/// The body, up to the webhook's limit (413 beyond it).
-async fn read_body(
-    webhook: &Webhook<impl Send + Sync + 'static>,
-    request: Request,
-) -> Result<(http::request::Parts, bytes::Bytes), Response> {
-    let limit = webhook.body_limit();
-    let (parts, body) = request.into_parts();
-    let declared = parts
-        .headers
-        .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    let too_large = || reply(WebhookError::PayloadTooLarge { limit }.into());
-    if declared.is_some_and(|len| len > limit as u64) {
-        return Err(too_large());
-    }
-    match axum::body::to_bytes(body, limit).await {
-        Ok(bytes) => Ok((parts, bytes)),
-        // At the limit, or a connection broken mid-body: either way the
-        // body is not there to answer.
-        Err(_) => Err(too_large()),
-    }
-}
-
-fn respond(outcome: Outcome<Response>) -> Response {
-    match outcome {
-        Outcome::Reply(r) => reply(r),
-        Outcome::Rejected(response) => response,
-    }
-}
 
 impl<S: Clone + Send + Sync + 'static> Webhook<S> {
     /// The batched-authorization endpoint (`pusher-js-auth`) as an axum
@@ -63,7 +31,7 @@ impl<S: Clone + Send + Sync + 'static> Webhook<S> {
         move |axum::extract::State(state), request| {
             let webhook = webhook.clone();
             Box::pin(async move {
-                let (parts, body) = match read_body(&webhook, request).await {
+                let (parts, body) = match read_body(request, webhook.body_limit()).await {
                     Ok(read) => read,
                     Err(response) => return response,
                 };
@@ -92,7 +60,7 @@ impl<S: Clone + Send + Sync + 'static> Webhook<S> {
         move |axum::extract::State(state), request| {
             let (webhook, signin) = (webhook.clone(), Arc::clone(&signin));
             Box::pin(async move {
-                let (parts, body) = match read_body(&webhook, request).await {
+                let (parts, body) = match read_body(request, webhook.body_limit()).await {
                     Ok(read) => read,
                     Err(response) => return response,
                 };
