@@ -71,6 +71,10 @@ pub mod actix;
 #[cfg(feature = "axum")]
 pub mod axum;
 pub mod backend;
+#[cfg(feature = "centrifugo")]
+pub mod centrifugo;
+#[cfg(feature = "hocuspocus")]
+pub mod hocuspocus;
 pub mod pattern;
 #[cfg(feature = "pusher")]
 pub mod pusher;
@@ -83,6 +87,8 @@ pub mod secret;
 pub mod testing;
 pub mod upstream;
 pub mod webhook;
+#[cfg(feature = "y-sweet")]
+pub mod y_sweet;
 
 pub use room::{RoomParam, RoomResource};
 pub use roomauth_macros::{RoomParam, RoomResource, room_auth};

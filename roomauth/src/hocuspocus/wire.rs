@@ -90,10 +90,7 @@ mod tests {
             named(&"a".repeat(MAX_DOCUMENT_NAME_LEN + 1)).validate(),
             Err(DocumentNameError::TooLong)
         );
-        assert_eq!(
-            named(&"a".repeat(MAX_DOCUMENT_NAME_LEN)).validate(),
-            Ok(())
-        );
+        assert_eq!(named(&"a".repeat(MAX_DOCUMENT_NAME_LEN)).validate(), Ok(()));
         assert_eq!(
             named("project-1\nforged").validate(),
             Err(DocumentNameError::ControlCharacter)
