@@ -2,7 +2,9 @@
 //! talking to them over real HTTP, and installing the tools the end-to-end
 //! tests need ([`tools`]).
 
+pub mod node;
 pub mod soketi;
+pub mod y_sweet;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
