@@ -79,7 +79,7 @@ impl CentrifugoSubscribe {
             Ok(())
         } else {
             tracing::warn!(backend = "centrifugo", header = %secret.header, "proxy request refused: static secret header missing or wrong");
-            Err(WebhookError::Unauthorized)
+            Err(WebhookError::BadSignature)
         }
     }
 }
@@ -93,7 +93,7 @@ impl Backend for CentrifugoSubscribe {
 
     fn decode(&self, head: &RequestHead<'_>, body: &[u8]) -> Result<SubscribeRequest, WebhookError> {
         self.check_secret(head)?;
-        require_json(head)?;
+        require_json(head.content_type())?;
         let request: SubscribeRequest = serde_json::from_slice(body)
             .map_err(|e| WebhookError::malformed(format!("expected Centrifugo's subscribe proxy request: {e}")))?;
         room_of(&request.channel).map_err(|e| WebhookError::malformed(e.to_string()))?;
@@ -121,6 +121,6 @@ impl Backend for CentrifugoSubscribe {
         } else {
             SubscribeAnswer::subscribed(decision.grant.info.clone())
         };
-        Ok(Reply::ok_json(answer.to_json()))
+        Ok(Reply::ok(answer.to_json()))
     }
 }

@@ -62,7 +62,7 @@ impl Backend for CentrifugoToken {
     }
 
     fn decode(&self, head: &RequestHead<'_>, body: &[u8]) -> Result<TokenRequest, WebhookError> {
-        require_json(head)?;
+        require_json(head.content_type())?;
         let request: TokenRequest = serde_json::from_slice(body)
             .map_err(|e| WebhookError::malformed(format!("expected {{\"channel\": \"...\"}}: {e}")))?;
         room_of(&request.channel).map_err(|e| WebhookError::malformed(e.to_string()))?;
@@ -85,6 +85,6 @@ impl Backend for CentrifugoToken {
             token: self.secret.sign(&claims),
         };
         let body = serde_json::to_vec(&answer).map_err(|_| WebhookError::Internal)?;
-        Ok(Reply::ok_json(body))
+        Ok(Reply::ok(body))
     }
 }

@@ -54,9 +54,9 @@ impl Backend for Hocuspocus {
         // The signature first: nothing of an unsigned body is parsed.
         if let Err(error) = self.secret.verify(head.header(SIGNATURE_HEADER), body) {
             tracing::warn!(backend = "hocuspocus", %error, "request refused: bad signature");
-            return Err(WebhookError::Unauthorized);
+            return Err(WebhookError::BadSignature);
         }
-        require_json(head)?;
+        require_json(head.content_type())?;
         let request: AuthenticateRequest = serde_json::from_slice(body)
             .map_err(|e| WebhookError::malformed(format!("expected {{\"documentName\": \"...\"}}: {e}")))?;
         request
@@ -79,6 +79,6 @@ impl Backend for Hocuspocus {
             read_only: decision.grant.access == Access::Read,
         };
         let body = serde_json::to_vec(&answer).map_err(|_| WebhookError::Internal)?;
-        Ok(Reply::ok_json(body))
+        Ok(Reply::ok(body))
     }
 }
