@@ -105,6 +105,16 @@ impl Backend for CentrifugoSubscribe {
         room_of(&request.channel).unwrap_or(&request.channel)
     }
 
+    fn refusal_reply(&self, error: WebhookError) -> Reply {
+        let answer = match error {
+            WebhookError::Unauthorized => SubscribeAnswer::unauthorized(),
+            WebhookError::Forbidden => SubscribeAnswer::permission_denied(),
+            WebhookError::Internal => SubscribeAnswer::internal(),
+            other => return other.into(),
+        };
+        Reply::ok(answer.to_json())
+    }
+
     async fn grant(
         &self,
         request: &SubscribeRequest,
