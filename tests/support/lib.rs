@@ -3,6 +3,7 @@
 //! tests need ([`tools`]).
 
 pub mod node;
+pub mod realtime_demo;
 pub mod soketi;
 pub mod y_sweet;
 

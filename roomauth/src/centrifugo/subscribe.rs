@@ -91,11 +91,18 @@ impl Backend for CentrifugoSubscribe {
         "centrifugo"
     }
 
-    fn decode(&self, head: &RequestHead<'_>, body: &[u8]) -> Result<SubscribeRequest, WebhookError> {
+    fn decode(
+        &self,
+        head: &RequestHead<'_>,
+        body: &[u8],
+    ) -> Result<SubscribeRequest, WebhookError> {
         self.check_secret(head)?;
         require_json(head.content_type())?;
-        let request: SubscribeRequest = serde_json::from_slice(body)
-            .map_err(|e| WebhookError::malformed(format!("expected Centrifugo's subscribe proxy request: {e}")))?;
+        let request: SubscribeRequest = serde_json::from_slice(body).map_err(|e| {
+            WebhookError::malformed(format!(
+                "expected Centrifugo's subscribe proxy request: {e}"
+            ))
+        })?;
         room_of(&request.channel).map_err(|e| WebhookError::malformed(e.to_string()))?;
         Ok(request)
     }

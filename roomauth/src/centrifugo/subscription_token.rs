@@ -63,8 +63,9 @@ impl Backend for CentrifugoToken {
 
     fn decode(&self, head: &RequestHead<'_>, body: &[u8]) -> Result<TokenRequest, WebhookError> {
         require_json(head.content_type())?;
-        let request: TokenRequest = serde_json::from_slice(body)
-            .map_err(|e| WebhookError::malformed(format!("expected {{\"channel\": \"...\"}}: {e}")))?;
+        let request: TokenRequest = serde_json::from_slice(body).map_err(|e| {
+            WebhookError::malformed(format!("expected {{\"channel\": \"...\"}}: {e}"))
+        })?;
         room_of(&request.channel).map_err(|e| WebhookError::malformed(e.to_string()))?;
         Ok(request)
     }
@@ -74,7 +75,11 @@ impl Backend for CentrifugoToken {
         room_of(&request.channel).unwrap_or(&request.channel)
     }
 
-    async fn grant(&self, request: &TokenRequest, decision: &Decision) -> Result<Reply, WebhookError> {
+    async fn grant(
+        &self,
+        request: &TokenRequest,
+        decision: &Decision,
+    ) -> Result<Reply, WebhookError> {
         let claims = SubscriptionClaims::new(
             decision.grant.user.as_str(),
             &request.channel,

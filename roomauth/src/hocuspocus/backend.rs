@@ -50,15 +50,20 @@ impl Backend for Hocuspocus {
         "hocuspocus"
     }
 
-    fn decode(&self, head: &RequestHead<'_>, body: &[u8]) -> Result<AuthenticateRequest, WebhookError> {
+    fn decode(
+        &self,
+        head: &RequestHead<'_>,
+        body: &[u8],
+    ) -> Result<AuthenticateRequest, WebhookError> {
         // The signature first: nothing of an unsigned body is parsed.
         if let Err(error) = self.secret.verify(head.header(SIGNATURE_HEADER), body) {
             tracing::warn!(backend = "hocuspocus", %error, "request refused: bad signature");
             return Err(WebhookError::BadSignature);
         }
         require_json(head.content_type())?;
-        let request: AuthenticateRequest = serde_json::from_slice(body)
-            .map_err(|e| WebhookError::malformed(format!("expected {{\"documentName\": \"...\"}}: {e}")))?;
+        let request: AuthenticateRequest = serde_json::from_slice(body).map_err(|e| {
+            WebhookError::malformed(format!("expected {{\"documentName\": \"...\"}}: {e}"))
+        })?;
         request
             .validate()
             .map_err(|e| WebhookError::malformed(e.to_string()))?;

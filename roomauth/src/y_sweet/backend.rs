@@ -100,8 +100,10 @@ impl YSweet {
         body: &impl serde::Serialize,
     ) -> Result<bytes::Bytes, UpstreamError> {
         let url = self.connection.endpoint(path);
-        let body = serde_json::to_vec(body)
-            .map_err(|e| self.upstream.invalid_answer(format!("cannot encode the request: {e}")))?;
+        let body = serde_json::to_vec(body).map_err(|e| {
+            self.upstream
+                .invalid_answer(format!("cannot encode the request: {e}"))
+        })?;
         let answer = self
             .upstream
             .call(
@@ -149,8 +151,10 @@ impl YSweet {
         };
         // The id was validated ([A-Za-z0-9_-]+): nothing to escape in the path.
         let body = self.post(&format!("/doc/{doc_id}/auth"), &request).await?;
-        let token: ClientToken = serde_json::from_slice(&body)
-            .map_err(|e| self.upstream.invalid_answer(format!("/doc/{doc_id}/auth: {e}")))?;
+        let token: ClientToken = serde_json::from_slice(&body).map_err(|e| {
+            self.upstream
+                .invalid_answer(format!("/doc/{doc_id}/auth: {e}"))
+        })?;
         token
             .check(doc_id, authorization)
             .map_err(|e| self.upstream.invalid_answer(e.to_string()))?;

@@ -67,6 +67,7 @@ async function sees(session, needle, ms = 5000) {
 }
 
 const report = {}
+const failed = (session) => session.failed ?? `opened with scope ${session.scope}`
 
 // alice writes project-1; a second client of hers sees the edit.
 const alice1 = await open('alice', 'project-1')
@@ -96,8 +97,14 @@ report.project2 = {
   later_client_sees_bob: text(bob2Later).includes('bob edits project-2'),
 }
 
+// The provider's token (forwarded as `Authorization: Bearer`) instead of a cookie.
+const byToken = await open('nobody', 'project-1', { token: 'alice-token' })
+report.token = {
+  alice_token_project1: byToken.scope ?? byToken.failed,
+  alice_token_project3: failed(await open('nobody', 'project-3', { token: 'alice-token' })),
+}
+
 // Refusals: a project without alice, carol in no project, no session at all.
-const failed = (session) => session.failed ?? `opened with scope ${session.scope}`
 report.refused = {
   alice_project3: failed(await open('alice', 'project-3')),
   carol_project1: failed(await open('carol', 'project-1')),
