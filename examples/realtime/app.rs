@@ -7,6 +7,17 @@
 
 #[path = "pusher.rs"]
 pub mod pusher;
+// Each backend's endpoint, in its own file (included here so that the
+// tests that include this file get them too).
+mod centrifugo {
+    include!("centrifugo.rs");
+}
+mod hocuspocus {
+    include!("hocuspocus.rs");
+}
+mod y_sweet {
+    include!("y_sweet.rs");
+}
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -214,6 +225,12 @@ async fn index() -> Html<&'static str> {
     Html(include_str!("index.html"))
 }
 
+/// A route for a backend whose settings are missing: 500 with `message`
+/// (what to set), so the endpoint says why instead of 404.
+pub fn not_configured(message: String) -> axum::routing::MethodRouter<AppState> {
+    post(move || async move { error(StatusCode::INTERNAL_SERVER_ERROR, &message) })
+}
+
 fn error(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({ "error": message }))).into_response()
 }
@@ -266,5 +283,8 @@ pub fn app(state: AppState, backends: Backends) -> Result<Router, roomauth::Buil
         Some(Grant::read(user.id).with_info(json!({ "name": user.member.name })))
     });
     let router = router.merge(pusher::routes(backends.pusher, rules(), signin)?);
+    let router = hocuspocus::mount(router)?;
+    let router = y_sweet::mount(router)?;
+    let router = centrifugo::mount(router)?;
     Ok(router.with_state(state))
 }

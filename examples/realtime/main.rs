@@ -40,6 +40,16 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "  Pusher         POST http://{addr}/pusher/auth, /pusher/user-auth, /pusher/batch-auth"
     );
+    println!("  Hocuspocus     POST http://{addr}/hocuspocus/auth          (HOCUSPOCUS_SECRET)");
+    println!(
+        "  y-sweet        POST http://{addr}/y-sweet/auth             (Y_SWEET_CONNECTION_STRING)"
+    );
+    println!(
+        "  Centrifugo     POST http://{addr}/centrifugo/subscribe     (CENTRIFUGO_PROXY_SECRET, optional)"
+    );
+    println!(
+        "                 POST http://{addr}/centrifugo/subscription-token (CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY)"
+    );
     axum::serve(listener, router)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
