@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use roomauth::centrifugo::{CentrifugoSubscribe, CentrifugoToken, TokenSecret};
-use roomauth_suite::node::{node_project, npm_ci, run_node_script};
+use roomauth_suite::node::{node_project, run_node_script};
 use roomauth_suite::realtime_demo::{demo_app, login_cookie};
 use roomauth_suite::serve;
 use serde_json::{Value, json};
@@ -127,7 +127,7 @@ async fn subscribe_proxy_answers_in_proxy_shape() {
 #[tokio::test(flavor = "multi_thread")]
 async fn subscription_tokens_verify_with_an_independent_library() {
     let project = node_project("centrifugo");
-    npm_ci(&project);
+    roomauth_suite::tools::npm_project(&project);
     let secret = "centrifugo-hmac-secret";
     let app = serve(demo_app(
         "/centrifugo/subscription-token",

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use roomauth::hocuspocus::{Hocuspocus, HocuspocusSecret};
-use roomauth_suite::node::{NodeServer, node_project, npm_ci, run_node_script};
+use roomauth_suite::node::{NodeServer, node_project, run_node_script};
 use roomauth_suite::realtime_demo::{demo_app, login_cookie};
 use roomauth_suite::serve;
 use serde_json::json;
@@ -16,7 +16,7 @@ const SECRET: &str = "test-hocuspocus-secret";
 #[tokio::test(flavor = "multi_thread")]
 async fn real_hocuspocus_server_and_provider() {
     let project = node_project("hocuspocus");
-    npm_ci(&project);
+    roomauth_suite::tools::npm_project(&project);
     let secret = HocuspocusSecret::new(SECRET).expect("secret");
     let app = serve(demo_app("/hocuspocus/auth", Hocuspocus::new(secret))).await;
     let base = app.url("");

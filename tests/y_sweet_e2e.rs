@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use roomauth::upstream::CallPolicy;
 use roomauth::y_sweet::{ConnectionString, YSweet};
-use roomauth_suite::node::{node_project, npm_ci, run_node_script};
+use roomauth_suite::node::{node_project, run_node_script};
 use roomauth_suite::realtime_demo::{demo_app, login_cookie};
 use roomauth_suite::serve;
 use roomauth_suite::y_sweet::{YSweetServer, y_sweet_binary};
@@ -16,7 +16,7 @@ use serde_json::json;
 #[tokio::test(flavor = "multi_thread")]
 async fn real_y_sweet_server_and_client() {
     let project = node_project("y-sweet");
-    npm_ci(&project);
+    roomauth_suite::tools::npm_project(&project);
     let server = tokio::task::block_in_place(|| YSweetServer::start(&y_sweet_binary()));
     let connection = ConnectionString::parse(&server.connection_string).expect("ys://");
     let app = serve(demo_app(

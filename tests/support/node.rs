@@ -128,28 +128,3 @@ pub fn run_node_script(
     serde_json::from_str(last)
         .unwrap_or_else(|e| panic!("`node {script}` report {last:?}: {e}\n{err}"))
 }
-
-/// Installs the committed npm project `dir` (`npm ci`) when its
-/// `node_modules` is missing or older than its `package-lock.json`. One
-/// install at a time in this process.
-pub fn npm_ci(dir: &Path) {
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _guard = LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    let modified = |path: PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
-    let lock = modified(dir.join("package-lock.json"));
-    let installed = modified(dir.join("node_modules/.package-lock.json"));
-    if installed.is_some() && installed >= lock {
-        return;
-    }
-    let status = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-        .current_dir(dir)
-        .status()
-        .unwrap_or_else(|e| {
-            panic!(
-                "run `npm ci` in {}: {e} (install Node 20 and npm)",
-                dir.display()
-            )
-        });
-    assert!(status.success(), "`npm ci` failed in {}", dir.display());
-}

@@ -77,45 +77,8 @@ impl Drop for YSweetServer {
     }
 }
 
-/// The y-sweet 0.9.1 binary: `$Y_SWEET_BIN`, else
-/// `$ROOMAUTH_TOOLS_DIR/y-sweet/bin/y-sweet` (default tools dir:
-/// `target/tools`), installed there with
-/// `cargo install y-sweet --version 0.9.1 --locked --root <dir>` when missing
-/// (about 5 minutes on 2 cores, once).
+/// The y-sweet 0.9.1 server's binary, installed with `cargo install` on
+/// first use (about 5 minutes on 2 cores, once; see [`crate::tools::cargo_tool`]).
 pub fn y_sweet_binary() -> std::path::PathBuf {
-    if let Ok(binary) = std::env::var("Y_SWEET_BIN") {
-        return binary.into();
-    }
-    let tools = std::env::var("ROOMAUTH_TOOLS_DIR").map_or_else(
-        |_| Path::new(env!("CARGO_MANIFEST_DIR")).join("target/tools"),
-        std::path::PathBuf::from,
-    );
-    let root = tools.join("y-sweet");
-    let binary = root.join("bin/y-sweet");
-    static LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _guard = LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if !binary.exists() {
-        eprintln!(
-            "installing y-sweet 0.9.1 into {} (once; a few minutes)",
-            root.display()
-        );
-        let status = Command::new(env!("CARGO"))
-            .args([
-                "install",
-                "y-sweet",
-                "--version",
-                "0.9.1",
-                "--locked",
-                "--root",
-            ])
-            .arg(&root)
-            .status()
-            .expect("run cargo install y-sweet");
-        assert!(
-            status.success() && binary.exists(),
-            "`cargo install y-sweet --version 0.9.1 --locked --root {}` failed",
-            root.display()
-        );
-    }
-    binary
+    crate::tools::cargo_tool("y-sweet", "0.9.1", "y-sweet")
 }
