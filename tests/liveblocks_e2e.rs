@@ -19,8 +19,6 @@ use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::Key;
 use roomauth::liveblocks::Liveblocks;
-use roomauth::livekit::LiveKit;
-use roomauth::room_service::LocalProvisioner;
 use roomauth_suite::liveblocks_dev::LiveblocksDevServer;
 use roomauth_suite::tools::{NpmProject, npm_project};
 use roomauth_suite::{Browser, Served, serve};
@@ -43,14 +41,8 @@ fn liveblocks_at(base: &str) -> Liveblocks {
 /// The realtime example on a free port with this Liveblocks.
 async fn realtime(liveblocks: Liveblocks) -> Served {
     let backends = app::Backends {
-        room_service: LocalProvisioner::development(),
-        livekit: LiveKit::builder()
-            .api_key("devkey")
-            .api_secret("secret")
-            .server_url("ws://127.0.0.1:7880")
-            .build()
-            .expect("LiveKit config"),
         liveblocks,
+        ..app::Backends::dev()
     };
     let router = app::app(app::AppState::demo(Key::generate()), backends).expect("rules build");
     serve(router).await

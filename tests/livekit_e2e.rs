@@ -10,9 +10,7 @@ mod app;
 use std::process::Stdio;
 
 use axum_extra::extract::cookie::Key;
-use roomauth::liveblocks::Liveblocks;
 use roomauth::livekit::LiveKit;
-use roomauth::room_service::LocalProvisioner;
 use roomauth_suite::tools::npm_project;
 use roomauth_suite::{Browser, Served, serve};
 use serde_json::{Value, json};
@@ -24,19 +22,13 @@ const SERVER_URL: &str = "wss://livekit.example.test";
 /// The realtime example on a free port, LiveKit configured with the test key.
 async fn realtime() -> Served {
     let backends = app::Backends {
-        room_service: LocalProvisioner::development(),
         livekit: LiveKit::builder()
             .api_key(API_KEY)
             .api_secret(API_SECRET)
             .server_url(SERVER_URL)
             .build()
             .expect("LiveKit config"),
-        // Not called by these tests.
-        liveblocks: Liveblocks::builder()
-            .secret_key("sk_localdev")
-            .base_url("http://127.0.0.1:9")
-            .build()
-            .expect("Liveblocks config"),
+        ..app::Backends::dev()
     };
     let router = app::app(app::AppState::demo(Key::generate()), backends).expect("rules build");
     serve(router).await

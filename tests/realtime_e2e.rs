@@ -16,18 +16,8 @@ use serde_json::json;
 async fn start() -> (Served, Arc<LocalProvisioner>) {
     let provisioner = Arc::new(LocalProvisioner::development());
     let backends = app::Backends {
-        room_service: Arc::clone(&provisioner),
-        livekit: roomauth::livekit::LiveKit::builder()
-            .api_key("devkey")
-            .api_secret("secret")
-            .server_url("ws://127.0.0.1:7880")
-            .build()
-            .unwrap(),
-        liveblocks: roomauth::liveblocks::Liveblocks::builder()
-            .secret_key("sk_localdev")
-            .base_url("http://127.0.0.1:1153")
-            .build()
-            .unwrap(),
+        room_service: provisioner.clone(),
+        ..app::Backends::dev()
     };
     let router = app::app(app::AppState::demo(Key::generate()), backends).unwrap();
     (serve(router).await, provisioner)

@@ -15,10 +15,6 @@ mod app;
 #[path = "../common/mod.rs"]
 #[allow(dead_code)]
 mod common;
-#[path = "../realtime/liveblocks.rs"]
-mod liveblocks;
-#[path = "../realtime/livekit.rs"]
-mod livekit;
 
 use std::net::{Ipv4Addr, SocketAddr};
 
@@ -108,13 +104,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     common::init_logging();
     let port = common::port(8091)?;
     let state = app::AppState::demo(Key::generate());
-    let backends = app::Backends {
-        room_service: roomauth::room_service::provisioner_from_env()?,
-        livekit: livekit::from_env_or_dev()?,
-        liveblocks: liveblocks::from_env_or_dev()?,
-    };
+    let backends = app::Backends::from_env_or_dev()?;
     let base = std::env::var("LIVEBLOCKS_BASE_URL")
-        .unwrap_or_else(|_| liveblocks::DEV_BASE_URL.to_owned());
+        .unwrap_or_else(|_| app::liveblocks::DEV_BASE_URL.to_owned());
     let key = std::env::var("LIVEBLOCKS_SECRET_KEY")
         .unwrap_or_else(|_| roomauth::liveblocks::LOCAL_DEV_SECRET_KEY.to_owned());
     let relay_state = Relay {

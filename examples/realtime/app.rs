@@ -5,6 +5,24 @@
 //! project-2; carol can log in and is in no project; project-3 exists with
 //! no members.
 
+#[path = "liveblocks.rs"]
+pub mod liveblocks;
+#[path = "livekit.rs"]
+pub mod livekit;
+#[path = "pusher.rs"]
+pub mod pusher;
+// Each backend's endpoint, in its own file (included here so that the
+// tests that include this file get them too).
+mod centrifugo {
+    include!("centrifugo.rs");
+}
+mod hocuspocus {
+    include!("hocuspocus.rs");
+}
+mod y_sweet {
+    include!("y_sweet.rs");
+}
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -213,26 +231,59 @@ async fn index() -> Html<&'static str> {
     Html(include_str!("index.html"))
 }
 
+/// A route for a backend whose settings are missing: 500 with `message`
+/// (what to set), so the endpoint says why instead of 404.
+pub fn not_configured(message: String) -> axum::routing::MethodRouter<AppState> {
+    post(move || async move { error(StatusCode::INTERNAL_SERVER_ERROR, &message) })
+}
+
 fn error(status: StatusCode, message: &str) -> Response {
     (status, Json(json!({ "error": message }))).into_response()
 }
 
-/// The backends the app mounts, each configured by the caller.
-pub struct Backends<P> {
+/// The backends the app mounts, each configured by the caller. Tests set
+/// the ones they drive and take the rest from [`Backends::dev`]:
+/// `Backends { pusher, ..Backends::dev() }`.
+pub struct Backends {
     /// Room Service's provisioner.
-    pub room_service: P,
-    /// LiveKit's API key, secret and server URL.
+    pub room_service: Arc<dyn Provisioner>,
+    /// The Pusher app (`pusher::pusher_from_env_or_dev`).
+    pub pusher: roomauth::pusher::Pusher,
+    /// LiveKit's API key, secret and server URL (`livekit::from_env_or_dev`).
     pub livekit: LiveKit,
-    /// Liveblocks' secret key and API.
+    /// Liveblocks' secret key and API (`liveblocks::from_env_or_dev`).
     pub liveblocks: Liveblocks,
+}
+
+impl Backends {
+    /// Every backend on its development defaults: no account, no key.
+    pub fn dev() -> Backends {
+        Backends {
+            room_service: Arc::new(roomauth::room_service::LocalProvisioner::development()),
+            pusher: pusher::dev_pusher(),
+            livekit: livekit::dev(),
+            liveblocks: liveblocks::dev(),
+        }
+    }
+
+    /// Every backend from its environment variables, or its development
+    /// default where they are unset.
+    pub fn from_env_or_dev() -> Result<Backends, Box<dyn std::error::Error>> {
+        let mut backends = Backends::dev();
+        backends.room_service = match roomauth::room_service::provisioner_from_env()? {
+            roomauth::room_service::EnvProvisioner::Http(http) => Arc::new(http),
+            roomauth::room_service::EnvProvisioner::Local(local) => Arc::new(local),
+        };
+        backends.pusher = pusher::pusher_from_env_or_dev()?;
+        backends.livekit = livekit::from_env_or_dev()?;
+        backends.liveblocks = liveblocks::from_env_or_dev()?;
+        Ok(backends)
+    }
 }
 
 /// The whole app: the page, login and logout, and every backend's endpoint
 /// over the same rules.
-pub fn app<P: Provisioner>(
-    state: AppState,
-    backends: Backends<P>,
-) -> Result<Router, roomauth::BuildError> {
+pub fn app(state: AppState, backends: Backends) -> Result<Router, roomauth::BuildError> {
     let room_service = Webhook::builder(RoomService::new(backends.room_service))
         .rules(rules())
         .build()?;
@@ -242,6 +293,13 @@ pub fn app<P: Provisioner>(
         .route("/logout", post(logout))
         .route("/api/roomservice", post(room_service));
     // Each backend mounts its endpoint here.
+    let signin = roomauth::pusher::signin(|user: CurrentUser| {
+        Some(Grant::read(user.id).with_info(json!({ "name": user.member.name })))
+    });
+    let router = router.merge(pusher::routes(backends.pusher, rules(), signin)?);
+    let router = hocuspocus::mount(router)?;
+    let router = y_sweet::mount(router)?;
+    let router = centrifugo::mount(router)?;
     let livekit = Webhook::builder(backends.livekit).rules(rules()).build()?;
     let liveblocks = Webhook::builder(backends.liveblocks)
         .rules(rules())

@@ -9,6 +9,15 @@ use roomauth::liveblocks::{
 /// Where `liveblocks dev` listens by default.
 pub const DEV_BASE_URL: &str = "http://127.0.0.1:1153";
 
+/// Liveblocks' local dev server: `http://127.0.0.1:1153`, `sk_localdev`.
+pub fn dev() -> Liveblocks {
+    Liveblocks::builder()
+        .secret_key(LOCAL_DEV_SECRET_KEY)
+        .base_url(DEV_BASE_URL)
+        .build()
+        .expect("the dev server's values are a valid configuration")
+}
+
 /// Liveblocks from the environment, each unset variable replaced by the
 /// local dev server's value.
 pub fn from_env_or_dev() -> Result<Liveblocks, ConfigError> {

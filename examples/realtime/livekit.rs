@@ -12,6 +12,16 @@ pub const DEV_API_SECRET: &str = "secret";
 /// Where `livekit-server --dev` listens.
 pub const DEV_URL: &str = "ws://127.0.0.1:7880";
 
+/// LiveKit in dev mode: `devkey` / `secret` / `ws://127.0.0.1:7880`.
+pub fn dev() -> LiveKit {
+    LiveKit::builder()
+        .api_key(DEV_API_KEY)
+        .api_secret(DEV_API_SECRET)
+        .server_url(DEV_URL)
+        .build()
+        .expect("the dev-mode values are a valid configuration")
+}
+
 /// LiveKit from the environment, each unset variable replaced by its
 /// dev-mode value.
 pub fn from_env_or_dev() -> Result<LiveKit, ConfigError> {

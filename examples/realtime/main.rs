@@ -16,8 +16,6 @@
 mod app;
 #[path = "../common/mod.rs"]
 mod common;
-mod liveblocks;
-mod livekit;
 
 use std::net::{Ipv4Addr, SocketAddr};
 
@@ -31,11 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(bytes) => Key::try_from(bytes.as_slice())?,
         None => Key::generate(),
     };
-    let backends = app::Backends {
-        room_service: roomauth::room_service::provisioner_from_env()?,
-        livekit: livekit::from_env_or_dev()?,
-        liveblocks: liveblocks::from_env_or_dev()?,
-    };
+    let backends = app::Backends::from_env_or_dev()?;
     let router = app::app(app::AppState::demo(cookie_key), backends)?;
 
     let listener =
@@ -48,6 +42,19 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("  Room Service   POST http://{addr}/api/roomservice");
     println!("  LiveKit        POST http://{addr}/livekit/token");
     println!("  Liveblocks     POST http://{addr}/liveblocks/auth");
+    println!(
+        "  Pusher         POST http://{addr}/pusher/auth, /pusher/user-auth, /pusher/batch-auth"
+    );
+    println!("  Hocuspocus     POST http://{addr}/hocuspocus/auth          (HOCUSPOCUS_SECRET)");
+    println!(
+        "  y-sweet        POST http://{addr}/y-sweet/auth             (Y_SWEET_CONNECTION_STRING)"
+    );
+    println!(
+        "  Centrifugo     POST http://{addr}/centrifugo/subscribe     (CENTRIFUGO_PROXY_SECRET, optional)"
+    );
+    println!(
+        "                 POST http://{addr}/centrifugo/subscription-token (CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY)"
+    );
     axum::serve(listener, router)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -23,6 +23,7 @@
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
 use axum::response::{IntoResponse, Response};
+use bytes::Bytes;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderValue, request::Parts};
 
@@ -93,36 +94,49 @@ where
     /// [`handle_request`](crate::webhook::Webhook::handle_request) with its
     /// head.
     pub async fn handle_axum(&self, state: S, request: Request) -> Response {
-        let limit = self.body_limit();
-        let (parts, body) = request.into_parts();
-        let declared = parts
-            .headers
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|len| len > limit as u64) {
-            return reply(WebhookError::PayloadTooLarge { limit }.into());
-        }
-        let bytes = match axum::body::to_bytes(body, limit).await {
-            Ok(bytes) => bytes,
-            Err(error) if is_length_limit(&error) => {
-                return reply(WebhookError::PayloadTooLarge { limit }.into());
-            }
-            Err(_) => {
-                return reply(
-                    WebhookError::malformed("the request body could not be read to its end").into(),
-                );
-            }
+        let (parts, bytes) = match read_body(request, self.body_limit()).await {
+            Ok(read) => read,
+            Err(response) => return response,
         };
         let request = match self.decode(&RequestHead::new(&parts.headers), &bytes) {
             Ok(request) => request,
             Err(error) => return reply(error.into()),
         };
         let mut cx = AxumContext { parts, state };
-        match self.answer(&request, &mut cx).await {
-            Outcome::Reply(r) => reply(r),
-            Outcome::Rejected(response) => response,
+        respond(self.answer(&request, &mut cx).await)
+    }
+}
+
+/// The request's head and its body, read up to `limit` bytes: a 413 beyond
+/// it (checked against `Content-Length` first), a 400 for a body that breaks
+/// off. What every axum endpoint of every backend reads first.
+pub(crate) async fn read_body(request: Request, limit: usize) -> Result<(Parts, Bytes), Response> {
+    let (parts, body) = request.into_parts();
+    let declared = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(reply(WebhookError::PayloadTooLarge { limit }.into()));
+    }
+    match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => Ok((parts, bytes)),
+        Err(error) if is_length_limit(&error) => {
+            Err(reply(WebhookError::PayloadTooLarge { limit }.into()))
         }
+        Err(_) => Err(reply(
+            WebhookError::malformed("the request body could not be read to its end").into(),
+        )),
+    }
+}
+
+/// An outcome as an axum response: the reply, or the extractor's own
+/// rejection.
+pub(crate) fn respond(outcome: Outcome<Response>) -> Response {
+    match outcome {
+        Outcome::Reply(r) => reply(r),
+        Outcome::Rejected(response) => response,
     }
 }
 

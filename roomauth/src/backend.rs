@@ -53,4 +53,12 @@ pub trait Backend: Send + Sync + 'static {
     fn accepts_form_bodies(&self) -> bool {
         false
     }
+
+    /// The reply to a refusal of the rules (401 not logged in, 403, 500 the
+    /// rule failed): the contract's error by default. A backend whose
+    /// service reads only 200 answers (Centrifugo's proxy) answers in its
+    /// own shape instead.
+    fn refusal_reply(&self, error: WebhookError) -> Reply {
+        error.into()
+    }
 }

@@ -71,11 +71,17 @@ pub mod actix;
 #[cfg(feature = "axum")]
 pub mod axum;
 pub mod backend;
+#[cfg(feature = "centrifugo")]
+pub mod centrifugo;
+#[cfg(feature = "hocuspocus")]
+pub mod hocuspocus;
 #[cfg(feature = "liveblocks")]
 pub mod liveblocks;
 #[cfg(feature = "livekit")]
 pub mod livekit;
 pub mod pattern;
+#[cfg(feature = "pusher")]
+pub mod pusher;
 pub mod room;
 #[cfg(feature = "room-service")]
 pub mod room_service;
@@ -85,6 +91,8 @@ pub mod secret;
 pub mod testing;
 pub mod upstream;
 pub mod webhook;
+#[cfg(feature = "y-sweet")]
+pub mod y_sweet;
 
 pub use room::{RoomParam, RoomResource};
 pub use roomauth_macros::{RoomParam, RoomResource, room_auth};

@@ -3,6 +3,10 @@
 //! tests need ([`tools`]).
 
 pub mod liveblocks_dev;
+pub mod node;
+pub mod realtime_demo;
+pub mod soketi;
+pub mod y_sweet;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

@@ -359,7 +359,7 @@ impl<Cx: RequestContext, B: Backend> Webhook<Cx, B> {
         let backend = &self.inner.backend;
         let decision = match self.decide(backend.room(request), cx).await {
             Ok(decision) => decision,
-            Err(Denied::Error(error)) => return Outcome::Reply(error.into()),
+            Err(Denied::Error(error)) => return Outcome::Reply(backend.refusal_reply(error)),
             Err(Denied::Rejected(rejection)) => return Outcome::Rejected(rejection),
         };
         Outcome::Reply(match backend.grant(request, &decision).await {

@@ -1,0 +1,55 @@
+//! Centrifugo: the subscribe proxy and subscription tokens.
+//!
+//! **Subscribe proxy** ([`CentrifugoSubscribe`]). With
+//! `subscribe_proxy_enabled` on a namespace, Centrifugo posts each
+//! subscription to the app (`proxy.proto` `SubscribeRequest`, JSON):
+//!
+//! ```text
+//! POST /centrifugo/subscribe
+//! Content-Type: application/json
+//! Cookie: <the browser's, forwarded with `http_headers: ["Cookie"]`>
+//! X-Centrifugo-Proxy-Secret: <optional static header, `static_headers`>
+//!
+//! {"client": "..", "transport": "websocket", "protocol": "json", "encoding": "json",
+//!  "user": "alice", "channel": "project:1", "data": {..}}
+//! ```
+//!
+//! The rules decide on the channel without its private prefix `$`
+//! (`project:1` for `$project:1`: write patterns like `"project:<id>"`).
+//! Centrifugo reads only HTTP 200 answers (any other status becomes a
+//! temporary internal error and the client resubscribes forever), so the
+//! rules' answers are all 200:
+//!
+//! | outcome | body |
+//! | --- | --- |
+//! | allowed | `{"result": {"info": <the grant's user info>}}` (`{"result": {}}` without) |
+//! | not allowed, no rule, or the connection's `user` is not the session's | `{"error": {"code": 403, "message": "permission denied", "temporary": false}}` |
+//! | not logged in (no or expired session cookie) | `{"error": {"code": 401, "message": "unauthorized", "temporary": false}}` |
+//! | the rule failed | `{"error": {"code": 500, "message": "internal error", "temporary": true}}` |
+//!
+//! Requests Centrifugo never sends are HTTP errors: a wrong or missing
+//! static header is a 401 (compared in constant time), a malformed body a
+//! 400, a body not declared as JSON a 415, an oversized one a 413.
+//!
+//! **Subscription tokens** ([`CentrifugoToken`]). For channels a client
+//! subscribes to with a token (`$` channels), the browser posts
+//! `{"channel": "$project:1"}` (from centrifuge-js's `getToken`) and gets
+//! `{"token": "<JWT>"}`: HS256 with `sub` (the granted user), `channel`,
+//! `iat`, `exp` (10 minutes by default) and `info`, signed with Centrifugo's
+//! `hmac_secret_key`. Centrifugo checks that `sub` is the connection's user.
+//!
+//! No Centrifugo server installs from the registries this project builds
+//! with: this backend is tested by contract, against request and answer
+//! fixtures of `proxy.proto`, and its tokens are verified by an independent
+//! JWT library.
+
+pub mod channel;
+pub mod proxy;
+mod subscribe;
+mod subscription_token;
+pub mod token;
+
+pub use proxy::{SubscribeAnswer, SubscribeRequest};
+pub use subscribe::{CentrifugoSubscribe, PROXY_SECRET_ENV, PROXY_SECRET_HEADER};
+pub use subscription_token::{CentrifugoToken, TokenAnswer, TokenRequest};
+pub use token::{SubscriptionClaims, TokenSecret, TokenSecretError};

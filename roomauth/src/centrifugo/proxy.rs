@@ -1,0 +1,155 @@
+//! The subscribe proxy's JSON, from Centrifugo's `proxy.proto`
+//! (`SubscribeRequest`, `SubscribeResponse`) in its JSON encoding, where
+//! `bytes` fields such as `data`, `meta` and `info` are embedded JSON.
+
+use serde::{Deserialize, Serialize};
+
+/// What Centrifugo posts for each subscription to a channel with the
+/// subscribe proxy on. roomauth reads `channel` and `user`; the rest
+/// (`data`, `meta`, `b64data`, …) is accepted and ignored.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SubscribeRequest {
+    /// Centrifugo's id of the client connection.
+    #[serde(default)]
+    pub client: String,
+    /// `websocket`, `http_stream`, `sse`, …
+    #[serde(default)]
+    pub transport: String,
+    /// `json` or `protobuf`.
+    #[serde(default)]
+    pub protocol: String,
+    /// `json` or `binary`.
+    #[serde(default)]
+    pub encoding: String,
+    /// The connection's user, as Centrifugo authenticated it (connect token
+    /// or connect proxy); empty for an anonymous connection.
+    #[serde(default)]
+    pub user: String,
+    /// The channel the client subscribes to.
+    pub channel: String,
+}
+
+/// The answer: exactly one of `result`, `error`, `disconnect`, with HTTP 200
+/// (Centrifugo turns any other status into a temporary internal error, and
+/// the client would resubscribe forever).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubscribeAnswer {
+    /// Subscribed: `{"result": {"info": {...}}}` (`{"result": {}}` without info).
+    Result(SubscribeResult),
+    /// Refused: `{"error": {"code": 403, "message": "permission denied", "temporary": false}}`.
+    Error(ProxyError),
+}
+
+/// `SubscribeResult`: what roomauth sets of it.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SubscribeResult {
+    /// The grant's user info: the subscriber's channel info (presence,
+    /// join/leave, publications).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub info: Option<serde_json::Value>,
+}
+
+/// `Error`: the code the client's `unsubscribed` event carries. Codes in
+/// `[400, 1999]` are the app's (Centrifugo's own are below 400).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProxyError {
+    /// The code.
+    pub code: u32,
+    /// A short message for the client.
+    pub message: String,
+    /// `true`: the client resubscribes later; `false`: it stays unsubscribed.
+    pub temporary: bool,
+}
+
+impl SubscribeAnswer {
+    /// Allowed, with the grant's user info.
+    pub fn subscribed(info: Option<serde_json::Value>) -> SubscribeAnswer {
+        SubscribeAnswer::Result(SubscribeResult { info })
+    }
+
+    /// The rules refused (or no rule answers for the channel: the same answer).
+    pub fn permission_denied() -> SubscribeAnswer {
+        SubscribeAnswer::error(403, "permission denied", false)
+    }
+
+    /// The forwarded cookie carries no session (not logged in, or expired):
+    /// `{"error": {"code": 401, "message": "unauthorized", "temporary": false}}`.
+    /// The client stays unsubscribed until the app subscribes it again after
+    /// a new login.
+    pub fn unauthorized() -> SubscribeAnswer {
+        SubscribeAnswer::error(401, "unauthorized", false)
+    }
+
+    /// The app's rule failed (the cause is logged): temporary, the client
+    /// resubscribes with backoff.
+    pub fn internal() -> SubscribeAnswer {
+        SubscribeAnswer::error(500, "internal error", true)
+    }
+
+    fn error(code: u32, message: &str, temporary: bool) -> SubscribeAnswer {
+        SubscribeAnswer::Error(ProxyError {
+            code,
+            message: message.to_owned(),
+            temporary,
+        })
+    }
+
+    /// The JSON body.
+    pub fn to_json(&self) -> Vec<u8> {
+        // Serializing these types cannot fail: string keys, JSON values.
+        serde_json::to_vec(self).unwrap_or_else(|_| {
+            br#"{"error":{"code":500,"message":"internal error","temporary":true}}"#.to_vec()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The request of Centrifugo's proxy docs, with `meta` and `data`.
+    const REQUEST: &str = r#"{"client":"9336a229-2400-4ebc-8c50-0a643d22e8a0","transport":"websocket","protocol":"json","encoding":"json","user":"56","channel":"project:1","token":"","data":{"optional":"client data"},"meta":{"k":1}}"#;
+
+    #[test]
+    fn parses_the_proxy_request() {
+        let request: SubscribeRequest = serde_json::from_str(REQUEST).expect("parses");
+        assert_eq!(request.user, "56");
+        assert_eq!(request.channel, "project:1");
+        assert_eq!(request.transport, "websocket");
+        // Binary encoding sends b64data; an anonymous connection has no user.
+        let request: SubscribeRequest =
+            serde_json::from_str(r#"{"client":"c","channel":"news","b64data":"e30="}"#)
+                .expect("parses");
+        assert_eq!(request.user, "");
+        assert!(serde_json::from_str::<SubscribeRequest>(r#"{"user":"56"}"#).is_err());
+    }
+
+    #[test]
+    fn answers_in_the_proxy_shape() {
+        let answer = |a: SubscribeAnswer| -> serde_json::Value {
+            serde_json::from_slice(&a.to_json()).expect("json")
+        };
+        assert_eq!(
+            answer(SubscribeAnswer::subscribed(Some(json!({"name": "Alice"})))),
+            json!({"result": {"info": {"name": "Alice"}}})
+        );
+        assert_eq!(
+            answer(SubscribeAnswer::subscribed(None)),
+            json!({"result": {}})
+        );
+        assert_eq!(
+            answer(SubscribeAnswer::permission_denied()),
+            json!({"error": {"code": 403, "message": "permission denied", "temporary": false}})
+        );
+        assert_eq!(
+            answer(SubscribeAnswer::unauthorized()),
+            json!({"error": {"code": 401, "message": "unauthorized", "temporary": false}})
+        );
+        assert_eq!(
+            answer(SubscribeAnswer::internal()),
+            json!({"error": {"code": 500, "message": "internal error", "temporary": true}})
+        );
+    }
+}

@@ -1,0 +1,95 @@
+//! [`CentrifugoToken`]: the [`Backend`] of the subscription token endpoint.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+use crate::backend::Backend;
+use crate::rules::Decision;
+use crate::webhook::{Reply, RequestHead, WebhookError, require_json};
+
+use super::channel::room_of;
+use super::token::{DEFAULT_TOKEN_TTL, SubscriptionClaims, TokenSecret, TokenSecretError};
+
+/// The browser's request: `{"channel": "$project:1"}` (centrifuge-js's
+/// `getToken({channel})` posts it).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct TokenRequest {
+    /// The channel to subscribe to, exactly as the client will.
+    pub channel: String,
+}
+
+/// The answer: `{"token": "<HS256 JWT>"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenAnswer {
+    /// The subscription token.
+    pub token: String,
+}
+
+/// The subscription token endpoint (see the [module docs](super)).
+#[derive(Debug, Clone)]
+pub struct CentrifugoToken {
+    secret: TokenSecret,
+    ttl: Duration,
+}
+
+impl CentrifugoToken {
+    /// Tokens signed with `secret`, valid for [`DEFAULT_TOKEN_TTL`].
+    pub fn new(secret: TokenSecret) -> CentrifugoToken {
+        CentrifugoToken {
+            secret,
+            ttl: DEFAULT_TOKEN_TTL,
+        }
+    }
+
+    /// Tokens signed with the key of [`TokenSecret::from_env`].
+    pub fn from_env() -> Result<CentrifugoToken, TokenSecretError> {
+        TokenSecret::from_env().map(CentrifugoToken::new)
+    }
+
+    /// How long tokens are valid (`exp - iat`).
+    pub fn ttl(mut self, ttl: Duration) -> Self {
+        self.ttl = ttl;
+        self
+    }
+}
+
+impl Backend for CentrifugoToken {
+    type Request = TokenRequest;
+
+    fn name(&self) -> &'static str {
+        "centrifugo-token"
+    }
+
+    fn decode(&self, head: &RequestHead<'_>, body: &[u8]) -> Result<TokenRequest, WebhookError> {
+        require_json(head.content_type())?;
+        let request: TokenRequest = serde_json::from_slice(body).map_err(|e| {
+            WebhookError::malformed(format!("expected {{\"channel\": \"...\"}}: {e}"))
+        })?;
+        room_of(&request.channel).map_err(|e| WebhookError::malformed(e.to_string()))?;
+        Ok(request)
+    }
+
+    fn room<'r>(&self, request: &'r TokenRequest) -> &'r str {
+        // Validated in `decode`.
+        room_of(&request.channel).unwrap_or(&request.channel)
+    }
+
+    async fn grant(
+        &self,
+        request: &TokenRequest,
+        decision: &Decision,
+    ) -> Result<Reply, WebhookError> {
+        let claims = SubscriptionClaims::new(
+            decision.grant.user.as_str(),
+            &request.channel,
+            decision.grant.info.as_ref(),
+            self.ttl,
+        );
+        let answer = TokenAnswer {
+            token: self.secret.sign(&claims),
+        };
+        let body = serde_json::to_vec(&answer).map_err(|_| WebhookError::Internal)?;
+        Ok(Reply::ok(body))
+    }
+}

@@ -1,0 +1,100 @@
+//! The JSON the extension sends and the JSON roomauth answers.
+
+use serde::{Deserialize, Serialize};
+
+/// The longest `documentName` accepted, in bytes. Hocuspocus itself has no
+/// limit; room names in roomauth's patterns are far shorter.
+pub const MAX_DOCUMENT_NAME_LEN: usize = 512;
+
+/// The extension's body: `{"documentName": "project-1"}`. The identity is
+/// not in the body: it travels in the forwarded `Cookie` and
+/// `Authorization` headers, where the app's session extractor reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct AuthenticateRequest {
+    /// The document the provider asks for (the provider's `name`).
+    #[serde(rename = "documentName")]
+    pub document_name: String,
+}
+
+/// Why a `documentName` is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum DocumentNameError {
+    /// Empty.
+    #[error("`documentName` is empty")]
+    Empty,
+    /// Over [`MAX_DOCUMENT_NAME_LEN`] bytes.
+    #[error("`documentName` is over {MAX_DOCUMENT_NAME_LEN} bytes")]
+    TooLong,
+    /// Has a control character (it would forge log lines).
+    #[error("`documentName` has a control character")]
+    ControlCharacter,
+}
+
+impl AuthenticateRequest {
+    /// Checks the document name: not empty, not over the limit, no control
+    /// characters.
+    pub fn validate(&self) -> Result<(), DocumentNameError> {
+        let name = self.document_name.as_str();
+        if name.is_empty() {
+            Err(DocumentNameError::Empty)
+        } else if name.len() > MAX_DOCUMENT_NAME_LEN {
+            Err(DocumentNameError::TooLong)
+        } else if name.contains(char::is_control) {
+            Err(DocumentNameError::ControlCharacter)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// roomauth's answer on success: `{"user": "alice", "readOnly": true}`.
+/// The extension sets `connectionConfig.readOnly` from `readOnly` and puts
+/// `user` into the connection's context.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthenticateAnswer {
+    /// The granted user's id.
+    pub user: String,
+    /// `true` for a read grant: Hocuspocus applies none of the
+    /// connection's updates.
+    #[serde(rename = "readOnly")]
+    pub read_only: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_and_answer_shapes() {
+        let request: AuthenticateRequest =
+            serde_json::from_str(r#"{"documentName":"project-1","later":1}"#).expect("parses");
+        assert_eq!(request.document_name, "project-1");
+        assert_eq!(request.validate(), Ok(()));
+        let answer = AuthenticateAnswer {
+            user: "alice".into(),
+            read_only: true,
+        };
+        assert_eq!(
+            serde_json::to_string(&answer).expect("serializes"),
+            r#"{"user":"alice","readOnly":true}"#
+        );
+    }
+
+    #[test]
+    fn document_name_validation() {
+        let named = |name: &str| AuthenticateRequest {
+            document_name: name.into(),
+        };
+        assert_eq!(named("").validate(), Err(DocumentNameError::Empty));
+        assert_eq!(
+            named(&"a".repeat(MAX_DOCUMENT_NAME_LEN + 1)).validate(),
+            Err(DocumentNameError::TooLong)
+        );
+        assert_eq!(named(&"a".repeat(MAX_DOCUMENT_NAME_LEN)).validate(), Ok(()));
+        assert_eq!(
+            named("project-1\nforged").validate(),
+            Err(DocumentNameError::ControlCharacter)
+        );
+        assert_eq!(named("org.acme/notes 1").validate(), Ok(()));
+    }
+}

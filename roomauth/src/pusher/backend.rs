@@ -1,0 +1,109 @@
+//! `Pusher` as a [`Backend`]: channel authorization through the shared
+//! webhook path (origin, size, decode, rules, grant).
+
+use crate::backend::Backend;
+use crate::rules::Decision;
+use crate::webhook::{Reply, RequestHead, WebhookError};
+
+use super::auth::AuthError;
+use super::channel::ChannelKind;
+use super::config::Pusher;
+use super::form::{ChannelRequest, FormError};
+
+/// The content type pusher-js (and the batch plugin) send.
+pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
+
+/// Refuses a body not declared as a form (415): a JSON body is not what
+/// pusher-js sends.
+pub(super) fn require_form(head: &RequestHead<'_>) -> Result<(), WebhookError> {
+    let essence = head
+        .content_type()
+        .and_then(|ct| ct.split(';').next())
+        .map(str::trim);
+    match essence {
+        Some(essence) if essence.eq_ignore_ascii_case(FORM_CONTENT_TYPE) => Ok(()),
+        _ => Err(WebhookError::WrongContentType {
+            expected: FORM_CONTENT_TYPE,
+        }),
+    }
+}
+
+pub(super) fn form_error(error: FormError) -> WebhookError {
+    WebhookError::malformed(error.to_string())
+}
+
+/// The contract's answer when nothing could be signed.
+pub(super) fn auth_error(error: AuthError) -> WebhookError {
+    match error {
+        AuthError::EncryptionDisabled => WebhookError::Misconfigured(
+            "encrypted channels are not enabled: set PUSHER_ENCRYPTION_MASTER_KEY_BASE64 (32 bytes, base64)",
+        ),
+        AuthError::UserInfoTooLarge { len } => {
+            tracing::warn!(len, "presence user_info over the protocol's 2 KB");
+            WebhookError::malformed(error.to_string())
+        }
+        AuthError::EmptyUserId => WebhookError::malformed(error.to_string()),
+    }
+}
+
+impl Pusher {
+    /// Refuses what this configuration cannot answer before any rule runs:
+    /// an encrypted channel with no master key.
+    pub(super) fn check_serves(&self, request: &ChannelRequest) -> Result<(), WebhookError> {
+        if request.channel.kind() == ChannelKind::PrivateEncrypted && !self.encryption_enabled() {
+            return Err(auth_error(AuthError::EncryptionDisabled));
+        }
+        Ok(())
+    }
+
+    /// The 200 answer for a decided channel.
+    pub(super) fn channel_reply(
+        &self,
+        request: &ChannelRequest,
+        decision: &Decision,
+    ) -> Result<Reply, WebhookError> {
+        let answer = self
+            .authorize_channel(
+                &request.socket_id,
+                &request.channel,
+                decision.grant.user.as_str(),
+                decision.grant.info.as_ref(),
+            )
+            .map_err(auth_error)?;
+        let body = serde_json::to_vec(&answer).map_err(|_| WebhookError::Internal)?;
+        Ok(Reply::ok(body))
+    }
+}
+
+/// Channel authorization (`POST /pusher/auth`): the rules decide on the
+/// channel name after its prefix.
+impl Backend for Pusher {
+    type Request = ChannelRequest;
+
+    fn name(&self) -> &'static str {
+        "pusher"
+    }
+
+    fn decode(&self, head: &RequestHead<'_>, body: &[u8]) -> Result<ChannelRequest, WebhookError> {
+        require_form(head)?;
+        let request = ChannelRequest::from_form(body).map_err(form_error)?;
+        self.check_serves(&request)?;
+        Ok(request)
+    }
+
+    fn room<'r>(&self, request: &'r ChannelRequest) -> &'r str {
+        request.channel.room()
+    }
+
+    async fn grant(
+        &self,
+        request: &ChannelRequest,
+        decision: &Decision,
+    ) -> Result<Reply, WebhookError> {
+        self.channel_reply(request, decision)
+    }
+
+    fn accepts_form_bodies(&self) -> bool {
+        true
+    }
+}

@@ -1,0 +1,191 @@
+//! Channel names: the protocol's charset and length, and the prefix that
+//! says which kind of channel it is. Rules see the name after the prefix.
+
+use std::fmt;
+
+/// Longest channel name the protocol allows, in bytes (all ASCII).
+pub const MAX_CHANNEL_NAME_LEN: usize = 200;
+
+/// The kinds of channel that need the app's authorization.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChannelKind {
+    /// `private-encrypted-*`: end-to-end encrypted; the answer carries the
+    /// channel's `shared_secret`.
+    PrivateEncrypted,
+    /// `private-*`: the answer is a signature only.
+    Private,
+    /// `presence-*`: the answer carries the member's `channel_data`
+    /// (`user_id`, `user_info`), and the signature covers it.
+    Presence,
+}
+
+impl ChannelKind {
+    /// Prefixes, longest first: `private-encrypted-` is also `private-`.
+    const PREFIXES: [(&'static str, ChannelKind); 3] = [
+        ("private-encrypted-", ChannelKind::PrivateEncrypted),
+        ("private-", ChannelKind::Private),
+        ("presence-", ChannelKind::Presence),
+    ];
+
+    /// The channel-name prefix of this kind.
+    pub fn prefix(self) -> &'static str {
+        match self {
+            ChannelKind::PrivateEncrypted => "private-encrypted-",
+            ChannelKind::Private => "private-",
+            ChannelKind::Presence => "presence-",
+        }
+    }
+}
+
+/// A validated channel name that needs authorization: only bytes of
+/// `[A-Za-z0-9_\-=@,.;]`, at most [`MAX_CHANNEL_NAME_LEN`], a known prefix
+/// and a non-empty room after it.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Channel {
+    name: String,
+    kind: ChannelKind,
+}
+
+/// Why a channel name was refused. The message never repeats the name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ChannelError {
+    /// Empty.
+    #[error("`channel_name` is missing its value")]
+    Empty,
+    /// Over [`MAX_CHANNEL_NAME_LEN`] bytes.
+    #[error("`channel_name` is longer than {MAX_CHANNEL_NAME_LEN} bytes")]
+    TooLong,
+    /// A byte outside the protocol's charset.
+    #[error(
+        "`channel_name` may only contain letters, digits and `_-=@,.;` (the Pusher protocol's channel names)"
+    )]
+    Charset,
+    /// A public channel (no `private-` or `presence-` prefix): nothing to
+    /// authorize.
+    #[error(
+        "only `private-`, `presence-` and `private-encrypted-` channels are authorized; public channels need no authorization"
+    )]
+    Public,
+    /// The prefix alone (`private-`, `presence-`, `private-encrypted-`).
+    #[error("`channel_name` has no name after its `{0}` prefix")]
+    NoRoom(&'static str),
+}
+
+/// Whether `b` is in the protocol's channel-name charset.
+fn is_channel_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'=' | b'@' | b',' | b'.' | b';')
+}
+
+impl Channel {
+    /// Validates `name`: length, charset, prefix, a room after the prefix.
+    pub fn parse(name: &str) -> Result<Channel, ChannelError> {
+        if name.is_empty() {
+            return Err(ChannelError::Empty);
+        }
+        if name.len() > MAX_CHANNEL_NAME_LEN {
+            return Err(ChannelError::TooLong);
+        }
+        if !name.bytes().all(is_channel_byte) {
+            return Err(ChannelError::Charset);
+        }
+        let (prefix, kind) = ChannelKind::PREFIXES
+            .into_iter()
+            .find(|(prefix, _)| name.starts_with(prefix))
+            .ok_or(ChannelError::Public)?;
+        if name.len() == prefix.len() {
+            return Err(ChannelError::NoRoom(prefix));
+        }
+        Ok(Channel {
+            name: name.to_owned(),
+            kind,
+        })
+    }
+
+    /// The whole channel name, as signed.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The kind of channel, from its prefix.
+    pub fn kind(&self) -> ChannelKind {
+        self.kind
+    }
+
+    /// The room the rules decide on: the name after its prefix, so that one
+    /// rule serves `private-`, `presence-` and `private-encrypted-` alike.
+    pub fn room(&self) -> &str {
+        &self.name[self.kind.prefix().len()..]
+    }
+}
+
+impl fmt::Debug for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Channel").field(&self.name).finish()
+    }
+}
+
+impl fmt::Display for Channel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_the_longest_prefix() {
+        let cases = [
+            ("private-project-1", ChannelKind::Private, "project-1"),
+            ("presence-project-1", ChannelKind::Presence, "project-1"),
+            (
+                "private-encrypted-project-1",
+                ChannelKind::PrivateEncrypted,
+                "project-1",
+            ),
+            ("private-orders.42", ChannelKind::Private, "orders.42"),
+            ("presence-a=b@c,d;e_f", ChannelKind::Presence, "a=b@c,d;e_f"),
+            ("private-encrypted", ChannelKind::Private, "encrypted"),
+        ];
+        for (name, kind, room) in cases {
+            let channel = Channel::parse(name).unwrap();
+            assert_eq!(
+                (channel.name(), channel.kind(), channel.room()),
+                (name, kind, room)
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_what_the_protocol_refuses() {
+        assert_eq!(Channel::parse(""), Err(ChannelError::Empty));
+        assert_eq!(Channel::parse("project-1"), Err(ChannelError::Public));
+        assert_eq!(Channel::parse("Private-x"), Err(ChannelError::Public));
+        assert_eq!(
+            Channel::parse("#server-to-user-alice"),
+            Err(ChannelError::Charset)
+        );
+        for bare in ["private-", "presence-", "private-encrypted-"] {
+            assert!(
+                matches!(Channel::parse(bare), Err(ChannelError::NoRoom(_))),
+                "{bare}"
+            );
+        }
+        for bad in [
+            "private-project 1",
+            "private-project-1:x",
+            "private-project-1\n",
+            "private-project-1\u{200b}",
+            "private-prøject",
+            "private-a/b",
+            "private-%41",
+        ] {
+            assert_eq!(Channel::parse(bad), Err(ChannelError::Charset), "{bad:?}");
+        }
+        let longest = format!("private-{}", "a".repeat(MAX_CHANNEL_NAME_LEN - 8));
+        assert!(Channel::parse(&longest).is_ok());
+        let over = format!("{longest}a");
+        assert_eq!(Channel::parse(&over), Err(ChannelError::TooLong));
+    }
+}

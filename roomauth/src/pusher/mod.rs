@@ -1,0 +1,80 @@
+//! The Pusher Channels protocol: channel authorization, user sign-in and
+//! batched authorization for pusher-js, served from the app's rules.
+//!
+//! Every server of the protocol (Pusher, Soketi, Laravel Reverb, Ably's
+//! Pusher adapter, Sockudo) lets a client into a `private-`, `presence-` or
+//! `private-encrypted-` channel only with a signature from the app. pusher-js
+//! asks the app for it:
+//!
+//! ```text
+//! POST /pusher/auth        Content-Type: application/x-www-form-urlencoded
+//! socket_id=1234.5678&channel_name=private-project-1
+//! ```
+//!
+//! and the app answers with `auth = "<app_key>:" + hex(HMAC-SHA256(app_secret, s))`:
+//!
+//! | channel | `s`, the string signed | answer |
+//! | --- | --- | --- |
+//! | `private-…` | `<socket_id>:<channel_name>` | `{"auth"}` |
+//! | `presence-…` | `<socket_id>:<channel_name>:<channel_data>` | `{"auth", "channel_data"}`, `channel_data` = `{"user_id", "user_info"}` as a JSON string, exactly the bytes signed |
+//! | `private-encrypted-…` | `<socket_id>:<channel_name>` | `{"auth", "shared_secret"}`, `shared_secret` = base64(SHA256(channel_name ‖ master_key)) |
+//! | sign-in (`pusher.signin()`, body `socket_id=…`) | `<socket_id>::user::<user_data>` | `{"auth", "user_data"}`, `user_data` = `{"id", "user_info"}` as a JSON string |
+//!
+//! Only HTTP 200 with JSON is success for pusher-js; any other status
+//! becomes the channel's `pusher:subscription_error` (`AuthError` with that
+//! status).
+//!
+//! **Rules** decide on the channel name *after* its prefix
+//! (`private-encrypted-`, `private-`, `presence-`, longest first), so one
+//! `#[room_auth(rooms = "project-<id>")]` serves all three kinds of
+//! `project-1`, as Laravel's `Broadcast::channel` does. The grant's user
+//! becomes the presence `user_id`, its info the `user_info`. The protocol
+//! has no read-only subscription: a read grant and a write grant both sign.
+//!
+//! **Validation before signing**: `socket_id` must match `^\d+\.\d+$`
+//! ([`SocketId`]; an unchecked `1234.5678:private-other` would sign another
+//! channel, the 2015 format injection), channel names only
+//! `[A-Za-z0-9_\-=@,.;]` and at most 200 bytes ([`Channel`]), presence
+//! `user_info` at most 2 KB ([`MAX_USER_INFO_LEN`]); form bodies are decoded
+//! strictly ([`ChannelRequest`]). Each failure is a 400 with
+//! `{"error": "<what to fix>"}`.
+//!
+//! **Batched authorization**, as the `pusher-js-auth` plugin (4.x) sends it:
+//! `socket_id=…&channel_name[0]=a&channel_name[1]=b`, answered with one
+//! entry per channel, `{"a": {"status": 200, "data": {"auth": …}},
+//! "b": {"status": 403}}`, so that one refusal does not fail the rest.
+//!
+//! **Cross-site requests**: the bodies are forms, which any site's plain
+//! HTML form can send with the user's cookies; so the webhook refuses
+//! cross-site requests (`Sec-Fetch-Site`, `Origin`) unless their origin is
+//! allowed.
+//!
+//! **Config**: [`Pusher::from_env`] reads `PUSHER_APP_KEY`,
+//! `PUSHER_APP_SECRET` and (optional) `PUSHER_ENCRYPTION_MASTER_KEY_BASE64`;
+//! the secret and the master key never appear in `Debug`, errors or logs.
+
+mod auth;
+#[cfg(feature = "axum")]
+mod axum;
+mod backend;
+mod batch;
+mod channel;
+mod config;
+mod endpoints;
+mod form;
+mod secret;
+mod sign;
+mod socket_id;
+
+pub use auth::{AuthError, ChannelAuth, MAX_USER_INFO_LEN, UserAuth};
+pub use backend::FORM_CONTENT_TYPE;
+pub use batch::{BatchAnswer, BatchEntry};
+pub use channel::{Channel, ChannelError, ChannelKind, MAX_CHANNEL_NAME_LEN};
+pub use config::{
+    PUSHER_APP_KEY, PUSHER_APP_SECRET, PUSHER_ENCRYPTION_MASTER_KEY_BASE64, Pusher, PusherBuilder,
+    PusherConfigError,
+};
+pub use endpoints::{SignIn, SignInFn, signin};
+pub use form::{BatchRequest, ChannelRequest, FormError, MAX_BATCH_CHANNELS, UserRequest};
+pub use secret::{AppSecret, MasterKey, MasterKeyError};
+pub use socket_id::{MAX_SOCKET_ID_LEN, SocketId, SocketIdError};

@@ -1,0 +1,147 @@
+//! The JSON of both legs: `@y-sweet/client` → the app, and the app → the
+//! y-sweet server (`crates/y-sweet-core/src/api_types.rs` of y-sweet 0.9.1).
+
+use serde::{Deserialize, Serialize};
+
+/// What `@y-sweet/client` posts to its auth endpoint: `{"docId": "project-1"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ClientRequest {
+    /// The document the provider opens.
+    #[serde(rename = "docId")]
+    pub doc_id: String,
+}
+
+/// `POST /doc/new` body: creates the document if it is missing (a no-op
+/// otherwise).
+#[derive(Debug, Clone, Serialize)]
+pub struct NewDocRequest<'a> {
+    /// The document to create.
+    #[serde(rename = "docId")]
+    pub doc_id: &'a str,
+}
+
+/// `POST /doc/new` answer: `{"docId": "project-1"}`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct NewDocAnswer {
+    /// The document created or found.
+    #[serde(rename = "docId")]
+    pub doc_id: String,
+}
+
+/// y-sweet's two grants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Authorization {
+    /// Read and write.
+    #[serde(rename = "full")]
+    Full,
+    /// Read only: the server applies none of the connection's updates.
+    #[serde(rename = "read-only")]
+    ReadOnly,
+}
+
+/// `POST /doc/:id/auth` body.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthDocRequest<'a> {
+    /// The grant.
+    pub authorization: Authorization,
+    /// The user; y-sweet 0.9.1 accepts it and does not use it yet.
+    #[serde(rename = "userId")]
+    pub user_id: &'a str,
+    /// How long the client token is valid.
+    #[serde(rename = "validForSeconds")]
+    pub valid_for_seconds: u64,
+}
+
+/// The client token `POST /doc/:id/auth` answers and the app relays
+/// unchanged: `{"url", "baseUrl", "docId", "token", "authorization"}`.
+/// roomauth reads it only to check it before relaying.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ClientToken {
+    /// The WebSocket URL prefix (`ws://host/d/<docId>/ws`).
+    pub url: String,
+    /// The document the token is for.
+    #[serde(rename = "docId")]
+    pub doc_id: String,
+    /// The opaque token; absent from a server without `--auth`.
+    pub token: Option<String>,
+    /// The grant the token carries.
+    pub authorization: Option<Authorization>,
+}
+
+/// Why a client token from the server is not relayed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClientTokenError {
+    /// For another document than asked.
+    #[error("the client token is for another document")]
+    OtherDocument,
+    /// Another grant than asked (relaying it could give a reader write access).
+    #[error("the client token carries another grant than asked for")]
+    OtherGrant,
+    /// `url` is not a WebSocket URL.
+    #[error("the client token's url is not ws:// or wss://")]
+    NotWebSocket,
+}
+
+impl ClientToken {
+    /// Checks that the token is the one asked for: same document, same
+    /// grant (when the server says), a WebSocket URL.
+    pub fn check(&self, doc_id: &str, asked: Authorization) -> Result<(), ClientTokenError> {
+        if self.doc_id != doc_id {
+            Err(ClientTokenError::OtherDocument)
+        } else if self.authorization.is_some_and(|given| given != asked) {
+            Err(ClientTokenError::OtherGrant)
+        } else if !(self.url.starts_with("ws://") || self.url.starts_with("wss://")) {
+            Err(ClientTokenError::NotWebSocket)
+        } else {
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// As the y-sweet 0.9.1 server answers (`auth_doc`).
+    const TOKEN: &str = r#"{"url":"ws://127.0.0.1:8080/d/project-1/ws","baseUrl":"http://127.0.0.1:8080/d/project-1","docId":"project-1","token":"AAAg","authorization":"read-only"}"#;
+
+    #[test]
+    fn wire_shapes() {
+        let request: ClientRequest =
+            serde_json::from_str(r#"{"docId":"project-1"}"#).expect("parses");
+        assert_eq!(request.doc_id, "project-1");
+        assert_eq!(
+            serde_json::to_string(&AuthDocRequest {
+                authorization: Authorization::ReadOnly,
+                user_id: "alice",
+                valid_for_seconds: 3600,
+            })
+            .expect("serializes"),
+            r#"{"authorization":"read-only","userId":"alice","validForSeconds":3600}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&NewDocRequest { doc_id: "p" }).expect("serializes"),
+            r#"{"docId":"p"}"#
+        );
+    }
+
+    #[test]
+    fn checks_the_token_before_relaying() {
+        let token: ClientToken = serde_json::from_str(TOKEN).expect("parses");
+        assert_eq!(token.check("project-1", Authorization::ReadOnly), Ok(()));
+        assert_eq!(
+            token.check("project-2", Authorization::ReadOnly),
+            Err(ClientTokenError::OtherDocument)
+        );
+        assert_eq!(
+            token.check("project-1", Authorization::Full),
+            Err(ClientTokenError::OtherGrant)
+        );
+        let mut http = token.clone();
+        http.url = "http://evil/".into();
+        assert_eq!(
+            http.check("project-1", Authorization::ReadOnly),
+            Err(ClientTokenError::NotWebSocket)
+        );
+    }
+}

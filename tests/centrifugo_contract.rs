@@ -1,0 +1,200 @@
+//! Centrifugo by contract (no Centrifugo server installs from the
+//! registries): requests shaped as `proxy.proto`'s `SubscribeRequest` in
+//! Centrifugo's JSON encoding, answers checked against `SubscribeResponse`,
+//! over real HTTP on 127.0.0.1; subscription tokens verified by `jose`, an
+//! independent JWT library, in Node.
+
+use std::time::Duration;
+
+use roomauth::centrifugo::{CentrifugoSubscribe, CentrifugoToken, TokenSecret};
+use roomauth_suite::node::{node_project, run_node_script};
+use roomauth_suite::realtime_demo::{demo_app, login_cookie};
+use roomauth_suite::serve;
+use serde_json::{Value, json};
+
+/// A subscribe proxy request as Centrifugo v6 sends it (`http_headers:
+/// ["Cookie"]`, `static_headers`).
+fn proxy_request(user: &str, channel: &str) -> Value {
+    json!({"client": "9336a229-2400-4ebc-8c50-0a643d22e8a0", "transport": "websocket",
+           "protocol": "json", "encoding": "json", "user": user, "channel": channel,
+           "data": {"optional": "client data"}})
+}
+
+async fn post(url: &str, cookie: Option<&str>, secret: Option<&str>, body: &Value) -> (u16, Value) {
+    let mut request = reqwest::Client::new().post(url).json(body);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    if let Some(secret) = secret {
+        request = request.header("x-centrifugo-proxy-secret", secret);
+    }
+    let answer = request.send().await.expect("post");
+    let status = answer.status().as_u16();
+    (status, answer.json().await.unwrap_or_default())
+}
+
+#[tokio::test]
+async fn subscribe_proxy_answers_in_proxy_shape() {
+    let backend = CentrifugoSubscribe::new().require_header(
+        axum::http::HeaderName::from_static("x-centrifugo-proxy-secret"),
+        "static-secret",
+    );
+    let app = serve(demo_app("/centrifugo/subscribe", backend)).await;
+    let url = app.url("/centrifugo/subscribe");
+    let alice = login_cookie(&app.url(""), "alice").await;
+    let bob = login_cookie(&app.url(""), "bob").await;
+    let s = Some("static-secret");
+    let denied =
+        json!({"error": {"code": 403, "message": "permission denied", "temporary": false}});
+
+    let cases = [
+        (
+            Some(&alice),
+            "alice",
+            "project:1",
+            json!({"result": {"info": {"name": "Alice"}}}),
+        ),
+        (
+            Some(&alice),
+            "alice",
+            "project:2",
+            json!({"result": {"info": {"name": "Alice"}}}),
+        ),
+        (
+            Some(&alice),
+            "alice",
+            "project-1",
+            json!({"result": {"info": {"name": "Alice"}}}),
+        ),
+        (
+            Some(&bob),
+            "bob",
+            "$project:2",
+            json!({"result": {"info": {"name": "Bob"}}}),
+        ),
+        (
+            Some(&alice),
+            "",
+            "project:1",
+            json!({"result": {"info": {"name": "Alice"}}}),
+        ),
+        (Some(&alice), "alice", "project:3", denied.clone()),
+        (Some(&alice), "alice", "lobby", denied.clone()),
+        (Some(&bob), "bob", "project:1", denied.clone()),
+        // The connection is bob's, the cookie alice's: refused.
+        (Some(&alice), "bob", "project:1", denied.clone()),
+        (
+            None,
+            "alice",
+            "project:1",
+            json!({"error": {"code": 401, "message": "unauthorized", "temporary": false}}),
+        ),
+    ];
+    for (cookie, user, channel, expected) in cases {
+        let (status, body) = post(
+            &url,
+            cookie.map(String::as_str),
+            s,
+            &proxy_request(user, channel),
+        )
+        .await;
+        assert_eq!((status, &body), (200, &expected), "{user} on {channel}");
+    }
+
+    // Requests Centrifugo never sends: HTTP errors.
+    let (status, _) = post(
+        &url,
+        Some(&alice),
+        None,
+        &proxy_request("alice", "project:1"),
+    )
+    .await;
+    assert_eq!(status, 401, "no static header");
+    let (status, _) = post(
+        &url,
+        Some(&alice),
+        Some("wrong"),
+        &proxy_request("alice", "project:1"),
+    )
+    .await;
+    assert_eq!(status, 401, "wrong static header");
+    let (status, _) = post(&url, Some(&alice), s, &json!({"user": "alice"})).await;
+    assert_eq!(status, 400, "no channel");
+    let (status, _) = post(&url, Some(&alice), s, &proxy_request("alice", "project 1")).await;
+    assert_eq!(status, 400, "space in channel");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn subscription_tokens_verify_with_an_independent_library() {
+    let project = node_project("centrifugo");
+    roomauth_suite::tools::npm_project(&project);
+    let secret = "centrifugo-hmac-secret";
+    let app = serve(demo_app(
+        "/centrifugo/subscription-token",
+        CentrifugoToken::new(TokenSecret::new(secret).expect("key")),
+    ))
+    .await;
+    let url = app.url("/centrifugo/subscription-token");
+    let alice = login_cookie(&app.url(""), "alice").await;
+
+    let mut tokens = Vec::new();
+    for channel in ["$project:1", "$project:2"] {
+        let (status, body) = post(&url, Some(&alice), None, &json!({"channel": channel})).await;
+        assert_eq!(status, 200, "{body}");
+        tokens.push(body["token"].as_str().expect("token").to_owned());
+    }
+    assert_eq!(
+        post(&url, Some(&alice), None, &json!({"channel": "$project:3"}))
+            .await
+            .0,
+        403
+    );
+    assert_eq!(
+        post(&url, None, None, &json!({"channel": "$project:1"}))
+            .await
+            .0,
+        401
+    );
+
+    let input = json!({"secret": secret, "tokens": tokens.clone()}).to_string();
+    let verified = tokio::task::block_in_place(|| {
+        run_node_script(
+            &project,
+            "verify.mjs",
+            &[],
+            Some(&input),
+            Duration::from_secs(60),
+        )
+    });
+    for (result, channel) in verified
+        .as_array()
+        .expect("array")
+        .iter()
+        .zip(["$project:1", "$project:2"])
+    {
+        let payload = &result["payload"];
+        assert_eq!(payload["sub"], "alice", "{result}");
+        assert_eq!(payload["channel"], channel, "{result}");
+        assert_eq!(payload["info"], json!({"name": "Alice"}), "{result}");
+        let ttl = payload["exp"].as_u64().expect("exp") - payload["iat"].as_u64().expect("iat");
+        assert_eq!(ttl, 600, "{result}");
+        assert_eq!(result["header"]["alg"], "HS256");
+    }
+    // The same tokens under another key fail: the signature is checked.
+    let input = json!({"secret": "another-secret", "tokens": tokens}).to_string();
+    let refused = tokio::task::block_in_place(|| {
+        run_node_script(
+            &project,
+            "verify.mjs",
+            &[],
+            Some(&input),
+            Duration::from_secs(60),
+        )
+    });
+    for result in refused.as_array().expect("array") {
+        assert_eq!(
+            result["error"], "ERR_JWS_SIGNATURE_VERIFICATION_FAILED",
+            "{result}"
+        );
+    }
+}
