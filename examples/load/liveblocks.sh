@@ -10,7 +10,7 @@
 #    local dev server on Bun.
 # 2. Starts the dev server and the example pointed at it.
 # 3. For each endpoint in turn (SERVERS: roomauth = /liveblocks/auth,
-#    relay = /liveblocks/relay): logs in as alice and as bob, checks one
+#    relay = /liveblocks/relay; the order reversed every other round): logs in as alice and as bob, checks one
 #    allowed and one denied request, runs wrk for WARMUP (discarded) then
 #    DURATION with the mix of examples/load/liveblocks.lua.
 # 4. Prints requests/s, p50 and p99 latency, errors and the CPU time per
@@ -146,8 +146,12 @@ run_server() {
   echo "server=$server round=$round ${result#RESULT } $cpu" | tee -a "$RESULTS" >&2
 }
 
+# Odd rounds in the order of SERVERS, even rounds reversed: the dev server
+# warms up and the machine's load drifts, and neither should favour one side.
 for round in $(seq "$ROUNDS"); do
-  for server in $SERVERS; do
+  order="$SERVERS"
+  [ $((round % 2)) = 0 ] && order="$(printf '%s\n' $SERVERS | tac | tr '\n' ' ')"
+  for server in $order; do
     run_server "$server" "$round"
   done
 done
