@@ -123,8 +123,12 @@ run_server() {
   stop "$pid"
 }
 
+# Odd rounds in the order of SERVERS, even rounds reversed, so that the
+# machine's drifting load favours neither side.
 for round in $(seq "$ROUNDS"); do
-  for server in $SERVERS; do
+  order="$SERVERS"
+  [ $((round % 2)) = 0 ] && order="$(printf '%s\n' $SERVERS | tac | tr '\n' ' ')"
+  for server in $order; do
     run_server "$server" "$round"
   done
 done
