@@ -87,7 +87,8 @@ export RUST_LOG="$LOG"
 
 # Liveblocks' dev server: Bun on 127.0.0.1, a random port it announces.
 DEV_LOG="$WORK/devserver.log"
-PATH="$NODE_PROJECT/node_modules/@oven/bun-linux-x64/bin:$PATH" NO_COLOR=1 \
+mkdir -p "$WORK/tmp"
+TMPDIR="$WORK/tmp" PATH="$NODE_PROJECT/node_modules/@oven/bun-linux-x64/bin:$PATH" NO_COLOR=1 \
   "${SERVER_CPU[@]}" bun "$NODE_PROJECT/node_modules/liveblocks/dist/index.js" dev \
   --host 127.0.0.1 --random-port --no-check --no-persist </dev/null >"$DEV_LOG" 2>&1 &
 DEV_PID=$!

@@ -5,18 +5,24 @@
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
+
+/// Numbers the temporary directories of the servers of one test process.
+static NEXT: AtomicUsize = AtomicUsize::new(0);
 
 /// How long the server may take to start and answer `/health`.
 const START_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// A running dev server. Its storage is a throwaway directory
-/// (`--no-persist`).
+/// (`--no-persist`) under a temporary directory of its own, removed on drop
+/// (the killed server cannot remove it itself).
 pub struct LiveblocksDevServer {
     /// `http://127.0.0.1:<port>`.
     pub url: String,
     child: Child,
+    tmp: PathBuf,
 }
 
 impl LiveblocksDevServer {
@@ -34,6 +40,13 @@ impl LiveblocksDevServer {
         );
         // The CLI re-executes itself under `bun` when it finds one on PATH.
         let path = std::env::var_os("PATH").unwrap_or_default();
+        let tmp = std::env::temp_dir().join(format!(
+            "roomauth-liveblocks-dev-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&tmp)
+            .unwrap_or_else(|err| panic!("cannot create {}: {err}", tmp.display()));
         let mut paths: Vec<PathBuf> = vec![bun_dir];
         paths.extend(std::env::split_paths(&path));
         let mut child = Command::new(&bun)
@@ -49,6 +62,7 @@ impl LiveblocksDevServer {
             .current_dir(project)
             .env("PATH", std::env::join_paths(paths).expect("PATH"))
             .env("NO_COLOR", "1")
+            .env("TMPDIR", &tmp)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -75,6 +89,7 @@ impl LiveblocksDevServer {
         let mut server = LiveblocksDevServer {
             url: String::new(),
             child,
+            tmp,
         };
         server.url = rx
             .recv_timeout(START_TIMEOUT)
@@ -101,5 +116,6 @@ impl Drop for LiveblocksDevServer {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+        let _ = std::fs::remove_dir_all(&self.tmp);
     }
 }
