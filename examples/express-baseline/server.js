@@ -9,8 +9,8 @@
 //    projects 1 and 2, bob in project 2); no -> 401, as in the seed.
 //    Both body forms are read: `{"room"}` and the client's `{"resources"}`.
 // 3. Build the resources: the room (`join`) and the documents asked for.
-// 4. POST `{user, resources}` to `/provision` with the API key, through
-//    Node's fetch (undici; its global agent keeps connections alive).
+// 4. POST `{user, resources}` to `/provision` with the API key, through a
+//    pool of kept-alive connections (PROVISION_CLIENT, below).
 // 5. Return the provisioner's JSON body to the browser as it is
 //    (a failed provision is a 502, not passed through as a success).
 //
@@ -19,16 +19,118 @@
 //
 // PORT (default 8082, 0 picks a free port) and SESSION_SECRET (default:
 // random at start) configure it; the first line on stdout names the address.
+//
+// PROVISION_CLIENT picks how step 4 reaches the provisioner, so the load
+// comparison can show what the client costs (BENCHMARKS.md section 4):
+//   undici  (default) undici's Pool, the fastest here: the least CPU per
+//           request in Node and at the provisioner
+//   agent   node:http with a keep-alive http.Agent
+//   fetch   Node's global fetch (undici underneath, with the WHATWG Request
+//           and Response objects and an AbortSignal per call on top)
 'use strict';
 
 const crypto = require('node:crypto');
+const http = require('node:http');
 const express = require('express');
 const cookieParser = require('cookie-parser');
+const { Pool } = require('undici');
 
 const PORT = Number(process.env.PORT ?? 8082);
 const API_KEY = process.env.ROOMSERVICE_API_KEY ?? 'sk_localdev';
 const PROVISION_URL = `${(process.env.ROOMSERVICE_URL ?? 'http://127.0.0.1:7070').replace(/\/+$/, '')}/provision`;
 const SESSION_SECRET = process.env.SESSION_SECRET ?? crypto.randomBytes(64).toString('hex');
+const PROVISION_CLIENT = process.env.PROVISION_CLIENT || 'undici';
+const PROVISION_TIMEOUT_MS = 10_000;
+const PROVISION_HEADERS = { authorization: `Bearer: ${API_KEY}`, 'content-type': 'application/json' };
+
+// Each client POSTs `payload` (a JSON string) to PROVISION_URL and resolves
+// to `{ status, body }`, the body parsed when the status is 200. A failure
+// to connect rejects; a deadline passed rejects with `err.timeout` set.
+const clients = {
+  undici() {
+    const url = new URL(PROVISION_URL);
+    const pool = new Pool(url.origin);
+    return async (payload) => {
+      let answer;
+      try {
+        answer = await pool.request({
+          path: url.pathname,
+          method: 'POST',
+          headers: PROVISION_HEADERS,
+          body: payload,
+          headersTimeout: PROVISION_TIMEOUT_MS,
+          bodyTimeout: PROVISION_TIMEOUT_MS,
+        });
+      } catch (err) {
+        err.timeout = err?.code === 'UND_ERR_HEADERS_TIMEOUT';
+        throw err;
+      }
+      if (answer.statusCode !== 200) {
+        await answer.body.dump();
+        return { status: answer.statusCode };
+      }
+      return { status: 200, body: await answer.body.json() };
+    };
+  },
+
+  agent() {
+    const agent = new http.Agent({ keepAlive: true });
+    return (payload) => new Promise((resolve, reject) => {
+      const req = http.request(PROVISION_URL, {
+        method: 'POST',
+        agent,
+        headers: { ...PROVISION_HEADERS, 'content-length': Buffer.byteLength(payload) },
+      }, (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('end', () => {
+          clearTimeout(timer);
+          try {
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolve(res.statusCode === 200 ? { status: 200, body: JSON.parse(text) } : { status: res.statusCode });
+          } catch (err) {
+            reject(err);
+          }
+        });
+        res.on('error', (err) => { clearTimeout(timer); reject(err); });
+      });
+      const timer = setTimeout(() => {
+        const err = new Error('provisioning timed out');
+        err.timeout = true;
+        req.destroy(err);
+      }, PROVISION_TIMEOUT_MS);
+      req.on('error', (err) => { clearTimeout(timer); reject(err); });
+      req.end(payload);
+    });
+  },
+
+  fetch() {
+    return async (payload) => {
+      let answer;
+      try {
+        answer = await fetch(PROVISION_URL, {
+          method: 'POST',
+          headers: PROVISION_HEADERS,
+          body: payload,
+          signal: AbortSignal.timeout(PROVISION_TIMEOUT_MS),
+        });
+      } catch (err) {
+        err.timeout = err?.name === 'TimeoutError';
+        throw err;
+      }
+      if (!answer.ok) {
+        await answer.arrayBuffer();
+        return { status: answer.status };
+      }
+      return { status: 200, body: await answer.json() };
+    };
+  },
+};
+if (!Object.hasOwn(clients, PROVISION_CLIENT)) {
+  console.error(`PROVISION_CLIENT must be one of ${Object.keys(clients).join(', ')}, not ${PROVISION_CLIENT}`);
+  process.exit(2);
+}
+const provision = clients[PROVISION_CLIENT]();
 
 const members = new Map([
   ['alice', new Set([1, 2])],
@@ -89,27 +191,20 @@ app.post('/api/roomservice', async (req, res) => {
   // 4. Provision.
   let answer;
   try {
-    answer = await fetch(PROVISION_URL, {
-      method: 'POST',
-      headers: { authorization: `Bearer: ${API_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ user, resources }),
-      signal: AbortSignal.timeout(10_000),
-    });
+    answer = await provision(JSON.stringify({ user, resources }));
   } catch (err) {
-    const timeout = err?.name === 'TimeoutError';
-    return res.status(timeout ? 504 : 502).json({ error: 'provisioning failed' });
+    return res.status(err?.timeout ? 504 : 502).json({ error: 'provisioning failed' });
   }
-  if (!answer.ok) {
-    await answer.arrayBuffer();
+  if (answer.status !== 200) {
     return res.status(502).json({ error: 'provisioning failed' });
   }
 
   // 5. The provisioner's body, as it is.
-  res.json(await answer.json());
+  res.json(answer.body);
 });
 
 const server = app.listen(PORT, '127.0.0.1', () => {
-  console.log(`express baseline on http://127.0.0.1:${server.address().port}/`);
+  console.log(`express baseline (${PROVISION_CLIENT}) on http://127.0.0.1:${server.address().port}/`);
 });
 
 for (const signal of ['SIGINT', 'SIGTERM']) {

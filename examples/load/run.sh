@@ -12,14 +12,16 @@
 #    (discarded) then DURATION with the mix of examples/load/mix.lua, and
 #    stops it.
 # 4. Prints requests/s, p50 and p99 latency and errors of each, the CPU
-#    time per request of the webhook and of roomauth-local (from
-#    /proc/PID/stat), and the ratios roomauth/Express and
-#    roomauth/hand-written. Each figure is the median over ROUNDS rounds,
+#    time per request of the webhook, of roomauth-local and of both (from
+#    /proc/PID/stat), and the ratios of roomauth to every other server. Each figure is the median over ROUNDS rounds,
 #    whose order of servers is the same every round.
 #
 # Settings (environment):
 #   DURATION=10s WARMUP=2s CONNECTIONS=32 THREADS=1 ROUNDS=1
-#   SERVERS="roomauth handwritten express"   which webhooks, in this order
+#   SERVERS="roomauth handwritten express"   which webhooks, in this order;
+#                express is the baseline with undici's Pool (its default),
+#                express-agent with a keep-alive http.Agent, express-fetch
+#                with Node's fetch (server.js, PROVISION_CLIENT)
 #   PIN=0        1: webhook and provisioner on CPU 0, wrk on CPU 1 (taskset)
 #   LOG=warn     RUST_LOG of the Rust processes (`info` logs every decision)
 #   BUILD=1      0: use the binaries already built
@@ -65,9 +67,14 @@ if [ "$BUILD" = 1 ]; then
   (cd "$ROOT" && CARGO_TARGET_DIR="$TARGET" timeout 3600 cargo build --release --quiet \
     -p roomauth-suite --example quickstart --example handwritten)
 fi
-if [ ! -d "$ROOT/examples/express-baseline/node_modules" ]; then
+# npm ci unless node_modules was installed from this lockfile by this Node
+# (the stamp the tests' `roomauth_suite::tools::npm_project` writes too).
+BASELINE="$ROOT/examples/express-baseline"
+npm_stamp() { cat "$BASELINE/package-lock.json"; printf '\nnode '; node --version; }
+if ! cmp -s <(npm_stamp) "$BASELINE/node_modules/.roomauth-installed"; then
   log "installing the Express baseline's packages (npm ci)"
-  (cd "$ROOT/examples/express-baseline" && timeout 300 npm ci --no-audit --no-fund --silent)
+  (cd "$BASELINE" && timeout 300 npm ci --no-audit --no-fund --loglevel=error)
+  npm_stamp >"$BASELINE/node_modules/.roomauth-installed"
 fi
 
 # Logs in as $2 on the webhook at $1; prints the `session=...` cookie.
@@ -107,8 +114,11 @@ run_server() {
   case "$server" in
     roomauth) start "$server" "${SERVER_CPU[@]}" env PORT=0 "$TARGET/release/examples/quickstart" ;;
     handwritten) start "$server" "${SERVER_CPU[@]}" env PORT=0 "$TARGET/release/examples/handwritten" ;;
-    express) start "$server" "${SERVER_CPU[@]}" env -C "$ROOT/examples/express-baseline" PORT=0 node server.js ;;
-    *) die "unknown server $server (roomauth, handwritten, express)" ;;
+    express | express-undici | express-agent | express-fetch)
+      local client="${server#express}"
+      start "$server" "${SERVER_CPU[@]}" env -C "$BASELINE" PORT=0 \
+        PROVISION_CLIENT="${client#-}" node server.js ;;
+    *) die "unknown server $server (roomauth, handwritten, express, express-agent, express-fetch)" ;;
   esac
   local pid="$STARTED_PID" base="$STARTED_ADDR"
   local alice bob
@@ -167,20 +177,21 @@ awk -v servers="$SERVERS" '
     rps[s] = rps[s] " " f["rps"]; p50[s] = p50[s] " " f["p50_ms"]; p99[s] = p99[s] " " f["p99_ms"]
     errors[s] += f["errors"]; requests[s] += f["requests"]
     scpu[s] = scpu[s] " " f["server_cpu_us"]; pcpu[s] = pcpu[s] " " f["provisioner_cpu_us"]
+    tcpu[s] = tcpu[s] " " (f["server_cpu_us"] + f["provisioner_cpu_us"])
   }
   END {
-    printf "%-12s %11s %9s %9s %9s %7s %14s %14s\n", "server", "requests/s", "p50 ms", "p99 ms", "requests", "errors", "server us/req", "upstream us/req"
+    printf "%-14s %11s %9s %9s %9s %7s %14s %16s %13s\n", "server", "requests/s", "p50 ms", "p99 ms", "requests", "errors", "server us/req", "upstream us/req", "total us/req"
     n = split(servers, names, " ")
     for (k = 1; k <= n; k++) {
       s = names[k]
       if (!(s in rps)) continue
       R[s] = median(rps[s]); P50[s] = median(p50[s]); P99[s] = median(p99[s])
-      S[s] = median(scpu[s]); U[s] = median(pcpu[s])
-      printf "%-12s %11.0f %9.3f %9.3f %9d %7d %14.1f %14.1f\n", s, R[s], P50[s], P99[s], requests[s], errors[s], S[s], U[s]
+      S[s] = median(scpu[s]); U[s] = median(pcpu[s]); T[s] = median(tcpu[s])
+      printf "%-14s %11.0f %9.3f %9.3f %9d %7d %14.1f %16.1f %13.1f\n", s, R[s], P50[s], P99[s], requests[s], errors[s], S[s], U[s], T[s]
     }
-    for (k = 1; k <= 2; k++) {
-      other = k == 1 ? "express" : "handwritten"
-      if (!("roomauth" in R) || !(other in R)) continue
-      printf "roomauth/%-12s requests/s x%.2f, p50 x%.2f, p99 x%.2f, server CPU per request x%.2f\n", other, R["roomauth"] / R[other], P50["roomauth"] / P50[other], P99["roomauth"] / P99[other], S["roomauth"] / S[other]
+    for (k = 1; k <= n; k++) {
+      other = names[k]
+      if (other == "roomauth" || !("roomauth" in R) || !(other in R)) continue
+      printf "roomauth/%-14s requests/s x%.2f, p50 x%.2f, p99 x%.2f, CPU per request: server x%.2f, total x%.2f\n", other, R["roomauth"] / R[other], P50["roomauth"] / P50[other], P99["roomauth"] / P99[other], S["roomauth"] / S[other], T["roomauth"] / T[other]
     }
   }' "$RESULTS"
