@@ -10,7 +10,7 @@ use std::net::TcpListener;
 use std::process::{Child, Stdio};
 use std::sync::Arc;
 
-use roomauth::provision::LocalProvisioner;
+use roomauth::room_service::LocalProvisioner;
 use roomauth_suite::{Browser, serve_local_provisioner, tools};
 use serde_json::json;
 

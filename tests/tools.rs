@@ -40,6 +40,18 @@ fn a_missing_project_says_what_is_wrong() {
 }
 
 #[test]
+fn a_cargo_tool_must_be_listed_for_the_ci_head_start() {
+    let panic = thread::spawn(|| tools::cargo_tool("not-a-listed-tool", "1.0.0", "x"))
+        .join()
+        .expect_err("not listed");
+    let message = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+    assert!(
+        message.contains("tests/support/cargo-tools.txt"),
+        "{message}"
+    );
+}
+
+#[test]
 fn the_cache_lives_in_the_target_dir() {
     let dir = tools::cache_dir();
     assert!(dir.ends_with("roomauth-tools"), "{}", dir.display());

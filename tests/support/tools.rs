@@ -16,7 +16,13 @@
 //! - [`chromium`]: Debian's `chromium` and `chromium-driver`, through
 //!   `apt-get` when the tests run as root.
 //! - [`cargo_tool`]: `cargo install --locked --root <root>` of one crate
-//!   version (servers shipped as Rust binaries, such as y-sweet).
+//!   version (servers shipped as Rust binaries, such as y-sweet), listed in
+//!   `tests/support/cargo-tools.txt`.
+//!
+//! `.ci/prefetch` starts the same installs in the background when CI begins
+//! (same locations, stamps and locks), so that downloads and the builds of
+//! cargo-installed servers overlap the lint and test builds; a test whose
+//! tool is still being installed waits for it on the lock.
 
 use std::ffi::OsStr;
 use std::fs::{self, File};
@@ -153,12 +159,17 @@ impl NpmProject {
 /// the command to re-run by hand).
 pub fn npm_project(dir: impl AsRef<Path>) -> NpmProject {
     let dir = Path::new(WORKSPACE).join(dir);
-    let lockfile = dir.join("package-lock.json");
     assert!(
         dir.join("package.json").is_file(),
         "{} has no package.json",
         dir.display()
     );
+    // Canonical, so every spelling of the folder takes the same lock (and
+    // .ci/prefetch, which canonicalizes too).
+    let dir = dir
+        .canonicalize()
+        .unwrap_or_else(|e| panic!("cannot resolve {}: {e}", dir.display()));
+    let lockfile = dir.join("package-lock.json");
     let lock = fs::read(&lockfile).unwrap_or_else(|e| {
         panic!(
             "cannot read {}: {e}; commit one (`npm install --package-lock-only` in {})",
@@ -294,8 +305,13 @@ fn is_root() -> bool {
     })
 }
 
+/// The servers the tests `cargo install`, one `name version root` a line:
+/// `.ci/prefetch` builds them in the background while CI lints, so that a
+/// build of minutes does not wait for the test that needs it.
+const CARGO_TOOLS: &str = include_str!("cargo-tools.txt");
+
 /// Installs binary crate `name` at exactly `version` with
-/// `cargo install --locked --root <root>` (relative roots are under
+/// `cargo install --locked --root <root>` (`root` relative to
 /// [`cache_dir`]) unless that version is already installed there, and
 /// returns the path of its binary `<root>/bin/<name>`.
 ///
@@ -305,9 +321,19 @@ fn is_root() -> bool {
 ///
 /// # Panics
 ///
-/// When `cargo install` fails or installs no binary called `name`; the
-/// message carries cargo's output and the command to run by hand.
-pub fn cargo_tool(name: &str, version: &str, root: impl AsRef<Path>) -> PathBuf {
+/// When `name version root` is not a line of `tests/support/cargo-tools.txt`
+/// (CI's head start needs the list), when `cargo install` fails or installs
+/// no binary called `name`; the message carries cargo's output and the
+/// command to run by hand.
+pub fn cargo_tool(name: &str, version: &str, root: &str) -> PathBuf {
+    let listed = CARGO_TOOLS
+        .lines()
+        .any(|line| line.split_whitespace().eq([name, version, root]));
+    assert!(
+        listed,
+        "add the line `{name} {version} {root}` to tests/support/cargo-tools.txt, \
+         so that .ci/prefetch builds it ahead of the tests"
+    );
     let root = cache_dir().join(root);
     let binary = root.join("bin").join(name);
     // cargo records each installed package as `"<name> <version> (<source>)"`.
