@@ -5,6 +5,8 @@
 //! No secret (API key, signing key) ever appears in a `Debug` or `Display`
 //! output, an error message, a log line or a response of this module.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -33,12 +35,22 @@ pub trait Provisioner: Send + Sync + 'static {
     async fn provision(&self, request: &ProvisionRequest) -> Result<Provisioned, ProvisionError>;
 }
 
+/// The future [`Provisioner::provision`] returns (what `#[async_trait]`
+/// makes of it).
+type ProvisionFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<Provisioned, ProvisionError>> + Send + 'a>>;
+
 /// A shared provisioner: one `LocalProvisioner` behind the webhook and a
-/// verify endpoint, say.
-#[async_trait]
+/// verify endpoint, say. It hands back the inner provisioner's future as
+/// is: no second boxed future per request.
 impl<P: Provisioner + ?Sized> Provisioner for std::sync::Arc<P> {
-    async fn provision(&self, request: &ProvisionRequest) -> Result<Provisioned, ProvisionError> {
-        (**self).provision(request).await
+    fn provision<'s, 'r, 'f>(&'s self, request: &'r ProvisionRequest) -> ProvisionFuture<'f>
+    where
+        's: 'f,
+        'r: 'f,
+        Self: 'f,
+    {
+        (**self).provision(request)
     }
 }
 
@@ -51,12 +63,18 @@ pub enum EnvProvisioner {
     Local(LocalProvisioner),
 }
 
-#[async_trait]
+/// Hands back the chosen provisioner's future as is: one boxed future per
+/// request, as a concrete provisioner has.
 impl Provisioner for EnvProvisioner {
-    async fn provision(&self, request: &ProvisionRequest) -> Result<Provisioned, ProvisionError> {
+    fn provision<'s, 'r, 'f>(&'s self, request: &'r ProvisionRequest) -> ProvisionFuture<'f>
+    where
+        's: 'f,
+        'r: 'f,
+        Self: 'f,
+    {
         match self {
-            EnvProvisioner::Http(http) => http.provision(request).await,
-            EnvProvisioner::Local(local) => local.provision(request).await,
+            EnvProvisioner::Http(http) => http.provision(request),
+            EnvProvisioner::Local(local) => local.provision(request),
         }
     }
 }
