@@ -5,9 +5,14 @@
 //! | route | answer |
 //! | --- | --- |
 //! | `POST /provision` | 200 with the provision response; 401 wrong or missing key; 400 bad body; 413 body over 64 KiB; 415 not JSON |
-//! | `POST /verify` | `{"token", "room"}` → 200 `{"valid": true, "user", "grants_room", ...}` or 401 `{"valid": false, "error"}` |
+//! | `POST /verify` | `{"token", "room", "document"?}` → 200 `{"valid": true, "user", "grants_room", "grants_document"?, "rooms", "documents", "expires_at"}` or 401 `{"valid": false, "error"}` |
 //! | `GET /healthz` | 200 `ok` |
 //! | `GET /stats` | 200 `{"provisions": n}`: provisions served |
+//!
+//! `/verify` shows everything the token grants: `rooms`, the rooms it may
+//! join, and `documents`, the `{"room", "document"}` pairs it may read and
+//! write; with `"document"` in the request, `grants_document` says whether
+//! the token grants that document of `room`.
 //!
 //! Both `Authorization: Bearer: <key>` (Room Service's form) and
 //! `Authorization: Bearer <key>` are accepted. Every error body is JSON,
@@ -218,6 +223,9 @@ async fn provision(
 struct VerifyRequest {
     token: String,
     room: String,
+    /// A document of `room` to check, if any.
+    #[serde(default)]
+    document: Option<String>,
 }
 
 async fn verify(
@@ -230,17 +238,28 @@ async fn verify(
     let body = check_body(body)?;
     let request: VerifyRequest = parse_json(
         &body,
-        "verify request (expected {\"token\": ..., \"room\": ...})",
+        "verify request (expected {\"token\": ..., \"room\": ..., \"document\"?: ...})",
     )?;
     Ok(match state.provisioner.verify(&request.token) {
-        Ok(claims) => axum::Json(json!({
-            "valid": true,
-            "user": claims.sub,
-            "grants_room": claims.grants_room(&request.room),
-            "rooms": claims.rooms,
-            "expires_at": claims.exp,
-        }))
-        .into_response(),
+        Ok(claims) => {
+            let documents: Vec<_> = claims
+                .docs
+                .iter()
+                .map(|(room, document)| json!({ "room": room, "document": document }))
+                .collect();
+            let mut answer = json!({
+                "valid": true,
+                "user": claims.sub,
+                "grants_room": claims.grants_room(&request.room),
+                "rooms": claims.rooms,
+                "documents": documents,
+                "expires_at": claims.exp,
+            });
+            if let Some(document) = &request.document {
+                answer["grants_document"] = claims.grants_document(&request.room, document).into();
+            }
+            axum::Json(answer).into_response()
+        }
         Err(err) => (
             StatusCode::UNAUTHORIZED,
             axum::Json(json!({ "valid": false, "error": err.to_string() })),
@@ -430,6 +449,51 @@ mod tests {
         assert_eq!(json["grants_room"], true);
         let (_, json) = send(&base, post.clone(), "/verify", &[auth, JSON], ask("other")).await;
         assert_eq!(json["grants_room"], false);
+        // The room alone: no document, and /verify says so.
+        assert_eq!(json["documents"], json!([]));
+        let (_, json) = send(
+            &base,
+            post.clone(),
+            "/verify",
+            &[auth, JSON],
+            json!({"token": token, "room": "express-minimal", "document": "default"}).to_string(),
+        )
+        .await;
+        assert_eq!(json["grants_document"], false, "{json}");
+
+        // A document asked for: shown, and granted for its room only.
+        let with_doc = r#"{"user":"u","resources":[{"object":"room","reference":"r","permission":"join"},{"object":"document","reference":"notes","permission":"read_write","room":"r"}]}"#;
+        let (_, body) = send(&base, post.clone(), "/provision", &[auth, JSON], with_doc).await;
+        let doc_token = body["token"].as_str().unwrap().to_owned();
+        let check = |room: &str, document: &str| {
+            json!({"token": doc_token, "room": room, "document": document}).to_string()
+        };
+        let (status, json) = send(
+            &base,
+            post.clone(),
+            "/verify",
+            &[auth, JSON],
+            check("r", "notes"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(json["rooms"], json!(["r"]));
+        assert_eq!(
+            json["documents"],
+            json!([{"room": "r", "document": "notes"}])
+        );
+        assert_eq!(json["grants_document"], true);
+        for (room, document) in [("r", "default"), ("other", "notes")] {
+            let (_, json) = send(
+                &base,
+                post.clone(),
+                "/verify",
+                &[auth, JSON],
+                check(room, document),
+            )
+            .await;
+            assert_eq!(json["grants_document"], false, "{room}/{document}");
+        }
 
         let forged = json!({"token": format!("{token}x"), "room": "express-minimal"}).to_string();
         let (status, json) = send(&base, post.clone(), "/verify", &[auth, JSON], forged).await;
