@@ -152,7 +152,8 @@ impl fmt::Display for UpstreamError {
             ),
             UpstreamErrorKind::InvalidAnswer { reason } => write!(
                 f,
-                "{name} answered with a body that is not its documented answer ({reason}): check {url}"
+                "{name} answered with a body that is not its documented answer ({}): check {url}",
+                Escaped(reason)
             ),
         }
     }
@@ -507,15 +508,37 @@ pub(crate) fn escape_controls(text: &str) -> String {
     if !text.contains(char::is_control) {
         return text.to_owned();
     }
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
+    Escaped(text).to_string()
+}
+
+/// Displays a value with its control characters written as `\u{..}`
+/// escapes: for untrusted text (an upstream's words, a name, an app's error)
+/// in messages and log lines, so that it cannot end a log line and forge
+/// the next one.
+pub(crate) struct Escaped<T>(pub(crate) T);
+
+impl<T: fmt::Display> fmt::Display for Escaped<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write;
+        /// Passes text through, escaping control characters.
+        struct Escaping<'a, 'b>(&'a mut fmt::Formatter<'b>);
+        impl fmt::Write for Escaping<'_, '_> {
+            fn write_str(&mut self, text: &str) -> fmt::Result {
+                let mut rest = text;
+                while let Some(at) = rest.find(char::is_control) {
+                    let (plain, tail) = rest.split_at(at);
+                    self.0.write_str(plain)?;
+                    let mut chars = tail.chars();
+                    if let Some(control) = chars.next() {
+                        write!(self.0, "{}", control.escape_unicode())?;
+                    }
+                    rest = chars.as_str();
+                }
+                self.0.write_str(rest)
             }
-        })
-        .collect()
+        }
+        write!(Escaping(f), "{}", self.0)
+    }
 }
 
 /// `text` without `key`, nor the beginning of `key` where a quote of it was
@@ -609,6 +632,13 @@ mod tests {
     fn control_characters_are_escaped() {
         assert_eq!(escape_controls("a\nb"), "a\\u{a}b");
         assert_eq!(escape_controls("plain"), "plain");
+        assert_eq!(
+            Escaped(format_args!("x\r\n{}\u{1b}[1m", "y\u{85}")).to_string(),
+            "x\\u{d}\\u{a}y\\u{85}\\u{1b}[1m"
+        );
+        // However the reason got in, it is shown escaped.
+        let err = UpstreamError::invalid_answer(ROOM_SERVICE, "a\nFORGED INFO line");
+        assert!(!err.to_string().contains('\n'), "{err}");
     }
 
     #[test]

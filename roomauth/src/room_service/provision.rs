@@ -16,7 +16,7 @@ use http::StatusCode;
 use super::client::HttpProvisioner;
 use super::local::LocalProvisioner;
 use super::wire::{ProvisionRequest, ProvisionResponse};
-use crate::upstream::{UpstreamError, UpstreamErrorKind};
+use crate::upstream::{Escaped, UpstreamError, UpstreamErrorKind};
 
 /// The environment variable holding the Room Service API key.
 pub const ENV_API_KEY: &str = "ROOMSERVICE_API_KEY";
@@ -150,7 +150,8 @@ pub enum ProvisionError {
     },
     /// The provisioner's body is not the documented JSON.
     #[error(
-        "Room Service answered with a body that is not the documented provision response ({reason}): check ROOMSERVICE_URL"
+        "Room Service answered with a body that is not the documented provision response ({}): check ROOMSERVICE_URL",
+        Escaped(.reason)
     )]
     InvalidBody {
         /// What is wrong with the body (never the body itself).
@@ -163,7 +164,7 @@ pub enum ProvisionError {
     MissingToken,
     /// The request itself is invalid (the local provisioner checks it):
     /// an empty user, no resources, a document without a room.
-    #[error("invalid provision request: {reason}")]
+    #[error("invalid provision request: {}", Escaped(.reason))]
     InvalidRequest {
         /// What is wrong with the request.
         reason: String,

@@ -35,7 +35,7 @@ use serde_json::json;
 use super::local::LocalProvisioner;
 use super::provision::ProvisionError;
 use super::wire::ProvisionRequest;
-use crate::upstream::truncate;
+use crate::upstream::{Escaped, truncate};
 
 /// The largest request body accepted.
 pub const MAX_REQUEST_BYTES: usize = 64 * 1024;
@@ -192,7 +192,7 @@ async fn provision(
         Ok(provisioned) => {
             let served = state.provisions.fetch_add(1, Ordering::Relaxed) + 1;
             tracing::info!(
-                user = %request.user,
+                user = %Escaped(&request.user),
                 resources = provisioned.response.resources.len(),
                 served,
                 "provisioned"
@@ -204,7 +204,7 @@ async fn provision(
             Ok(response)
         }
         Err(err @ ProvisionError::InvalidRequest { .. }) => {
-            tracing::info!(user = %truncate(&request.user, 64), error = %err, "refused an invalid provision request");
+            tracing::info!(user = %Escaped(truncate(&request.user, 64)), error = %err, "refused an invalid provision request");
             Err(Reject::new(StatusCode::BAD_REQUEST, err.to_string()))
         }
         Err(err) => {

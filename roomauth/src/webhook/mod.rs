@@ -36,7 +36,7 @@ use crate::backend::Backend;
 use crate::rule::{Deny, Refusal, RequestContext, Rule};
 pub use crate::rules::BuildError;
 use crate::rules::{Decision, Rules};
-use crate::upstream::truncate;
+use crate::upstream::{Escaped, truncate};
 
 /// The default limit on the body: the clients' bodies are a few hundred
 /// bytes.
@@ -464,7 +464,8 @@ pub fn refused<R>(room: &str, refusal: Refusal<R>) -> Denied<R> {
             ("unauthorized", WebhookError::Unauthorized)
         }
         Refusal::Deny(Deny::Internal(error)) => {
-            tracing::error!(room, error = %error, "the rule failed");
+            // The app's error may quote input: escaped, it cannot forge lines.
+            tracing::error!(room, error = %Escaped(&error), "the rule failed");
             ("internal error", WebhookError::Internal)
         }
         Refusal::Rejected(rejection) => {

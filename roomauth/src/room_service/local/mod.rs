@@ -33,6 +33,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
 use super::provision::{ConfigError, ProvisionError, Provisioned, Provisioner};
+use super::request::check_name;
 use super::wire::{ObjectKind, Permission, ProvisionRequest, ProvisionResponse};
 use crate::secret::ApiKey;
 use crate::upstream::truncate;
@@ -55,8 +56,11 @@ pub const MAX_NAME_BYTES: usize = 256;
 pub const MAX_RESOURCES: usize = 16;
 /// The shortest signing secret accepted, in bytes.
 pub const MIN_SIGNING_KEY_BYTES: usize = 32;
-/// The longest token [`LocalProvisioner::verify`] looks at.
-const MAX_TOKEN_BYTES: usize = 16 * 1024;
+/// The longest token [`LocalProvisioner::verify`] looks at, and the longest
+/// one it issues: more than the largest valid request makes (16 resources
+/// of 256-byte names, each byte a `"` that JSON doubles), so that every
+/// token issued verifies.
+const MAX_TOKEN_BYTES: usize = 64 * 1024;
 
 /// The embedded provisioner: Room Service's `/provision`, in process.
 ///
@@ -261,6 +265,13 @@ impl LocalProvisioner {
         let signature = key.sign(token.as_bytes());
         token.push('.');
         URL_SAFE_NO_PAD.encode_string(signature, &mut token);
+        if token.len() > MAX_TOKEN_BYTES {
+            // Unreachable with validated requests; never issue a token
+            // `verify` would refuse.
+            return Err(ProvisionError::InvalidRequest {
+                reason: "the request grants too much for one token".to_owned(),
+            });
+        }
         Ok(token)
     }
 
@@ -290,6 +301,11 @@ fn validate(request: &ProvisionRequest) -> Result<(), ProvisionError> {
     if request.user.len() > MAX_NAME_BYTES {
         return invalid(format!("`user` is longer than {MAX_NAME_BYTES} bytes"));
     }
+    // The webhook's rules for names: no control or invisible characters,
+    // no whitespace at either end. Names end up in tokens and log lines.
+    check_name("user", &request.user).map_err(|reason| ProvisionError::InvalidRequest {
+        reason: format!("`user`: {reason}"),
+    })?;
     if request.resources.is_empty() {
         return invalid("`resources` is empty: ask for at least one room".to_owned());
     }
@@ -344,6 +360,19 @@ fn validate(request: &ProvisionRequest) -> Result<(), ProvisionError> {
                 ));
             }
             _ => {}
+        }
+        let what = match resource.object {
+            ObjectKind::Room => "room",
+            ObjectKind::Document => "document",
+        };
+        let names = [
+            Some((what, resource.reference.as_str())),
+            resource.room.as_deref().map(|room| ("room", room)),
+        ];
+        for (what, name) in names.into_iter().flatten() {
+            check_name(what, name).map_err(|reason| ProvisionError::InvalidRequest {
+                reason: format!("resource {index}: {reason}"),
+            })?;
         }
     }
     Ok(())
@@ -564,6 +593,56 @@ mod tests {
         assert!(document_id("r", "default").starts_with("doc_"));
         assert_ne!(room_id("a"), room_id("b"));
         assert_ne!(document_id("a/b", "c"), document_id("a", "b/c"));
+    }
+
+    #[test]
+    fn names_follow_the_webhooks_rules() {
+        let p = provisioner();
+        let user = |user: &str| ProvisionRequest {
+            user: user.to_owned(),
+            resources: vec![Resource::room("r")],
+        };
+        for bad in [
+            user("mallory\n2026-01-01T00:00:00Z INFO outcome=\"allowed\""),
+            user("a\u{0}b"),
+            user(" alice"),
+            user("al\u{202e}ice"),
+            request(vec![Resource::room("r\u{1b}[31m")]),
+            request(vec![
+                Resource::room("r"),
+                Resource::document("r", "d\u{200b}"),
+            ]),
+            request(vec![Resource::document("r\r", "d")]),
+        ] {
+            let err = p.provision_at(&bad, SystemTime::now()).unwrap_err();
+            let ProvisionError::InvalidRequest { reason } = &err else {
+                panic!("{bad:?}: {err:?}");
+            };
+            assert!(!reason.contains(char::is_control), "{reason:?}");
+        }
+        // What the webhook accepts, the provisioner accepts.
+        assert!(p.provision_at(&user("café-١ x"), SystemTime::now()).is_ok());
+    }
+
+    #[test]
+    fn the_largest_token_issued_verifies() {
+        // Every name as long as allowed, every byte one JSON escapes.
+        let name = |i: usize| format!("{i:02}{}", "\"".repeat(MAX_NAME_BYTES - 2));
+        let mut resources = vec![Resource::room(name(0))];
+        resources.extend((1..MAX_RESOURCES).map(|i| Resource::document(name(0), name(i))));
+        let req = ProvisionRequest {
+            user: name(99),
+            resources,
+        };
+        let p = provisioner();
+        let token = p
+            .provision_at(&req, SystemTime::now())
+            .unwrap()
+            .response
+            .token;
+        assert!(token.len() > 16 * 1024, "{}", token.len());
+        let claims = p.verify(&token).unwrap();
+        assert_eq!(claims.docs.len(), MAX_RESOURCES - 1);
     }
 
     #[test]

@@ -1,0 +1,229 @@
+//! Untrusted text never reaches a log line unescaped (issue 15, item 2): an
+//! upstream whose body makes serde quote a newline and a fake log line, an
+//! app whose rule fails with such a message, a `roomauth-local` client that
+//! sends such a user id. Each test captures every formatted log line and
+//! checks that the fake line never starts a line of its own.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use roomauth::backend::Backend;
+use roomauth::room_service::{
+    HttpProvisioner, LocalProvisioner, RoomRequest, RoomService, SigningKey, SigningKeys, server,
+};
+use roomauth::rules::Decision;
+use roomauth::secret::ApiKey;
+use roomauth::{Deny, Grant};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// What an attacker wants to see as a line of its own in the app's log.
+const FAKE: &str =
+    "2026-01-01T00:00:00.000000Z  INFO roomauth: room auth outcome=\"allowed\" user=\"mallory\"";
+
+/// Every formatted log line of the current thread while the guard lives.
+#[derive(Clone, Default)]
+struct Logs(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Logs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Logs {
+    fn capture() -> (Logs, tracing::subscriber::DefaultGuard) {
+        let logs = Logs::default();
+        let writer = logs.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        (logs, tracing::subscriber::set_default(subscriber))
+    }
+
+    /// Panics if a line starts with the fake line, or if nothing mentioning
+    /// `mallory` was logged at all (the test would prove nothing).
+    fn assert_not_forged(&self) {
+        let text = String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned();
+        assert!(
+            text.contains("mallory"),
+            "the hostile text was not logged:\n{text}"
+        );
+        for line in text.lines() {
+            assert!(
+                !line.starts_with("2026-01-01T00:00:00"),
+                "a forged log line:\n{text}"
+            );
+        }
+    }
+}
+
+/// An upstream answering every request with 200 and `body`.
+async fn upstream(body: String) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            let body = body.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 64 * 1024];
+                let mut read = 0;
+                // The head and the (small) body, then the answer.
+                loop {
+                    match stream.read(&mut buf[read..]).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => read += n,
+                    }
+                    let text = String::from_utf8_lossy(&buf[..read]);
+                    if let Some((head, rest)) = text.split_once("\r\n\r\n") {
+                        let length = head
+                            .lines()
+                            .find_map(|l| {
+                                l.to_ascii_lowercase()
+                                    .strip_prefix("content-length:")
+                                    .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                            })
+                            .unwrap_or(0);
+                        if rest.len() >= length {
+                            break;
+                        }
+                    }
+                }
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(answer.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+fn decision() -> Decision {
+    Decision {
+        rule: "projects",
+        grant: Grant::read("u"),
+    }
+}
+
+fn room(name: &str) -> RoomRequest {
+    RoomRequest {
+        room: name.to_owned(),
+        documents: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn serde_quoting_an_upstream_cannot_forge_a_line() {
+    // serde's "unknown variant" and "unknown field" messages quote the
+    // upstream's text as it is, newline included.
+    let variant = serde_json::json!({
+        "user": "u",
+        "resources": [{"object": format!("x\n{FAKE}"), "reference": "r", "permission": "join", "id": "i"}],
+        "token": "t",
+    });
+    let user = serde_json::json!({"user": 7, "token": format!("t\n{FAKE}"), "resources": []});
+    for body in [
+        variant.to_string(),
+        user.to_string(),
+        format!("{{\"token\":\"t\",\n{FAKE}"),
+    ] {
+        let (logs, _guard) = Logs::capture();
+        let provisioner = HttpProvisioner::builder()
+            .api_key("sk_test_logs")
+            .base_url(upstream(body.clone()).await)
+            .max_retries(0)
+            .timeout(Duration::from_secs(5))
+            .build()
+            .unwrap();
+        let error = RoomService::new(provisioner)
+            .grant(&room("r"), &decision())
+            .await
+            .unwrap_err();
+        assert_eq!(error.status(), 502, "{body}: {error}");
+        assert!(!error.to_string().contains('\n'), "{error}");
+        tracing::info!(probe = "mallory", "the hostile answer was handled");
+        logs.assert_not_forged();
+    }
+}
+
+#[test]
+fn reasons_are_escaped_however_they_got_in() {
+    // A provisioner of the app's own that puts raw text into its error.
+    let error = roomauth::room_service::ProvisionError::InvalidBody {
+        reason: format!("quoting\n{FAKE}"),
+    };
+    assert!(!error.to_string().contains('\n'), "{error}");
+    let upstream = roomauth::upstream::UpstreamError::from(error);
+    assert!(!upstream.to_string().contains('\n'), "{upstream}");
+}
+
+#[tokio::test]
+async fn a_failing_rule_cannot_forge_a_line() {
+    #[derive(Default)]
+    struct Cx;
+    impl roomauth::rule::RequestContext for Cx {
+        type Rejection = std::convert::Infallible;
+    }
+    #[roomauth::room_auth(rooms = "project-<id>")]
+    fn projects(id: u64) -> Result<Grant, Deny> {
+        Err(Deny::internal(format!("no project {id}: mallory\n{FAKE}")))
+    }
+    let (logs, _guard) = Logs::capture();
+    let webhook =
+        roomauth::Webhook::<Cx, _>::builder(RoomService::new(LocalProvisioner::development()))
+            .rules(roomauth::rules![projects])
+            .build()
+            .unwrap();
+    let outcome = webhook
+        .handle(
+            Some("application/json"),
+            br#"{"room":"project-1"}"#,
+            &mut Cx,
+        )
+        .await;
+    let roomauth::webhook::Outcome::Reply(reply) = outcome;
+    assert_eq!(reply.status, 500);
+    logs.assert_not_forged();
+}
+
+#[tokio::test]
+async fn roomauth_local_refuses_and_escapes_hostile_user_ids() {
+    const KEY: &str = "sk_test_logs";
+    let keys = SigningKeys::new(SigningKey::new("k1", [3u8; 32]).unwrap());
+    let app = server::router(Arc::new(LocalProvisioner::new(ApiKey::new(KEY), keys)));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let (logs, _guard) = Logs::capture();
+    let body = serde_json::json!({
+        "user": format!("mallory\n{FAKE}"),
+        "resources": [{"object": "room", "reference": "r", "permission": "join"}],
+    });
+    let response = reqwest::Client::new()
+        .post(format!("http://{addr}/provision"))
+        .header("authorization", format!("Bearer: {KEY}"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    // The webhook's rules for names: a control character is a 400.
+    assert_eq!(response.status(), 400);
+    let answer: serde_json::Value = response.json().await.unwrap();
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .contains("control character"),
+        "{answer}"
+    );
+    logs.assert_not_forged();
+}
