@@ -92,9 +92,17 @@ fn api_key() -> Result<ApiKey, String> {
         Ok(key) if key.is_empty() => Err(format!(
             "{ENV_API_KEY} is empty: set it to the key clients must send, or unset it to accept the development key"
         )),
-        Ok(key) if !key.bytes().all(|b| b.is_ascii_graphic()) => Err(format!(
-            "{ENV_API_KEY} contains whitespace, control or non-ASCII characters: check it for stray spaces, quotes or newlines"
-        )),
+        // `"` and `\` are refused too: escaped in JSON or a log line, a key
+        // would slip past redaction.
+        Ok(key)
+            if !key
+                .bytes()
+                .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\') =>
+        {
+            Err(format!(
+                "{ENV_API_KEY} contains whitespace, quotes, backslashes, control or non-ASCII characters: check it for stray spaces, quotes or newlines"
+            ))
+        }
         Ok(key) => Ok(ApiKey::new(key)),
         Err(std::env::VarError::NotPresent) => {
             eprintln!(

@@ -397,6 +397,17 @@ impl HttpUpstream {
                 }
             }
         }
+        // The answer goes on to the browser: one that quotes the key
+        // (an echoing or hostile server) is refused, never passed on.
+        if self
+            .key
+            .as_ref()
+            .is_some_and(|key| quotes_key(&body, key.expose()))
+        {
+            return Err(Failure::Final(
+                self.invalid_answer("the answer quotes the API key".to_owned()),
+            ));
+        }
         let headers = std::mem::take(response.headers_mut());
         Ok(Answer {
             status,
@@ -541,6 +552,32 @@ impl<T: fmt::Display> fmt::Display for Escaped<T> {
     }
 }
 
+/// Whether `body` holds `key`: as it is, or, in a JSON answer that uses
+/// escapes (`\/`, `\u0073`), in a decoded string.
+fn quotes_key(body: &[u8], key: &str) -> bool {
+    if key.is_empty() {
+        return false;
+    }
+    if memchr::memmem::find(body, key.as_bytes()).is_some() {
+        return true;
+    }
+    // Escapes only: answers without a backslash were checked above.
+    if memchr::memchr(b'\\', body).is_none() {
+        return false;
+    }
+    fn holds(value: &serde_json::Value, key: &str) -> bool {
+        match value {
+            serde_json::Value::String(text) => text.contains(key),
+            serde_json::Value::Array(items) => items.iter().any(|v| holds(v, key)),
+            serde_json::Value::Object(fields) => fields
+                .iter()
+                .any(|(name, v)| name.contains(key) || holds(v, key)),
+            _ => false,
+        }
+    }
+    serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|value| holds(&value, key))
+}
+
 /// `text` without `key`, nor the beginning of `key` where a quote of it was
 /// cut short (a reason is truncated before it is scrubbed, and the cut may
 /// fall inside the key). Also scrubs the key as JSON would escape it.
@@ -619,6 +656,22 @@ mod tests {
         let key = r#"k"ey\1"#;
         let printed = serde_json::json!({ "echo": key }).to_string();
         assert!(!redact(&printed, key).contains("ey\\\\1"), "{printed}");
+    }
+
+    #[test]
+    fn a_quoted_key_is_found_also_behind_json_escapes() {
+        const KEY: &str = "sk_live/TOPSECRET";
+        for body in [
+            format!(r#"{{"token":"t","echo":"{KEY}"}}"#),
+            r#"{"token":"t","echo":"sk_live\/TOPSECRET"}"#.to_owned(),
+            r#"{"token":"t","\u0073k_live/TOPSECRET":1}"#.to_owned(),
+            format!("not json, {KEY}"),
+        ] {
+            assert!(quotes_key(body.as_bytes(), KEY), "{body}");
+        }
+        for body in [r#"{"token":"t"}"#, r#"{"token":"sk_live\/TOP"}"#, "\\"] {
+            assert!(!quotes_key(body.as_bytes(), KEY), "{body}");
+        }
     }
 
     #[test]

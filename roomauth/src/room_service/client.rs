@@ -277,13 +277,18 @@ impl HttpProvisionerBuilder {
 }
 
 /// Refuses keys no server would accept: empty, or with characters outside
-/// visible ASCII (a stray space, quote or newline, usually).
+/// visible ASCII (a stray space, quote or newline, usually). `"` and `\`
+/// are refused too: JSON and log formats escape them, and a key printed
+/// escaped would slip past redaction.
 fn check_api_key(key: &ApiKey) -> Result<(), ConfigError> {
     let key = key.expose();
     if key.is_empty() {
         return Err(ConfigError::EmptyApiKey);
     }
-    if !key.bytes().all(|b| b.is_ascii_graphic()) {
+    if !key
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+    {
         return Err(ConfigError::InvalidApiKey);
     }
     Ok(())
@@ -564,6 +569,35 @@ mod tests {
                     .timeout(Duration::ZERO)
             ),
             Some(ConfigError::ZeroTimeout { what: "request" })
+        );
+        // Quotes and backslashes: printed escaped, they would escape redaction.
+        for key in [r#"sk_"live"#, r"sk_\live", "sk_live\u{7f}"] {
+            assert_eq!(
+                build(HttpProvisioner::builder().api_key(key)),
+                Some(ConfigError::InvalidApiKey),
+                "{key}"
+            );
+        }
+        // Timeouts and backoffs that would overflow the deadline arithmetic
+        // (and panic on every request) are refused here, at build.
+        for builder in [
+            HttpProvisioner::builder().timeout(Duration::MAX),
+            HttpProvisioner::builder().retry_backoff(Duration::MAX),
+            HttpProvisioner::builder().timeout(Duration::from_secs(365 * 24 * 3600)),
+            HttpProvisioner::builder().retry_backoff(Duration::from_secs(u64::MAX / 2)),
+        ] {
+            let err = build(builder.api_key(KEY));
+            assert!(matches!(err, Some(ConfigError::Unusable { .. })), "{err:?}");
+        }
+        // A day is the longest accepted.
+        assert!(
+            build(
+                HttpProvisioner::builder()
+                    .api_key(KEY)
+                    .timeout(CallPolicy::MAX_DURATION)
+                    .retry_backoff(CallPolicy::MAX_DURATION)
+            )
+            .is_none()
         );
         for url in [
             "not a url",

@@ -263,7 +263,7 @@ pub enum ConfigError {
     EmptyApiKey,
     /// The API key holds characters no key has.
     #[error(
-        "the Room Service API key contains whitespace, control or non-ASCII characters: check ROOMSERVICE_API_KEY for stray spaces, quotes or newlines"
+        "the Room Service API key contains whitespace, quotes, backslashes, control or non-ASCII characters: check ROOMSERVICE_API_KEY for stray spaces, quotes or newlines"
     )]
     InvalidApiKey,
     /// The base URL is not an absolute `http(s)` URL.

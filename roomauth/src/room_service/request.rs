@@ -197,22 +197,17 @@ fn whitespace_at_end(what: &str) -> String {
     format!("the {what} name starts or ends with whitespace")
 }
 
-/// Characters that change how the text around them is shown without being
-/// seen themselves (Unicode `Cf` characters that matter in names, and the
-/// line and paragraph separators).
+/// Characters that are not seen themselves: Unicode's
+/// `Default_Ignorable_Code_Point` (zero-width characters and joiners,
+/// bidirectional controls, the soft hyphen, the combining grapheme joiner,
+/// the Hangul fillers, variation selectors, tag characters, ...), from the
+/// Unicode Character Database as ICU4X ships it; and the line and paragraph
+/// separators and interlinear annotation characters, which break or hide
+/// text without being default-ignorable.
 fn is_invisible_format(c: char) -> bool {
-    matches!(
-        c,
-        '\u{00AD}'              // soft hyphen
-        | '\u{061C}'            // Arabic letter mark
-        | '\u{180E}'            // Mongolian vowel separator
-        | '\u{200B}'..='\u{200F}' // zero-width space, joiners, LRM, RLM
-        | '\u{2028}'..='\u{202E}' // line/paragraph separators, bidi embeddings and overrides
-        | '\u{2060}'..='\u{2064}' // word joiner, invisible operators
-        | '\u{2066}'..='\u{206F}' // bidi isolates, deprecated format characters
-        | '\u{FEFF}'            // zero-width no-break space (BOM)
-        | '\u{FFF9}'..='\u{FFFB}' // interlinear annotation
-    )
+    const IGNORABLE: icu_properties::CodePointSetDataBorrowed<'static> =
+        icu_properties::CodePointSetData::new::<icu_properties::props::DefaultIgnorableCodePoint>();
+    IGNORABLE.contains(c) || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FFF9}'..='\u{FFFB}')
 }
 
 #[cfg(test)]
@@ -310,6 +305,50 @@ mod tests {
             &many,
         ] {
             assert_eq!(status(JSON, body), StatusCode::BAD_REQUEST, "{body}");
+        }
+    }
+
+    #[test]
+    fn every_default_ignorable_character_is_refused() {
+        // Those a hand list missed, and a sample of the rest.
+        for c in [
+            '\u{034F}',
+            '\u{115F}',
+            '\u{1160}',
+            '\u{3164}',
+            '\u{FFA0}',
+            '\u{FE00}',
+            '\u{FE0F}',
+            '\u{E0001}',
+            '\u{E0020}',
+            '\u{E007F}',
+            '\u{180B}',
+            '\u{17B4}',
+            '\u{1D173}',
+            '\u{00AD}',
+            '\u{200B}',
+            '\u{202E}',
+            '\u{2066}',
+            '\u{FEFF}',
+            '\u{2028}',
+            '\u{FFF9}',
+        ] {
+            let body = serde_json::json!({ "room": format!("project{c}-1") }).to_string();
+            assert_eq!(
+                status(JSON, &body),
+                StatusCode::BAD_REQUEST,
+                "U+{:04X}",
+                c as u32
+            );
+            assert!(
+                check_name("document", &format!("a{c}b")).is_err(),
+                "U+{:04X}",
+                c as u32
+            );
+        }
+        // Visible non-ASCII stays accepted.
+        for name in ["é", "١", "日本", "x-\u{1F600}", "\u{0915}\u{094D}\u{0937}"] {
+            assert_eq!(check_name("room", name), Ok(()), "{name}");
         }
     }
 

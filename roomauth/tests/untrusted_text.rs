@@ -2,7 +2,9 @@
 //! upstream whose body makes serde quote a newline and a fake log line, an
 //! app whose rule fails with such a message, a `roomauth-local` client that
 //! sends such a user id. Each test captures every formatted log line and
-//! checks that the fake line never starts a line of its own.
+//! checks that the fake line never starts a line of its own. And an
+//! upstream that echoes the API key in a 200 answer is refused, so the key
+//! never reaches the browser (item 4).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -226,4 +228,53 @@ async fn roomauth_local_refuses_and_escapes_hostile_user_ids() {
         "{answer}"
     );
     logs.assert_not_forged();
+}
+
+#[tokio::test]
+async fn an_answer_echoing_the_api_key_never_reaches_the_browser() {
+    const KEY: &str = "sk_live/Echoed_Key_42";
+    let answer = |extra: &str| {
+        format!(
+            r#"{{"user":"u","resources":[{{"object":"room","reference":"r","permission":"join","id":"rm_1"}}],"token":"t"{extra}}}"#
+        )
+    };
+    for body in [
+        answer(&format!(r#","debug":"Authorization: Bearer: {KEY}""#)),
+        // The same key behind JSON escapes: the browser would decode it.
+        answer(r#","debug":"sk_live\/Echoed_Key_42""#),
+        answer(r#","\u0073k_live/Echoed_Key_42":true"#),
+    ] {
+        let (logs, _guard) = Logs::capture();
+        let provisioner = HttpProvisioner::builder()
+            .api_key(KEY)
+            .base_url(upstream(body.clone()).await)
+            .timeout(Duration::from_secs(5))
+            .build()
+            .unwrap();
+        let error = RoomService::new(provisioner)
+            .grant(&room("r"), &decision())
+            .await
+            .unwrap_err();
+        assert_eq!(error.status(), 502, "{body}");
+        let reply = roomauth::webhook::Reply::from(error);
+        let shown = String::from_utf8_lossy(&reply.body).into_owned();
+        assert!(shown.contains("quotes the API key"), "{shown}");
+        for text in [
+            shown,
+            String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned(),
+        ] {
+            assert!(!text.contains("Echoed_Key"), "{text}");
+        }
+    }
+    // Without the key, the same answer passes unchanged.
+    let provisioner = HttpProvisioner::builder()
+        .api_key(KEY)
+        .base_url(upstream(answer(r#","debug":"nothing secret""#)).await)
+        .build()
+        .unwrap();
+    let reply = RoomService::new(provisioner)
+        .grant(&room("r"), &decision())
+        .await
+        .unwrap();
+    assert_eq!(reply.status, 200);
 }
