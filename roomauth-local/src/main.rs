@@ -5,6 +5,13 @@
 //! Configuration:
 //!
 //! - `--addr HOST:PORT` (default `127.0.0.1:7070`; port 0 picks a free one).
+//! - `--header-read-timeout SECONDS` (default 20): a request head must
+//!   arrive within it, and a connection idle between requests is closed
+//!   after it.
+//! - `--idle-timeout SECONDS` (default 60): a connection whose read or
+//!   write waits longer (a trickled body, an unread answer) is closed.
+//! - `--max-connections N` (default 1024): connections served at once; the
+//!   next wait in the accept queue. Keep it below `ulimit -n`.
 //! - `ROOMSERVICE_API_KEY`: the key clients must send; unset, the
 //!   development key `sk_localdev` is accepted.
 //! - `ROOMAUTH_SIGNING_KEY`: a stable signing secret (hex or base64, at least
@@ -21,10 +28,12 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::Parser;
 use roomauth::room_service::{LocalProvisioner, SigningKey, SigningKeys, server};
 use roomauth::secret::ApiKey;
+use roomauth::serve::{self, ServeLimits};
 use tracing_subscriber::EnvFilter;
 
 /// The embedded Room Service-compatible provisioner, over HTTP.
@@ -34,6 +43,32 @@ struct Args {
     /// The address to listen on, HOST:PORT (port 0 picks a free port).
     #[arg(long, default_value = "127.0.0.1:7070", value_name = "HOST:PORT")]
     addr: String,
+    /// Seconds a request head may take to arrive (also the keep-alive idle timeout).
+    #[arg(long, default_value_t = serve::DEFAULT_HEADER_READ_TIMEOUT.as_secs_f64(), value_name = "SECONDS")]
+    header_read_timeout: f64,
+    /// Seconds a read or write may wait before the connection is closed.
+    #[arg(long, default_value_t = serve::DEFAULT_IDLE_TIMEOUT.as_secs_f64(), value_name = "SECONDS")]
+    idle_timeout: f64,
+    /// Connections served at once; keep it below the open-file limit (`ulimit -n`).
+    #[arg(long, default_value_t = serve::DEFAULT_MAX_CONNECTIONS, value_name = "N")]
+    max_connections: usize,
+}
+
+impl Args {
+    /// The serving limits the flags ask for, checked.
+    fn limits(&self) -> Result<ServeLimits, String> {
+        let seconds = |flag: &str, value: f64| {
+            Duration::try_from_secs_f64(value)
+                .map_err(|_| format!("--{flag} must be a number of seconds, not {value}"))
+        };
+        let limits = ServeLimits {
+            header_read_timeout: seconds("header-read-timeout", self.header_read_timeout)?,
+            idle_timeout: seconds("idle-timeout", self.idle_timeout)?,
+            max_connections: self.max_connections,
+        };
+        limits.check()?;
+        Ok(limits)
+    }
 }
 
 const ENV_API_KEY: &str = "ROOMSERVICE_API_KEY";
@@ -60,6 +95,7 @@ async fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> Result<(), String> {
+    let limits = args.limits()?;
     let provisioner = Arc::new(LocalProvisioner::new(api_key()?, signing_keys()?));
 
     let listener = tokio::net::TcpListener::bind(args.addr.as_str())
@@ -71,7 +107,9 @@ async fn run(args: Args) -> Result<(), String> {
     announce(local).map_err(|err| format!("cannot write to stdout: {err}"))?;
     tracing::info!(%local, kid = provisioner.signing_keys().current().kid(), "serving POST /provision");
 
-    axum::serve(listener, server::router(provisioner))
+    tracing::info!(?limits, "serving with connection limits");
+
+    serve::serve(listener, server::router(provisioner), limits)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .map_err(|err| format!("the server failed: {err}"))?;

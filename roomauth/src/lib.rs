@@ -88,6 +88,8 @@ pub mod room_service;
 pub mod rule;
 pub mod rules;
 pub mod secret;
+#[cfg(feature = "axum")]
+pub mod serve;
 pub mod testing;
 pub mod upstream;
 pub mod webhook;

@@ -261,7 +261,10 @@ impl HttpUpstream {
             .timeout(timeout)
             .connect_timeout(connect_timeout.min(timeout))
             .pool_max_idle_per_host(pool_max_idle_per_host)
-            .pool_idle_timeout(Duration::from_secs(90))
+            // Below the keep-alive idle timeout of servers (20 s in
+            // `roomauth::serve`), so that the pool closes a connection
+            // before the server does, not while a request is on its way.
+            .pool_idle_timeout(Duration::from_secs(15))
             .tcp_keepalive(Duration::from_secs(60))
             .tcp_nodelay(true)
             .redirect(reqwest::redirect::Policy::none())
