@@ -41,11 +41,87 @@
 //!
 //! With axum, build each context with
 //! [`AxumContext::new`](crate::axum::AxumContext::new) from an
-//! `http::Request` that carries the session the app's extractor reads (a
-//! cookie signed with the app's key, say); with actix-web,
-//! [`ActixContext::new`](crate::actix::ActixContext::new) from a
+//! `http::Request` that carries the session the app's extractor reads; with
+//! actix-web, [`ActixContext::new`](crate::actix::ActixContext::new) from a
 //! `TestRequest`. [`Webhook::rules`](crate::Webhook::rules) gives a
 //! webhook's rules.
+//!
+//! # Acting as a user
+//!
+//! Do not forge the session cookie: a hand-made cookie tests the forgery,
+//! not the app, and breaks as soon as sessions live on the server. Log in
+//! the way a browser does, through the app's own login route, in process:
+//! [`cookies_after`] (feature `axum`) sends a request through the app's
+//! router and returns the `Cookie` header its answer set. The session
+//! store may be async (a database, Redis): `assert_policy` awaits the
+//! context builder.
+//!
+//! ```
+//! # #[cfg(feature = "axum")] {
+//! use std::collections::HashMap;
+//! use std::sync::{Arc, Mutex};
+//!
+//! use axum::extract::{FromRequestParts, Json, State};
+//! use axum::http::{HeaderMap, StatusCode, header::{COOKIE, SET_COOKIE}, request::Parts};
+//! use axum::routing::post;
+//! use roomauth::axum::AxumContext;
+//! use roomauth::testing::{Verdict, assert_policy, cookies_after};
+//! use roomauth::{room_auth, rules};
+//!
+//! /// The app's sessions: session id -> user. (A database in a real app.)
+//! #[derive(Clone, Default)]
+//! struct AppState {
+//!     sessions: Arc<Mutex<HashMap<String, String>>>,
+//! }
+//!
+//! /// The app's login route: starts a session, sets its cookie.
+//! async fn login(State(app): State<AppState>, Json(user): Json<String>) -> (HeaderMap, StatusCode) {
+//!     let id = format!("s{}", app.sessions.lock().unwrap().len());
+//!     app.sessions.lock().unwrap().insert(id.clone(), user);
+//!     let mut headers = HeaderMap::new();
+//!     headers.insert(SET_COOKIE, format!("sid={id}; HttpOnly; Path=/").parse().unwrap());
+//!     (headers, StatusCode::NO_CONTENT)
+//! }
+//!
+//! /// The app's session extractor: the user of the `sid` cookie's session.
+//! struct User(String);
+//! impl FromRequestParts<AppState> for User {
+//!     type Rejection = StatusCode;
+//!     async fn from_request_parts(parts: &mut Parts, app: &AppState) -> Result<User, StatusCode> {
+//!         let cookies = parts.headers.get(COOKIE).and_then(|v| v.to_str().ok()).unwrap_or("");
+//!         let id = cookies.split("; ").find_map(|c| c.strip_prefix("sid=")).ok_or(StatusCode::UNAUTHORIZED)?;
+//!         app.sessions.lock().unwrap().get(id).cloned().map(User).ok_or(StatusCode::UNAUTHORIZED)
+//!     }
+//! }
+//!
+//! #[room_auth(rooms = "desk-<owner>", session = user)]
+//! fn desks(user: User, owner: String) -> Option<String> {
+//!     (user.0 == owner).then_some(user.0)
+//! }
+//!
+//! # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+//! let state = AppState::default();
+//! let app = axum::Router::new().route("/login", post(login)).with_state(state.clone());
+//! let rules = roomauth::rules::Rules::new(rules![desks]).unwrap();
+//! assert_policy(&rules, async |user: Option<&str>| {
+//!     let mut request = axum::http::Request::builder();
+//!     if let Some(user) = user {
+//!         let login = axum::http::Request::post("/login")
+//!             .header("content-type", "application/json")
+//!             .body(axum::body::Body::from(format!("{user:?}")))
+//!             .unwrap();
+//!         request = request.header(COOKIE, cookies_after(&app, login).await.unwrap());
+//!     }
+//!     AxumContext::new(request.body(()).unwrap(), state.clone())
+//! }, [
+//!     (Some("ann"), "desk-ann", Verdict::write("ann")),
+//!     (Some("ann"), "desk-bo", Verdict::Forbidden),
+//!     (None, "desk-ann", Verdict::Unauthorized),
+//!     (Some("ann"), "shelf-1", Verdict::NoRule),
+//! ]).await;
+//! # });
+//! # }
+//! ```
 
 use std::fmt;
 
@@ -149,4 +225,42 @@ pub async fn assert_policy<'a, Cx, F>(
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// Sends `request` (a login, say) through `router` in process, as a browser
+/// would send it, and returns the `Cookie` header the browser would send
+/// next: every cookie the answer set, as `name=value; name=value`. See
+/// [acting as a user](self#acting-as-a-user).
+///
+/// `Err` carries the answer's status when it is not a success or sets no
+/// cookie (a login the app refused).
+#[cfg(feature = "axum")]
+pub async fn cookies_after(
+    router: &axum::Router,
+    request: http::Request<axum::body::Body>,
+) -> Result<http::HeaderValue, http::StatusCode> {
+    use tower_service::Service;
+    let mut router = router.clone();
+    // A router is always ready, and its error is `Infallible`.
+    let response = match router.call(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    let status = response.status();
+    if !status.is_success() {
+        return Err(status);
+    }
+    let pairs: Vec<&str> = response
+        .headers()
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .filter_map(|value| value.split(';').next())
+        .map(str::trim)
+        .filter(|pair| pair.contains('='))
+        .collect();
+    if pairs.is_empty() {
+        return Err(status);
+    }
+    http::HeaderValue::from_str(&pairs.join("; ")).map_err(|_| status)
 }
