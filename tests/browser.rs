@@ -153,10 +153,7 @@ async fn join(client: &Client, room: &str) -> (String, Value) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn alice_gets_a_token_and_bob_is_refused() {
     let provisioner = Arc::new(LocalProvisioner::development());
-    let state = app::AppState {
-        cookie_key: Key::generate(),
-        members: Arc::new(app::demo_members()),
-    };
+    let state = app::AppState::demo(Key::generate());
     let server = serve(app::app(state, provisioner.clone()).unwrap()).await;
 
     // Installing takes minutes on a fresh machine: off the async workers.

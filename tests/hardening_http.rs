@@ -144,10 +144,7 @@ fn count_panics() {
 // The app under test.
 
 fn state() -> app::AppState {
-    app::AppState {
-        cookie_key: Key::from(COOKIE_KEY),
-        members: Arc::new(app::demo_members()),
-    }
+    app::AppState::demo(Key::from(COOKIE_KEY))
 }
 
 fn local_provisioner() -> LocalProvisioner {
@@ -1245,17 +1242,8 @@ async fn the_session_cookie_is_http_only_same_site_lax_and_signed() {
         "a signature (base64 HMAC) precedes the value: {value}"
     );
     // A cookie signed with another key is no session.
-    let other = serve(
-        app::app(
-            app::AppState {
-                cookie_key: Key::generate(),
-                members: Arc::new(app::demo_members()),
-            },
-            Counting::new(),
-        )
-        .unwrap(),
-    )
-    .await;
+    let other =
+        serve(app::app(app::AppState::demo(Key::generate()), Counting::new()).unwrap()).await;
     let answer = send(
         &client,
         &other.url("/api/roomservice"),
@@ -1268,7 +1256,7 @@ async fn the_session_cookie_is_http_only_same_site_lax_and_signed() {
 }
 
 /// The quickstart's rule behind an `Origin` allow-list.
-fn with_origins(provisioner: Arc<Counting>) -> axum::Router {
+fn with_origins(provisioner: Arc<Counting>, state: app::AppState) -> axum::Router {
     let webhook = Webhook::builder(RoomService::new(provisioner))
         .rule(app::project_rooms {})
         .allowed_origins(["http://app.example", "https://app.example:8443/"])
@@ -1276,14 +1264,16 @@ fn with_origins(provisioner: Arc<Counting>) -> axum::Router {
         .unwrap();
     axum::Router::new()
         .route("/api/roomservice", post(webhook.axum_handler()))
-        .with_state(state())
+        .with_state(state)
 }
 
 #[tokio::test]
 async fn origins_outside_the_allow_list_are_refused_before_anything_else() {
     let provisioner = Counting::new();
-    let login_server = serve(app::app(state(), Counting::new()).unwrap()).await;
-    let server = serve(with_origins(provisioner.clone())).await;
+    // Sessions live in the app's state: both servers share it.
+    let state = state();
+    let login_server = serve(app::app(state.clone(), Counting::new()).unwrap()).await;
+    let server = serve(with_origins(provisioner.clone(), state)).await;
     let client = reqwest::Client::new();
     let (cookie, _) = login(&client, &login_server, "alice").await;
     let webhook = server.url("/api/roomservice");

@@ -16,10 +16,7 @@ use roomauth_suite::{Browser, Served, serve, serve_local_provisioner};
 use serde_json::{Value, json};
 
 fn state() -> app::AppState {
-    app::AppState {
-        cookie_key: Key::generate(),
-        members: Arc::new(app::demo_members()),
-    }
+    app::AppState::demo(Key::generate())
 }
 
 async fn quickstart(provisioner: Arc<LocalProvisioner>) -> Served {
@@ -201,6 +198,43 @@ async fn tampered_and_forged_cookies_are_not_a_session() {
             .status,
         401
     );
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_for_every_copy_of_the_cookie() {
+    let server = quickstart(Arc::new(LocalProvisioner::development())).await;
+    let webhook = server.url("/api/roomservice");
+    let mut bob = Browser::new();
+    login(&mut bob, &server, "bob").await;
+    let copy = bob.cookie().unwrap().to_owned();
+    let answer = bob
+        .post(&server.url("/logout"), Some("application/json"), "")
+        .await;
+    assert_eq!(answer.status, 204);
+    // The cookie, kept from before the logout, is no session any more.
+    bob.set_cookie(Some(copy));
+    let answer = bob.post_json(&webhook, &json!({"room": "project-2"})).await;
+    assert_eq!(answer.status, 401, "{answer:?}");
+}
+
+#[tokio::test]
+async fn sessions_expire() {
+    let mut state = state();
+    state.session_lifetime = std::time::Duration::from_secs(1);
+    let provisioner = Arc::new(LocalProvisioner::development());
+    let server = serve(app::app(state, provisioner).unwrap()).await;
+    let webhook = server.url("/api/roomservice");
+    let mut alice = Browser::new();
+    login(&mut alice, &server, "alice").await;
+    let answer = alice
+        .post_json(&webhook, &json!({"room": "project-1"}))
+        .await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    tokio::time::sleep(std::time::Duration::from_millis(1300)).await;
+    let answer = alice
+        .post_json(&webhook, &json!({"room": "project-1"}))
+        .await;
+    assert_eq!(answer.status, 401, "an expired session: {answer:?}");
 }
 
 #[tokio::test]

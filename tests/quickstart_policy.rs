@@ -1,38 +1,34 @@
-//! The quickstart's policy as a table, through `roomauth::testing`: no HTTP,
-//! no provisioner, just the app's own rules and extractors.
+//! The quickstart's policy as a table, through `roomauth::testing`: no HTTP
+//! server, no provisioner, just the app's own rules and extractors, and its
+//! own login route to act as each user.
 
 #[path = "../examples/quickstart/app.rs"]
 #[allow(dead_code)]
 mod app;
 
-use std::sync::Arc;
-
-use axum::response::IntoResponse;
-use axum_extra::extract::cookie::{Cookie, Key, SignedCookieJar};
+use axum::body::Body;
+use axum_extra::extract::cookie::Key;
 use roomauth::axum::AxumContext;
 use roomauth::room_service::LocalProvisioner;
-use roomauth::testing::{Verdict, assert_policy};
-
-/// The `Cookie` header of a genuine session for `user`.
-fn session_cookie(key: &Key, user: &str) -> String {
-    let jar =
-        SignedCookieJar::new(key.clone()).add(Cookie::new(app::SESSION_COOKIE, user.to_owned()));
-    let response = (jar, ()).into_response();
-    let set_cookie = response.headers()["set-cookie"].to_str().unwrap();
-    set_cookie.split(';').next().unwrap().to_owned()
-}
+use roomauth::testing::{Verdict, assert_policy, cookies_after};
 
 #[tokio::test]
 async fn who_may_join_which_project() {
-    let state = app::AppState {
-        cookie_key: Key::generate(),
-        members: Arc::new(app::demo_members()),
-    };
+    let state = app::AppState::demo(Key::generate());
     let webhook = app::webhook(LocalProvisioner::development()).unwrap();
+    // The app's own login route makes the session: no forged cookie.
+    let router = app::app(state.clone(), LocalProvisioner::development()).unwrap();
     let context_for = async |user: Option<&str>| {
         let mut request = http::Request::builder();
         if let Some(user) = user {
-            request = request.header("cookie", session_cookie(&state.cookie_key, user));
+            let login = http::Request::post("/login")
+                .header("content-type", "application/json")
+                .body(Body::from(serde_json::json!({ "user": user }).to_string()))
+                .unwrap();
+            // A user the app does not know gets no session (400): anonymous.
+            if let Ok(cookie) = cookies_after(&router, login).await {
+                request = request.header("cookie", cookie);
+            }
         }
         AxumContext::new(request.body(()).unwrap(), state.clone())
     };

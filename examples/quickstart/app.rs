@@ -2,7 +2,8 @@
 //! `main.rs` runs it; the end-to-end tests serve it on a free port.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use axum::extract::{FromRef, FromRequestParts, State};
 use axum::http::StatusCode;
@@ -19,6 +20,8 @@ use serde::Deserialize;
 
 /// The name of the session cookie, as in the seed.
 pub const SESSION_COOKIE: &str = "session";
+/// How long a session lasts by default.
+pub const SESSION_LIFETIME: Duration = Duration::from_secs(8 * 60 * 60);
 
 /// The demo data: who is a member of which project.
 pub fn demo_members() -> HashMap<String, Vec<u64>> {
@@ -28,13 +31,19 @@ pub fn demo_members() -> HashMap<String, Vec<u64>> {
     ])
 }
 
-/// The app's state: the cookie-signing key and the membership table.
+/// The app's state: the cookie-signing key, the membership table and the
+/// live sessions.
 #[derive(Clone)]
 pub struct AppState {
     /// Signs and checks the session cookie.
     pub cookie_key: Key,
     /// user -> the projects they are a member of.
     pub members: Arc<HashMap<String, Vec<u64>>>,
+    /// How long a session lasts from login.
+    pub session_lifetime: Duration,
+    /// session id -> (user, expiry). A session lives here, not in the
+    /// cookie: logout removes it, so a copy of the cookie dies with it.
+    sessions: Arc<Mutex<HashMap<String, (String, Instant)>>>,
 }
 
 impl FromRef<AppState> for Key {
@@ -44,16 +53,72 @@ impl FromRef<AppState> for Key {
 }
 
 impl AppState {
+    /// The demo members, cookies signed with `cookie_key`, sessions of
+    /// [`SESSION_LIFETIME`].
+    pub fn demo(cookie_key: Key) -> AppState {
+        AppState {
+            cookie_key,
+            members: Arc::new(demo_members()),
+            session_lifetime: SESSION_LIFETIME,
+            sessions: Arc::default(),
+        }
+    }
+
     /// Whether `user` is a member of project `id`.
     pub fn is_member(&self, user: &str, id: u64) -> bool {
         self.members
             .get(user)
             .is_some_and(|projects| projects.contains(&id))
     }
+
+    /// Starts a session for `user`: the session cookie's value,
+    /// `<random id>.<user>` (signed when set).
+    pub fn start_session(&self, user: &str) -> String {
+        let mut id = [0u8; 16];
+        getrandom::fill(&mut id).expect("the system random number generator works");
+        let id = hex::encode(id);
+        let expires = Instant::now() + self.session_lifetime;
+        let mut sessions = self.lock_sessions();
+        // Forget the expired ones, so that the table does not grow forever.
+        let now = Instant::now();
+        sessions.retain(|_, (_, expires)| *expires > now);
+        sessions.insert(id.clone(), (user.to_owned(), expires));
+        format!("{id}.{user}")
+    }
+
+    /// The user of a live session, given the cookie's value.
+    fn session_user(&self, value: &str) -> Option<String> {
+        let (id, user) = value.split_once('.')?;
+        let mut sessions = self.lock_sessions();
+        match sessions.get(id) {
+            Some((owner, expires)) if owner == user && *expires > Instant::now() => {
+                Some(owner.clone())
+            }
+            Some(_) => {
+                sessions.remove(id);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// Ends the session a cookie's value names.
+    fn end_session(&self, value: &str) {
+        if let Some((id, _)) = value.split_once('.') {
+            self.lock_sessions().remove(id);
+        }
+    }
+
+    fn lock_sessions(&self) -> MutexGuard<'_, HashMap<String, (String, Instant)>> {
+        // A poisoned lock only means another request panicked mid-insert;
+        // the map itself is still usable.
+        self.sessions.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
-/// The logged-in user, from the signed session cookie: the app's own
-/// session extractor, as an existing codebase would have it.
+/// The logged-in user, from the signed session cookie and the session it
+/// names: the app's own session extractor, as an existing codebase would
+/// have it.
 pub struct CurrentUser(pub String);
 
 impl FromRequestParts<AppState> for CurrentUser {
@@ -63,15 +128,11 @@ impl FromRequestParts<AppState> for CurrentUser {
         let jar = SignedCookieJar::<Key>::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        match jar.get(SESSION_COOKIE) {
-            Some(cookie) if state.members.contains_key(cookie.value()) => {
-                Ok(CurrentUser(cookie.value().to_owned()))
-            }
-            _ => Err(error(
-                StatusCode::UNAUTHORIZED,
-                "not logged in: POST /login first",
-            )),
-        }
+        jar.get(SESSION_COOKIE)
+            .and_then(|cookie| state.session_user(cookie.value()))
+            .filter(|user| state.members.contains_key(user))
+            .map(CurrentUser)
+            .ok_or_else(|| error(StatusCode::UNAUTHORIZED, "not logged in: POST /login first"))
     }
 }
 
@@ -107,10 +168,12 @@ async fn login(
             "unknown user: log in as `alice` or `bob`",
         );
     }
-    let cookie = Cookie::build((SESSION_COOKIE, login.user.clone()))
+    let session = app.start_session(&login.user);
+    let cookie = Cookie::build((SESSION_COOKIE, session))
         .path("/")
         .http_only(true)
-        .same_site(SameSite::Lax);
+        .same_site(SameSite::Lax)
+        .max_age(app.session_lifetime.try_into().unwrap_or_default());
     (
         jar.add(cookie),
         Json(serde_json::json!({ "user": login.user })),
@@ -118,7 +181,12 @@ async fn login(
         .into_response()
 }
 
-async fn logout(jar: SignedCookieJar) -> Response {
+/// Ends the session on the server, not only in this browser: a copy of the
+/// cookie is no session afterwards.
+async fn logout(State(app): State<AppState>, jar: SignedCookieJar) -> Response {
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        app.end_session(cookie.value());
+    }
     (
         jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
         StatusCode::NO_CONTENT,

@@ -10,7 +10,6 @@ mod app;
 mod common;
 
 use std::net::{Ipv4Addr, SocketAddr};
-use std::sync::Arc;
 
 use axum_extra::extract::cookie::Key;
 
@@ -22,10 +21,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(bytes) => Key::try_from(bytes.as_slice())?,
         None => Key::generate(),
     };
-    let state = app::AppState {
-        cookie_key,
-        members: Arc::new(app::demo_members()),
-    };
+    let state = app::AppState::demo(cookie_key);
     let provisioner = roomauth::room_service::provisioner_from_env()?;
     let router = app::app(state, provisioner)?;
 
@@ -35,7 +31,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("roomauth quickstart on http://{addr}/");
     println!("  open   http://{addr}/ and log in as alice (projects 1, 2) or bob (project 2)");
     println!("  webhook POST http://{addr}/api/roomservice");
-    axum::serve(listener, router)
+    // Idle and slow clients are bounded: header-read and idle timeouts,
+    // a connection limit (roomauth::serve's defaults).
+    roomauth::serve::serve(listener, router, roomauth::serve::ServeLimits::default())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
