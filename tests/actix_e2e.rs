@@ -16,10 +16,7 @@ use serde_json::json;
 fn start(provisioner: Arc<LocalProvisioner>) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
-    let state = app::AppState {
-        cookie_key: Key::generate(),
-        members: Arc::new(app::demo_members()),
-    };
+    let state = app::AppState::demo(Key::generate());
     let server = app::server(listener, state, provisioner).expect("the actix app starts");
     std::thread::spawn(move || actix_web::rt::System::new().block_on(server));
     format!("http://{addr}")
@@ -116,4 +113,23 @@ async fn the_contract_on_actix_web() {
             .status,
         401
     );
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_for_every_copy_of_the_cookie() {
+    let base = start(Arc::new(LocalProvisioner::development()));
+    let webhook = format!("{base}/api/roomservice");
+    let mut bob = Browser::new();
+    let answer = bob
+        .post_json(&format!("{base}/login"), &json!({"user": "bob"}))
+        .await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let copy = bob.cookie().unwrap().to_owned();
+    let answer = bob.post_json(&webhook, &json!({"room": "project-2"})).await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let answer = bob.post(&format!("{base}/logout"), None, "").await;
+    assert_eq!(answer.status, 204);
+    bob.set_cookie(Some(copy));
+    let answer = bob.post_json(&webhook, &json!({"room": "project-2"})).await;
+    assert_eq!(answer.status, 401, "{answer:?}");
 }

@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 use std::future::{Ready, ready};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
 use actix_web::dev::{Payload, Server};
@@ -16,6 +17,8 @@ use serde::Deserialize;
 
 /// The name of the session cookie, as in the seed.
 pub const SESSION_COOKIE: &str = "session";
+/// How long a session lasts by default.
+pub const SESSION_LIFETIME: Duration = Duration::from_secs(8 * 60 * 60);
 
 /// The demo data: alice is a member of projects 1 and 2, bob of project 2.
 pub fn demo_members() -> HashMap<String, Vec<u64>> {
@@ -25,16 +28,65 @@ pub fn demo_members() -> HashMap<String, Vec<u64>> {
     ])
 }
 
-/// The app's state: the cookie-signing key and the membership table.
+/// The app's state: the cookie-signing key, the membership table and the
+/// live sessions.
 #[derive(Clone)]
 pub struct AppState {
     /// Signs and checks the session cookie.
     pub cookie_key: Key,
     /// user -> the projects they are a member of.
     pub members: Arc<HashMap<String, Vec<u64>>>,
+    /// How long a session lasts from login.
+    pub session_lifetime: Duration,
+    /// session id -> (user, expiry). A session lives here, not in the
+    /// cookie: logout removes it, so a copy of the cookie dies with it.
+    sessions: Arc<Mutex<HashMap<String, (String, Instant)>>>,
 }
 
 impl AppState {
+    /// The demo members, cookies signed with `cookie_key`, sessions of
+    /// [`SESSION_LIFETIME`].
+    pub fn demo(cookie_key: Key) -> AppState {
+        AppState {
+            cookie_key,
+            members: Arc::new(demo_members()),
+            session_lifetime: SESSION_LIFETIME,
+            sessions: Arc::default(),
+        }
+    }
+
+    /// Starts a session for `user`: the session cookie's value,
+    /// `<random id>.<user>` (signed when set).
+    pub fn start_session(&self, user: &str) -> String {
+        let mut id = [0u8; 16];
+        getrandom::fill(&mut id).expect("the system random number generator works");
+        let id = hex::encode(id);
+        let now = Instant::now();
+        let mut sessions = self.lock_sessions();
+        // Forget the expired ones, so that the table does not grow forever.
+        sessions.retain(|_, (_, expires)| *expires > now);
+        sessions.insert(id.clone(), (user.to_owned(), now + self.session_lifetime));
+        format!("{id}.{user}")
+    }
+
+    fn lock_sessions(&self) -> MutexGuard<'_, HashMap<String, (String, Instant)>> {
+        // A poisoned lock only means another request panicked mid-insert;
+        // the map itself is still usable.
+        self.sessions.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The value of `request`'s signed session cookie, if it is genuine.
+    fn session_value(&self, request: &HttpRequest) -> Option<String> {
+        let mut jar = CookieJar::new();
+        jar.add_original(request.cookie(SESSION_COOKIE)?.into_owned());
+        let value = jar
+            .signed(&self.cookie_key)
+            .get(SESSION_COOKIE)?
+            .value()
+            .to_owned();
+        Some(value)
+    }
+
     /// Whether `user` is a member of project `id`.
     pub fn is_member(&self, user: &str, id: u64) -> bool {
         self.members
@@ -42,16 +94,20 @@ impl AppState {
             .is_some_and(|projects| projects.contains(&id))
     }
 
-    /// The user of `request`'s signed session cookie, if it is genuine.
+    /// The user of the live session `request`'s signed cookie names.
     fn session_user(&self, request: &HttpRequest) -> Option<String> {
-        let mut jar = CookieJar::new();
-        jar.add_original(request.cookie(SESSION_COOKIE)?.into_owned());
-        let user = jar
-            .signed(&self.cookie_key)
-            .get(SESSION_COOKIE)?
-            .value()
-            .to_owned();
-        self.members.contains_key(&user).then_some(user)
+        let value = self.session_value(request)?;
+        let (id, user) = value.split_once('.')?;
+        let mut sessions = self.lock_sessions();
+        let live = match sessions.get(id) {
+            Some((owner, expires)) => owner == user && *expires > Instant::now(),
+            None => return None,
+        };
+        if !live {
+            sessions.remove(id);
+            return None;
+        }
+        self.members.contains_key(user).then(|| user.to_owned())
     }
 }
 
@@ -114,7 +170,7 @@ async fn login(app: web::Data<AppState>, login: web::Json<Login>) -> HttpRespons
     }
     let mut jar = CookieJar::new();
     jar.signed_mut(&app.cookie_key)
-        .add(Cookie::new(SESSION_COOKIE, login.user.clone()));
+        .add(Cookie::new(SESSION_COOKIE, app.start_session(&login.user)));
     let mut cookie = jar
         .get(SESSION_COOKIE)
         .cloned()
@@ -122,12 +178,20 @@ async fn login(app: web::Data<AppState>, login: web::Json<Login>) -> HttpRespons
     cookie.set_path("/");
     cookie.set_http_only(true);
     cookie.set_same_site(SameSite::Lax);
+    cookie.set_max_age(app.session_lifetime.try_into().ok());
     HttpResponse::Ok()
         .cookie(cookie)
         .json(serde_json::json!({ "user": login.user }))
 }
 
-async fn logout() -> HttpResponse {
+/// Ends the session on the server, not only in this browser: a copy of the
+/// cookie is no session afterwards.
+async fn logout(app: web::Data<AppState>, request: HttpRequest) -> HttpResponse {
+    if let Some(value) = app.session_value(&request)
+        && let Some((id, _)) = value.split_once('.')
+    {
+        app.lock_sessions().remove(id);
+    }
     let mut cookie = Cookie::build(SESSION_COOKIE, "").path("/").finish();
     cookie.make_removal();
     HttpResponse::NoContent().cookie(cookie).finish()

@@ -6,8 +6,6 @@ mod app;
 #[path = "../common/mod.rs"]
 mod common;
 
-use std::sync::Arc;
-
 use actix_web::cookie::Key;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -17,10 +15,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Some(bytes) => Key::try_from(bytes.as_slice())?,
         None => Key::generate(),
     };
-    let state = app::AppState {
-        cookie_key,
-        members: Arc::new(app::demo_members()),
-    };
+    let state = app::AppState::demo(cookie_key);
     let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
     let addr = listener.local_addr()?;
     println!(
