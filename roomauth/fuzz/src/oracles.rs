@@ -276,7 +276,16 @@ fn check_name(name: &str) {
         "{name:?}: whitespace at an end"
     );
     assert!(
-        !name.contains(['\u{202E}', '\u{200B}', '\u{2028}', '\u{FEFF}']),
+        !name.contains([
+            '\u{202E}',
+            '\u{200B}',
+            '\u{2028}',
+            '\u{FEFF}',
+            '\u{034F}',
+            '\u{3164}',
+            '\u{FE0F}',
+            '\u{E0020}'
+        ]),
         "{name:?}: an invisible formatting character"
     );
 }
