@@ -55,7 +55,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "                 POST http://{addr}/centrifugo/subscription-token (CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY)"
     );
-    axum::serve(listener, router)
+    // Idle and slow clients are bounded (roomauth::serve's defaults).
+    roomauth::serve::serve(listener, router, roomauth::serve::ServeLimits::default())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
