@@ -51,6 +51,8 @@
 //! - [`rule`]: a rule, its [`Grant`] ([`Access`] and user info), [`Deny`];
 //! - [`rules`]: the registered rules and [`rules::Rules::decide`];
 //! - [`upstream`]: calls to a backend's own service, and their errors;
+//! - `jwt` (internal): the HS256 token signer of the backends that mint
+//!   tokens;
 //! - [`backend`]: the [`backend::Backend`] trait each service implements;
 //! - [`webhook`]: the framework-neutral request path and error contract;
 //! - [`axum`], [`actix`]: the web framework adapters;
@@ -75,6 +77,8 @@ pub mod backend;
 pub mod centrifugo;
 #[cfg(feature = "hocuspocus")]
 pub mod hocuspocus;
+#[cfg(any(feature = "room-service", feature = "livekit", feature = "centrifugo"))]
+mod jwt;
 #[cfg(feature = "liveblocks")]
 pub mod liveblocks;
 #[cfg(feature = "livekit")]

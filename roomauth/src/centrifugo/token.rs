@@ -5,11 +5,9 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use hmac::{Hmac, KeyInit, Mac};
 use serde::Serialize;
-use sha2::Sha256;
+
+use crate::jwt::Hs256Signer;
 
 /// Centrifugo v6's environment variable for its token HMAC key
 /// (`client.token.hmac_secret_key`), used for subscription tokens too.
@@ -23,16 +21,11 @@ pub const SUBSCRIPTION_TOKEN_SECRET_ENV: &str =
 /// How long a subscription token is valid unless configured.
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(10 * 60);
 
-/// The fixed JOSE header, base64url: `{"alg":"HS256","typ":"JWT"}`.
-const HEADER_B64: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
-
-type HmacSha256 = Hmac<Sha256>;
-
 /// The HMAC key Centrifugo verifies subscription tokens with, kept only as
-/// the keyed HMAC state. `Debug` prints `[redacted]`.
+/// the keyed HMAC state of an HS256 signer. `Debug` prints `[redacted]`.
 #[derive(Clone)]
 pub struct TokenSecret {
-    keyed: HmacSha256,
+    signer: Hs256Signer,
 }
 
 /// Why a token secret was refused.
@@ -51,13 +44,8 @@ pub enum TokenSecretError {
 impl TokenSecret {
     /// Keys the HMAC with `secret` (Centrifugo's `hmac_secret_key`).
     pub fn new(secret: impl AsRef<[u8]>) -> Result<TokenSecret, TokenSecretError> {
-        let secret = secret.as_ref();
-        if secret.is_empty() {
-            return Err(TokenSecretError::Empty);
-        }
-        let keyed =
-            <HmacSha256 as KeyInit>::new_from_slice(secret).map_err(|_| TokenSecretError::Empty)?;
-        Ok(TokenSecret { keyed })
+        let signer = Hs256Signer::new(secret.as_ref()).map_err(|_| TokenSecretError::Empty)?;
+        Ok(TokenSecret { signer })
     }
 
     /// Reads [`SUBSCRIPTION_TOKEN_SECRET_ENV`], else [`TOKEN_SECRET_ENV`]: the
@@ -72,16 +60,7 @@ impl TokenSecret {
     /// The compact JWS `header.payload.signature` of `claims`.
     pub fn sign(&self, claims: &SubscriptionClaims<'_>) -> String {
         // Serializing these claims cannot fail: string keys, JSON values.
-        let payload = serde_json::to_vec(claims).unwrap_or_default();
-        let mut token = String::with_capacity(HEADER_B64.len() + payload.len() * 4 / 3 + 48);
-        token.push_str(HEADER_B64);
-        token.push('.');
-        URL_SAFE_NO_PAD.encode_string(&payload, &mut token);
-        let mut mac = self.keyed.clone();
-        mac.update(token.as_bytes());
-        token.push('.');
-        URL_SAFE_NO_PAD.encode_string(mac.finalize().into_bytes(), &mut token);
-        token
+        self.signer.sign(claims).unwrap_or_default()
     }
 }
 
@@ -130,8 +109,17 @@ impl<'a> SubscriptionClaims<'a> {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use base64::Engine as _;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use hmac::{Hmac, KeyInit, Mac};
     use serde_json::json;
+    use sha2::Sha256;
+
+    use super::*;
+
+    type HmacSha256 = Hmac<Sha256>;
+    /// The fixed JOSE header, base64url: `{"alg":"HS256","typ":"JWT"}`.
+    const HEADER_B64: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 
     #[test]
     fn header_is_hs256_jwt() {

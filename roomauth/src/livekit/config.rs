@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use reqwest::Url;
 
-use super::jwt::Hs256Signer;
+use crate::jwt::Hs256Signer;
 use crate::secret::ApiKey;
 
 /// The environment variable holding the API key (the token's `iss`).
@@ -158,7 +158,7 @@ impl LiveKitBuilder {
                 "the LiveKit API secret is shorter than {MIN_STRONG_SECRET_BYTES} bytes: fine for LiveKit's dev mode, too weak anywhere else"
             );
         }
-        let signer = Hs256Signer::new(secret).ok_or(ConfigError::EmptyApiSecret)?;
+        let signer = Hs256Signer::new(secret).map_err(|_| ConfigError::EmptyApiSecret)?;
         let server_url = self.server_url.ok_or(ConfigError::MissingUrl)?;
         let server_url = check_server_url(server_url.trim())?;
         let ttl = self.ttl.unwrap_or(DEFAULT_TTL);

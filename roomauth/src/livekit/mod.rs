@@ -47,7 +47,6 @@
 mod backend;
 pub mod claims;
 mod config;
-mod jwt;
 pub mod request;
 mod token;
 

@@ -8,13 +8,10 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_S
 use secrecy::zeroize::Zeroize;
 use sha2::{Digest, Sha256};
 
-pub(super) type HmacSha256 = Hmac<Sha256>;
-
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, KeyInit, Mac};
-
 use super::MIN_SIGNING_KEY_BYTES;
+use crate::jwt::Hs256Signer;
 use crate::room_service::provision::ConfigError;
 
 /// One HMAC-SHA256 signing key and its key id (`kid`). `Debug` shows the
@@ -22,10 +19,9 @@ use crate::room_service::provision::ConfigError;
 #[derive(Clone)]
 pub struct SigningKey {
     kid: String,
-    pub(super) mac: HmacSha256,
-    /// The first part of every token this key signs: the base64url header,
-    /// which depends on the `kid` only.
-    pub(super) header: String,
+    /// The HMAC key, with the base64url header of every token this key
+    /// signs (`{"alg":"HS256","typ":"JWT","kid":<kid>}`).
+    pub(super) signer: Hs256Signer,
 }
 
 impl fmt::Debug for SigningKey {
@@ -52,20 +48,9 @@ impl SigningKey {
         if secret.len() < MIN_SIGNING_KEY_BYTES {
             return Err(ConfigError::WeakSigningKey { len: secret.len() });
         }
-        let mac = <HmacSha256 as KeyInit>::new_from_slice(secret)
-            .map_err(|_| ConfigError::InvalidSigningKey)?;
-        Ok(SigningKey::with_mac(kid, mac))
-    }
-
-    /// The key `kid` keyed as `mac`, with its token header.
-    fn with_mac(kid: String, mac: HmacSha256) -> SigningKey {
-        // `{"alg":"HS256","typ":"JWT","kid":<kid as a JSON string>}`.
-        let header = format!(
-            r#"{{"alg":"HS256","typ":"JWT","kid":{}}}"#,
-            serde_json::Value::from(kid.as_str())
-        );
-        let header = URL_SAFE_NO_PAD.encode(header);
-        SigningKey { kid, mac, header }
+        let signer =
+            Hs256Signer::with_kid(secret, &kid).map_err(|_| ConfigError::InvalidSigningKey)?;
+        Ok(SigningKey { kid, signer })
     }
 
     /// A fresh random 32-byte key from the operating system, with a random
@@ -116,9 +101,12 @@ impl SigningKey {
         secret[..32].copy_from_slice(&fallback_entropy());
         secret[32..].copy_from_slice(&fallback_entropy());
         let kid = format!("local-{}", hex::encode(&Sha256::digest(secret)[..4]));
-        let mac = <HmacSha256 as KeyInit>::new(&secret.into());
+        let signer = Hs256Signer::with_kid(&secret, &kid);
         secret.zeroize();
-        SigningKey::with_mac(kid, mac)
+        let Ok(signer) = signer else {
+            unreachable!("only an empty key is refused; this one has 64 bytes")
+        };
+        SigningKey { kid, signer }
     }
 
     /// The key id, as tokens name it in their header.
@@ -126,17 +114,15 @@ impl SigningKey {
         &self.kid
     }
 
+    /// HMAC-SHA256 of `data` under this key.
+    #[cfg(test)]
     pub(super) fn sign(&self, data: &[u8]) -> [u8; 32] {
-        let mut mac = self.mac.clone();
-        mac.update(data);
-        mac.finalize().into_bytes().into()
+        self.signer.mac(data)
     }
 
     /// Checks `signature` in constant time.
     pub(super) fn verify(&self, data: &[u8], signature: &[u8]) -> bool {
-        let mut mac = self.mac.clone();
-        mac.update(data);
-        mac.verify_slice(signature).is_ok()
+        self.signer.verify(data, signature)
     }
 }
 
