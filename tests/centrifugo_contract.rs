@@ -1,16 +1,28 @@
 //! Centrifugo by contract (no Centrifugo server installs from the
 //! registries): requests shaped as `proxy.proto`'s `SubscribeRequest` in
 //! Centrifugo's JSON encoding, answers checked against `SubscribeResponse`,
-//! over real HTTP on 127.0.0.1; subscription tokens verified by `jose`, an
+//! over real HTTP on 127.0.0.1 to the realtime example's endpoints
+//! (examples/realtime); subscription tokens verified by `jose`, an
 //! independent JWT library, in Node.
+
+#[path = "../examples/realtime/app.rs"]
+#[allow(dead_code)]
+mod app;
 
 use std::time::Duration;
 
+use axum_extra::extract::cookie::Key;
 use roomauth::centrifugo::{CentrifugoSubscribe, CentrifugoToken, TokenSecret};
 use roomauth_suite::node::{node_project, run_node_script};
-use roomauth_suite::realtime_demo::{demo_app, login_cookie};
-use roomauth_suite::serve;
+use roomauth_suite::{Served, login_cookie, serve};
 use serde_json::{Value, json};
+
+/// The realtime example with these `backends`.
+async fn realtime_app(backends: app::Backends) -> Served {
+    let router = app::app(app::AppState::demo(Key::generate()), backends)
+        .expect("the realtime example builds");
+    serve(router).await
+}
 
 /// A subscribe proxy request as Centrifugo v6 sends it (`http_headers:
 /// ["Cookie"]`, `static_headers`).
@@ -39,7 +51,11 @@ async fn subscribe_proxy_answers_in_proxy_shape() {
         axum::http::HeaderName::from_static("x-centrifugo-proxy-secret"),
         "static-secret",
     );
-    let app = serve(demo_app("/centrifugo/subscribe", backend)).await;
+    let app = realtime_app(app::Backends {
+        centrifugo_subscribe: backend,
+        ..app::Backends::dev()
+    })
+    .await;
     let url = app.url("/centrifugo/subscribe");
     let alice = login_cookie(&app.url(""), "alice").await;
     let bob = login_cookie(&app.url(""), "bob").await;
@@ -129,10 +145,10 @@ async fn subscription_tokens_verify_with_an_independent_library() {
     let project = node_project("centrifugo");
     roomauth_suite::tools::npm_project(&project);
     let secret = "centrifugo-hmac-secret";
-    let app = serve(demo_app(
-        "/centrifugo/subscription-token",
-        CentrifugoToken::new(TokenSecret::new(secret).expect("key")),
-    ))
+    let app = realtime_app(app::Backends {
+        centrifugo_token: CentrifugoToken::new(TokenSecret::new(secret).expect("key")),
+        ..app::Backends::dev()
+    })
     .await;
     let url = app.url("/centrifugo/subscription-token");
     let alice = login_cookie(&app.url(""), "alice").await;

@@ -1,14 +1,18 @@
 //! Hocuspocus end to end: the real `@hocuspocus/server` 4 with roomauth's
 //! extension (the file shipped in the crate) and the real
-//! `@hocuspocus/provider` with yjs, in Node, against roomauth's
-//! `POST /hocuspocus/auth` on 127.0.0.1.
+//! `@hocuspocus/provider` with yjs, in Node, against the realtime example's
+//! `POST /hocuspocus/auth` (examples/realtime) on 127.0.0.1.
+
+#[path = "../examples/realtime/app.rs"]
+#[allow(dead_code)]
+mod app;
 
 use std::time::Duration;
 
+use axum_extra::extract::cookie::Key;
 use roomauth::hocuspocus::{Hocuspocus, HocuspocusSecret};
 use roomauth_suite::node::{NodeServer, node_project, run_node_script};
-use roomauth_suite::realtime_demo::{demo_app, login_cookie};
-use roomauth_suite::serve;
+use roomauth_suite::{bearer_token, login_cookie, serve};
 use serde_json::json;
 
 const SECRET: &str = "test-hocuspocus-secret";
@@ -18,7 +22,13 @@ async fn real_hocuspocus_server_and_provider() {
     let project = node_project("hocuspocus");
     roomauth_suite::tools::npm_project(&project);
     let secret = HocuspocusSecret::new(SECRET).expect("secret");
-    let app = serve(demo_app("/hocuspocus/auth", Hocuspocus::new(secret))).await;
+    let backends = app::Backends {
+        hocuspocus: Hocuspocus::new(secret),
+        ..app::Backends::dev()
+    };
+    let router = app::app(app::AppState::demo(Key::generate()), backends)
+        .expect("the realtime example builds");
+    let app = serve(router).await;
     let base = app.url("");
     let auth_url = app.url("/hocuspocus/auth");
 
@@ -36,6 +46,7 @@ async fn real_hocuspocus_server_and_provider() {
 
     let bob = login_cookie(&base, "bob").await;
     let carol = login_cookie(&base, "carol").await;
+    let alice_token = bearer_token(&base, &alice).await;
     let server = tokio::task::block_in_place(|| {
         NodeServer::start(
             &project,
@@ -53,6 +64,7 @@ async fn real_hocuspocus_server_and_provider() {
                 ("ALICE_COOKIE", &alice),
                 ("BOB_COOKIE", &bob),
                 ("CAROL_COOKIE", &carol),
+                ("ALICE_TOKEN", &alice_token),
             ],
             None,
             Duration::from_secs(120),

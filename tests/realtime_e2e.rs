@@ -116,3 +116,52 @@ async fn unknown_users_cannot_log_in() {
     assert_eq!(answer.status, 400, "{}", answer.text);
     assert!(answer.json["error"].as_str().unwrap().contains("alice"));
 }
+
+/// `POST /token`: a bearer token for the logged-in session, accepted as
+/// `Authorization: Bearer` in place of the cookie, ending with the session.
+#[tokio::test]
+async fn bearer_tokens_stand_for_the_session() {
+    let (server, _) = start().await;
+    let endpoint = server.url("/api/roomservice");
+    let client = reqwest::Client::new();
+    let ask = async |token: &str| {
+        client
+            .post(&endpoint)
+            .bearer_auth(token)
+            .json(&json!({"room": "project-1"}))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+
+    // No session, no token.
+    let answer = Browser::new().post(&server.url("/token"), None, "").await;
+    assert_eq!(answer.status, 401, "{}", answer.text);
+
+    let mut alice = Browser::new();
+    alice
+        .post_json(&server.url("/login"), &json!({"user": "alice"}))
+        .await;
+    let answer = alice.post(&server.url("/token"), None, "").await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    let token = answer.json["token"].as_str().unwrap().to_owned();
+    let again = alice.post(&server.url("/token"), None, "").await;
+    assert_eq!(again.json["token"], token.as_str(), "one token per session");
+    assert_eq!(ask(&token).await, 200);
+    assert_eq!(ask("not-a-token").await, 401);
+
+    // A wrong bearer token is refused even with a valid cookie.
+    let mut request = client
+        .post(&endpoint)
+        .bearer_auth("not-a-token")
+        .json(&json!({"room": "project-1"}));
+    request = request.header("cookie", alice.cookie().unwrap());
+    assert_eq!(request.send().await.unwrap().status(), 401);
+
+    // Logout ends the token too.
+    let logout = alice.post(&server.url("/logout"), None, "").await;
+    assert_eq!(logout.status, 204);
+    assert_eq!(ask(&token).await, 401);
+}

@@ -49,6 +49,11 @@ async fn who_may_enter_which_project() {
             (None, "project-3", Verdict::Unauthorized),
             (Some("alice"), "project-01", Verdict::Forbidden),
             (Some("alice"), "lobby", Verdict::NoRule),
+            // Centrifugo's namespaced channels name the same projects.
+            (Some("alice"), "project:1", Verdict::write("alice")),
+            (Some("alice"), "project:2", Verdict::read("alice")),
+            (Some("bob"), "project:1", Verdict::Forbidden),
+            (None, "project:2", Verdict::Unauthorized),
         ],
     )
     .await;

@@ -1,17 +1,33 @@
 //! y-sweet end to end: the real y-sweet 0.9.1 server (built from crates.io
 //! by the test tooling when missing) and the real `@y-sweet/client` with
-//! yjs in Node, against roomauth's `POST /y-sweet/auth` on 127.0.0.1; then
-//! the server's faults (down, slow, refused token, garbage).
+//! yjs in Node, against the realtime example's `POST /y-sweet/auth`
+//! (examples/realtime) on 127.0.0.1; then the server's faults (down, slow,
+//! refused token, garbage).
+
+#[path = "../examples/realtime/app.rs"]
+#[allow(dead_code)]
+mod app;
 
 use std::time::Duration;
 
+use axum_extra::extract::cookie::Key;
 use roomauth::upstream::CallPolicy;
 use roomauth::y_sweet::{ConnectionString, YSweet};
 use roomauth_suite::node::{node_project, run_node_script};
-use roomauth_suite::realtime_demo::{demo_app, login_cookie};
-use roomauth_suite::serve;
 use roomauth_suite::y_sweet::{YSweetServer, y_sweet_binary};
+use roomauth_suite::{Served, login_cookie, serve};
 use serde_json::json;
+
+/// The realtime example with `y_sweet` as its y-sweet endpoint.
+async fn realtime_app(y_sweet: YSweet) -> Served {
+    let backends = app::Backends {
+        y_sweet,
+        ..app::Backends::dev()
+    };
+    let router = app::app(app::AppState::demo(Key::generate()), backends)
+        .expect("the realtime example builds");
+    serve(router).await
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn real_y_sweet_server_and_client() {
@@ -19,11 +35,7 @@ async fn real_y_sweet_server_and_client() {
     roomauth_suite::tools::npm_project(&project);
     let server = tokio::task::block_in_place(|| YSweetServer::start(&y_sweet_binary()));
     let connection = ConnectionString::parse(&server.connection_string).expect("ys://");
-    let app = serve(demo_app(
-        "/y-sweet/auth",
-        YSweet::new(connection).expect("client"),
-    ))
-    .await;
+    let app = realtime_app(YSweet::new(connection).expect("client")).await;
     let base = app.url("");
     let alice = login_cookie(&base, "alice").await;
     let bob = login_cookie(&base, "bob").await;
@@ -93,7 +105,7 @@ fn y_sweet(connection_string: &str) -> YSweet {
     .expect("client")
 }
 
-async fn ask(app: &roomauth_suite::Served, cookie: &str) -> (u16, serde_json::Value) {
+async fn ask(app: &Served, cookie: &str) -> (u16, serde_json::Value) {
     let answer = reqwest::Client::new()
         .post(app.url("/y-sweet/auth"))
         .header("cookie", cookie)
@@ -110,11 +122,7 @@ async fn server_faults_are_bounded_5xx() {
     // Refused token: the real server with another server token.
     let server = tokio::task::block_in_place(|| YSweetServer::start(&y_sweet_binary()));
     let port = server.base_url.rsplit(':').next().expect("port");
-    let app = serve(demo_app(
-        "/y-sweet/auth",
-        y_sweet(&format!("ys://AAAgwrongtoken@127.0.0.1:{port}")),
-    ))
-    .await;
+    let app = realtime_app(y_sweet(&format!("ys://AAAgwrongtoken@127.0.0.1:{port}"))).await;
     let alice = login_cookie(&app.url(""), "alice").await;
     let (status, body) = ask(&app, &alice).await;
     assert_eq!(status, 502, "{body}");
@@ -125,11 +133,7 @@ async fn server_faults_are_bounded_5xx() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         listener.local_addr().expect("addr").port()
     };
-    let app = serve(demo_app(
-        "/y-sweet/auth",
-        y_sweet(&format!("ys://t@127.0.0.1:{closed}")),
-    ))
-    .await;
+    let app = realtime_app(y_sweet(&format!("ys://t@127.0.0.1:{closed}"))).await;
     let alice = login_cookie(&app.url(""), "alice").await;
     assert_eq!(ask(&app, &alice).await.0, 502);
 
@@ -141,11 +145,7 @@ async fn server_faults_are_bounded_5xx() {
         ("other-doc", 502),
     ] {
         let fault = serve(faulty_server(behaviour)).await;
-        let app = serve(demo_app(
-            "/y-sweet/auth",
-            y_sweet(&format!("ys://t@{}", fault.addr)),
-        ))
-        .await;
+        let app = realtime_app(y_sweet(&format!("ys://t@{}", fault.addr))).await;
         let alice = login_cookie(&app.url(""), "alice").await;
         let started = std::time::Instant::now();
         let (status, body) = ask(&app, &alice).await;

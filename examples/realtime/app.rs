@@ -4,40 +4,46 @@
 //! Demo data: alice writes project-1 and reads project-2; bob writes
 //! project-2; carol can log in and is in no project; project-3 exists with
 //! no members.
+//!
+//! A session is a signed `session` cookie holding a server-side session id
+//! (`POST /login`). Clients that cannot send the cookie (a Hocuspocus
+//! provider's `token`, a native app) get a bearer token for the logged-in
+//! session from `POST /token` and send it as `Authorization: Bearer
+//! <token>`; it dies with the session (logout or expiry).
 
+// Each backend's endpoint, in its own file (`#[path]`, so that the tests
+// that include this file get them too).
+#[path = "centrifugo.rs"]
+pub mod centrifugo;
+#[path = "hocuspocus.rs"]
+pub mod hocuspocus;
 #[path = "liveblocks.rs"]
 pub mod liveblocks;
 #[path = "livekit.rs"]
 pub mod livekit;
 #[path = "pusher.rs"]
 pub mod pusher;
-// Each backend's endpoint, in its own file (included here so that the
-// tests that include this file get them too).
-mod centrifugo {
-    include!("centrifugo.rs");
-}
-mod hocuspocus {
-    include!("hocuspocus.rs");
-}
-mod y_sweet {
-    include!("y_sweet.rs");
-}
+#[path = "y_sweet.rs"]
+pub mod y_sweet;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::{FromRef, FromRequestParts, State};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use axum_extra::extract::cookie::{Cookie, Key, SameSite, SignedCookieJar};
+use roomauth::centrifugo::{CentrifugoSubscribe, CentrifugoToken};
+use roomauth::hocuspocus::Hocuspocus;
 use roomauth::liveblocks::Liveblocks;
 use roomauth::livekit::LiveKit;
 use roomauth::room_service::{Provisioner, RoomService};
 use roomauth::rule::Rule;
+use roomauth::y_sweet::YSweet;
 use roomauth::{Access, Deny, Grant, Webhook, room_auth, rules};
 use serde::Deserialize;
 use serde_json::json;
@@ -93,6 +99,8 @@ pub struct AppState {
     /// session id -> (user, expiry). Logout removes the entry, so a copied
     /// cookie dies with the session.
     pub sessions: Arc<Mutex<HashMap<String, (String, Instant)>>>,
+    /// bearer token -> session id (`POST /token`): valid while the session is.
+    pub tokens: Arc<Mutex<HashMap<String, String>>>,
 }
 
 impl AppState {
@@ -102,6 +110,7 @@ impl AppState {
             cookie_key,
             users: Arc::new(demo_users()),
             sessions: Arc::default(),
+            tokens: Arc::default(),
         }
     }
 
@@ -112,6 +121,52 @@ impl AppState {
         self.lock_sessions()
             .insert(id.clone(), (user.to_owned(), expires));
         id
+    }
+
+    /// The user of live session `id`; an expired session is removed.
+    pub fn session_user(&self, id: &str) -> Option<String> {
+        let mut sessions = self.lock_sessions();
+        match sessions.get(id) {
+            Some((user, expires)) if *expires > Instant::now() => Some(user.clone()),
+            Some(_) => {
+                sessions.remove(id);
+                None
+            }
+            None => None,
+        }
+    }
+
+    /// The bearer token of live session `id`, made on first use; `None` if
+    /// the session is not live.
+    pub fn session_token(&self, id: &str) -> Option<String> {
+        self.session_user(id)?;
+        let mut tokens = self.lock_tokens();
+        if let Some((token, _)) = tokens.iter().find(|(_, session)| *session == id) {
+            return Some(token.clone());
+        }
+        let token = hex::encode(rand_bytes());
+        tokens.insert(token.clone(), id.to_owned());
+        Some(token)
+    }
+
+    /// The user of bearer `token`, if its session is live.
+    pub fn token_user(&self, token: &str) -> Option<String> {
+        let session = self.lock_tokens().get(token).cloned()?;
+        let user = self.session_user(&session);
+        if user.is_none() {
+            self.lock_tokens().remove(token);
+        }
+        user
+    }
+
+    /// Ends session `id` and its bearer token.
+    pub fn end_session(&self, id: &str) {
+        self.lock_sessions().remove(id);
+        self.lock_tokens().retain(|_, session| session != id);
+    }
+
+    fn lock_tokens(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
+        self.tokens.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     fn lock_sessions(&self) -> std::sync::MutexGuard<'_, HashMap<String, (String, Instant)>> {
@@ -134,8 +189,10 @@ impl FromRef<AppState> for Key {
     }
 }
 
-/// The logged-in user, from the signed session cookie: the app's own
-/// session extractor, as an existing codebase would have it.
+/// The logged-in user, from the signed session cookie or a bearer token of
+/// the session (`Authorization: Bearer`, from `POST /token`): the app's own
+/// session extractor, as an existing codebase would have it. A bearer
+/// token that is not a live session's is refused, cookie or not.
 pub struct CurrentUser {
     /// The user's id.
     pub id: String,
@@ -147,22 +204,23 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let jar = SignedCookieJar::<Key>::from_request_parts(parts, state)
-            .await
-            .map_err(IntoResponse::into_response)?;
         let not_logged_in = || error(StatusCode::UNAUTHORIZED, "not logged in: POST /login first");
-        let session = jar.get(SESSION_COOKIE).ok_or_else(not_logged_in)?;
-        let user = {
-            let mut sessions = state.lock_sessions();
-            match sessions.get(session.value()) {
-                Some((user, expires)) if *expires > Instant::now() => user.clone(),
-                Some(_) => {
-                    sessions.remove(session.value());
-                    return Err(not_logged_in());
-                }
-                None => return Err(not_logged_in()),
+        let bearer = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "));
+        let user = match bearer {
+            Some(token) => state.token_user(token.trim()),
+            None => {
+                let jar = SignedCookieJar::<Key>::from_request_parts(parts, state)
+                    .await
+                    .map_err(IntoResponse::into_response)?;
+                jar.get(SESSION_COOKIE)
+                    .and_then(|session| state.session_user(session.value()))
             }
         };
+        let user = user.ok_or_else(not_logged_in)?;
         let member = state
             .users
             .get(user.as_str())
@@ -184,9 +242,16 @@ pub async fn project_rooms(user: CurrentUser, id: u64) -> Result<Grant, Deny> {
     }
 }
 
+/// `project:<id>`: the same projects, named as channels of a Centrifugo
+/// namespace `project` (`project:1`, `$project:1`).
+#[room_auth(rooms = "project:<id>", session = user)]
+pub async fn project_channels(user: CurrentUser, id: u64) -> Result<Grant, Deny> {
+    project_rooms(user, id).await
+}
+
 /// The app's rules: what every backend answers from.
 pub fn rules() -> Vec<Box<dyn Rule<roomauth::axum::AxumContext<AppState>>>> {
-    rules![project_rooms]
+    rules![project_rooms, project_channels]
 }
 
 /// The body of `POST /login`.
@@ -216,9 +281,22 @@ async fn login(
     (jar.add(cookie), Json(json!({ "user": login.user }))).into_response()
 }
 
+/// `POST /token`: a bearer token for the session of the cookie,
+/// `{"token": "<hex>"}` (the same one on every call), for clients that send
+/// `Authorization: Bearer` instead of the cookie.
+async fn token(State(app): State<AppState>, jar: SignedCookieJar) -> Response {
+    match jar
+        .get(SESSION_COOKIE)
+        .and_then(|session| app.session_token(session.value()))
+    {
+        Some(token) => Json(json!({ "token": token })).into_response(),
+        None => error(StatusCode::UNAUTHORIZED, "not logged in: POST /login first"),
+    }
+}
+
 async fn logout(State(app): State<AppState>, jar: SignedCookieJar) -> Response {
     if let Some(session) = jar.get(SESSION_COOKIE) {
-        app.lock_sessions().remove(session.value());
+        app.end_session(session.value());
     }
     (
         jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
@@ -229,12 +307,6 @@ async fn logout(State(app): State<AppState>, jar: SignedCookieJar) -> Response {
 
 async fn index() -> Html<&'static str> {
     Html(include_str!("index.html"))
-}
-
-/// A route for a backend whose settings are missing: 500 with `message`
-/// (what to set), so the endpoint says why instead of 404.
-pub fn not_configured(message: String) -> axum::routing::MethodRouter<AppState> {
-    post(move || async move { error(StatusCode::INTERNAL_SERVER_ERROR, &message) })
 }
 
 fn error(status: StatusCode, message: &str) -> Response {
@@ -253,6 +325,15 @@ pub struct Backends {
     pub livekit: LiveKit,
     /// Liveblocks' secret key and API (`liveblocks::from_env_or_dev`).
     pub liveblocks: Liveblocks,
+    /// The Hocuspocus extension's endpoint (`hocuspocus::from_env_or_dev`).
+    pub hocuspocus: Hocuspocus,
+    /// The y-sweet server tokens come from (`y_sweet::from_env_or_dev`).
+    pub y_sweet: YSweet,
+    /// Centrifugo's subscribe proxy (`CentrifugoSubscribe::from_env`).
+    pub centrifugo_subscribe: CentrifugoSubscribe,
+    /// Centrifugo's subscription tokens
+    /// (`centrifugo::token_from_env_or_dev`).
+    pub centrifugo_token: CentrifugoToken,
 }
 
 impl Backends {
@@ -263,6 +344,10 @@ impl Backends {
             pusher: pusher::dev_pusher(),
             livekit: livekit::dev(),
             liveblocks: liveblocks::dev(),
+            hocuspocus: hocuspocus::dev(),
+            y_sweet: y_sweet::dev(),
+            centrifugo_subscribe: CentrifugoSubscribe::new(),
+            centrifugo_token: centrifugo::dev_token(),
         }
     }
 
@@ -277,12 +362,16 @@ impl Backends {
         backends.pusher = pusher::pusher_from_env_or_dev()?;
         backends.livekit = livekit::from_env_or_dev()?;
         backends.liveblocks = liveblocks::from_env_or_dev()?;
+        backends.hocuspocus = hocuspocus::from_env_or_dev()?;
+        backends.y_sweet = y_sweet::from_env_or_dev()?;
+        backends.centrifugo_subscribe = CentrifugoSubscribe::from_env();
+        backends.centrifugo_token = centrifugo::token_from_env_or_dev()?;
         Ok(backends)
     }
 }
 
-/// The whole app: the page, login and logout, and every backend's endpoint
-/// over the same rules.
+/// The whole app: the page, login, logout and bearer tokens, and every
+/// backend's endpoint over the same rules.
 pub fn app(state: AppState, backends: Backends) -> Result<Router, roomauth::BuildError> {
     let room_service = Webhook::builder(RoomService::new(backends.room_service))
         .rules(rules())
@@ -291,15 +380,21 @@ pub fn app(state: AppState, backends: Backends) -> Result<Router, roomauth::Buil
         .route("/", get(index))
         .route("/login", post(login))
         .route("/logout", post(logout))
+        .route("/token", post(token))
         .route("/api/roomservice", post(room_service));
     // Each backend mounts its endpoint here.
     let signin = roomauth::pusher::signin(|user: CurrentUser| {
         Some(Grant::read(user.id).with_info(json!({ "name": user.member.name })))
     });
     let router = router.merge(pusher::routes(backends.pusher, rules(), signin)?);
-    let router = hocuspocus::mount(router)?;
-    let router = y_sweet::mount(router)?;
-    let router = centrifugo::mount(router)?;
+    let router = router
+        .merge(hocuspocus::routes(backends.hocuspocus, rules())?)
+        .merge(y_sweet::routes(backends.y_sweet, rules())?)
+        .merge(centrifugo::routes(
+            backends.centrifugo_subscribe,
+            backends.centrifugo_token,
+            rules,
+        )?);
     let livekit = Webhook::builder(backends.livekit).rules(rules()).build()?;
     let liveblocks = Webhook::builder(backends.liveblocks)
         .rules(rules())

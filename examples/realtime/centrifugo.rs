@@ -1,32 +1,54 @@
-// `POST /centrifugo/subscribe` (the subscribe proxy; checks
-// `X-Centrifugo-Proxy-Secret` when `CENTRIFUGO_PROXY_SECRET` is set) and
-// `POST /centrifugo/subscription-token` (HS256 tokens signed with
-// `CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY`). The demo's rules are over
-// `project-<id>`: use channels without a namespace (`project-1`,
-// `$project-1`) and `without_namespace.subscribe_proxy_enabled`.
+//! Centrifugo for the realtime example, two endpoints:
+//!
+//! | path | what |
+//! | --- | --- |
+//! | `POST /centrifugo/subscribe` | the subscribe proxy (`subscribe_proxy_enabled`); checks `X-Centrifugo-Proxy-Secret` when `CENTRIFUGO_PROXY_SECRET` is set |
+//! | `POST /centrifugo/subscription-token` | HS256 subscription tokens for `$` channels (centrifuge-js `getToken`) |
+//!
+//! Tokens are signed with `CENTRIFUGO_CLIENT_SUBSCRIPTION_TOKEN_HMAC_SECRET_KEY`
+//! or `CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY` when set, else with
+//! [`DEV_TOKEN_SECRET`] (give Centrifugo the same key). The app's rules
+//! answer `project-<id>` and `project:<id>`: channels without a namespace
+//! (`project-1`, `$project-1`) or in a `project` namespace (`project:1`,
+//! `$project:1`).
 
 use axum::Router;
 use axum::routing::post;
-use roomauth::Webhook;
-use roomauth::centrifugo::{CentrifugoSubscribe, CentrifugoToken};
+use roomauth::axum::AxumContext;
+use roomauth::centrifugo::token::{SUBSCRIPTION_TOKEN_SECRET_ENV, TOKEN_SECRET_ENV};
+use roomauth::centrifugo::{CentrifugoSubscribe, CentrifugoToken, TokenSecret, TokenSecretError};
+use roomauth::rule::Rule;
+use roomauth::{BuildError, Webhook};
 
-use super::{AppState, not_configured, rules};
+/// A development token HMAC key. Never use it outside a laptop.
+pub const DEV_TOKEN_SECRET: &str = "roomauth-dev-centrifugo-token-secret";
 
-/// Mounts both endpoints; without a token key the token endpoint answers
-/// 500 saying which variable to set.
-pub fn mount(router: Router<AppState>) -> Result<Router<AppState>, roomauth::BuildError> {
-    let subscribe = Webhook::builder(CentrifugoSubscribe::from_env())
-        .rules(rules())
-        .build()?;
-    let router = router.route("/centrifugo/subscribe", post(subscribe));
-    Ok(match CentrifugoToken::from_env() {
-        Ok(backend) => {
-            let token = Webhook::builder(backend).rules(rules()).build()?;
-            router.route("/centrifugo/subscription-token", post(token))
-        }
-        Err(error) => router.route(
-            "/centrifugo/subscription-token",
-            not_configured(error.to_string()),
-        ),
-    })
+/// The subscription token endpoint keyed with [`DEV_TOKEN_SECRET`].
+pub fn dev_token() -> CentrifugoToken {
+    CentrifugoToken::new(
+        TokenSecret::new(DEV_TOKEN_SECRET).expect("the development key is not empty"),
+    )
+}
+
+/// `CentrifugoToken::from_env()`, or [`dev_token`] when neither key
+/// variable is set.
+pub fn token_from_env_or_dev() -> Result<CentrifugoToken, TokenSecretError> {
+    let set = |name| std::env::var_os(name).is_some();
+    if set(SUBSCRIPTION_TOKEN_SECRET_ENV) || set(TOKEN_SECRET_ENV) {
+        return CentrifugoToken::from_env();
+    }
+    Ok(dev_token())
+}
+
+/// Both endpoints over `rules`.
+pub fn routes<S: Clone + Send + Sync + 'static>(
+    subscribe: CentrifugoSubscribe,
+    token: CentrifugoToken,
+    rules: impl Fn() -> Vec<Box<dyn Rule<AxumContext<S>>>>,
+) -> Result<Router<S>, BuildError> {
+    let subscribe = Webhook::builder(subscribe).rules(rules()).build()?;
+    let token = Webhook::builder(token).rules(rules()).build()?;
+    Ok(Router::new()
+        .route("/centrifugo/subscribe", post(subscribe))
+        .route("/centrifugo/subscription-token", post(token)))
 }

@@ -1,20 +1,42 @@
-// `POST /hocuspocus/auth`: the endpoint of roomauth's Hocuspocus extension
-// (`roomauth/src/hocuspocus/extension.mjs`), keyed with `HOCUSPOCUS_SECRET`.
+//! Hocuspocus for the realtime example: `POST /hocuspocus/auth`, the
+//! endpoint of roomauth's Hocuspocus extension
+//! (`roomauth/src/hocuspocus/extension.mjs`), keyed with `HOCUSPOCUS_SECRET`
+//! when set, else with [`DEV_SECRET`] (start the Hocuspocus server with the
+//! same value).
+//!
+//! The extension forwards the browser's `Cookie` header, and the provider's
+//! `token` as `Authorization: Bearer <token>`: get one for the logged-in
+//! session from the app's `POST /token`.
 
 use axum::Router;
 use axum::routing::post;
-use roomauth::Webhook;
-use roomauth::hocuspocus::Hocuspocus;
+use roomauth::axum::AxumContext;
+use roomauth::hocuspocus::{Hocuspocus, HocuspocusConfigError, HocuspocusSecret, SECRET_ENV};
+use roomauth::rule::Rule;
+use roomauth::{BuildError, Webhook};
 
-use super::{AppState, not_configured, rules};
+/// A development secret shared with the Hocuspocus extension. Never use it
+/// outside a laptop.
+pub const DEV_SECRET: &str = "roomauth-dev-hocuspocus-secret";
 
-/// Mounts the endpoint; without `HOCUSPOCUS_SECRET` it answers 500 saying so.
-pub fn mount(router: Router<AppState>) -> Result<Router<AppState>, roomauth::BuildError> {
-    Ok(match Hocuspocus::from_env() {
-        Ok(backend) => {
-            let webhook = Webhook::builder(backend).rules(rules()).build()?;
-            router.route("/hocuspocus/auth", post(webhook))
-        }
-        Err(error) => router.route("/hocuspocus/auth", not_configured(error.to_string())),
-    })
+/// The endpoint keyed with [`DEV_SECRET`].
+pub fn dev() -> Hocuspocus {
+    Hocuspocus::new(HocuspocusSecret::new(DEV_SECRET).expect("the development secret is not empty"))
+}
+
+/// `Hocuspocus::from_env()`, or [`dev`] when `HOCUSPOCUS_SECRET` is unset.
+pub fn from_env_or_dev() -> Result<Hocuspocus, HocuspocusConfigError> {
+    match std::env::var_os(SECRET_ENV) {
+        Some(_) => Hocuspocus::from_env(),
+        None => Ok(dev()),
+    }
+}
+
+/// `POST /hocuspocus/auth` over `rules`.
+pub fn routes<S: Clone + Send + Sync + 'static>(
+    hocuspocus: Hocuspocus,
+    rules: Vec<Box<dyn Rule<AxumContext<S>>>>,
+) -> Result<Router<S>, BuildError> {
+    let webhook = Webhook::builder(hocuspocus).rules(rules).build()?;
+    Ok(Router::new().route("/hocuspocus/auth", post(webhook)))
 }

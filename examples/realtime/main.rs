@@ -7,11 +7,18 @@
 //!
 //! then open <http://127.0.0.1:8090/>, log in as alice, bob or carol and try
 //! each backend. `PORT` overrides the port; `SESSION_KEY` (64+ bytes, hex)
-//! keeps sessions across restarts. Room Service provisions through the
-//! embedded local provisioner unless `ROOMSERVICE_API_KEY` is set. LiveKit
-//! signs with LiveKit's dev-mode key unless `LIVEKIT_*` is set; Liveblocks
-//! talks to its local dev server (`npx liveblocks dev`) unless
-//! `LIVEBLOCKS_*` is set.
+//! keeps sessions across restarts. Every backend runs on development
+//! defaults unless its variables are set: Room Service provisions through
+//! the embedded local provisioner unless `ROOMSERVICE_API_KEY` is set;
+//! LiveKit signs with LiveKit's dev-mode key unless `LIVEKIT_*` is set;
+//! Liveblocks talks to its local dev server (`npx liveblocks dev`) unless
+//! `LIVEBLOCKS_*` is set; Hocuspocus checks `hocuspocus::DEV_SECRET` unless
+//! `HOCUSPOCUS_SECRET` is set; y-sweet asks `y-sweet serve` on
+//! `ys://127.0.0.1:8080` unless `Y_SWEET_CONNECTION_STRING` is set;
+//! Centrifugo's tokens are signed with `centrifugo::DEV_TOKEN_SECRET`
+//! unless `CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY` is set. `POST /token`
+//! gives the logged-in session a bearer token (the Hocuspocus provider's
+//! `token`).
 
 mod app;
 #[path = "../common/mod.rs"]
@@ -45,6 +52,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "  Pusher         POST http://{addr}/pusher/auth, /pusher/user-auth, /pusher/batch-auth"
     );
+    println!("  Bearer token   POST http://{addr}/token");
     println!("  Hocuspocus     POST http://{addr}/hocuspocus/auth          (HOCUSPOCUS_SECRET)");
     println!(
         "  y-sweet        POST http://{addr}/y-sweet/auth             (Y_SWEET_CONNECTION_STRING)"

@@ -1,21 +1,40 @@
-// `POST /y-sweet/auth`: the auth endpoint `@y-sweet/client` calls, asking
-// the y-sweet server of `Y_SWEET_CONNECTION_STRING` for client tokens.
+//! y-sweet for the realtime example: `POST /y-sweet/auth`, the auth
+//! endpoint `@y-sweet/client` calls, asking the y-sweet server of
+//! `Y_SWEET_CONNECTION_STRING` for client tokens; when it is unset, the
+//! server `y-sweet serve` starts without `--auth` on its default port
+//! ([`DEV_CONNECTION_STRING`]).
 
 use axum::Router;
 use axum::routing::post;
-use roomauth::Webhook;
-use roomauth::y_sweet::YSweet;
+use roomauth::axum::AxumContext;
+use roomauth::rule::Rule;
+use roomauth::y_sweet::{CONNECTION_STRING_ENV, ConnectionString, YSweet, YSweetConfigError};
+use roomauth::{BuildError, Webhook};
 
-use super::{AppState, not_configured, rules};
+/// Where `y-sweet serve` listens by default, without a server token.
+pub const DEV_CONNECTION_STRING: &str = "ys://127.0.0.1:8080";
 
-/// Mounts the endpoint; without `Y_SWEET_CONNECTION_STRING` it answers 500
-/// saying so.
-pub fn mount(router: Router<AppState>) -> Result<Router<AppState>, roomauth::BuildError> {
-    Ok(match YSweet::from_env() {
-        Ok(backend) => {
-            let webhook = Webhook::builder(backend).rules(rules()).build()?;
-            router.route("/y-sweet/auth", post(webhook))
-        }
-        Err(error) => router.route("/y-sweet/auth", not_configured(error.to_string())),
-    })
+/// The endpoint for `y-sweet serve` on [`DEV_CONNECTION_STRING`].
+pub fn dev() -> YSweet {
+    let connection = ConnectionString::parse(DEV_CONNECTION_STRING)
+        .expect("the development connection string parses");
+    YSweet::new(connection).expect("the default client settings are valid")
+}
+
+/// `YSweet::from_env()`, or [`dev`] when `Y_SWEET_CONNECTION_STRING` is
+/// unset.
+pub fn from_env_or_dev() -> Result<YSweet, YSweetConfigError> {
+    match std::env::var_os(CONNECTION_STRING_ENV) {
+        Some(_) => YSweet::from_env(),
+        None => Ok(dev()),
+    }
+}
+
+/// `POST /y-sweet/auth` over `rules`.
+pub fn routes<S: Clone + Send + Sync + 'static>(
+    y_sweet: YSweet,
+    rules: Vec<Box<dyn Rule<AxumContext<S>>>>,
+) -> Result<Router<S>, BuildError> {
+    let webhook = Webhook::builder(y_sweet).rules(rules).build()?;
+    Ok(Router::new().route("/y-sweet/auth", post(webhook)))
 }

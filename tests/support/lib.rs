@@ -4,7 +4,6 @@
 
 pub mod liveblocks_dev;
 pub mod node;
-pub mod realtime_demo;
 pub mod soketi;
 pub mod y_sweet;
 
@@ -132,4 +131,28 @@ impl Browser {
         self.post(url, Some("application/json"), body.to_string())
             .await
     }
+}
+
+/// Logs `user` in on the app served at `base` (`POST /login`): the
+/// session's `Cookie` header value.
+pub async fn login_cookie(base: &str, user: &str) -> String {
+    let mut browser = Browser::new();
+    let login = browser
+        .post_json(
+            &format!("{base}/login"),
+            &serde_json::json!({ "user": user }),
+        )
+        .await;
+    assert_eq!(login.status, 200, "login as {user}: {}", login.text);
+    browser.cookie().expect("a session cookie").to_owned()
+}
+
+/// A bearer token for the session of `cookie` on the app served at `base`
+/// (`POST /token`).
+pub async fn bearer_token(base: &str, cookie: &str) -> String {
+    let mut browser = Browser::new();
+    browser.set_cookie(Some(cookie.to_owned()));
+    let answer = browser.post(&format!("{base}/token"), None, "").await;
+    assert_eq!(answer.status, 200, "POST /token: {}", answer.text);
+    answer.json["token"].as_str().expect("a token").to_owned()
 }

@@ -3,7 +3,7 @@
 // what each of them saw; the Rust test asserts on it.
 //
 //   HOCUSPOCUS_URL=ws://127.0.0.1:1234 ALICE_COOKIE='session=...' BOB_COOKIE='session=...' \
-//   CAROL_COOKIE='session=...' node client.mjs
+//   CAROL_COOKIE='session=...' ALICE_TOKEN=<alice's POST /token> node client.mjs
 import { HocuspocusProvider } from '@hocuspocus/provider'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
@@ -97,11 +97,13 @@ report.project2 = {
   later_client_sees_bob: text(bob2Later).includes('bob edits project-2'),
 }
 
-// The provider's token (forwarded as `Authorization: Bearer`) instead of a cookie.
-const byToken = await open('nobody', 'project-1', { token: 'alice-token' })
+// The provider's token (forwarded as `Authorization: Bearer`) instead of a cookie:
+// alice's, from the app's `POST /token`.
+const aliceToken = process.env.ALICE_TOKEN
+const byToken = await open('nobody', 'project-1', { token: aliceToken })
 report.token = {
   alice_token_project1: byToken.scope ?? byToken.failed,
-  alice_token_project3: failed(await open('nobody', 'project-3', { token: 'alice-token' })),
+  alice_token_project3: failed(await open('nobody', 'project-3', { token: aliceToken })),
 }
 
 // Refusals: a project without alice, carol in no project, no session at all.
