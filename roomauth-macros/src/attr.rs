@@ -64,10 +64,11 @@ pub fn parse_args(
     let raw = match Punctuated::<RawArg, Token![,]>::parse_terminated.parse2(tokens) {
         Ok(raw) => raw,
         Err(error) => {
-            cx.error(
+            cx.error_help(
                 error.span(),
+                format!("{error} in {context}"),
                 format!(
-                    "{error}: {context} takes `key = value` arguments separated by commas, like {}",
+                    "it takes `key = value` arguments separated by commas, like {}",
                     example(known.first().copied().unwrap_or_default())
                 ),
             );
@@ -83,41 +84,43 @@ pub fn parse_args(
         let name = key.unraw().to_string();
         let Some(&known_key) = known.iter().find(|k| **k == name) else {
             mentioned.extend(did_you_mean(&name, known.iter().copied()));
-            cx.error(key.span(), unknown_key(&name, known, context));
+            let (message, help) = unknown_key(&name, known, context);
+            cx.error_help(key.span(), message, help);
             continue;
         };
         mentioned.push(known_key);
         if args.iter().any(|arg| arg.key.unraw() == name) {
-            cx.error(
+            cx.error_help(
                 key.span(),
-                format!(
-                    "duplicate key `{name}` in {context}: each key may be given once; \
-                     remove one of them"
-                ),
+                format!("duplicate key `{name}` in {context}"),
+                "each key may be given once: remove one of them",
             );
             continue;
         }
         match value {
             Some(value) => args.push(Arg { key, value }),
-            None => cx.error(
+            None => cx.error_help(
                 key.span(),
-                format!("`{name}` needs a value: write it like {}", example(&name)),
+                format!("`{name}` needs a value"),
+                format!("write it like {}", example(&name)),
             ),
         }
     }
     Args { args, mentioned }
 }
 
-fn unknown_key(name: &str, known: &[&str], context: &str) -> String {
+/// The message and the help of an unknown key.
+fn unknown_key(name: &str, known: &[&str], context: &str) -> (String, String) {
     let list = match known {
         [only] => format!("the only key is `{only}`"),
         _ => format!("the keys are {}", quoted_list(known)),
     };
     match did_you_mean(name, known.iter().copied()) {
-        Some(suggestion) => {
-            format!("unknown key `{name}` in {context}: did you mean `{suggestion}`? ({list})")
-        }
-        None => format!("unknown key `{name}` in {context}: {list}"),
+        Some(suggestion) => (
+            format!("unknown key `{name}` in {context}: did you mean `{suggestion}`?"),
+            list,
+        ),
+        None => (format!("unknown key `{name}` in {context}"), list),
     }
 }
 
@@ -173,25 +176,38 @@ pub fn as_ident(expr: &Expr) -> Option<&Ident> {
 }
 
 /// Reads `#[room(...)]` attributes: the arguments of every one of them, or
-/// an error for `#[room]` and `#[room = ...]`.
+/// an error for `#[room]` and `#[room = ...]` (which then mentions every
+/// known key, so that none is reported missing as well).
 pub fn room_attrs(
     attrs: &[syn::Attribute],
     known: &[&'static str],
     example: impl Fn(&str) -> String,
     cx: &mut Ctxt,
-) -> Vec<Vec<Arg>> {
+) -> Vec<Args> {
     let mut found = Vec::new();
     for attr in attrs.iter().filter(|attr| attr.path().is_ident("room")) {
         match &attr.meta {
-            syn::Meta::List(list) => found
-                .push(parse_args(list.tokens.clone(), known, "`#[room(...)]`", &example, cx).args),
-            _ => cx.error_spanned_by(
-                attr,
-                format!(
-                    "`#[room]` takes arguments in parentheses: write it like {}",
-                    example(known.first().copied().unwrap_or_default())
-                ),
-            ),
+            syn::Meta::List(list) => found.push(parse_args(
+                list.tokens.clone(),
+                known,
+                "`#[room(...)]`",
+                &example,
+                cx,
+            )),
+            _ => {
+                found.push(Args {
+                    args: Vec::new(),
+                    mentioned: known.to_vec(),
+                });
+                cx.error_spanned_help(
+                    attr,
+                    "`#[room]` takes arguments in parentheses",
+                    format!(
+                        "write it like {}",
+                        example(known.first().copied().unwrap_or_default())
+                    ),
+                );
+            }
         }
     }
     found

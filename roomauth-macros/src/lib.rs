@@ -2,12 +2,14 @@
 //! `#[derive(RoomResource)]` and `#[derive(RoomParam)]`.
 //!
 //! Use them through the `roomauth` crate, which re-exports them; the code
-//! they generate names the runtime only through `::roomauth::__private`.
+//! they generate names the runtime only through `::roomauth::__private`,
+//! under the name the calling crate gives `roomauth` in its `Cargo.toml`
+//! (`ra = { package = "roomauth", .. }` works).
 //!
 //! Each macro is parsed, validated and expanded in its own module; every
 //! mistake in the input is gathered (`ctxt`) and reported at once, and room
-//! patterns are checked with the very grammar the runtime uses (`syntax` is
-//! the runtime's `pattern/syntax.rs`, shared as a file).
+//! patterns are checked with the very grammar the runtime uses (the
+//! `roomauth-syntax` crate).
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
@@ -19,10 +21,22 @@ mod pattern;
 mod room_auth;
 mod room_param;
 mod room_resource;
-// The runtime's pattern grammar, the same file (a symlink): the macros use
-// only part of its API.
-#[allow(dead_code)]
-mod syntax;
+
+/// `::roomauth::__private`, or the same under the name the calling crate's
+/// `Cargo.toml` gives the `roomauth` dependency (found as `proc-macro-crate`
+/// finds it; `roomauth` if it is not a direct dependency, say in a doctest).
+fn private() -> proc_macro2::TokenStream {
+    use proc_macro_crate::{FoundCrate, crate_name};
+    let name = match crate_name("roomauth") {
+        Ok(FoundCrate::Name(name)) => {
+            proc_macro2::Ident::new(&name, proc_macro2::Span::call_site())
+        }
+        Ok(FoundCrate::Itself) | Err(_) => {
+            proc_macro2::Ident::new("roomauth", proc_macro2::Span::call_site())
+        }
+    };
+    quote::quote!(::#name::__private)
+}
 
 /// Turns a function into an authorization rule for the rooms it names.
 ///

@@ -1,5 +1,5 @@
 //! Room patterns at compile time: a `LitStr` checked with the runtime's own
-//! grammar ([`crate::syntax`]), diagnostics that point inside the pattern,
+//! grammar (`roomauth_syntax`), diagnostics that point inside the pattern,
 //! and the tokens that build the pattern in a `static`.
 
 use std::fmt::Write as _;
@@ -10,7 +10,7 @@ use quote::quote;
 use syn::LitStr;
 
 use crate::ctxt::Ctxt;
-use crate::syntax::{self, Part};
+use roomauth_syntax::{self as syntax, Part};
 
 /// One piece of a checked pattern, owned, with its byte range in the source.
 pub enum Piece {
@@ -56,8 +56,8 @@ impl RoomPattern {
             }
             Err(errors) => {
                 for error in errors {
-                    let message = error.message_in(&source);
-                    cx.syn_error(error_in(lit, &source, error.span, message));
+                    let (message, help) = error.fault_and_help_in(&source);
+                    cx.syn_error(error_in(lit, &source, error.span, message, &help));
                 }
                 None
             }
@@ -98,9 +98,15 @@ impl RoomPattern {
         names
     }
 
-    /// An error at this pattern that marks `range` of it.
-    pub fn error_at(&self, range: Range<usize>, message: impl Into<String>) -> syn::Error {
-        error_in(&self.lit, &self.source, range, message.into())
+    /// An error at this pattern that marks `range` of it, with the fix on a
+    /// `= help:` line.
+    pub fn error_help(
+        &self,
+        range: Range<usize>,
+        message: impl Into<String>,
+        help: impl std::fmt::Display,
+    ) -> syn::Error {
+        error_in(&self.lit, &self.source, range, message.into(), &help)
     }
 
     /// A room name that both patterns could match, if there is one.
@@ -122,26 +128,34 @@ impl RoomPattern {
     /// expression that may initialise a `static`.
     pub fn to_tokens(&self) -> TokenStream {
         let source = &self.source;
+        let p = crate::private();
         let segments = self.pieces.iter().map(|(piece, _)| match piece {
             Piece::Literal(text) => quote! {
-                ::roomauth::__private::Segment::Literal(::roomauth::__private::Cow::Borrowed(#text))
+                #p::Segment::Literal(#p::Cow::Borrowed(#text))
             },
             Piece::Placeholder(name) => quote! {
-                ::roomauth::__private::Segment::Placeholder(::roomauth::__private::Cow::Borrowed(#name))
+                #p::Segment::Placeholder(#p::Cow::Borrowed(#name))
             },
         });
         quote! {
-            ::roomauth::__private::Pattern::from_static(#source, &[#(#segments),*])
+            #p::Pattern::from_static(#source, &[#(#segments),*])
         }
     }
 }
 
 /// An error spanned at the whole literal (stable proc macros cannot point
 /// inside a string), whose message quotes the pattern on a second line and
-/// marks `range` of it with carets on a third.
-fn error_in(lit: &LitStr, source: &str, range: Range<usize>, message: String) -> syn::Error {
+/// marks `range` of it with carets on a third; then the `= help:` line.
+fn error_in(
+    lit: &LitStr,
+    source: &str,
+    range: Range<usize>,
+    message: String,
+    help: &dyn std::fmt::Display,
+) -> syn::Error {
+    let with_help = |text: String| crate::ctxt::with_help(text, help);
     if source.is_empty() {
-        return syn::Error::new(lit.span(), message);
+        return syn::Error::new(lit.span(), with_help(message));
     }
     let mut quoted = String::from("\"");
     let mut carets = String::from(" ");
@@ -162,5 +176,5 @@ fn error_in(lit: &LitStr, source: &str, range: Range<usize>, message: String) ->
     }
     let mut text = message;
     let _ = write!(text, "\n  {quoted}\n  {}", carets.trim_end());
-    syn::Error::new(lit.span(), text)
+    syn::Error::new(lit.span(), with_help(text))
 }

@@ -49,16 +49,18 @@ fn rename(variant: &syn::Variant, cx: &mut Ctxt) -> Option<LitStr> {
     let example = |_: &str| "`#[room(rename = \"read-only\")]`".to_owned();
     let mut found = None;
     for args in attr::room_attrs(&variant.attrs, &["rename"], example, cx) {
-        for arg in args {
+        for arg in args.args {
             match attr::as_lit_str(&arg.value) {
                 Some(lit) if found.is_none() => found = Some(lit.clone()),
-                Some(_) => cx.error_spanned_by(
+                Some(_) => cx.error_spanned_help(
                     &arg.key,
-                    "duplicate `rename`: a variant has one name; remove one of them",
+                    "duplicate `rename`",
+                    "a variant has one name: remove one of them",
                 ),
-                None => cx.error_spanned_by(
+                None => cx.error_spanned_help(
                     &arg.value,
-                    "`rename` takes a string, like `#[room(rename = \"read-only\")]`",
+                    "`rename` takes a string",
+                    "write it like `#[room(rename = \"read-only\")]`",
                 ),
             }
         }
@@ -69,19 +71,17 @@ fn rename(variant: &syn::Variant, cx: &mut Ctxt) -> Option<LitStr> {
 fn parse<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Option<Shape<'a>> {
     let name = &input.ident;
     if !input.generics.params.is_empty() || input.generics.where_clause.is_some() {
-        cx.error_spanned_by(
+        cx.error_spanned_help(
             &input.generics,
-            format!(
-                "`#[derive(RoomParam)]` does not support generics: remove the generic parameters \
-                 of `{name}` and name the inner type"
-            ),
+            "`#[derive(RoomParam)]` does not support generics",
+            format!("remove the generic parameters of `{name}` and name the inner type"),
         );
     }
     for attr in input.attrs.iter().filter(|a| a.path().is_ident("room")) {
-        cx.error_spanned_by(
+        cx.error_spanned_help(
             attr,
-            "`#[derive(RoomParam)]` takes no `#[room(...)]` here: only enum variants take one, \
-             `#[room(rename = \"...\")]`",
+            "`#[derive(RoomParam)]` takes no `#[room(...)]` here",
+            "only enum variants take one, `#[room(rename = \"...\")]`: remove this one",
         );
     }
     match &input.data {
@@ -91,12 +91,12 @@ fn parse<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Option<Shape<'a>> {
                 .first()
                 .map(|field| Shape::Newtype(&field.ty)),
             _ => {
-                cx.error(
+                cx.error_help(
                     name.span(),
+                    "`#[derive(RoomParam)]` on a struct needs a newtype with one field",
                     format!(
-                        "`#[derive(RoomParam)]` on a struct needs a newtype with one field, \
-                         like `struct {name}(u64);`, whose value is the placeholder's text; \
-                         for a whole room name with several values, derive `RoomResource`"
+                        "write it like `struct {name}(u64);`, whose value is the placeholder's \
+                         text; for a whole room name with several values, derive `RoomResource`"
                     ),
                 );
                 None
@@ -104,24 +104,21 @@ fn parse<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Option<Shape<'a>> {
         },
         Data::Enum(data) => {
             if data.variants.is_empty() {
-                cx.error(
+                cx.error_help(
                     name.span(),
-                    format!(
-                        "the enum `{name}` has no variants, so no value to parse: add a variant"
-                    ),
+                    format!("the enum `{name}` has no variants, so no value to parse"),
+                    "add a variant",
                 );
             }
             let mut variants: Vec<(&Ident, String, proc_macro2::Span)> = Vec::new();
             for variant in &data.variants {
                 let ident = &variant.ident;
                 if !matches!(variant.fields, Fields::Unit) {
-                    cx.error_spanned_by(
+                    cx.error_spanned_help(
                         &variant.fields,
-                        format!(
-                            "`#[derive(RoomParam)]` on an enum needs unit variants, each standing for \
-                             one text; `{ident}` has fields: remove them, or derive `RoomResource` \
-                             for a room name with values"
-                        ),
+                        format!("variant `{ident}` has fields, but a `RoomParam` is one text"),
+                        "each variant stands for one text: remove the fields, or derive \
+                         `RoomResource` for a room name with values",
                     );
                     continue;
                 }
@@ -130,20 +127,18 @@ fn parse<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Option<Shape<'a>> {
                     None => (snake_case(&ident.to_string()), ident.span()),
                 };
                 if text.is_empty() {
-                    cx.error(
+                    cx.error_help(
                         span,
-                        "empty name: a placeholder's text is never empty; give the variant a name, \
-                         like `#[room(rename = \"read-only\")]`",
+                        "empty name: a placeholder's text is never empty",
+                        "give the variant a name, like `#[room(rename = \"read-only\")]`",
                     );
                     continue;
                 }
                 if let Some((other, _, _)) = variants.iter().find(|(_, t, _)| *t == text) {
-                    cx.error(
+                    cx.error_help(
                         span,
-                        format!(
-                            "variants `{other}` and `{ident}` both stand for the text `{text}`: \
-                             give one another name with `#[room(rename = \"...\")]`"
-                        ),
+                        format!("variants `{other}` and `{ident}` both stand for `{text}`"),
+                        "give one another name with `#[room(rename = \"...\")]`",
                     );
                     continue;
                 }
@@ -157,12 +152,10 @@ fn parse<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Option<Shape<'a>> {
             ))
         }
         Data::Union(_) => {
-            cx.error(
+            cx.error_help(
                 name.span(),
-                format!(
-                    "`#[derive(RoomParam)]` does not support unions: use a newtype like \
-                     `struct {name}(u64);` or a fieldless enum"
-                ),
+                "`#[derive(RoomParam)]` does not support unions",
+                format!("use a newtype like `struct {name}(u64);` or a fieldless enum"),
             );
             None
         }
@@ -173,7 +166,7 @@ fn parse<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Option<Shape<'a>> {
 
 fn expand(input: &DeriveInput, shape: &Shape<'_>) -> TokenStream {
     let name = &input.ident;
-    let p = quote!(::roomauth::__private);
+    let p = crate::private();
     let (parse, write) = match shape {
         Shape::Newtype(ty) => {
             let inner = quote_spanned!(ty.span()=> <#ty as #p::RoomParam>);
@@ -232,8 +225,31 @@ pub fn derive(input: TokenStream) -> TokenStream {
     let shape = parse(&input, &mut cx);
     match (cx.check(), shape) {
         (Ok(()), Some(shape)) => expand(&input, &shape),
-        (Err(errors), _) => errors.into_compile_error(),
-        (Ok(()), None) => TokenStream::new(),
+        (Err(errors), _) => {
+            let errors = errors.into_compile_error();
+            let fallback = fallback(&input);
+            quote!(#errors #fallback)
+        }
+        (Ok(()), None) => fallback(&input),
+    }
+}
+
+/// After an error: the impl with bodies that cannot run, so that uses of the
+/// type as a placeholder add no second error (thiserror's fallback).
+fn fallback(input: &DeriveInput) -> TokenStream {
+    let name = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let p = crate::private();
+    quote! {
+        impl #impl_generics #p::RoomParam for #name #ty_generics #where_clause {
+            fn parse_param(_: &str) -> #p::Option<Self> {
+                #p::None
+            }
+
+            fn write_param(&self, _: &mut #p::String) {
+                ::core::unreachable!("`#[derive(RoomParam)]` failed to compile")
+            }
+        }
     }
 }
 

@@ -35,30 +35,29 @@ fn pattern_attr(
 ) -> Option<RoomPattern> {
     let rooms: Vec<&Attribute> = attrs.iter().filter(|a| a.path().is_ident("room")).collect();
     let Some(first) = rooms.first() else {
-        cx.error(
+        cx.error_help(
             span,
-            format!(
-                "missing `#[room(pattern = \"...\")]` on {owner}: say which room names it stands for, \
-                 like `#[room(pattern = \"org-<org>-project-<id>\")]`"
-            ),
+            format!("missing `#[room(pattern = \"...\")]` on {owner}"),
+            format!("say which room names it stands for, like {}", example("")),
         );
         return None;
     };
     for extra in &rooms[1..] {
-        cx.error_spanned_by(
+        cx.error_spanned_help(
             extra,
-            format!("duplicate `#[room(...)]` on {owner}: give one `#[room(pattern = \"...\")]`; remove this one"),
+            format!("duplicate `#[room(...)]` on {owner}"),
+            "give one `#[room(pattern = \"...\")]`: remove this one",
         );
     }
     let args = attr::room_attrs(std::slice::from_ref(*first), &["pattern"], example, cx);
-    let Some(arg) = args.into_iter().flatten().next() else {
-        if cx.is_ok() {
-            cx.error_spanned_by(
+    let mentioned = args.iter().any(|args| args.mentioned.contains(&"pattern"));
+    let Some(arg) = args.into_iter().flat_map(|args| args.args).next() else {
+        // Unless an error about `pattern` was reported already.
+        if !mentioned {
+            cx.error_spanned_help(
                 first,
-                format!(
-                    "missing `pattern` in `#[room(...)]` on {owner}: write it like {}",
-                    example("")
-                ),
+                format!("missing `pattern` in `#[room(...)]` on {owner}"),
+                format!("write it like {}", example("")),
             );
         }
         return None;
@@ -66,9 +65,10 @@ fn pattern_attr(
     match attr::as_lit_str(&arg.value) {
         Some(lit) => RoomPattern::parse(lit, cx),
         None => {
-            cx.error_spanned_by(
+            cx.error_spanned_help(
                 &arg.value,
-                "`pattern` takes one pattern string, like `pattern = \"org-<org>-project-<id>\"`",
+                "`pattern` takes one pattern string",
+                "write it like `pattern = \"org-<org>-project-<id>\"`",
             );
             None
         }
@@ -79,10 +79,10 @@ fn pattern_attr(
 fn check_field_attrs(fields: &Fields, cx: &mut Ctxt) {
     for field in fields {
         for attr in field.attrs.iter().filter(|a| a.path().is_ident("room")) {
-            cx.error_spanned_by(
+            cx.error_spanned_help(
                 attr,
-                "`#[room(...)]` goes on the struct or on an enum variant, not on a field: \
-                 a field is bound by the placeholder of the same name",
+                "`#[room(...)]` goes on the struct or on an enum variant, not on a field",
+                "a field is bound by the placeholder of the same name: remove this attribute",
             );
         }
     }
@@ -111,23 +111,23 @@ fn check_fields(case: &Case<'_>, owner: &str, cx: &mut Ctxt) {
         } else {
             format!("give {owner} a field for it, like `{{ {placeholder}: u64 }}`")
         };
-        cx.syn_error(case.pattern.error_at(
+        cx.syn_error(case.pattern.error_help(
             range,
-            format!(
-                "placeholder `<{placeholder}>` has no field to bind: {fix}, or rename the \
-                 placeholder to match a field{hint}"
-            ),
+            format!("placeholder `<{placeholder}>` has no field to bind"),
+            format!("{fix}, or rename the placeholder to match a field{hint}"),
         ));
     }
     for (ident, _) in fields {
         if !case.pattern.has_placeholder(&ident.to_string()) {
-            cx.error(
+            cx.error_help(
                 ident.span(),
                 format!(
-                    "field `{ident}` of {owner} has no placeholder in the pattern `{}`: add `<{ident}>` \
-                     to the pattern, or remove the field (the room name must hold every field to \
-                     parse back into the same value)",
+                    "field `{ident}` of {owner} has no placeholder in `{}`",
                     case.pattern.source
+                ),
+                format!(
+                    "add `<{ident}>` to the pattern, or remove the field (the room name must \
+                     hold every field to parse back into the same value)"
                 ),
             );
         }
@@ -137,11 +137,12 @@ fn check_fields(case: &Case<'_>, owner: &str, cx: &mut Ctxt) {
 fn parse<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Vec<Case<'a>> {
     let name = &input.ident;
     if !input.generics.params.is_empty() || input.generics.where_clause.is_some() {
-        cx.error_spanned_by(
+        cx.error_spanned_help(
             &input.generics,
+            "`#[derive(RoomResource)]` does not support generics",
             format!(
-                "`#[derive(RoomResource)]` does not support generics: its patterns and field types \
-                 are fixed at compile time; remove the generic parameters of `{name}`"
+                "its patterns and field types are fixed at compile time: remove the generic \
+                 parameters of `{name}`"
             ),
         );
     }
@@ -158,12 +159,12 @@ fn parse<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Vec<Case<'a>> {
                     .filter_map(|f| Some((f.ident.as_ref()?, &f.ty)))
                     .collect(),
                 Fields::Unnamed(_) | Fields::Unit => {
-                    cx.error(
+                    cx.error_help(
                         name.span(),
+                        "`#[derive(RoomResource)]` needs a struct with named fields",
                         format!(
-                            "`#[derive(RoomResource)]` needs a struct with named fields, one per \
-                             placeholder, like `struct {name} {{ id: u64 }}` (or `struct {name} {{}}` \
-                             for a room name without placeholders)"
+                            "one field per placeholder, like `struct {name} {{ id: u64 }}` (or \
+                             `struct {name} {{}}` for a room name without placeholders)"
                         ),
                     );
                     return cases;
@@ -179,18 +180,17 @@ fn parse<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Vec<Case<'a>> {
         }
         Data::Enum(data) => {
             for attr in input.attrs.iter().filter(|a| a.path().is_ident("room")) {
-                cx.error_spanned_by(
+                cx.error_spanned_help(
                     attr,
-                    format!(
-                        "`#[room(...)]` goes on each variant of the enum `{name}`, not on the enum: \
-                         each variant has its own pattern"
-                    ),
+                    format!("`#[room(...)]` goes on each variant of `{name}`, not on the enum"),
+                    "each variant has its own pattern: move it onto the variants",
                 );
             }
             if data.variants.is_empty() {
-                cx.error(
+                cx.error_help(
                     name.span(),
-                    format!("the enum `{name}` has no variants, so no room name: add a variant with `#[room(pattern = \"...\")]`"),
+                    format!("the enum `{name}` has no variants, so no room name"),
+                    "add a variant with `#[room(pattern = \"...\")]`",
                 );
             }
             for variant in &data.variants {
@@ -208,11 +208,12 @@ fn parse<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Vec<Case<'a>> {
                     ),
                     Fields::Unit => None,
                     Fields::Unnamed(fields) => {
-                        cx.error_spanned_by(
+                        cx.error_spanned_help(
                             fields,
+                            format!("tuple variant `{ident}` in a `RoomResource`"),
                             format!(
-                                "tuple variant `{ident}`: a placeholder binds the field of the same \
-                                 name, so give the fields names, like `{ident} {{ id: u64 }}`"
+                                "a placeholder binds the field of the same name: give the fields \
+                                 names, like `{ident} {{ id: u64 }}`"
                             ),
                         );
                         continue;
@@ -228,11 +229,11 @@ fn parse<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Vec<Case<'a>> {
             }
         }
         Data::Union(_) => {
-            cx.error(
+            cx.error_help(
                 name.span(),
+                "`#[derive(RoomResource)]` does not support unions",
                 format!(
-                    "`#[derive(RoomResource)]` does not support unions: use a struct with named \
-                     fields, like `struct {name} {{ id: u64 }}`, or an enum"
+                    "use a struct with named fields, like `struct {name} {{ id: u64 }}`, or an enum"
                 ),
             );
         }
@@ -257,12 +258,12 @@ fn validate(input: &DeriveInput, cases: &[Case<'_>], cx: &mut Ctxt) {
                 continue;
             };
             if let Some(room) = a.pattern.overlap(&b.pattern) {
-                cx.syn_error(b.pattern.error_at(
+                cx.syn_error(b.pattern.error_help(
                     0..b.pattern.source.len(),
+                    format!("the patterns of variants `{va}` and `{vb}` overlap"),
                     format!(
-                        "the patterns of variants `{va}` (`{}`) and `{vb}` (`{}`) overlap: the room \
-                         `{room}` would match both (a placeholder matches any non-empty text); \
-                         change a literal so that no room name matches both",
+                        "the room `{room}` would match both `{}` and `{}` (a placeholder matches \
+                         any non-empty text): change a literal so that no room name matches both",
                         a.pattern.source, b.pattern.source
                     ),
                 ));
@@ -275,7 +276,7 @@ fn validate(input: &DeriveInput, cases: &[Case<'_>], cx: &mut Ctxt) {
 
 fn expand(input: &DeriveInput, cases: &[Case<'_>]) -> TokenStream {
     let name = &input.ident;
-    let p = quote!(::roomauth::__private);
+    let p = crate::private();
     let patterns = cases.iter().map(|case| case.pattern.to_tokens());
     let path = |case: &Case<'_>| match case.variant {
         Some(variant) => quote!(Self::#variant),
@@ -381,7 +382,7 @@ fn expand(input: &DeriveInput, cases: &[Case<'_>]) -> TokenStream {
     }
 }
 
-/// The whole derive: the impls, or every error.
+/// The whole derive: the impls, or every error and impls that cannot run.
 pub fn derive(input: TokenStream) -> TokenStream {
     let input = match syn::parse2::<DeriveInput>(input) {
         Ok(input) => input,
@@ -392,6 +393,40 @@ pub fn derive(input: TokenStream) -> TokenStream {
     validate(&input, &cases, &mut cx);
     match cx.check() {
         Ok(()) => expand(&input, &cases),
-        Err(errors) => errors.into_compile_error(),
+        Err(errors) => {
+            let errors = errors.into_compile_error();
+            let fallback = fallback(&input);
+            quote!(#errors #fallback)
+        }
+    }
+}
+
+/// After an error: the impls with bodies that cannot run, so that
+/// `rooms = Room` and `"..".parse::<Room>()` add no second error
+/// (thiserror's fallback). The build fails on the first error anyway.
+fn fallback(input: &DeriveInput) -> TokenStream {
+    let name = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let p = crate::private();
+    quote! {
+        impl #impl_generics #p::RoomResource for #name #ty_generics #where_clause {
+            const PATTERNS: &'static [#p::Pattern] = &[];
+
+            fn from_match(_: &#p::RoomMatch<'_>) -> #p::Option<Self> {
+                #p::None
+            }
+
+            fn to_room(&self) -> #p::Result<#p::String, #p::FormatError> {
+                ::core::unreachable!("`#[derive(RoomResource)]` failed to compile")
+            }
+        }
+
+        impl #impl_generics #p::FromStr for #name #ty_generics #where_clause {
+            type Err = #p::ParseRoomError;
+
+            fn from_str(__roomauth_room: &str) -> #p::Result<Self, #p::ParseRoomError> {
+                <Self as #p::RoomResource>::parse_room(__roomauth_room)
+            }
+        }
     }
 }

@@ -22,8 +22,12 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// The error type of the app's own failures inside a rule.
 pub type BoxError = Box<dyn StdError + Send + Sync + 'static>;
 
-/// Why a rule refused a user. `?` converts any error type into
-/// [`Deny::Internal`], so a rule can use the app's own fallible calls.
+/// Why a rule refused a user. `?` converts into [`Deny::Internal`] every
+/// error that converts into a [`BoxError`]: any `std::error::Error + Send +
+/// Sync` type, `Box<dyn Error + Send + Sync>` itself, `anyhow::Error`,
+/// `String` and `&str`. For an error that does not (a `!Send` one, or a
+/// `Box<dyn Error>` without `Send + Sync`), map it with
+/// `.map_err(|e| Deny::internal(e.to_string()))`.
 ///
 /// Like `anyhow::Error`, `Deny` deliberately does not implement
 /// `std::error::Error`, so that the blanket `From<E>` impl can exist.
@@ -46,9 +50,9 @@ impl Deny {
     }
 }
 
-impl<E: StdError + Send + Sync + 'static> From<E> for Deny {
+impl<E: Into<BoxError>> From<E> for Deny {
     fn from(error: E) -> Deny {
-        Deny::Internal(Box::new(error))
+        Deny::Internal(error.into())
     }
 }
 
@@ -380,6 +384,38 @@ mod tests {
     fn question_mark_turns_app_errors_into_internal() {
         assert!(matches!(rule(true), Err(Deny::Internal(_))));
         assert_eq!(rule(false).unwrap(), 7);
+    }
+
+    /// What `?` accepts beyond `std::error::Error` types: a boxed error
+    /// (`dyn StdError` is not `Sized`, so it is no `StdError` itself) and an
+    /// error type shaped like `anyhow::Error`, which converts into a
+    /// `BoxError` but is no `StdError`.
+    #[test]
+    fn question_mark_takes_boxed_and_anyhow_like_errors() {
+        fn boxed() -> Result<u64, BoxError> {
+            Err("db down".into())
+        }
+        fn boxed_rule() -> Result<u64, Deny> {
+            Ok(boxed()?)
+        }
+        struct AnyhowLike(BoxError);
+        impl From<AnyhowLike> for BoxError {
+            fn from(error: AnyhowLike) -> BoxError {
+                error.0
+            }
+        }
+        fn anyhow_like() -> Result<u64, AnyhowLike> {
+            Err(AnyhowLike(Box::new(DbDown)))
+        }
+        fn anyhow_rule() -> Result<u64, Deny> {
+            Ok(anyhow_like()?)
+        }
+        for result in [boxed_rule(), anyhow_rule()] {
+            match result {
+                Err(Deny::Internal(e)) => assert_eq!(e.to_string(), "db down"),
+                other => panic!("{other:?}"),
+            }
+        }
     }
 
     #[test]

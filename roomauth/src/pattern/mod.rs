@@ -93,7 +93,9 @@
 mod captures;
 mod dispatch;
 mod radix;
-pub mod syntax;
+/// The grammar of room patterns (the `roomauth-syntax` crate, which the macros
+/// use too).
+pub use roomauth_syntax as syntax;
 
 use std::borrow::Cow;
 use std::fmt;

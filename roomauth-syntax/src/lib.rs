@@ -1,10 +1,10 @@
-//! The syntax of room patterns: a pure parser with diagnostics, and the
-//! overlap check between two patterns.
+//! The syntax of roomauth's room patterns: a pure parser with diagnostics,
+//! and the overlap check between two patterns.
 //!
-//! This file depends on nothing but `std` (no crates, no `crate::` or
-//! `super::` paths) because the very same file is compiled into the
-//! proc-macro crate, so that `#[room_auth]` and `#[derive(RoomResource)]`
-//! reject exactly the patterns the runtime rejects, with the same messages.
+//! This crate depends on nothing but `std` because both `roomauth` (as
+//! `roomauth::pattern::syntax`) and the proc-macro crate `roomauth-macros`
+//! use it, so that `#[room_auth]` and `#[derive(RoomResource)]` reject
+//! exactly the patterns the runtime rejects, with the same messages.
 //!
 //! # Syntax
 //!
@@ -22,6 +22,9 @@
 //!
 //! [`parse`] reports every mistake it finds, not only the first, each with the
 //! byte range of `src` that is wrong.
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
 
 use std::collections::VecDeque;
 use std::fmt;
@@ -88,62 +91,85 @@ pub enum SyntaxErrorKind {
     TooManyPlaceholders,
     /// A `<` inside a placeholder, like `<a<b>`. The span is the inner `<`.
     NestedOpen,
+    /// Another framework's placeholder syntax in literal text: `{name}` (axum,
+    /// Laravel) or `:name` after `-`, `/` or `.` (Express, Rails), which would
+    /// match only that very text. The span is the `{name}` or `:name`.
+    ForeignPlaceholder,
 }
 
 impl SyntaxErrorKind {
-    /// A full sentence that names the mistake and how to fix it.
-    ///
-    /// These sentences become the compile errors of the macros.
-    pub fn message(&self) -> String {
-        match self {
-            SyntaxErrorKind::Empty => {
-                "empty room pattern: a pattern needs at least one character; \
-                 write literal text and `<name>` placeholders, like `project-<id>`"
-                    .to_owned()
-            }
-            SyntaxErrorKind::Unclosed => "unclosed placeholder: `<` has no matching `>`; \
-                 close it like `<id>`, or remove the `<` \
-                 (literal text cannot contain `<` or `>`, there is no escape)"
-                .to_owned(),
-            SyntaxErrorKind::StrayClose => "stray `>`: there is no `<` before it; \
-                 open the placeholder like `<id>`, or remove the `>` \
-                 (literal text cannot contain `<` or `>`, there is no escape)"
-                .to_owned(),
-            SyntaxErrorKind::EmptyName => {
-                "empty placeholder name: `<>` must name the parameter or field it binds; \
-                 write a name inside, like `<id>`"
-                    .to_owned()
-            }
-            SyntaxErrorKind::InvalidName => {
-                "invalid placeholder name: a name must be a Rust identifier \
-                 (a letter or `_`, then letters, digits or `_`), not `_` alone and not a keyword; \
-                 rename it like `<room_id>`"
-                    .to_owned()
-            }
-            SyntaxErrorKind::DuplicateName { .. } => {
-                "duplicate placeholder name: each name binds one parameter or field, \
-                 so it may appear only once in a pattern; \
-                 rename one of them, like `<id>` and `<other_id>`"
-                    .to_owned()
-            }
-            SyntaxErrorKind::AdjacentPlaceholders => {
-                "two placeholders with no literal text between them: \
-                 a room name could be split between them in more than one way; \
-                 put a separator between them, like `<org>-<id>`"
-                    .to_owned()
-            }
-            SyntaxErrorKind::TooManyPlaceholders => format!(
-                "too many placeholders: a pattern may have at most {MAX_PLACEHOLDERS}; \
-                 use fewer, for example merge `<a>-<b>` into one placeholder like `<ab>` \
-                 whose type parses both values"
+    /// What is wrong, in a few words, and how to fix it: the first line and
+    /// the `help:` line of the macros' compile errors.
+    pub fn fault_and_help(&self) -> (String, String) {
+        const NO_ESCAPE: &str = "(literal text cannot contain `<` or `>`, there is no escape)";
+        let (fault, help): (&str, String) = match self {
+            SyntaxErrorKind::Empty => (
+                "empty room pattern",
+                "a pattern needs at least one character: write literal text and `<name>` \
+                 placeholders, like `project-<id>`"
+                    .to_owned(),
             ),
-            SyntaxErrorKind::NestedOpen => "`<` inside a placeholder: placeholders cannot nest \
-                 and names cannot contain `<`; \
-                 close the first placeholder with `>` before opening the next, like `<a>-<b>`"
-                .to_owned(),
-        }
+            SyntaxErrorKind::Unclosed => (
+                "unclosed placeholder: `<` has no matching `>`",
+                format!("close it like `<id>`, or remove the `<` {NO_ESCAPE}"),
+            ),
+            SyntaxErrorKind::StrayClose => (
+                "stray `>`: there is no `<` before it",
+                format!("open the placeholder like `<id>`, or remove the `>` {NO_ESCAPE}"),
+            ),
+            SyntaxErrorKind::EmptyName => (
+                "empty placeholder name `<>`",
+                "write the name of the parameter or field it binds inside, like `<id>`".to_owned(),
+            ),
+            SyntaxErrorKind::InvalidName => (
+                "invalid placeholder name",
+                "a name is a Rust identifier (a letter or `_`, then ASCII letters, digits or \
+                 `_`), not `_` alone and not a keyword: rename it like `<room_id>`"
+                    .to_owned(),
+            ),
+            SyntaxErrorKind::DuplicateName { .. } => (
+                "duplicate placeholder name",
+                "each name binds one parameter or field, so it appears once in a pattern: \
+                 rename one of them, like `<id>` and `<other_id>`"
+                    .to_owned(),
+            ),
+            SyntaxErrorKind::AdjacentPlaceholders => (
+                "two placeholders with no literal text between them",
+                "a room name could be split between them in more than one way: put a \
+                 separator between them, like `<org>-<id>`"
+                    .to_owned(),
+            ),
+            SyntaxErrorKind::TooManyPlaceholders => (
+                "too many placeholders",
+                format!(
+                    "a pattern may have at most {MAX_PLACEHOLDERS}: use fewer, for example \
+                     merge `<a>-<b>` into one placeholder like `<ab>` whose type parses both values"
+                ),
+            ),
+            SyntaxErrorKind::NestedOpen => (
+                "`<` inside a placeholder",
+                "placeholders cannot nest and names cannot contain `<`: close the first \
+                 placeholder with `>` before opening the next, like `<a>-<b>`"
+                    .to_owned(),
+            ),
+            SyntaxErrorKind::ForeignPlaceholder => (
+                "not a placeholder: `{name}` and `:name` would match only that very text",
+                FOREIGN_HELP.to_owned(),
+            ),
+        };
+        (fault.to_owned(), help)
+    }
+
+    /// A full sentence that names the mistake and how to fix it.
+    pub fn message(&self) -> String {
+        let (fault, help) = self.fault_and_help();
+        format!("{fault}; {help}")
     }
 }
+
+/// How to write a placeholder, for [`SyntaxErrorKind::ForeignPlaceholder`].
+const FOREIGN_HELP: &str = "roomauth writes placeholders in angle brackets, like \
+     `project-<id>`, not `{id}` or `:id` as in web routes";
 
 impl fmt::Display for SyntaxErrorKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -152,33 +178,46 @@ impl fmt::Display for SyntaxErrorKind {
 }
 
 impl SyntaxError {
-    /// Like [`SyntaxErrorKind::message`], but quoting the offending text of
-    /// `src` (the pattern this error was found in) where that helps, e.g.
-    /// "invalid placeholder name `type`: it is a Rust keyword; ...".
-    pub fn message_in(&self, src: &str) -> String {
+    /// Like [`SyntaxErrorKind::fault_and_help`], but quoting the offending
+    /// text of `src` (the pattern this error was found in) where that helps,
+    /// e.g. "invalid placeholder name `type`: it is a Rust keyword".
+    pub fn fault_and_help_in(&self, src: &str) -> (String, String) {
         let text = src.get(self.span.clone()).unwrap_or("");
         match &self.kind {
-            SyntaxErrorKind::InvalidName if is_keyword(text) => format!(
-                "invalid placeholder name `{text}`: it is a Rust keyword; \
-                 rename it, like `<{text}_id>` or `<room_{text}>`"
+            SyntaxErrorKind::InvalidName if is_keyword(text) => (
+                format!("invalid placeholder name `{text}`: it is a Rust keyword"),
+                format!("rename it, like `<{text}_id>` or `<room_{text}>`"),
             ),
-            SyntaxErrorKind::InvalidName if text == "_" => {
-                "invalid placeholder name `_`: `_` cannot name a parameter or field; \
-                 give it a name, like `<id>`"
-                    .to_owned()
+            SyntaxErrorKind::InvalidName if text == "_" => (
+                "invalid placeholder name `_`".to_owned(),
+                "`_` cannot name a parameter or field: give it a name, like `<id>`".to_owned(),
+            ),
+            SyntaxErrorKind::InvalidName => {
+                let (_, help) = self.kind.fault_and_help();
+                (format!("invalid placeholder name `{text}`"), help)
             }
-            SyntaxErrorKind::InvalidName => format!(
-                "invalid placeholder name `{text}`: a name must be a Rust identifier \
-                 (a letter or `_`, then ASCII letters, digits or `_`); \
-                 rename it like `<room_id>`"
+            SyntaxErrorKind::DuplicateName { .. } => (
+                format!("duplicate placeholder name `{text}`"),
+                format!(
+                    "each name binds one parameter or field, so it appears once in a pattern: \
+                     rename one of them, like `<{text}>` and `<other_{text}>`"
+                ),
             ),
-            SyntaxErrorKind::DuplicateName { .. } => format!(
-                "duplicate placeholder name `{text}`: each name binds one parameter or field, \
-                 so it may appear only once in a pattern; \
-                 rename one of them, like `<{text}>` and `<other_{text}>`"
-            ),
-            kind => kind.message(),
+            SyntaxErrorKind::ForeignPlaceholder => {
+                let name = text.trim_start_matches([':', '{']).trim_end_matches('}');
+                (
+                    format!("`{text}` is not a placeholder: did you mean `<{name}>`?"),
+                    FOREIGN_HELP.to_owned(),
+                )
+            }
+            kind => kind.fault_and_help(),
         }
+    }
+
+    /// [`SyntaxError::fault_and_help_in`] as one sentence.
+    pub fn message_in(&self, src: &str) -> String {
+        let (fault, help) = self.fault_and_help_in(src);
+        format!("{fault}; {help}")
     }
 }
 
@@ -332,12 +371,55 @@ pub fn parse_spanned(src: &str) -> Result<Vec<(Part<'_>, Range<usize>)>, Vec<Syn
             span,
         });
     }
+    for (part, range) in &parts {
+        if let Part::Literal(text) = part {
+            errors.extend(
+                foreign_placeholders(text, range.start).map(|span| SyntaxError {
+                    kind: SyntaxErrorKind::ForeignPlaceholder,
+                    span,
+                }),
+            );
+        }
+    }
     if errors.is_empty() {
         Ok(parts)
     } else {
         errors.sort_by_key(|error| (error.span.start, error.span.end));
         Err(errors)
     }
+}
+
+/// Where literal `text` (at `offset` in the pattern) holds another framework's
+/// placeholder: `{name}`, or `:name` at the start of the pattern or after
+/// `-`, `/` or `.` (not after other text, so `chat:lobby` stays literal).
+fn foreign_placeholders<'a>(
+    text: &'a str,
+    offset: usize,
+) -> impl Iterator<Item = Range<usize>> + 'a {
+    let bytes = text.as_bytes();
+    let name_end = move |from: usize| {
+        let len = bytes[from..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+        let name = &text[from..from + len];
+        let starts_well = name.bytes().next().is_some_and(|b| !b.is_ascii_digit());
+        (starts_well && is_valid_name(name)).then_some(from + len)
+    };
+    (0..bytes.len()).filter_map(move |i| match bytes[i] {
+        b'{' => {
+            let end = name_end(i + 1)?;
+            (bytes.get(end) == Some(&b'}')).then(|| offset + i..offset + end + 1)
+        }
+        b':' => {
+            let at = offset + i;
+            // A literal that starts after a placeholder follows its `>`.
+            let after_separator = at == 0 || (i > 0 && matches!(bytes[i - 1], b'-' | b'/' | b'.'));
+            let end = name_end(i + 1)?;
+            after_separator.then_some(at..offset + end)
+        }
+        _ => None,
+    })
 }
 
 /// One step of a pattern's automaton: a literal character, or a placeholder
@@ -611,11 +693,13 @@ mod tests {
             SyntaxErrorKind::AdjacentPlaceholders,
             SyntaxErrorKind::TooManyPlaceholders,
             SyntaxErrorKind::NestedOpen,
+            SyntaxErrorKind::ForeignPlaceholder,
         ];
         for kind in all {
-            let message = kind.message();
-            assert!(message.contains(':') && message.contains(';'), "{message}");
-            assert!(message.contains("like `"), "{message}");
+            let (fault, help) = kind.fault_and_help();
+            assert!(fault.len() <= 80, "{fault}");
+            assert!(help.contains("like `"), "{help}");
+            assert_eq!(kind.message(), format!("{fault}; {help}"));
         }
         assert_eq!(
             SyntaxErrorKind::Unclosed.message(),
@@ -634,6 +718,41 @@ mod tests {
             single("<").to_string(),
             format!("{} (at bytes 0..1)", SyntaxErrorKind::Unclosed)
         );
+    }
+
+    #[test]
+    fn other_frameworks_placeholders() {
+        for (src, text, name) in [
+            ("team.{team}", "{team}", "team"),
+            ("project-:id", ":id", "id"),
+            (":id", ":id", "id"),
+            ("org/:org_id/x", ":org_id", "org_id"),
+            ("{a}-<b>", "{a}", "a"),
+            ("<b>-{a}", "{a}", "a"),
+        ] {
+            let e = single(src);
+            assert_eq!(e.kind, SyntaxErrorKind::ForeignPlaceholder, "{src}");
+            assert_eq!(&src[e.span.clone()], text, "{src}");
+            let (fault, _) = e.fault_and_help_in(src);
+            assert!(
+                fault.contains(&format!("did you mean `<{name}>`?")),
+                "{fault}"
+            );
+        }
+        // Colons inside words, digits, braces around non-names stay literal.
+        for src in [
+            "chat:lobby",
+            "<org>:<id>",
+            "<org>:lobby",
+            "a-:1",
+            "{}",
+            "{a-b}",
+            "a{b",
+            "x-{1}",
+            "a::b",
+        ] {
+            assert!(parse(src).is_ok(), "{src}");
+        }
     }
 
     fn overlap_of(a: &str, b: &str) -> Option<String> {

@@ -1,0 +1,234 @@
+//! The expansion: the function as written, a struct of the same name, and
+//! its `Rule` impl; or, after an error, a rule that cannot run.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned as _;
+use syn::{ItemFn, ReturnType, Type};
+
+use super::check::{RuleDef, Source};
+use super::parse::{Access, Rooms};
+use crate::pattern::RoomPattern;
+
+pub fn expand(rule: &RuleDef<'_>) -> TokenStream {
+    let func = rule.func;
+    let vis = &func.vis;
+    let name = &func.sig.ident;
+    let name_str = name.to_string();
+    let doc = format!(
+        "The `#[room_auth]` rule of [`{name_str}()`]: register it with \
+         `.rules(rules![{name_str}])`."
+    );
+    let p = crate::private();
+
+    let patterns = match &rule.rooms {
+        Rooms::Patterns(patterns) => {
+            let count = patterns.len();
+            let built = patterns.iter().map(RoomPattern::to_tokens);
+            quote! {
+                static __ROOMAUTH_PATTERNS: [#p::Pattern; #count] = [#(#built),*];
+                &__ROOMAUTH_PATTERNS
+            }
+        }
+        Rooms::Type(path) => quote_spanned! {path.span()=>
+            __roomauth_room_resource::<#path>().0
+        },
+    };
+    let access = match rule.access {
+        Access::Read => quote!(#p::Access::Read),
+        Access::Write => quote!(#p::Access::Write),
+    };
+
+    let binding = |i: usize| format_ident!("__roomauth_arg{}", i);
+    let refuse = quote!(return #p::Err);
+    // Placeholders and the typed room first: a room whose values do not
+    // parse is no match, and then no extractor runs.
+    let room_of = match &rule.rooms {
+        Rooms::Type(path) => quote_spanned!(path.span()=> (__roomauth_room_resource::<#path>().1)),
+        Rooms::Patterns(_) => quote!(),
+    };
+    // Where a placeholder sits in each pattern: the generated code takes its
+    // value by position, not by looking its name up per request. (Every
+    // pattern has the same placeholders; validation made sure.)
+    let positions = |name: &str| -> Vec<TokenStream> {
+        match &rule.rooms {
+            Rooms::Patterns(patterns) => patterns
+                .iter()
+                .map(|pattern| pattern.position_of(name))
+                .collect(),
+            Rooms::Type(_) => Vec::new(),
+        }
+    };
+    let mut bindings = Vec::new();
+    for (i, param) in rule.params.iter().enumerate() {
+        let var = binding(i);
+        let ty = param.ty;
+        let param_of = quote_spanned!(ty.span()=> __roomauth_room_param);
+        match &param.source {
+            Source::Placeholder(placeholder) => {
+                let at = positions(placeholder);
+                bindings.push(quote! {
+                let #var = match #param_of::<#ty>(&__roomauth_room, &[#(#at),*]) {
+                    #p::Some(__roomauth_value) => __roomauth_value,
+                    #p::None => #refuse(#p::Refusal::NoMatch),
+                };
+                });
+            }
+            Source::Room => bindings.push(quote! {
+                let #var = match #room_of(&__roomauth_room) {
+                    #p::Some(__roomauth_value) => __roomauth_value,
+                    #p::None => #refuse(#p::Refusal::NoMatch),
+                };
+            }),
+            Source::Session | Source::Extractor => {}
+        }
+    }
+    for (i, param) in rule.params.iter().enumerate() {
+        let var = binding(i);
+        let ty = param.ty;
+        let rejected = match &param.source {
+            Source::Session => quote!(#p::Err(_) => #refuse(#p::Refusal::Unauthenticated)),
+            Source::Extractor => {
+                quote!(#p::Err(__roomauth_rejection) => #refuse(#p::Refusal::Rejected(__roomauth_rejection)))
+            }
+            Source::Placeholder(_) | Source::Room => continue,
+        };
+        bindings.push(quote! {
+            let #var = match <#ty as #p::FromContext<__RoomauthCx>>::from_context(&mut *__roomauth_cx).await {
+                #p::Ok(__roomauth_value) => __roomauth_value,
+                #rejected,
+            };
+        });
+    }
+    let extractor_bounds = rule.params.iter().filter_map(|param| match param.source {
+        Source::Session | Source::Extractor => {
+            let ty = param.ty;
+            Some(quote_spanned!(ty.span()=> #ty: #p::FromContext<__RoomauthCx>))
+        }
+        _ => None,
+    });
+    let args = (0..rule.params.len()).map(binding);
+    let call = match func.sig.asyncness {
+        Some(_) => quote!(#name(#(#args),*).await),
+        None => quote!(#name(#(#args),*)),
+    };
+    // The return type, checked where the user wrote it.
+    let decision = match &func.sig.output {
+        ReturnType::Type(_, ty) if !matches!(&**ty, Type::ImplTrait(_)) => {
+            quote_spanned!(ty.span()=> __roomauth_decision::<#ty>(__roomauth_output))
+        }
+        ReturnType::Type(_, ty) => {
+            quote_spanned!(ty.span()=> __roomauth_decision(__roomauth_output))
+        }
+        ReturnType::Default => {
+            quote_spanned!(name.span()=> __roomauth_decision::<()>(__roomauth_output))
+        }
+    };
+    quote! {
+        #func
+
+        #[allow(non_camel_case_types)]
+        #[doc(hidden)]
+        #[doc = #doc]
+        #vis struct #name {}
+
+        const _: () = {
+            // Each helper is called with the user's type, spanned where the
+            // user wrote it: an unmet bound is reported at that type, once.
+            #[allow(dead_code)]
+            fn __roomauth_room_param<T: #p::RoomParam>(
+                __roomauth_room: &#p::RoomMatch<'_>,
+                __roomauth_at: &[usize],
+            ) -> #p::Option<T> {
+                __roomauth_room.param_at::<T>(*__roomauth_at.get(__roomauth_room.pattern_index)?)
+            }
+
+            #[allow(dead_code)]
+            fn __roomauth_room_resource<T: #p::RoomResource>() -> (
+                &'static [#p::Pattern],
+                fn(&#p::RoomMatch<'_>) -> #p::Option<T>,
+            ) {
+                (<T as #p::RoomResource>::PATTERNS, <T as #p::RoomResource>::from_match)
+            }
+
+            fn __roomauth_decision<T: #p::IntoDecision>(__roomauth_output: T) -> #p::Result<#p::Grant, #p::Deny> {
+                #p::IntoDecision::into_decision(__roomauth_output, #access)
+            }
+
+            impl<__RoomauthCx> #p::Rule<__RoomauthCx> for #name
+            where
+                __RoomauthCx: #p::RequestContext,
+                #(#extractor_bounds,)*
+            {
+                fn name(&self) -> &'static str {
+                    #name_str
+                }
+
+                fn patterns(&self) -> &[#p::Pattern] {
+                    #patterns
+                }
+
+                fn access(&self) -> #p::Access {
+                    #access
+                }
+
+                fn authorize<'__roomauth>(
+                    &'__roomauth self,
+                    __roomauth_room: #p::RoomMatch<'__roomauth>,
+                    __roomauth_cx: &'__roomauth mut __RoomauthCx,
+                ) -> #p::BoxFuture<
+                    '__roomauth,
+                    #p::Result<
+                        #p::Grant,
+                        #p::Refusal<<__RoomauthCx as #p::RequestContext>::Rejection>,
+                    >,
+                > {
+                    #p::Box::pin(async move {
+                        #(#bindings)*
+                        let __roomauth_output = #call;
+                        match #decision {
+                            #p::Ok(__roomauth_grant) => #p::Ok(__roomauth_grant),
+                            #p::Err(__roomauth_deny) => #p::Err(#p::Refusal::Deny(__roomauth_deny)),
+                        }
+                    })
+                }
+            }
+        };
+    }
+}
+
+/// After an error: the rule struct with a rule that cannot run, so that
+/// `rules![name]` and other uses add no second error (thiserror's
+/// fallback). The build fails on the first error anyway.
+pub fn fallback(func: &ItemFn) -> TokenStream {
+    let vis = &func.vis;
+    let name = &func.sig.ident;
+    let name_str = name.to_string();
+    let p = crate::private();
+    quote! {
+        #[allow(non_camel_case_types)]
+        #[doc(hidden)]
+        #vis struct #name {}
+
+        impl<__RoomauthCx: #p::RequestContext> #p::Rule<__RoomauthCx> for #name {
+            fn name(&self) -> &'static str {
+                #name_str
+            }
+
+            fn patterns(&self) -> &[#p::Pattern] {
+                &[]
+            }
+
+            fn authorize<'__roomauth>(
+                &'__roomauth self,
+                _: #p::RoomMatch<'__roomauth>,
+                _: &'__roomauth mut __RoomauthCx,
+            ) -> #p::BoxFuture<
+                '__roomauth,
+                #p::Result<#p::Grant, #p::Refusal<<__RoomauthCx as #p::RequestContext>::Rejection>>,
+            > {
+                ::core::panic!("the `#[room_auth]` rule failed to compile")
+            }
+        }
+    }
+}

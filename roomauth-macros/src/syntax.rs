@@ -1,1 +1,0 @@
-../../roomauth/src/pattern/syntax.rs
