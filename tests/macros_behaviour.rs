@@ -346,6 +346,28 @@ async fn placeholder_only_rules_work_without_a_framework() {
     assert_eq!(grant, roomauth::Grant::write("acme/3"));
 }
 
+/// rustc suggests `_doc` for an unused placeholder parameter, and `gen` is
+/// reserved in edition 2024: `_doc` binds `<doc>`, `r#gen` binds `<gen>`.
+#[room_auth(rooms = "gen-<gen>-doc-<doc>")]
+fn generations(r#gen: u32, _doc: String) -> Option<String> {
+    Some(format!("gen{gen}"))
+}
+
+#[tokio::test]
+async fn underscored_and_raw_parameters_bind_their_placeholders() {
+    let rule = generations {};
+    let pattern = &Rule::<()>::patterns(&rule)[0];
+    let room = "gen-7-doc-intro";
+    let m = RoomMatch {
+        room,
+        pattern,
+        pattern_index: 0,
+        captures: pattern.matches(room).unwrap(),
+    };
+    let grant = Rule::<()>::authorize(&rule, m, &mut ()).await.ok().unwrap();
+    assert_eq!(grant, roomauth::Grant::write("gen7"));
+}
+
 #[test]
 fn rule_metadata() {
     let names: Vec<&str> = rules().iter().map(|r| r.name()).collect();

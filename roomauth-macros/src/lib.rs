@@ -59,13 +59,20 @@ fn private() -> proc_macro2::TokenStream {
 /// - `permission = "join"` (the room only) or `"read_write"` (the room and the
 ///   documents the request asks for; the default).
 /// - `session = param`: that parameter is the app's session extractor; when
-///   it refuses, the user is not logged in (401).
+///   it refuses, the user is not logged in: roomauth's JSON 401. Any other
+///   extractor's refusal is the framework's own response, passed through
+///   as it is (axum's plain-text 401, say), so name the session extractor
+///   here to keep every error JSON.
 ///
-/// A parameter named like a placeholder is parsed from the room name with
+/// A parameter named like a placeholder (`id` or `r#id` for `<id>`; `_id`
+/// too, when no parameter is called `id`) is parsed from the room name with
 /// `roomauth::RoomParam` (a value that does not parse, or is not in canonical
 /// form, means the room does not match). Every other parameter is an
 /// extractor of the web framework (`roomauth::FromContext`). The function
-/// returns `Result<U, E>` or `Option<U>`, where `U` becomes the user id.
+/// returns `Result<U, E>` or `Option<U>`, where `U` becomes the user id (or
+/// is a `roomauth::Grant`) and `E` converts into `roomauth::Deny`: `?` works
+/// on any `std::error::Error + Send + Sync` type, `Box<dyn Error + Send +
+/// Sync>` and `anyhow::Error`; for others, `Deny::internal(e.to_string())`.
 ///
 /// The function stays as written. Beside it, in the type namespace, comes a
 /// struct of the same name, `project_rooms {}`, that implements

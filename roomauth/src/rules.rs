@@ -63,6 +63,10 @@ pub enum BuildError {
         /// The two patterns and a room both match.
         source: OverlapError,
     },
+    /// The same rule was added twice (same name, same patterns): a mistake
+    /// in the registration, not two rules that overlap.
+    #[error("rule `{0}` is registered twice; remove one of them from `rules![..]`")]
+    DuplicateRule(&'static str),
     /// No rule was added, so every room would be refused.
     #[error(
         "the webhook has no rules and would refuse every room; add them with `.rules(rules![..])`"
@@ -80,6 +84,14 @@ impl<Cx: RequestContext> Rules<Cx> {
     pub fn new(rules: Vec<Box<dyn Rule<Cx>>>) -> Result<Rules<Cx>, BuildError> {
         if rules.is_empty() {
             return Err(BuildError::NoRules);
+        }
+        for (i, rule) in rules.iter().enumerate() {
+            let twice = rules[..i].iter().any(|earlier| {
+                earlier.name() == rule.name() && earlier.patterns() == rule.patterns()
+            });
+            if twice {
+                return Err(BuildError::DuplicateRule(rule.name()));
+            }
         }
         let mut index = Dispatcher::builder();
         // The rule of each pattern, in insertion order, to name both rules
@@ -275,6 +287,26 @@ mod tests {
             block_on(rules.decide("room-2", &mut ())),
             Err(Refusal::Deny(Deny::Forbidden))
         ));
+    }
+
+    #[test]
+    fn a_rule_registered_twice_is_its_own_error() {
+        let fixed = || -> Box<dyn Rule<()>> {
+            Box::new(Fixed {
+                patterns: vec![Pattern::parse("room-<n>").unwrap()],
+                max: Access::Write,
+                grant: Grant::write("alice"),
+            })
+        };
+        let error = Rules::new(vec![fixed(), fixed()]).unwrap_err();
+        assert!(
+            matches!(error, BuildError::DuplicateRule("fixed")),
+            "{error}"
+        );
+        assert_eq!(
+            error.to_string(),
+            "rule `fixed` is registered twice; remove one of them from `rules![..]`"
+        );
     }
 
     #[test]

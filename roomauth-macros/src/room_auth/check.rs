@@ -91,6 +91,16 @@ fn check_signature(func: &ItemFn, cx: &mut Ctxt) {
              inside if needed",
         );
     }
+    if let syn::ReturnType::Type(_, ty) = &sig.output
+        && matches!(&**ty, Type::Path(path) if path.path.is_ident("bool"))
+    {
+        cx.error_spanned_help(
+            ty,
+            "a `#[room_auth]` function cannot return `bool`: it must say who the user is",
+            "return `Option<U>` with the user's id, like `allowed.then_some(user.id)`, or \
+             `Result<U, Deny>`",
+        );
+    }
     if let Some(variadic) = &sig.variadic {
         cx.error_spanned_help(
             variadic,

@@ -4,12 +4,13 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned as _;
-use syn::{ItemFn, ReturnType, Type};
+use syn::{Ident, ItemFn, ReturnType, Type};
 
 use super::check::{RuleDef, Source};
 use super::parse::{Access, Rooms};
 use crate::pattern::RoomPattern;
 
+/// The function, its rule struct, and the `Rule` impl.
 pub fn expand(rule: &RuleDef<'_>) -> TokenStream {
     let func = rule.func;
     let vis = &func.vis;
@@ -20,110 +21,25 @@ pub fn expand(rule: &RuleDef<'_>) -> TokenStream {
          `.rules(rules![{name_str}])`."
     );
     let p = crate::private();
-
-    let patterns = match &rule.rooms {
-        Rooms::Patterns(patterns) => {
-            let count = patterns.len();
-            let built = patterns.iter().map(RoomPattern::to_tokens);
-            quote! {
-                static __ROOMAUTH_PATTERNS: [#p::Pattern; #count] = [#(#built),*];
-                &__ROOMAUTH_PATTERNS
-            }
-        }
-        Rooms::Type(path) => quote_spanned! {path.span()=>
-            __roomauth_room_resource::<#path>().0
-        },
-    };
+    let patterns = patterns(rule, &p);
     let access = match rule.access {
         Access::Read => quote!(#p::Access::Read),
         Access::Write => quote!(#p::Access::Write),
     };
-
-    let binding = |i: usize| format_ident!("__roomauth_arg{}", i);
-    let refuse = quote!(return #p::Err);
-    // Placeholders and the typed room first: a room whose values do not
-    // parse is no match, and then no extractor runs.
-    let room_of = match &rule.rooms {
-        Rooms::Type(path) => quote_spanned!(path.span()=> (__roomauth_room_resource::<#path>().1)),
-        Rooms::Patterns(_) => quote!(),
-    };
-    // Where a placeholder sits in each pattern: the generated code takes its
-    // value by position, not by looking its name up per request. (Every
-    // pattern has the same placeholders; validation made sure.)
-    let positions = |name: &str| -> Vec<TokenStream> {
-        match &rule.rooms {
-            Rooms::Patterns(patterns) => patterns
-                .iter()
-                .map(|pattern| pattern.position_of(name))
-                .collect(),
-            Rooms::Type(_) => Vec::new(),
-        }
-    };
-    let mut bindings = Vec::new();
-    for (i, param) in rule.params.iter().enumerate() {
-        let var = binding(i);
-        let ty = param.ty;
-        let param_of = quote_spanned!(ty.span()=> __roomauth_room_param);
-        match &param.source {
-            Source::Placeholder(placeholder) => {
-                let at = positions(placeholder);
-                bindings.push(quote! {
-                let #var = match #param_of::<#ty>(&__roomauth_room, &[#(#at),*]) {
-                    #p::Some(__roomauth_value) => __roomauth_value,
-                    #p::None => #refuse(#p::Refusal::NoMatch),
-                };
-                });
-            }
-            Source::Room => bindings.push(quote! {
-                let #var = match #room_of(&__roomauth_room) {
-                    #p::Some(__roomauth_value) => __roomauth_value,
-                    #p::None => #refuse(#p::Refusal::NoMatch),
-                };
-            }),
-            Source::Session | Source::Extractor => {}
-        }
-    }
-    for (i, param) in rule.params.iter().enumerate() {
-        let var = binding(i);
-        let ty = param.ty;
-        let rejected = match &param.source {
-            Source::Session => quote!(#p::Err(_) => #refuse(#p::Refusal::Unauthenticated)),
-            Source::Extractor => {
-                quote!(#p::Err(__roomauth_rejection) => #refuse(#p::Refusal::Rejected(__roomauth_rejection)))
-            }
-            Source::Placeholder(_) | Source::Room => continue,
-        };
-        bindings.push(quote! {
-            let #var = match <#ty as #p::FromContext<__RoomauthCx>>::from_context(&mut *__roomauth_cx).await {
-                #p::Ok(__roomauth_value) => __roomauth_value,
-                #rejected,
-            };
-        });
-    }
+    let bindings = bindings(rule, &p);
     let extractor_bounds = rule.params.iter().filter_map(|param| match param.source {
         Source::Session | Source::Extractor => {
             let ty = param.ty;
             Some(quote_spanned!(ty.span()=> #ty: #p::FromContext<__RoomauthCx>))
         }
-        _ => None,
+        Source::Placeholder(_) | Source::Room => None,
     });
     let args = (0..rule.params.len()).map(binding);
     let call = match func.sig.asyncness {
         Some(_) => quote!(#name(#(#args),*).await),
         None => quote!(#name(#(#args),*)),
     };
-    // The return type, checked where the user wrote it.
-    let decision = match &func.sig.output {
-        ReturnType::Type(_, ty) if !matches!(&**ty, Type::ImplTrait(_)) => {
-            quote_spanned!(ty.span()=> __roomauth_decision::<#ty>(__roomauth_output))
-        }
-        ReturnType::Type(_, ty) => {
-            quote_spanned!(ty.span()=> __roomauth_decision(__roomauth_output))
-        }
-        ReturnType::Default => {
-            quote_spanned!(name.span()=> __roomauth_decision::<()>(__roomauth_output))
-        }
-    };
+    let decision = decision(func);
     quote! {
         #func
 
@@ -194,6 +110,110 @@ pub fn expand(rule: &RuleDef<'_>) -> TokenStream {
                 }
             }
         };
+    }
+}
+
+/// The variable that holds the `i`-th argument.
+fn binding(i: usize) -> Ident {
+    format_ident!("__roomauth_arg{}", i)
+}
+
+/// The body of `Rule::patterns`: a `static` of the patterns, or the room
+/// type's.
+fn patterns(rule: &RuleDef<'_>, p: &TokenStream) -> TokenStream {
+    match &rule.rooms {
+        Rooms::Patterns(patterns) => {
+            let count = patterns.len();
+            let built = patterns.iter().map(RoomPattern::to_tokens);
+            quote! {
+                static __ROOMAUTH_PATTERNS: [#p::Pattern; #count] = [#(#built),*];
+                &__ROOMAUTH_PATTERNS
+            }
+        }
+        Rooms::Type(path) => quote_spanned! {path.span()=>
+            __roomauth_room_resource::<#path>().0
+        },
+    }
+}
+
+/// One `let` per parameter: placeholders and the typed room first (a room
+/// whose values do not parse is no match, and then no extractor runs), then
+/// the extractors in the order written.
+fn bindings(rule: &RuleDef<'_>, p: &TokenStream) -> Vec<TokenStream> {
+    let refuse = quote!(return #p::Err);
+    let room_of = match &rule.rooms {
+        Rooms::Type(path) => quote_spanned!(path.span()=> (__roomauth_room_resource::<#path>().1)),
+        Rooms::Patterns(_) => quote!(),
+    };
+    // Where a placeholder sits in each pattern: the generated code takes its
+    // value by position, not by looking its name up per request. (Every
+    // pattern has the same placeholders; validation made sure.)
+    let positions = |name: &str| -> Vec<TokenStream> {
+        match &rule.rooms {
+            Rooms::Patterns(patterns) => patterns
+                .iter()
+                .map(|pattern| pattern.position_of(name))
+                .collect(),
+            Rooms::Type(_) => Vec::new(),
+        }
+    };
+    let mut bindings = Vec::new();
+    for (i, param) in rule.params.iter().enumerate() {
+        let var = binding(i);
+        let ty = param.ty;
+        let param_of = quote_spanned!(ty.span()=> __roomauth_room_param);
+        match &param.source {
+            Source::Placeholder(placeholder) => {
+                let at = positions(placeholder);
+                bindings.push(quote! {
+                    let #var = match #param_of::<#ty>(&__roomauth_room, &[#(#at),*]) {
+                        #p::Some(__roomauth_value) => __roomauth_value,
+                        #p::None => #refuse(#p::Refusal::NoMatch),
+                    };
+                });
+            }
+            Source::Room => bindings.push(quote! {
+                let #var = match #room_of(&__roomauth_room) {
+                    #p::Some(__roomauth_value) => __roomauth_value,
+                    #p::None => #refuse(#p::Refusal::NoMatch),
+                };
+            }),
+            Source::Session | Source::Extractor => {}
+        }
+    }
+    for (i, param) in rule.params.iter().enumerate() {
+        let var = binding(i);
+        let ty = param.ty;
+        let rejected = match &param.source {
+            Source::Session => quote!(#p::Err(_) => #refuse(#p::Refusal::Unauthenticated)),
+            Source::Extractor => {
+                quote!(#p::Err(__roomauth_rejection) => #refuse(#p::Refusal::Rejected(__roomauth_rejection)))
+            }
+            Source::Placeholder(_) | Source::Room => continue,
+        };
+        bindings.push(quote! {
+            let #var = match <#ty as #p::FromContext<__RoomauthCx>>::from_context(&mut *__roomauth_cx).await {
+                #p::Ok(__roomauth_value) => __roomauth_value,
+                #rejected,
+            };
+        });
+    }
+    bindings
+}
+
+/// The function's output turned into the decision, checked where the user
+/// wrote the return type.
+fn decision(func: &ItemFn) -> TokenStream {
+    match &func.sig.output {
+        ReturnType::Type(_, ty) if !matches!(&**ty, Type::ImplTrait(_)) => {
+            quote_spanned!(ty.span()=> __roomauth_decision::<#ty>(__roomauth_output))
+        }
+        ReturnType::Type(_, ty) => {
+            quote_spanned!(ty.span()=> __roomauth_decision(__roomauth_output))
+        }
+        ReturnType::Default => {
+            quote_spanned!(func.sig.ident.span()=> __roomauth_decision::<()>(__roomauth_output))
+        }
     }
 }
 
