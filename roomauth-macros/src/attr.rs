@@ -29,7 +29,14 @@ impl Parse for RawArg {
         let key = input.call(Ident::parse_any)?;
         let value = if input.peek(Token![=]) {
             input.parse::<Token![=]>()?;
-            Some(input.parse()?)
+            if key == "context" {
+                // A type, whose generics (`AxumContext<AppState>`) do not
+                // parse as an expression.
+                let ty: syn::Type = input.parse()?;
+                Some(Expr::Verbatim(quote::ToTokens::into_token_stream(ty)))
+            } else {
+                Some(input.parse()?)
+            }
         } else {
             // Skip `key(...)` or anything else up to the next comma, so that
             // the missing `=` is reported as such.

@@ -17,9 +17,9 @@ use std::fmt::Display;
 use proc_macro2::Span;
 use quote::ToTokens;
 
-/// How a help note is joined to its error's message: on its own line, lined
-/// up under the message the way rustc prints `= help:` notes.
-const HELP: &str = "\n       = help: ";
+/// How a help note is joined to its error's message: on its own line, which
+/// rustc indents under the message's first word, as Rocket's notes are.
+const HELP: &str = "\n= help: ";
 
 /// The message of an error with its fix on a `= help:` line.
 pub fn with_help(message: impl Display, help: impl Display) -> String {
@@ -113,10 +113,7 @@ mod tests {
             .collect();
         assert_eq!(
             errors,
-            [
-                "first\n       = help: fix it",
-                "second\n       = help: fix that"
-            ]
+            ["first\n= help: fix it", "second\n= help: fix that"]
         );
         assert!(Ctxt::new().check().is_ok());
     }

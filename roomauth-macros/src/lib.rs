@@ -63,6 +63,10 @@ fn private() -> proc_macro2::TokenStream {
 ///   extractor's refusal is the framework's own response, passed through
 ///   as it is (axum's plain-text 401, say), so name the session extractor
 ///   here to keep every error JSON.
+/// - `context = Type`: the rule serves that request context only, like
+///   `context = roomauth::axum::AxumContext<AppState>`. Optional: without
+///   it, a parameter that is no extractor is reported where the rule is
+///   registered; with it, at the parameter.
 ///
 /// A parameter named like a placeholder (`id` or `r#id` for `<id>`; `_id`
 /// too, when no parameter is called `id`) is parsed from the room name with

@@ -29,6 +29,8 @@ pub struct Param<'a> {
     pub name: Option<Ident>,
     pub ty: &'a Type,
     pub source: Source,
+    /// Under `#[cfg]` (reported): no further checks.
+    pub cfg: bool,
 }
 
 /// A validated rule.
@@ -37,6 +39,8 @@ pub struct RuleDef<'a> {
     pub rooms: Rooms,
     pub access: Access,
     pub params: Vec<Param<'a>>,
+    /// `context = Type`: the one request context the rule serves.
+    pub context: Option<Type>,
 }
 
 /// Checks the function against the arguments; `None` when the arguments
@@ -63,6 +67,7 @@ pub fn validate<'a>(func: &'a ItemFn, args: Args, cx: &mut Ctxt) -> Option<RuleD
         rooms: args.rooms?,
         access: args.access,
         params,
+        context: args.context,
     })
 }
 
@@ -124,7 +129,9 @@ fn params_of<'a>(func: &'a ItemFn, cx: &mut Ctxt) -> Vec<Param<'a>> {
         }
         // The rule calls the function with one argument per parameter, so
         // a parameter must not disappear under `#[cfg]`.
+        let mut cfg = false;
         for attr in typed.attrs.iter().filter(|a| a.path().is_ident("cfg")) {
+            cfg = true;
             cx.error_spanned_help(
                 attr,
                 "`#[cfg]` on a parameter of a `#[room_auth]` function",
@@ -136,6 +143,7 @@ fn params_of<'a>(func: &'a ItemFn, cx: &mut Ctxt) -> Vec<Param<'a>> {
             name: param_name(&typed.pat),
             ty: &typed.ty,
             source: Source::Extractor,
+            cfg,
         });
     }
     params
@@ -192,16 +200,20 @@ fn bind_placeholders(
         if bound {
             continue;
         }
-        let hint = attr::did_you_mean(placeholder, names.iter().map(String::as_str))
-            .map(|name| format!(", or rename the placeholder to the parameter `<{name}>`"))
-            .unwrap_or_default();
+        let help = match attr::did_you_mean(placeholder, names.iter().map(String::as_str)) {
+            Some(name) => format!(
+                "did you mean the parameter `{name}`? rename it `{placeholder}`, or the \
+                 placeholder `<{name}>`"
+            ),
+            None => format!(
+                "add a parameter named like it to `{fn_name}`, with the type to parse it into, \
+                 like `{placeholder}: u64`"
+            ),
+        };
         cx.syn_error(pattern.error_help(
             range,
             format!("placeholder `<{placeholder}>` has no parameter to bind"),
-            format!(
-                "add a parameter named like it to `{fn_name}`, with the type to parse it into, \
-                 like `{placeholder}: u64`{hint}"
-            ),
+            help,
         ));
     }
 }
@@ -320,8 +332,40 @@ fn is_value_type(ty: &Type) -> bool {
 }
 
 fn check_unbound_values(rooms: &Rooms, params: &[Param<'_>], cx: &mut Ctxt) {
+    // Placeholders no parameter binds: reported already, with a hint at the
+    // parameter whose name is close, which then gets no error of its own.
+    let unbound: Vec<&str> = match rooms {
+        Rooms::Patterns(patterns) => patterns
+            .first()
+            .map(|pattern| {
+                pattern
+                    .placeholders()
+                    .map(|(name, _)| name)
+                    .filter(|name| {
+                        !params.iter().any(
+                            |p| matches!(&p.source, Source::Placeholder(bound) if bound == name),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        Rooms::Type(_) => Vec::new(),
+    };
     for param in params {
-        if !matches!(param.source, Source::Extractor) || !is_value_type(param.ty) {
+        if param.cfg || !matches!(param.source, Source::Extractor) || !is_value_type(param.ty) {
+            continue;
+        }
+        let hinted = param.name.as_ref().is_some_and(|name| {
+            let names: Vec<String> = params
+                .iter()
+                .filter_map(|p| p.name.as_ref().map(Ident::to_string))
+                .collect();
+            unbound.iter().any(|placeholder| {
+                attr::did_you_mean(placeholder, names.iter().map(String::as_str))
+                    == Some(name.to_string().as_str())
+            })
+        });
+        if hinted {
             continue;
         }
         let ty = param.ty.to_token_stream().to_string().replace(' ', "");

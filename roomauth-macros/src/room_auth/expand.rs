@@ -27,13 +27,24 @@ pub fn expand(rule: &RuleDef<'_>) -> TokenStream {
         Access::Write => quote!(#p::Access::Write),
     };
     let bindings = bindings(rule, &p);
-    let extractor_bounds = rule.params.iter().filter_map(|param| match param.source {
-        Source::Session | Source::Extractor => {
-            let ty = param.ty;
-            Some(quote_spanned!(ty.span()=> #ty: #p::FromContext<__RoomauthCx>))
+    // Generic over the request context, with a bound per extractor (unmet,
+    // it is reported where the rule is registered); or, with `context = C`,
+    // for `C` only, so that an extractor `C` lacks is reported at its
+    // parameter.
+    let (context, impl_generics, bounds) = match &rule.context {
+        Some(context) => (quote!(type __RoomauthCx = #context;), quote!(), Vec::new()),
+        None => {
+            let mut bounds = vec![quote!(__RoomauthCx: #p::RequestContext)];
+            bounds.extend(rule.params.iter().filter_map(|param| match param.source {
+                Source::Session | Source::Extractor => {
+                    let ty = param.ty;
+                    Some(quote_spanned!(ty.span()=> #ty: #p::FromContext<__RoomauthCx>))
+                }
+                Source::Placeholder(_) | Source::Room => None,
+            }));
+            (quote!(), quote!(<__RoomauthCx>), bounds)
         }
-        Source::Placeholder(_) | Source::Room => None,
-    });
+    };
     let args = (0..rule.params.len()).map(binding);
     let call = match func.sig.asyncness {
         Some(_) => quote!(#name(#(#args),*).await),
@@ -71,10 +82,11 @@ pub fn expand(rule: &RuleDef<'_>) -> TokenStream {
                 #p::IntoDecision::into_decision(__roomauth_output, #access)
             }
 
-            impl<__RoomauthCx> #p::Rule<__RoomauthCx> for #name
+            #context
+
+            impl #impl_generics #p::Rule<__RoomauthCx> for #name
             where
-                __RoomauthCx: #p::RequestContext,
-                #(#extractor_bounds,)*
+                #(#bounds,)*
             {
                 fn name(&self) -> &'static str {
                     #name_str
@@ -191,8 +203,13 @@ fn bindings(rule: &RuleDef<'_>, p: &TokenStream) -> Vec<TokenStream> {
             }
             Source::Placeholder(_) | Source::Room => continue,
         };
+        // Spanned at the parameter's type: with `context = C`, a type that is
+        // no extractor of `C` is reported there.
+        let extract = quote_spanned! {ty.span()=>
+            <#ty as #p::FromContext<__RoomauthCx>>::from_context
+        };
         bindings.push(quote! {
-            let #var = match <#ty as #p::FromContext<__RoomauthCx>>::from_context(&mut *__roomauth_cx).await {
+            let #var = match #extract(&mut *__roomauth_cx).await {
                 #p::Ok(__roomauth_value) => __roomauth_value,
                 #rejected,
             };

@@ -2,14 +2,15 @@
 //! the session parameter.
 
 use proc_macro2::{Span, TokenStream};
+use quote::ToTokens as _;
 use syn::ext::IdentExt as _;
-use syn::{Expr, Ident, Path};
+use syn::{Expr, Ident, Path, Type};
 
 use crate::attr::{self, Arg};
 use crate::ctxt::Ctxt;
 use crate::pattern::RoomPattern;
 
-const KEYS: &[&str] = &["rooms", "access", "permission", "session"];
+const KEYS: &[&str] = &["rooms", "access", "permission", "session", "context"];
 
 fn example(key: &str) -> String {
     match key {
@@ -18,6 +19,9 @@ fn example(key: &str) -> String {
             "`#[room_auth(rooms = \"project-<id>\", permission = \"join\")]`".to_owned()
         }
         "session" => "`#[room_auth(rooms = \"project-<id>\", session = user)]`".to_owned(),
+        "context" => {
+            "`#[room_auth(rooms = \"project-<id>\", context = AxumContext<AppState>)]`".to_owned()
+        }
         _ => "`#[room_auth(rooms = \"project-<id>\")]`".to_owned(),
     }
 }
@@ -42,6 +46,9 @@ pub struct Args {
     pub rooms: Option<Rooms>,
     pub access: Access,
     pub session: Option<Ident>,
+    /// `context = Type`: the one request context the rule serves, so that
+    /// each extractor is checked at its parameter.
+    pub context: Option<Type>,
 }
 
 pub fn parse_args(tokens: TokenStream, cx: &mut Ctxt) -> Args {
@@ -49,6 +56,7 @@ pub fn parse_args(tokens: TokenStream, cx: &mut Ctxt) -> Args {
         rooms: None,
         access: Access::Write,
         session: None,
+        context: None,
     };
     let mut access_key: Option<Ident> = None;
     let parsed = attr::parse_args(tokens, KEYS, "`#[room_auth(...)]`", example, cx);
@@ -76,6 +84,15 @@ pub fn parse_args(tokens: TokenStream, cx: &mut Ctxt) -> Args {
                 }
                 access_key = Some(key.clone());
             }
+            "context" => match syn::parse2::<Type>(value.to_token_stream()) {
+                Ok(ty) => args.context = Some(ty),
+                Err(_) => cx.error_spanned_help(
+                    &value,
+                    "`context` takes a type",
+                    "name the web framework's request context, like \
+                     `context = roomauth::axum::AxumContext<AppState>`",
+                ),
+            },
             _ => match attr::as_ident(&value) {
                 Some(ident) => args.session = Some(ident.clone()),
                 None => cx.error_spanned_help(
