@@ -26,15 +26,17 @@ mod room_resource;
 /// `Cargo.toml` gives the `roomauth` dependency (found as `proc-macro-crate`
 /// finds it; `roomauth` if it is not a direct dependency, say in a doctest).
 fn private() -> proc_macro2::TokenStream {
-    use proc_macro_crate::{FoundCrate, crate_name};
-    let name = match crate_name("roomauth") {
-        Ok(FoundCrate::Name(name)) => {
-            proc_macro2::Ident::new(&name, proc_macro2::Span::call_site())
-        }
-        Ok(FoundCrate::Itself) | Err(_) => {
-            proc_macro2::Ident::new("roomauth", proc_macro2::Span::call_site())
-        }
+    private_of(proc_macro_crate::crate_name("roomauth").ok())
+}
+
+/// The path to `__private` of the runtime found under `found`.
+fn private_of(found: Option<proc_macro_crate::FoundCrate>) -> proc_macro2::TokenStream {
+    use proc_macro_crate::FoundCrate;
+    let name = match &found {
+        Some(FoundCrate::Name(name)) => name.as_str(),
+        Some(FoundCrate::Itself) | None => "roomauth",
     };
+    let name = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
     quote::quote!(::#name::__private)
 }
 
@@ -133,4 +135,22 @@ pub fn derive_room_resource(input: TokenStream) -> TokenStream {
 #[proc_macro_derive(RoomParam, attributes(room))]
 pub fn derive_room_param(input: TokenStream) -> TokenStream {
     room_param::derive(input.into()).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use proc_macro_crate::FoundCrate;
+
+    use super::private_of;
+
+    #[test]
+    fn generated_code_names_the_runtime_as_the_caller_does() {
+        let path = |found| private_of(found).to_string();
+        assert_eq!(path(None), ":: roomauth :: __private");
+        assert_eq!(path(Some(FoundCrate::Itself)), ":: roomauth :: __private");
+        assert_eq!(
+            path(Some(FoundCrate::Name("ra".to_owned()))),
+            ":: ra :: __private"
+        );
+    }
 }

@@ -78,6 +78,15 @@ pub fn expand(rule: &RuleDef<'_>) -> TokenStream {
                 (<T as #p::RoomResource>::PATTERNS, <T as #p::RoomResource>::from_match)
             }
 
+            #[allow(dead_code)]
+            fn __roomauth_extract<Cx: #p::RequestContext, T: #p::FromContext<Cx>>(
+                __roomauth_cx: &mut Cx,
+            ) -> impl ::core::future::Future<
+                Output = #p::Result<T, <Cx as #p::RequestContext>::Rejection>,
+            > + ::core::marker::Send {
+                <T as #p::FromContext<Cx>>::from_context(__roomauth_cx)
+            }
+
             fn __roomauth_decision<T: #p::IntoDecision>(__roomauth_output: T) -> #p::Result<#p::Grant, #p::Deny> {
                 #p::IntoDecision::into_decision(__roomauth_output, #access)
             }
@@ -206,7 +215,7 @@ fn bindings(rule: &RuleDef<'_>, p: &TokenStream) -> Vec<TokenStream> {
         // Spanned at the parameter's type: with `context = C`, a type that is
         // no extractor of `C` is reported there.
         let extract = quote_spanned! {ty.span()=>
-            <#ty as #p::FromContext<__RoomauthCx>>::from_context
+            __roomauth_extract::<__RoomauthCx, #ty>
         };
         bindings.push(quote! {
             let #var = match #extract(&mut *__roomauth_cx).await {

@@ -79,7 +79,7 @@ mod tests {
         // Placeholders are bound before the first extractor runs.
         let placeholder = out.find("__roomauth_room_param :: < u64 >").unwrap();
         let extractor = out
-            .find("< CurrentUser as :: roomauth :: __private :: FromContext")
+            .find("__roomauth_extract :: < __RoomauthCx , CurrentUser >")
             .unwrap();
         assert!(placeholder < extractor);
         assert!(!out.contains("compile_error"));

@@ -492,13 +492,16 @@ async fn answers_for_another_user_or_room_or_more_are_refused() {
 }
 
 #[test]
-fn overlapping_rules_are_refused() {
+fn a_rule_registered_twice_is_refused() {
     let result = Hook::builder(RoomService::new(LocalProvisioner::development()))
         .rule(Projects::new())
         .rule(Projects::new())
         .build();
-    let error = result.err().expect("overlap");
-    assert!(error.to_string().contains("project-"), "{error}");
+    let error = result.err().expect("registered twice");
+    assert!(
+        matches!(error, BuildError::DuplicateRule("projects")),
+        "{error}"
+    );
     assert!(matches!(
         Hook::builder(RoomService::new(LocalProvisioner::development())).build(),
         Err(BuildError::NoRules)
