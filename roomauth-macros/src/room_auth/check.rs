@@ -351,6 +351,11 @@ fn check_unbound_values(rooms: &Rooms, params: &[Param<'_>], cx: &mut Ctxt) {
             .unwrap_or_default(),
         Rooms::Type(_) => Vec::new(),
     };
+    // `rooms = Type` without a parameter of that type: reported already, and
+    // the values of the room belong in it.
+    if matches!(rooms, Rooms::Type(_)) && !params.iter().any(|p| matches!(p.source, Source::Room)) {
+        return;
+    }
     for param in params {
         if param.cfg || !matches!(param.source, Source::Extractor) || !is_value_type(param.ty) {
             continue;
