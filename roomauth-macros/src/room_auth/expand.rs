@@ -215,10 +215,10 @@ fn bindings(rule: &RuleDef<'_>, p: &TokenStream) -> Vec<TokenStream> {
         // Spanned at the parameter's type: with `context = C`, a type that is
         // no extractor of `C` is reported there.
         let extract = quote_spanned! {ty.span()=>
-            __roomauth_extract::<__RoomauthCx, #ty>
+            __roomauth_extract::<__RoomauthCx, #ty>(&mut *__roomauth_cx).await
         };
         bindings.push(quote! {
-            let #var = match #extract(&mut *__roomauth_cx).await {
+            let #var = match #extract {
                 #p::Ok(__roomauth_value) => __roomauth_value,
                 #rejected,
             };
