@@ -83,7 +83,7 @@ impl RoomParam for uuid::Uuid {
 /// A typed room name: one pattern (or, for an enum, one per variant) that
 /// parses and formats it. Derive it with `#[derive(RoomResource)]`.
 #[diagnostic::on_unimplemented(
-    message = "`{Self}` is not a typed room name: it does not implement `roomauth::RoomResource`",
+    message = "`{Self}` is not a typed room name: it does not derive `RoomResource`",
     label = "`rooms = ...` takes a pattern string, a list of them, or a type that derives `RoomResource`",
     note = "derive it: `#[derive(RoomResource)] #[room(pattern = \"project-<id>\")] struct ProjectRoom {{ id: u64 }}`"
 )]

@@ -385,7 +385,7 @@ fn check_unbound_values(rooms: &Rooms, params: &[Param<'_>], cx: &mut Ctxt) {
                     None => String::new(),
                 };
                 (
-                    format!("parameter `{name}: {ty}` is bound by no placeholder"),
+                    format!("no placeholder binds the parameter `{name}: {ty}`"),
                     format!(
                         "{hint}a parameter named like a `<placeholder>` is parsed from the room \
                          name; add `<{name}>` to the pattern, or rename the parameter"
@@ -393,7 +393,7 @@ fn check_unbound_values(rooms: &Rooms, params: &[Param<'_>], cx: &mut Ctxt) {
                 )
             }
             (Some(name), Rooms::Type(path)) => (
-                format!("parameter `{name}: {ty}` is bound by no placeholder"),
+                format!("no placeholder binds the parameter `{name}: {ty}`"),
                 format!(
                     "with `rooms = {}`, the room's values are the fields of that type: take \
                      them from the room parameter",
@@ -401,13 +401,13 @@ fn check_unbound_values(rooms: &Rooms, params: &[Param<'_>], cx: &mut Ctxt) {
                 ),
             ),
             (None, _) => (
-                format!("a parameter of type `{ty}` is bound by no placeholder"),
+                format!("no placeholder binds a parameter of type `{ty}`"),
                 "name the parameter like a `<placeholder>` of the pattern".to_owned(),
             ),
         };
         cx.error_spanned_help(
             param.ty,
-            format!("{what}, and `{ty}` is not an extractor"),
+            format!("{what}, and `{ty}` is no extractor"),
             help,
         );
     }
