@@ -79,6 +79,12 @@ fn check_signature(func: &ItemFn, cx: &mut Ctxt) {
             "`#[room_auth]` goes on a free function, not on a method",
             "move the function out of the `impl` block and take what it needs as parameters",
         );
+    } else if let Some(self_type) = self_type_in(sig) {
+        cx.error_help(
+            self_type.span(),
+            "`#[room_auth]` goes on a free function, not on an associated function",
+            "move the function out of the `impl` block and name the type instead of `Self`",
+        );
     }
     if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
         cx.error_spanned_help(
@@ -113,6 +119,20 @@ fn check_signature(func: &ItemFn, cx: &mut Ctxt) {
             "remove the `...`",
         );
     }
+}
+
+/// The first `Self` in the signature: the function is in an `impl` block,
+/// where the rule struct cannot go. (An associated function that does not
+/// name `Self` cannot be told from a free one.)
+pub fn self_type_in(sig: &syn::Signature) -> Option<Ident> {
+    fn find(tokens: proc_macro2::TokenStream) -> Option<Ident> {
+        tokens.into_iter().find_map(|token| match token {
+            proc_macro2::TokenTree::Ident(ident) if ident == "Self" => Some(ident),
+            proc_macro2::TokenTree::Group(group) => find(group.stream()),
+            _ => None,
+        })
+    }
+    find(sig.to_token_stream())
 }
 
 /// The typed parameters, each an extractor until bound otherwise.

@@ -41,7 +41,9 @@ pub fn room_auth(args: TokenStream, input: TokenStream) -> TokenStream {
             // Not inside an `impl` (a method), where no struct may go.
             let fallback = func
                 .as_ref()
-                .filter(|func| func.sig.receiver().is_none())
+                .filter(|func| {
+                    func.sig.receiver().is_none() && check::self_type_in(&func.sig).is_none()
+                })
                 .map(expand::fallback);
             quote!(#input #errors #fallback)
         }
