@@ -6,14 +6,7 @@
 
 #[test]
 fn ui() {
-    // Two runs, one after the other (they share trybuild's project). Alone,
-    // the compile-fail cases are checked by one `cargo check --keep-going`
-    // over all of them; mixed with pass cases, trybuild builds every case by
-    // itself (a cargo run of seconds each, minutes in all on two cores).
-    {
-        let t = trybuild::TestCases::new();
-        t.compile_fail("tests/ui/fail/*.rs");
-    }
     let t = trybuild::TestCases::new();
     t.pass("tests/ui/pass/*.rs");
+    t.compile_fail("tests/ui/fail/*.rs");
 }

@@ -40,16 +40,23 @@ const NPM_STAMP: &str = ".roomauth-installed";
 /// Where installs are cached and their locks live:
 /// `<cargo target dir>/roomauth-tools`, so `cargo clean` removes them too.
 ///
-/// The target directory is found from the running test binary (it lies in
-/// `<target>/<profile>/deps`); the marker is the `CACHEDIR.TAG` cargo writes
-/// at the target root. Falls back to `<workspace>/target/roomauth-tools`.
+/// The target directory is found from the running test binary: the
+/// ancestor holding the `CACHEDIR.TAG` cargo writes at the target root, else
+/// `<target>` of `<target>/<profile>/deps`. Falls back to
+/// `<workspace>/target/roomauth-tools`.
 pub fn cache_dir() -> PathBuf {
+    // Cargo writes CACHEDIR.TAG only into a target dir it creates itself;
+    // otherwise the test binary's `<target>/<profile>/deps` says where it is.
     let target = std::env::current_exe()
         .ok()
         .and_then(|exe| {
             exe.ancestors()
                 .skip(1)
                 .find(|dir| dir.join("CACHEDIR.TAG").is_file())
+                .or_else(|| {
+                    let deps = exe.parent().filter(|dir| dir.ends_with("deps"))?;
+                    deps.parent()?.parent()
+                })
                 .map(Path::to_path_buf)
         })
         .unwrap_or_else(|| Path::new(WORKSPACE).join("target"));
