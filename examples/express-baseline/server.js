@@ -1,4 +1,4 @@
-// The seed's Express auth webhook (PROTOCOL.md section 4), the baseline of
+// The seed's Express auth webhook (the roomauth::room_service module docs describe it), the baseline of
 // roomauth's load comparison (examples/load/run.sh, BENCHMARKS.md).
 //
 // It follows the seed's steps with the quickstart's session and demo data:

@@ -64,7 +64,7 @@ impl AppState {
     }
 }
 
-// The wire types of PROTOCOL.md, written out.
+// The wire types of Room Service (roomauth::room_service docs), written out.
 
 #[derive(Deserialize, Serialize, PartialEq, Eq, Clone, Copy, Debug)]
 #[serde(rename_all = "snake_case")]
@@ -185,7 +185,7 @@ fn is_json(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
 }
 
-/// `POST /api/roomservice`: PROTOCOL.md section 4, with the checks the
+/// `POST /api/roomservice`: the seed's four steps, with the checks the
 /// quickstart makes.
 async fn webhook(State(app): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     if !is_json(&headers) {

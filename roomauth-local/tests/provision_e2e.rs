@@ -86,7 +86,7 @@ impl Drop for LocalServer {
     }
 }
 
-/// The request of PROTOCOL.md section 2.
+/// The provision request of the Room Service protocol (roomauth::room_service docs).
 fn protocol_request() -> ProvisionRequest {
     serde_json::from_value(json!({
         "user": "your-user-id",

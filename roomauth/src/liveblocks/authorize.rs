@@ -29,7 +29,7 @@ pub enum Permission {
 }
 
 impl Permission {
-    /// What read access grants: read plus presence (DESIGN.md's table).
+    /// What read access grants: read plus presence (presence is always writable in Liveblocks).
     pub const READ: &'static [Permission] = &[Permission::RoomRead, Permission::RoomPresenceWrite];
     /// What write access grants.
     pub const WRITE: &'static [Permission] = &[Permission::RoomWrite];

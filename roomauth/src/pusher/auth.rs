@@ -159,7 +159,7 @@ impl Pusher {
 
 #[cfg(test)]
 mod tests {
-    //! The vectors of BACKENDS.md 1.2, produced by the official `pusher`
+    //! The test vectors produced by the official `pusher`
     //! 5.3.4 Node SDK (`authorizeChannel`, `authenticateUser`).
     use super::*;
     use serde_json::json;

@@ -1,4 +1,4 @@
-//! The Room Service wire types (see `PROTOCOL.md`): the browser's webhook
+//! The Room Service wire types (see the [module docs](super)): the browser's webhook
 //! request, the resources it names, and the provisioning exchange.
 //!
 //! Field order follows the official client, so re-emitted JSON is byte for
@@ -100,7 +100,7 @@ impl Resource {
 }
 
 /// The body the browser posts to the auth webhook, in either form the
-/// client uses (PROTOCOL.md section 1).
+/// client uses (the [module docs](super)).
 ///
 /// Exactly one of `room` and `resources` must be present; any other field
 /// (a smuggled `"user"`, say) is refused.
