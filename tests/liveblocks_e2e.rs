@@ -8,7 +8,6 @@
 #[allow(dead_code)]
 mod app;
 
-use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -48,35 +47,13 @@ async fn realtime(liveblocks: Liveblocks) -> Served {
     serve(router).await
 }
 
-/// A browser logged in as `user`.
-async fn logged_in(server: &Served, user: &str) -> Browser {
-    let mut browser = Browser::new();
-    let login = browser
-        .post_json(&server.url("/login"), &json!({ "user": user }))
-        .await;
-    assert_eq!(login.status, 200, "{}", login.text);
-    browser
-}
-
-/// `node <script> <args..>` in the Liveblocks npm project; its JSON output.
-async fn node_json(project: &NpmProject, script: &str, args: Vec<String>) -> Value {
-    let mut command = project.node(script);
-    command.args(args).stdin(Stdio::null());
-    let output = tokio::task::spawn_blocking(move || command.output().expect("run node"))
+/// `node <script> <args..>` in the Liveblocks npm project, off the
+/// runtime; its JSON output.
+async fn node_json(project: &NpmProject, script: &'static str, args: Vec<String>) -> Value {
+    let project = project.clone();
+    tokio::task::spawn_blocking(move || project.node_json(script, args))
         .await
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{script} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
-        panic!(
-            "{script} printed no JSON ({err}): {}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -173,7 +150,7 @@ fn dev_token() -> Response {
 async fn sends_what_liveblocks_node_sends_for_the_same_grant() {
     let (upstream, seen) = recorder(dev_token).await;
     let server = realtime(liveblocks_at(&upstream.url(""))).await;
-    let mut alice = logged_in(&server, "alice").await;
+    let mut alice = Browser::logged_in(&server.url("/login"), "alice").await;
     for room in ["project-1", "project-2"] {
         let answer = alice
             .post_json(&server.url("/liveblocks/auth"), &json!({ "room": room }))
@@ -221,7 +198,7 @@ async fn hostile_requests_never_reach_liveblocks() {
     let (upstream, seen) = recorder(dev_token).await;
     let server = realtime(liveblocks_at(&upstream.url(""))).await;
     let url = server.url("/liveblocks/auth");
-    let mut alice = logged_in(&server, "alice").await;
+    let mut alice = Browser::logged_in(&server.url("/login"), "alice").await;
 
     let json = Some("application/json");
     let long = format!(r#"{{"room":"project-1{}"}}"#, "1".repeat(120));
@@ -395,7 +372,7 @@ async fn liveblocks_failures_are_bounded_gateway_errors() {
     for fault in faults {
         let (upstream, seen) = recorder(fault.answer).await;
         let server = realtime(liveblocks_at(&upstream.url(""))).await;
-        let mut alice = logged_in(&server, "alice").await;
+        let mut alice = Browser::logged_in(&server.url("/login"), "alice").await;
         let answer = alice
             .post_json(
                 &server.url("/liveblocks/auth"),
@@ -416,7 +393,7 @@ async fn rate_limit_passes_retry_after_on() {
         recorder(|| (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "7")], "").into_response())
             .await;
     let server = realtime(liveblocks_at(&upstream.url(""))).await;
-    let cookie = logged_in(&server, "alice")
+    let cookie = Browser::logged_in(&server.url("/login"), "alice")
         .await
         .cookie()
         .unwrap()
@@ -441,7 +418,7 @@ async fn liveblocks_down_or_slow() {
         listener.local_addr().unwrap()
     };
     let server = realtime(liveblocks_at(&format!("http://{closed}"))).await;
-    let mut alice = logged_in(&server, "alice").await;
+    let mut alice = Browser::logged_in(&server.url("/login"), "alice").await;
     let answer = alice
         .post_json(
             &server.url("/liveblocks/auth"),
@@ -471,7 +448,7 @@ async fn liveblocks_down_or_slow() {
         .build()
         .unwrap();
     let server = realtime(liveblocks).await;
-    let mut alice = logged_in(&server, "alice").await;
+    let mut alice = Browser::logged_in(&server.url("/login"), "alice").await;
     let started = std::time::Instant::now();
     let answer = alice
         .post_json(
