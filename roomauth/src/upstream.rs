@@ -247,6 +247,54 @@ impl Default for UpstreamSettings {
     }
 }
 
+/// The setters of a backend builder's `upstream: UpstreamSettings` field,
+/// with their docs, written once for every builder: `timeout`,
+/// `connect_timeout`, `max_retries`, `retry_backoff` and
+/// `pool_max_idle_per_host`. Expanded inside the builder's `impl` block.
+macro_rules! upstream_setters {
+    () => {
+        /// The timeout of a whole call, connecting, retries and reading the
+        /// answer included; default
+        /// [`DEFAULT_TIMEOUT`](crate::upstream::DEFAULT_TIMEOUT).
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.upstream.timeout = timeout;
+            self
+        }
+
+        /// The connect timeout; default
+        /// [`DEFAULT_CONNECT_TIMEOUT`](crate::upstream::DEFAULT_CONNECT_TIMEOUT)
+        /// (never more than the whole call's timeout).
+        pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.upstream.connect_timeout = timeout;
+            self
+        }
+
+        /// How many times a call is retried when the service cannot have
+        /// acted on it (no connection) or said it failed (5xx); default
+        /// [`DEFAULT_MAX_RETRIES`](crate::upstream::DEFAULT_MAX_RETRIES), 0
+        /// for none. See [`crate::upstream`].
+        pub fn max_retries(mut self, retries: u32) -> Self {
+            self.upstream.max_retries = retries;
+            self
+        }
+
+        /// The wait before the first retry, doubled at each retry; default
+        /// [`DEFAULT_RETRY_BACKOFF`](crate::upstream::DEFAULT_RETRY_BACKOFF).
+        pub fn retry_backoff(mut self, backoff: std::time::Duration) -> Self {
+            self.upstream.retry_backoff = backoff;
+            self
+        }
+
+        /// How many idle keep-alive connections are kept per host; default
+        /// [`DEFAULT_POOL_MAX_IDLE_PER_HOST`](crate::upstream::DEFAULT_POOL_MAX_IDLE_PER_HOST).
+        pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
+            self.upstream.pool_max_idle_per_host = max;
+            self
+        }
+    };
+}
+pub(crate) use upstream_setters;
+
 /// Why [`UpstreamSettings`] cannot be used. Each message says what to fix.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SettingsError {

@@ -2,7 +2,6 @@
 //! environment or a builder.
 
 use std::fmt;
-use std::time::Duration;
 
 use http::HeaderValue;
 use reqwest::Url;
@@ -118,40 +117,7 @@ impl LiveblocksBuilder {
         self
     }
 
-    /// The timeout of a whole call, connecting, retries and reading the
-    /// answer included; default [`DEFAULT_TIMEOUT`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.upstream.timeout = timeout;
-        self
-    }
-
-    /// The connect timeout; default [`DEFAULT_CONNECT_TIMEOUT`].
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.upstream.connect_timeout = timeout;
-        self
-    }
-
-    /// How many times a call is retried when Liveblocks cannot have acted
-    /// on it (no connection) or failed (5xx); default
-    /// [`DEFAULT_MAX_RETRIES`], 0 for none.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.upstream.max_retries = retries;
-        self
-    }
-
-    /// The wait before the first retry, doubled at each retry; default
-    /// [`DEFAULT_RETRY_BACKOFF`].
-    pub fn retry_backoff(mut self, backoff: Duration) -> Self {
-        self.upstream.retry_backoff = backoff;
-        self
-    }
-
-    /// How many idle keep-alive connections are kept; default
-    /// [`DEFAULT_POOL_MAX_IDLE_PER_HOST`].
-    pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
-        self.upstream.pool_max_idle_per_host = max;
-        self
-    }
+    crate::upstream::upstream_setters!();
 
     /// Checks the settings and builds the HTTP client.
     pub fn build(self) -> Result<Liveblocks, ConfigError> {
@@ -240,6 +206,7 @@ pub enum ConfigError {
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
+    use std::time::Duration;
 
     use super::*;
 

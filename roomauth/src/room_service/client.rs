@@ -127,35 +127,13 @@ impl fmt::Debug for HttpProvisioner {
 
 /// Builds a [`HttpProvisioner`]; see [`HttpProvisioner::builder`]. Errors are
 /// reported by [`build`](HttpProvisionerBuilder::build).
-#[derive(Clone)]
+#[derive(Clone, Debug, Default)]
 #[must_use]
 pub struct HttpProvisionerBuilder {
     api_key: Option<ApiKey>,
     base_url: Option<String>,
     auth_scheme: AuthScheme,
     upstream: UpstreamSettings,
-}
-
-impl fmt::Debug for HttpProvisionerBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HttpProvisionerBuilder")
-            .field("api_key", &self.api_key)
-            .field("base_url", &self.base_url)
-            .field("auth_scheme", &self.auth_scheme)
-            .field("upstream", &self.upstream)
-            .finish()
-    }
-}
-
-impl Default for HttpProvisionerBuilder {
-    fn default() -> Self {
-        HttpProvisionerBuilder {
-            api_key: None,
-            base_url: None,
-            auth_scheme: AuthScheme::default(),
-            upstream: UpstreamSettings::default(),
-        }
-    }
 }
 
 impl HttpProvisionerBuilder {
@@ -178,41 +156,7 @@ impl HttpProvisionerBuilder {
         self
     }
 
-    /// The timeout of a whole call, connecting, retries and reading the body
-    /// included; default [`DEFAULT_TIMEOUT`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.upstream.timeout = timeout;
-        self
-    }
-
-    /// The connect timeout; default [`DEFAULT_CONNECT_TIMEOUT`] (never more
-    /// than the whole call's timeout).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.upstream.connect_timeout = timeout;
-        self
-    }
-
-    /// How many idle keep-alive connections are kept per host; default
-    /// [`DEFAULT_POOL_MAX_IDLE_PER_HOST`].
-    pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
-        self.upstream.pool_max_idle_per_host = max;
-        self
-    }
-
-    /// How many times a call is retried when the server cannot have acted
-    /// on it (no connection) or said it failed (5xx); default
-    /// [`DEFAULT_MAX_RETRIES`], 0 for none. See the [module docs](self).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.upstream.max_retries = retries;
-        self
-    }
-
-    /// The wait before the first retry, doubled at each retry; default
-    /// [`DEFAULT_RETRY_BACKOFF`].
-    pub fn retry_backoff(mut self, backoff: Duration) -> Self {
-        self.upstream.retry_backoff = backoff;
-        self
-    }
+    crate::upstream::upstream_setters!();
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<HttpProvisioner, ConfigError> {
