@@ -9,8 +9,8 @@
 # CARGO_TARGET_DIR (defaults in each script's header), sources
 # examples/lib.sh, checks the tools and defines HERE, TARGET, SERVER_CPU and
 # CLIENT_CPU (taskset prefixes, empty unless PIN=1), RESULTS (a file for
-# one line per run), CLK_TCK, login, cpu_ticks, us_per_request, warm_up,
-# measure, round_order and AWK_MEDIAN.
+# one line per run), CLK_TCK, build_release, npm_ci, login, status_of,
+# cpu_ticks, us_per_request, warm_up, measure, round_order and AWK_MEDIAN.
 
 HERE="$ROOT/examples/load"
 DURATION="${DURATION:-10s}"
@@ -39,6 +39,34 @@ fi
 export RUST_LOG="$LOG"
 RESULTS="$WORK/results"
 : >"$RESULTS"
+
+# build_release CARGO_BUILD_ARGS...: `cargo build --release` into TARGET,
+# unless BUILD=0.
+build_release() {
+  [ "$BUILD" = 1 ] || return 0
+  log "building (release) $* into $TARGET"
+  (cd "$ROOT" && CARGO_TARGET_DIR="$TARGET" timeout 3600 cargo build --release --quiet "$@")
+}
+
+# npm_ci DIR: npm ci in DIR unless its node_modules was installed from its
+# lockfile by this Node (the stamp the tests' `roomauth_suite::tools::npm_project`
+# writes too).
+npm_ci() {
+  local dir="$1"
+  npm_stamp() { cat "$dir/package-lock.json"; printf '\nnode '; node --version; }
+  if ! cmp -s <(npm_stamp) "$dir/node_modules/.roomauth-installed"; then
+    log "installing the packages of $dir (npm ci)"
+    (cd "$dir" && timeout 300 npm ci --no-audit --no-fund --loglevel=error)
+    npm_stamp >"$dir/node_modules/.roomauth-installed"
+  fi
+}
+
+# status_of URL COOKIE BODY: the status of one JSON POST, COOKIE (`session=...`)
+# sent unless empty.
+status_of() {
+  curl -sS --max-time 5 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+    ${2:+-H "Cookie: $2"} -d "$3" "$1"
+}
 
 # Logs in as $2 on the app at $1; prints the `session=...` cookie.
 login() {

@@ -34,21 +34,8 @@ NAME=load-liveblocks
 # shellcheck source=common.sh
 source "$ROOT/examples/load/common.sh"
 
-if [ "$BUILD" = 1 ]; then
-  log "building (release) examples/liveblocks_relay into $TARGET"
-  (cd "$ROOT" && CARGO_TARGET_DIR="$TARGET" timeout 3600 cargo build --release --quiet \
-    -p roomauth-suite --example liveblocks_relay)
-fi
-if [ ! -x "$NODE_PROJECT/node_modules/@oven/bun-linux-x64/bin/bun" ]; then
-  log "installing Liveblocks' dev server and Bun (npm ci in tests/node/liveblocks)"
-  (cd "$NODE_PROJECT" && timeout 300 npm ci --no-audit --no-fund --silent)
-fi
-
-# The status of one token request: URL, cookie, room.
-status_of() {
-  curl -sS --max-time 5 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-    ${2:+-H "Cookie: $2"} -d "{\"room\":\"$3\"}" "$1"
-}
+build_release -p roomauth-suite --example liveblocks_relay
+npm_ci "$NODE_PROJECT"
 
 
 # Liveblocks' dev server: Bun on 127.0.0.1, a random port it announces.
@@ -85,8 +72,8 @@ run_server() {
   local alice bob allowed denied
   alice="$(login "$BASE" alice)"
   bob="$(login "$BASE" bob)"
-  allowed="$(status_of "$BASE$path" "$alice" project-1)"
-  denied="$(status_of "$BASE$path" "$bob" project-1)"
+  allowed="$(status_of "$BASE$path" "$alice" '{"room":"project-1"}')"
+  denied="$(status_of "$BASE$path" "$bob" '{"room":"project-1"}')"
   [ "$allowed" = 200 ] || die "$server: alice asking for project-1 got $allowed, not 200"
   [ "$denied" = 403 ] || die "$server: bob asking for project-1 got $denied, not 403"
 

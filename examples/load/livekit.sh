@@ -31,21 +31,8 @@ NAME=load-livekit
 # shellcheck source=common.sh
 source "$ROOT/examples/load/common.sh"
 
-if [ "$BUILD" = 1 ]; then
-  log "building (release) the realtime example into $TARGET"
-  (cd "$ROOT" && CARGO_TARGET_DIR="$TARGET" timeout 3600 cargo build --release --quiet \
-    -p roomauth-suite --example realtime)
-fi
-if [ ! -d "$BASELINE/node_modules" ]; then
-  log "installing the Express baseline's packages (npm ci)"
-  (cd "$BASELINE" && timeout 300 npm ci --no-audit --no-fund --silent)
-fi
-
-# The status of one token request: base URL, cookie, room.
-status_of() {
-  curl -sS --max-time 5 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-    ${2:+-H "Cookie: $2"} -d "{\"room_name\":\"$3\"}" "$1/livekit/token"
-}
+build_release -p roomauth-suite --example realtime
+npm_ci "$BASELINE"
 
 export NODE_ENV=production
 # Both sign with the same key and answer the same server URL.
@@ -62,8 +49,8 @@ run_server() {
   local alice bob allowed denied
   alice="$(login "$base" alice)"
   bob="$(login "$base" bob)"
-  allowed="$(status_of "$base" "$alice" project-1)"
-  denied="$(status_of "$base" "$bob" project-1)"
+  allowed="$(status_of "$base/livekit/token" "$alice" '{"room_name":"project-1"}')"
+  denied="$(status_of "$base/livekit/token" "$bob" '{"room_name":"project-1"}')"
   [ "$allowed" = 200 ] || die "$server: alice asking for project-1 got $allowed, not 200"
   [ "$denied" = 403 ] || die "$server: bob asking for project-1 got $denied, not 403"
 

@@ -40,28 +40,10 @@ NAME=load
 # shellcheck source=common.sh
 source "$ROOT/examples/load/common.sh"
 
-if [ "$BUILD" = 1 ]; then
-  log "building (release) roomauth-local, quickstart, handwritten into $TARGET"
-  (cd "$ROOT" && CARGO_TARGET_DIR="$TARGET" timeout 3600 cargo build --release --quiet \
-    -p roomauth --bin roomauth-local)
-  (cd "$ROOT" && CARGO_TARGET_DIR="$TARGET" timeout 3600 cargo build --release --quiet \
-    -p roomauth-suite --example quickstart --example handwritten)
-fi
-# npm ci unless node_modules was installed from this lockfile by this Node
-# (the stamp the tests' `roomauth_suite::tools::npm_project` writes too).
+build_release -p roomauth --bin roomauth-local
+build_release -p roomauth-suite --example quickstart --example handwritten
 BASELINE="$ROOT/examples/express-baseline"
-npm_stamp() { cat "$BASELINE/package-lock.json"; printf '\nnode '; node --version; }
-if ! cmp -s <(npm_stamp) "$BASELINE/node_modules/.roomauth-installed"; then
-  log "installing the Express baseline's packages (npm ci)"
-  (cd "$BASELINE" && timeout 300 npm ci --no-audit --no-fund --loglevel=error)
-  npm_stamp >"$BASELINE/node_modules/.roomauth-installed"
-fi
-
-# The status of one webhook request: base URL, cookie, body.
-status_of() {
-  curl -sS --max-time 5 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-    ${2:+-H "Cookie: $2"} -d "$3" "$1/api/roomservice"
-}
+npm_ci "$BASELINE"
 
 export NODE_ENV=production
 export ROOMSERVICE_API_KEY="$API_KEY"
@@ -87,8 +69,8 @@ run_server() {
   alice="$(login "$base" alice)"
   bob="$(login "$base" bob)"
   local allowed denied
-  allowed="$(status_of "$base" "$alice" '{"room":"project-1"}')"
-  denied="$(status_of "$base" "$bob" '{"room":"project-1"}')"
+  allowed="$(status_of "$base/api/roomservice" "$alice" '{"room":"project-1"}')"
+  denied="$(status_of "$base/api/roomservice" "$bob" '{"room":"project-1"}')"
   [ "$allowed" = 200 ] || die "$server: alice joining project-1 got $allowed, not 200"
   case "$denied" in 401 | 403) ;; *) die "$server: bob joining project-1 got $denied, not 401/403" ;; esac
 
