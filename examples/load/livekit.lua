@@ -9,29 +9,16 @@
 -- (another status, a 200 without a token, socket errors) is an error. The
 -- last line printed is machine-readable: `RESULT key=value...`.
 
-local alice = os.getenv("ALICE_COOKIE") or ""
-local bob = os.getenv("BOB_COOKIE") or ""
-
 local function token_request(room)
   return '{"room_name":"' .. room .. '"}'
 end
 
-local mix = {
-  { cookie = alice, body = token_request("project-1") },
-  { cookie = alice, body = token_request("project-2") },
-  { cookie = bob, body = token_request("project-2") },
-  { cookie = bob, body = token_request("project-1") }, -- denied
-  { cookie = alice, body = token_request("project-1") },
-  { cookie = nil, body = token_request("project-1") }, -- anonymous
-  { cookie = bob, body = token_request("project-2") },
-  { cookie = alice, body = token_request("project-3") }, -- denied
-}
-
 -- wrk_mix.lua, next to this file, holds the hooks and the RESULT line.
 local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
-dofile(here .. "wrk_mix.lua").run({
+local wrk_mix = dofile(here .. "wrk_mix.lua")
+wrk_mix.run({
   path = "/livekit/token",
-  mix = mix,
+  mix = wrk_mix.token_mix(token_request),
   allowed_share = 5 / 8,
   is_ok = function(body)
     return body:find('"participant_token":"ey', 1, true) and body:find('"server_url":"', 1, true)

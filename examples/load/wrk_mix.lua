@@ -97,4 +97,24 @@ function M.run(config)
   end
 end
 
+-- The eight requests of livekit.lua and liveblocks.lua, each body made by
+-- token_request(room), with the cookies of ALICE_COOKIE and BOB_COOKIE:
+--   5 allowed   (alice project-1 write, alice project-2 read, bob project-2)
+--   2 denied    (logged in, not a member)
+--   1 anonymous (no cookie)
+function M.token_mix(token_request)
+  local alice = os.getenv("ALICE_COOKIE") or ""
+  local bob = os.getenv("BOB_COOKIE") or ""
+  return {
+    { cookie = alice, body = token_request("project-1") },
+    { cookie = alice, body = token_request("project-2") },
+    { cookie = bob, body = token_request("project-2") },
+    { cookie = bob, body = token_request("project-1") }, -- denied
+    { cookie = alice, body = token_request("project-1") },
+    { cookie = nil, body = token_request("project-1") }, -- anonymous
+    { cookie = bob, body = token_request("project-2") },
+    { cookie = alice, body = token_request("project-3") }, -- denied
+  }
+end
+
 return M
