@@ -10,7 +10,8 @@
 # examples/lib.sh, checks the tools and defines HERE, TARGET, SERVER_CPU and
 # CLIENT_CPU (taskset prefixes, empty unless PIN=1), RESULTS (a file for
 # one line per run), CLK_TCK, build_release, npm_ci, login, status_of,
-# cpu_ticks, us_per_request, warm_up, measure, round_order and AWK_MEDIAN.
+# cpu_ticks, us_per_request, warm_up, measure, round_order, run_rounds and
+# AWK_ROUNDS.
 
 HERE="$ROOT/examples/load"
 DURATION="${DURATION:-10s}"
@@ -119,10 +120,30 @@ round_order() {
   if [ $(($1 % 2)) = 0 ]; then printf '%s\n' $SERVERS | tac | tr '\n' ' '; else printf '%s' "$SERVERS"; fi
 }
 
-# The median of a space-separated list, for the summaries' awk programs.
-AWK_MEDIAN='
+# run_rounds: run_server SERVER ROUND (the script's) for every server of
+# every round, in round_order.
+run_rounds() {
+  local round server
+  for round in $(seq "$ROUNDS"); do
+    for server in $(round_order "$round"); do
+      run_server "$server" "$round"
+    done
+  done
+}
+
+# The start of the summaries' awk programs, over the lines of RESULTS:
+# median(list) of a space-separated list, and for each line its fields in
+# f, its server in s, and per server the lists rps, p50, p99 and scpu
+# (server_cpu_us) and the sums errors and requests.
+AWK_ROUNDS='
   function median(list,   n, a, i, j, t) {
     n = split(list, a, " ")
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
     return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  {
+    for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
+    s = f["server"]
+    rps[s] = rps[s] " " f["rps"]; p50[s] = p50[s] " " f["p50_ms"]; p99[s] = p99[s] " " f["p99_ms"]
+    errors[s] += f["errors"]; requests[s] += f["requests"]; scpu[s] = scpu[s] " " f["server_cpu_us"]
   }'

@@ -92,22 +92,13 @@ run_server() {
 
 # The dev server warms up and the machine's load drifts: round_order
 # reverses every other round so that neither favours one side.
-for round in $(seq "$ROUNDS"); do
-  for server in $(round_order "$round"); do
-    run_server "$server" "$round"
-  done
-done
+run_rounds
 
 echo
 echo "Liveblocks overhead: wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after $WARMUP warm-up), $ROUNDS round(s), PIN=$PIN, RUST_LOG=$LOG"
 echo "mix: 5/8 allowed (200, a token from the dev server), 2/8 denied (403), 1/8 anonymous (401)"
-awk -v servers="$SERVERS" "$AWK_MEDIAN"'
-  {
-    for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-    s = f["server"]
-    rps[s] = rps[s] " " f["rps"]; p50[s] = p50[s] " " f["p50_ms"]; p99[s] = p99[s] " " f["p99_ms"]
-    errors[s] += f["errors"]; requests[s] += f["requests"]; scpu[s] = scpu[s] " " f["server_cpu_us"]; ucpu[s] = ucpu[s] " " f["upstream_cpu_us"]
-  }
+awk -v servers="$SERVERS" "$AWK_ROUNDS"'
+  { ucpu[s] = ucpu[s] " " f["upstream_cpu_us"] }
   END {
     printf "%-12s %11s %9s %9s %9s %7s %14s %14s\n", "endpoint", "requests/s", "p50 ms", "p99 ms", "requests", "errors", "app us/req", "devserver us/req"
     n = split(servers, names, " ")

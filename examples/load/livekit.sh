@@ -65,22 +65,12 @@ run_server() {
   stop "$pid"
 }
 
-for round in $(seq "$ROUNDS"); do
-  for server in $(round_order "$round"); do
-    run_server "$server" "$round"
-  done
-done
+run_rounds
 
 echo
 echo "LiveKit load comparison: wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after $WARMUP warm-up), $ROUNDS round(s), PIN=$PIN, RUST_LOG=$LOG"
 echo "mix: 5/8 allowed (200, a token), 2/8 denied (403), 1/8 anonymous (401)"
-awk -v servers="$SERVERS" "$AWK_MEDIAN"'
-  {
-    for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-    s = f["server"]
-    rps[s] = rps[s] " " f["rps"]; p50[s] = p50[s] " " f["p50_ms"]; p99[s] = p99[s] " " f["p99_ms"]
-    errors[s] += f["errors"]; requests[s] += f["requests"]; scpu[s] = scpu[s] " " f["server_cpu_us"]
-  }
+awk -v servers="$SERVERS" "$AWK_ROUNDS"'
   END {
     printf "%-12s %11s %9s %9s %9s %7s %14s\n", "server", "requests/s", "p50 ms", "p99 ms", "requests", "errors", "server us/req"
     n = split(servers, names, " ")

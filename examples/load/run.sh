@@ -101,13 +101,9 @@ kill -0 "$PROVISIONER_PID" 2>/dev/null || die "roomauth-local stopped during the
 echo
 echo "Load comparison: wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after $WARMUP warm-up), $ROUNDS round(s), PIN=$PIN, RUST_LOG=$LOG"
 echo "mix: 5/8 allowed (200), 2/8 denied (401/403), 1/8 anonymous (401); both body forms"
-awk -v servers="$SERVERS" "$AWK_MEDIAN"'
+awk -v servers="$SERVERS" "$AWK_ROUNDS"'
   {
-    for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-    s = f["server"]
-    rps[s] = rps[s] " " f["rps"]; p50[s] = p50[s] " " f["p50_ms"]; p99[s] = p99[s] " " f["p99_ms"]
-    errors[s] += f["errors"]; requests[s] += f["requests"]
-    scpu[s] = scpu[s] " " f["server_cpu_us"]; pcpu[s] = pcpu[s] " " f["provisioner_cpu_us"]
+    pcpu[s] = pcpu[s] " " f["provisioner_cpu_us"]
     tcpu[s] = tcpu[s] " " (f["server_cpu_us"] + f["provisioner_cpu_us"])
   }
   END {
