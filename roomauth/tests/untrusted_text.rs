@@ -15,6 +15,7 @@ use roomauth::room_service::{
 };
 use roomauth::rules::Decision;
 use roomauth::secret::ApiKey;
+use roomauth::webhook::{Reply, WebhookError};
 use roomauth::{Deny, Grant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -99,6 +100,21 @@ fn room(name: &str) -> RoomRequest {
     }
 }
 
+/// Grants room `r` through an upstream answering 200 and `body`, with the
+/// API key `key` and no retries.
+async fn grant_through(key: &str, body: String) -> Result<Reply, WebhookError> {
+    let provisioner = HttpProvisioner::builder()
+        .api_key(key)
+        .base_url(upstream(body).await)
+        .max_retries(0)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    RoomService::new(provisioner)
+        .grant(&room("r"), &decision())
+        .await
+}
+
 #[tokio::test]
 async fn serde_quoting_an_upstream_cannot_forge_a_line() {
     // serde's "unknown variant" and "unknown field" messages quote the
@@ -115,15 +131,7 @@ async fn serde_quoting_an_upstream_cannot_forge_a_line() {
         format!("{{\"token\":\"t\",\n{FAKE}"),
     ] {
         let (logs, _guard) = Logs::capture();
-        let provisioner = HttpProvisioner::builder()
-            .api_key("sk_test_logs")
-            .base_url(upstream(body.clone()).await)
-            .max_retries(0)
-            .timeout(Duration::from_secs(5))
-            .build()
-            .unwrap();
-        let error = RoomService::new(provisioner)
-            .grant(&room("r"), &decision())
+        let error = grant_through("sk_test_logs", body.clone())
             .await
             .unwrap_err();
         assert_eq!(error.status(), 502, "{body}: {error}");
@@ -222,18 +230,9 @@ async fn an_answer_echoing_the_api_key_never_reaches_the_browser() {
         answer(r#","\u0073k_live/Echoed_Key_42":true"#),
     ] {
         let (logs, _guard) = Logs::capture();
-        let provisioner = HttpProvisioner::builder()
-            .api_key(KEY)
-            .base_url(upstream(body.clone()).await)
-            .timeout(Duration::from_secs(5))
-            .build()
-            .unwrap();
-        let error = RoomService::new(provisioner)
-            .grant(&room("r"), &decision())
-            .await
-            .unwrap_err();
+        let error = grant_through(KEY, body.clone()).await.unwrap_err();
         assert_eq!(error.status(), 502, "{body}");
-        let reply = roomauth::webhook::Reply::from(error);
+        let reply = Reply::from(error);
         let shown = String::from_utf8_lossy(&reply.body).into_owned();
         assert!(shown.contains("quotes the API key"), "{shown}");
         for text in [shown, logs.text()] {
@@ -241,13 +240,7 @@ async fn an_answer_echoing_the_api_key_never_reaches_the_browser() {
         }
     }
     // Without the key, the same answer passes unchanged.
-    let provisioner = HttpProvisioner::builder()
-        .api_key(KEY)
-        .base_url(upstream(answer(r#","debug":"nothing secret""#)).await)
-        .build()
-        .unwrap();
-    let reply = RoomService::new(provisioner)
-        .grant(&room("r"), &decision())
+    let reply = grant_through(KEY, answer(r#","debug":"nothing secret""#))
         .await
         .unwrap();
     assert_eq!(reply.status, 200);
