@@ -20,7 +20,7 @@ use axum_extra::extract::cookie::Key;
 use roomauth::liveblocks::Liveblocks;
 use roomauth_suite::liveblocks_dev::LiveblocksDevServer;
 use roomauth_suite::tools::{NpmProject, npm_project};
-use roomauth_suite::{Browser, Served, serve};
+use roomauth_suite::{Answer, Browser, Served, serve};
 use serde_json::{Value, json};
 
 const DEV_KEY: &str = "sk_localdev";
@@ -45,6 +45,17 @@ async fn realtime(liveblocks: Liveblocks) -> Served {
     };
     let router = app::app(app::AppState::demo(Key::generate()), backends).expect("rules build");
     serve(router).await
+}
+
+/// alice, logged in on `server`, asks to enter project-1; the answer.
+async fn alice_asks_for_project_1(server: &Served) -> Answer {
+    let mut alice = Browser::logged_in(&server.url("/login"), "alice").await;
+    alice
+        .post_json(
+            &server.url("/liveblocks/auth"),
+            &json!({"room": "project-1"}),
+        )
+        .await
 }
 
 /// `node <script> <args..>` in the Liveblocks npm project, off the
@@ -372,13 +383,7 @@ async fn liveblocks_failures_are_bounded_gateway_errors() {
     for fault in faults {
         let (upstream, seen) = recorder(fault.answer).await;
         let server = realtime(liveblocks_at(&upstream.url(""))).await;
-        let mut alice = Browser::logged_in(&server.url("/login"), "alice").await;
-        let answer = alice
-            .post_json(
-                &server.url("/liveblocks/auth"),
-                &json!({"room": "project-1"}),
-            )
-            .await;
+        let answer = alice_asks_for_project_1(&server).await;
         let name = fault.name;
         assert_eq!(answer.status, fault.status, "{name}: {}", answer.text);
         assert!(answer.json["error"].is_string(), "{name}: {}", answer.text);
@@ -418,13 +423,7 @@ async fn liveblocks_down_or_slow() {
         listener.local_addr().unwrap()
     };
     let server = realtime(liveblocks_at(&format!("http://{closed}"))).await;
-    let mut alice = Browser::logged_in(&server.url("/login"), "alice").await;
-    let answer = alice
-        .post_json(
-            &server.url("/liveblocks/auth"),
-            &json!({"room": "project-1"}),
-        )
-        .await;
+    let answer = alice_asks_for_project_1(&server).await;
     assert_eq!(answer.status, 502, "{}", answer.text);
     assert!(
         answer.json["error"]
@@ -448,14 +447,8 @@ async fn liveblocks_down_or_slow() {
         .build()
         .unwrap();
     let server = realtime(liveblocks).await;
-    let mut alice = Browser::logged_in(&server.url("/login"), "alice").await;
     let started = std::time::Instant::now();
-    let answer = alice
-        .post_json(
-            &server.url("/liveblocks/auth"),
-            &json!({"room": "project-1"}),
-        )
-        .await;
+    let answer = alice_asks_for_project_1(&server).await;
     assert_eq!(answer.status, 504, "{}", answer.text);
     assert!(answer.json["error"].is_string());
     assert!(started.elapsed() < Duration::from_secs(2));
