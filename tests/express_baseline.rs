@@ -59,15 +59,6 @@ impl Drop for Baseline {
     }
 }
 
-async fn logged_in(baseline: &Baseline, user: &str) -> Browser {
-    let mut browser = Browser::new();
-    let answer = browser
-        .post_json(&baseline.url("/login"), &json!({ "user": user }))
-        .await;
-    assert_eq!(answer.status, 200, "{}", answer.text);
-    browser
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_client_provisions_members_and_refuses_the_rest() {
     let provisioner = Arc::new(LocalProvisioner::development());
@@ -76,7 +67,7 @@ async fn every_client_provisions_members_and_refuses_the_rest() {
         let baseline = Baseline::start(client, &upstream.url(""), "sk_localdev");
         let webhook = baseline.url("/api/roomservice");
 
-        let mut alice = logged_in(&baseline, "alice").await;
+        let mut alice = Browser::logged_in(&baseline.url("/login"), "alice").await;
         let answer = alice
             .post_json(&webhook, &json!({ "room": "project-1" }))
             .await;
@@ -97,7 +88,7 @@ async fn every_client_provisions_members_and_refuses_the_rest() {
             .expect("the provisioner's token");
         assert!(claims.grants_document("project-2", "default"), "{client}");
 
-        let mut bob = logged_in(&baseline, "bob").await;
+        let mut bob = Browser::logged_in(&baseline.url("/login"), "bob").await;
         let answer = bob
             .post_json(&webhook, &json!({ "room": "project-1" }))
             .await;
@@ -124,7 +115,7 @@ async fn every_client_answers_502_when_provisioning_fails() {
             ("down", closed.clone(), "sk_localdev"),
         ] {
             let baseline = Baseline::start(client, &url, key);
-            let mut alice = logged_in(&baseline, "alice").await;
+            let mut alice = Browser::logged_in(&baseline.url("/login"), "alice").await;
             let answer = alice
                 .post_json(
                     &baseline.url("/api/roomservice"),

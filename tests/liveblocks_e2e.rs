@@ -8,7 +8,6 @@
 #[allow(dead_code)]
 mod app;
 
-use std::process::Stdio;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -21,7 +20,7 @@ use axum_extra::extract::cookie::Key;
 use roomauth::liveblocks::Liveblocks;
 use roomauth_suite::liveblocks_dev::LiveblocksDevServer;
 use roomauth_suite::tools::{NpmProject, npm_project};
-use roomauth_suite::{Browser, Served, serve};
+use roomauth_suite::{Answer, Browser, Served, serve};
 use serde_json::{Value, json};
 
 const DEV_KEY: &str = "sk_localdev";
@@ -48,35 +47,24 @@ async fn realtime(liveblocks: Liveblocks) -> Served {
     serve(router).await
 }
 
-/// A browser logged in as `user`.
-async fn logged_in(server: &Served, user: &str) -> Browser {
-    let mut browser = Browser::new();
-    let login = browser
-        .post_json(&server.url("/login"), &json!({ "user": user }))
-        .await;
-    assert_eq!(login.status, 200, "{}", login.text);
-    browser
+/// alice, logged in on `server`, asks to enter project-1; the answer.
+async fn alice_asks_for_project_1(server: &Served) -> Answer {
+    let mut alice = Browser::logged_in(&server.url("/login"), "alice").await;
+    alice
+        .post_json(
+            &server.url("/liveblocks/auth"),
+            &json!({"room": "project-1"}),
+        )
+        .await
 }
 
-/// `node <script> <args..>` in the Liveblocks npm project; its JSON output.
-async fn node_json(project: &NpmProject, script: &str, args: Vec<String>) -> Value {
-    let mut command = project.node(script);
-    command.args(args).stdin(Stdio::null());
-    let output = tokio::task::spawn_blocking(move || command.output().expect("run node"))
+/// `node <script> <args..>` in the Liveblocks npm project, off the
+/// runtime; its JSON output.
+async fn node_json(project: &NpmProject, script: &'static str, args: Vec<String>) -> Value {
+    let project = project.clone();
+    tokio::task::spawn_blocking(move || project.node_json(script, args))
         .await
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{script} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
-        panic!(
-            "{script} printed no JSON ({err}): {}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
+        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -173,7 +161,7 @@ fn dev_token() -> Response {
 async fn sends_what_liveblocks_node_sends_for_the_same_grant() {
     let (upstream, seen) = recorder(dev_token).await;
     let server = realtime(liveblocks_at(&upstream.url(""))).await;
-    let mut alice = logged_in(&server, "alice").await;
+    let mut alice = Browser::logged_in(&server.url("/login"), "alice").await;
     for room in ["project-1", "project-2"] {
         let answer = alice
             .post_json(&server.url("/liveblocks/auth"), &json!({ "room": room }))
@@ -221,7 +209,7 @@ async fn hostile_requests_never_reach_liveblocks() {
     let (upstream, seen) = recorder(dev_token).await;
     let server = realtime(liveblocks_at(&upstream.url(""))).await;
     let url = server.url("/liveblocks/auth");
-    let mut alice = logged_in(&server, "alice").await;
+    let mut alice = Browser::logged_in(&server.url("/login"), "alice").await;
 
     let json = Some("application/json");
     let long = format!(r#"{{"room":"project-1{}"}}"#, "1".repeat(120));
@@ -395,13 +383,7 @@ async fn liveblocks_failures_are_bounded_gateway_errors() {
     for fault in faults {
         let (upstream, seen) = recorder(fault.answer).await;
         let server = realtime(liveblocks_at(&upstream.url(""))).await;
-        let mut alice = logged_in(&server, "alice").await;
-        let answer = alice
-            .post_json(
-                &server.url("/liveblocks/auth"),
-                &json!({"room": "project-1"}),
-            )
-            .await;
+        let answer = alice_asks_for_project_1(&server).await;
         let name = fault.name;
         assert_eq!(answer.status, fault.status, "{name}: {}", answer.text);
         assert!(answer.json["error"].is_string(), "{name}: {}", answer.text);
@@ -416,7 +398,7 @@ async fn rate_limit_passes_retry_after_on() {
         recorder(|| (StatusCode::TOO_MANY_REQUESTS, [("retry-after", "7")], "").into_response())
             .await;
     let server = realtime(liveblocks_at(&upstream.url(""))).await;
-    let cookie = logged_in(&server, "alice")
+    let cookie = Browser::logged_in(&server.url("/login"), "alice")
         .await
         .cookie()
         .unwrap()
@@ -441,13 +423,7 @@ async fn liveblocks_down_or_slow() {
         listener.local_addr().unwrap()
     };
     let server = realtime(liveblocks_at(&format!("http://{closed}"))).await;
-    let mut alice = logged_in(&server, "alice").await;
-    let answer = alice
-        .post_json(
-            &server.url("/liveblocks/auth"),
-            &json!({"room": "project-1"}),
-        )
-        .await;
+    let answer = alice_asks_for_project_1(&server).await;
     assert_eq!(answer.status, 502, "{}", answer.text);
     assert!(
         answer.json["error"]
@@ -471,14 +447,8 @@ async fn liveblocks_down_or_slow() {
         .build()
         .unwrap();
     let server = realtime(liveblocks).await;
-    let mut alice = logged_in(&server, "alice").await;
     let started = std::time::Instant::now();
-    let answer = alice
-        .post_json(
-            &server.url("/liveblocks/auth"),
-            &json!({"room": "project-1"}),
-        )
-        .await;
+    let answer = alice_asks_for_project_1(&server).await;
     assert_eq!(answer.status, 504, "{}", answer.text);
     assert!(answer.json["error"].is_string());
     assert!(started.elapsed() < Duration::from_secs(2));

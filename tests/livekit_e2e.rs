@@ -7,8 +7,6 @@
 #[allow(dead_code)]
 mod app;
 
-use std::process::Stdio;
-
 use axum_extra::extract::cookie::Key;
 use roomauth::livekit::LiveKit;
 use roomauth_suite::tools::npm_project;
@@ -36,25 +34,10 @@ async fn realtime() -> Served {
 
 /// Runs `node token-source.mjs` against `server`; its observations.
 fn token_source(server: &Served) -> Value {
-    let project = npm_project("tests/node/livekit");
-    let output = project
-        .node("token-source.mjs")
-        .args([server.url(""), API_KEY.to_owned(), API_SECRET.to_owned()])
-        .stdin(Stdio::null())
-        .output()
-        .expect("run node");
-    assert!(
-        output.status.success(),
-        "token-source.mjs failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
-        panic!(
-            "token-source.mjs printed no JSON ({err}): {}\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
+    npm_project("tests/node/livekit").node_json(
+        "token-source.mjs",
+        [server.url(""), API_KEY.to_owned(), API_SECRET.to_owned()],
+    )
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -136,11 +119,7 @@ async fn livekit_client_and_server_sdk_accept_the_rules_tokens() {
 async fn hostile_requests_get_a_4xx_json_answer() {
     let server = realtime().await;
     let url = server.url("/livekit/token");
-    let mut alice = Browser::new();
-    let login = alice
-        .post_json(&server.url("/login"), &json!({"user": "alice"}))
-        .await;
-    assert_eq!(login.status, 200);
+    let mut alice = Browser::logged_in(&server.url("/login"), "alice").await;
 
     let json = Some("application/json");
     let long_room = format!(r#"{{"room_name":"{}"}}"#, "a".repeat(257));

@@ -10,8 +10,7 @@ mod app;
 use axum_extra::extract::cookie::Key;
 use roomauth::pusher::Pusher;
 use roomauth::{Webhook, axum::AxumContext};
-use roomauth_suite::{Served, serve};
-use serde_json::json;
+use roomauth_suite::{Browser, Served, serve};
 
 const AUTH: &str = "/pusher/auth";
 const USER: &str = "/pusher/user-auth";
@@ -225,16 +224,10 @@ async fn app() -> Served {
     serve(app::app(app::AppState::demo(Key::generate()), backends).unwrap()).await
 }
 
-async fn login(client: &reqwest::Client, server: &Served) -> String {
-    let res = client
-        .post(server.url("/login"))
-        .json(&json!({"user": "alice"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let cookie = res.headers()["set-cookie"].to_str().unwrap();
-    cookie.split(';').next().unwrap().to_owned()
+/// alice's session cookie on `server`.
+async fn login(server: &Served) -> String {
+    let alice = Browser::logged_in(&server.url("/login"), "alice").await;
+    alice.cookie().unwrap().to_owned()
 }
 
 #[tokio::test]
@@ -242,7 +235,7 @@ async fn hostile_requests_are_4xx_json_without_a_signature() {
     assert!(HOSTILE.len() >= 30);
     let server = app().await;
     let client = reqwest::Client::new();
-    let cookie = login(&client, &server).await;
+    let cookie = login(&server).await;
     let mut cases: Vec<(&str, &str, String, &str)> = HOSTILE
         .iter()
         .map(|(path, ct, body, why)| (*path, *ct, (*body).to_owned(), *why))
@@ -276,7 +269,7 @@ async fn hostile_requests_are_4xx_json_without_a_signature() {
 async fn cross_site_requests_are_refused() {
     let server = app().await;
     let client = reqwest::Client::new();
-    let cookie = login(&client, &server).await;
+    let cookie = login(&server).await;
     let body = "socket_id=1234.5678&channel_name=private-project-1";
     let send = |headers: Vec<(&'static str, String)>| {
         let mut request = client

@@ -30,14 +30,6 @@ fn url_strategy(room: &str) -> Value {
     ]})
 }
 
-async fn login(browser: &mut Browser, server: &Served, user: &str) {
-    let answer = browser
-        .post_json(&server.url("/login"), &json!({ "user": user }))
-        .await;
-    assert_eq!(answer.status, 200, "{answer:?}");
-    assert!(browser.cookie().is_some(), "login sets the session cookie");
-}
-
 fn id_of<'a>(body: &'a Value, object: &str) -> &'a str {
     body["resources"]
         .as_array()
@@ -51,8 +43,7 @@ async fn alice_joins_her_projects_with_both_bodies() {
     let provisioner = Arc::new(LocalProvisioner::development());
     let server = quickstart(provisioner.clone()).await;
     let webhook = server.url("/api/roomservice");
-    let mut alice = Browser::new();
-    login(&mut alice, &server, "alice").await;
+    let mut alice = Browser::logged_in(&server.url("/login"), "alice").await;
 
     let answer = alice
         .post_json(&webhook, &json!({"room": "project-1"}))
@@ -82,8 +73,7 @@ async fn every_status_of_the_contract() {
     let server = quickstart(Arc::new(LocalProvisioner::development())).await;
     let webhook = server.url("/api/roomservice");
     let mut anonymous = Browser::new();
-    let mut bob = Browser::new();
-    login(&mut bob, &server, "bob").await;
+    let mut bob = Browser::logged_in(&server.url("/login"), "bob").await;
 
     // (as bob?, content type, body, status)
     let cases: Vec<(bool, Option<&str>, String, u16)> = vec![
@@ -161,8 +151,7 @@ async fn every_status_of_the_contract() {
 async fn tampered_and_forged_cookies_are_not_a_session() {
     let server = quickstart(Arc::new(LocalProvisioner::development())).await;
     let webhook = server.url("/api/roomservice");
-    let mut bob = Browser::new();
-    login(&mut bob, &server, "bob").await;
+    let mut bob = Browser::logged_in(&server.url("/login"), "bob").await;
     let genuine = bob.cookie().unwrap().to_owned();
 
     // bob's signed cookie, with the user swapped for alice.
@@ -204,8 +193,7 @@ async fn tampered_and_forged_cookies_are_not_a_session() {
 async fn logout_ends_the_session_for_every_copy_of_the_cookie() {
     let server = quickstart(Arc::new(LocalProvisioner::development())).await;
     let webhook = server.url("/api/roomservice");
-    let mut bob = Browser::new();
-    login(&mut bob, &server, "bob").await;
+    let mut bob = Browser::logged_in(&server.url("/login"), "bob").await;
     let copy = bob.cookie().unwrap().to_owned();
     let answer = bob
         .post(&server.url("/logout"), Some("application/json"), "")
@@ -224,8 +212,7 @@ async fn sessions_expire() {
     let provisioner = Arc::new(LocalProvisioner::development());
     let server = serve(app::app(state, provisioner).unwrap()).await;
     let webhook = server.url("/api/roomservice");
-    let mut alice = Browser::new();
-    login(&mut alice, &server, "alice").await;
+    let mut alice = Browser::logged_in(&server.url("/login"), "alice").await;
     let answer = alice
         .post_json(&webhook, &json!({"room": "project-1"}))
         .await;
@@ -256,8 +243,7 @@ async fn provisions_over_http_through_the_local_server() {
         .build()
         .expect("a valid Room Service configuration");
     let server = serve(app::app(state(), room_service).unwrap()).await;
-    let mut alice = Browser::new();
-    login(&mut alice, &server, "alice").await;
+    let mut alice = Browser::logged_in(&server.url("/login"), "alice").await;
 
     let answer = alice
         .post_json(&server.url("/api/roomservice"), &url_strategy("project-1"))
@@ -282,8 +268,7 @@ async fn an_unreachable_provisioner_is_a_502() {
         .build()
         .unwrap();
     let server = serve(app::app(state(), room_service).unwrap()).await;
-    let mut alice = Browser::new();
-    login(&mut alice, &server, "alice").await;
+    let mut alice = Browser::logged_in(&server.url("/login"), "alice").await;
     let answer = alice
         .post_json(
             &server.url("/api/roomservice"),

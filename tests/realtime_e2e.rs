@@ -35,11 +35,7 @@ fn url_strategy(room: &str) -> serde_json::Value {
 async fn room_service_grants_follow_the_rules() {
     let (server, provisioner) = start().await;
     let endpoint = server.url("/api/roomservice");
-    let mut alice = Browser::new();
-    let login = alice
-        .post_json(&server.url("/login"), &json!({"user": "alice"}))
-        .await;
-    assert_eq!(login.status, 200, "{}", login.text);
+    let mut alice = Browser::logged_in(&server.url("/login"), "alice").await;
 
     // project-1: write, so the document too.
     let answer = alice.post_json(&endpoint, &url_strategy("project-1")).await;
@@ -68,10 +64,7 @@ async fn room_service_grants_follow_the_rules() {
         .post_json(&endpoint, &json!({"room": "project-3"}))
         .await;
     assert_eq!(answer.status, 403, "{}", answer.text);
-    let mut carol = Browser::new();
-    carol
-        .post_json(&server.url("/login"), &json!({"user": "carol"}))
-        .await;
+    let mut carol = Browser::logged_in(&server.url("/login"), "carol").await;
     let answer = carol
         .post_json(&endpoint, &json!({"room": "project-1"}))
         .await;
@@ -88,10 +81,7 @@ async fn room_service_grants_follow_the_rules() {
 async fn logout_ends_the_session_even_for_a_copied_cookie() {
     let (server, _) = start().await;
     let endpoint = server.url("/api/roomservice");
-    let mut alice = Browser::new();
-    alice
-        .post_json(&server.url("/login"), &json!({"user": "alice"}))
-        .await;
+    let mut alice = Browser::logged_in(&server.url("/login"), "alice").await;
     let copied = alice.cookie().unwrap().to_owned();
     let answer = alice
         .post_json(&endpoint, &json!({"room": "project-1"}))

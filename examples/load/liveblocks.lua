@@ -10,103 +10,20 @@
 -- (another status, a 200 without a token, socket errors) is an error. The
 -- last line printed is machine-readable: `RESULT key=value...`.
 
-local alice = os.getenv("ALICE_COOKIE") or ""
-local bob = os.getenv("BOB_COOKIE") or ""
-
 local path = os.getenv("TOKEN_PATH") or "/liveblocks/auth"
 
 local function token_request(room)
   return '{"room":"' .. room .. '"}'
 end
 
-local mix = {
-  { cookie = alice, body = token_request("project-1") },
-  { cookie = alice, body = token_request("project-2") },
-  { cookie = bob, body = token_request("project-2") },
-  { cookie = bob, body = token_request("project-1") }, -- denied
-  { cookie = alice, body = token_request("project-1") },
-  { cookie = nil, body = token_request("project-1") }, -- anonymous
-  { cookie = bob, body = token_request("project-2") },
-  { cookie = alice, body = token_request("project-3") }, -- denied
-}
-local ALLOWED_SHARE = 5 / 8
-
-local threads = {}
-local next_id = 0
-
-function setup(thread)
-  thread:set("id", next_id)
-  next_id = next_id + 1
-  table.insert(threads, thread)
-end
-
-local requests = {}
-local position
-
-function init(args)
-  for i, entry in ipairs(mix) do
-    local headers = { ["Content-Type"] = "application/json" }
-    if entry.cookie then
-      headers["Cookie"] = entry.cookie
-    end
-    requests[i] = wrk.format("POST", path, headers, entry.body)
-  end
-  position = (id or 0) * 3
-  ok, denied401, denied403, other, bad = 0, 0, 0, 0, 0
-end
-
-function request()
-  position = position % #requests + 1
-  return requests[position]
-end
-
-function response(status, headers, body)
-  if status == 200 then
-    if body:find('"token":"ey', 1, true) then
-      ok = ok + 1
-    else
-      bad = bad + 1
-    end
-  elseif status == 401 then
-    denied401 = denied401 + 1
-  elseif status == 403 then
-    denied403 = denied403 + 1
-  else
-    other = other + 1
-  end
-end
-
-function done(summary, latency, _)
-  local totals = { ok = 0, denied401 = 0, denied403 = 0, other = 0, bad = 0 }
-  for _, thread in ipairs(threads) do
-    for key in pairs(totals) do
-      totals[key] = totals[key] + (thread:get(key) or 0)
-    end
-  end
-  local answered = totals.ok + totals.denied401 + totals.denied403 + totals.other + totals.bad
-  local e = summary.errors
-  local socket_errors = e.connect + e.read + e.write + e.timeout
-  -- Allowed and denied requests must come back in the mix's proportion
-  -- (give or take the requests in flight when the run stopped).
-  local connections = tonumber(os.getenv("CONNECTIONS") or "0") or 0
-  local skew = math.abs(totals.ok + totals.bad - ALLOWED_SHARE * answered)
-  local mix_errors = math.max(0, math.floor(skew - connections))
-  local seconds = summary.duration / 1e6
-  io.write(string.format(
-    "RESULT rps=%.1f p50_ms=%.3f p90_ms=%.3f p99_ms=%.3f max_ms=%.3f requests=%d ok=%d denied401=%d denied403=%d other=%d bad=%d socket_errors=%d mix_errors=%d errors=%d\n",
-    summary.requests / seconds,
-    latency:percentile(50) / 1000,
-    latency:percentile(90) / 1000,
-    latency:percentile(99) / 1000,
-    latency.max / 1000,
-    summary.requests,
-    totals.ok,
-    totals.denied401,
-    totals.denied403,
-    totals.other,
-    totals.bad,
-    socket_errors,
-    mix_errors,
-    totals.other + totals.bad + socket_errors + mix_errors
-  ))
-end
+-- wrk_mix.lua, next to this file, holds the hooks and the RESULT line.
+local here = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"
+local wrk_mix = dofile(here .. "wrk_mix.lua")
+wrk_mix.run({
+  path = path,
+  mix = wrk_mix.token_mix(token_request),
+  allowed_share = 5 / 8,
+  is_ok = function(body)
+    return body:find('"token":"ey', 1, true)
+  end,
+})

@@ -27,63 +27,16 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-HERE="$ROOT/examples/load"
 NODE_PROJECT="$ROOT/tests/node/liveblocks"
-DURATION="${DURATION:-10s}"
-WARMUP="${WARMUP:-2s}"
-CONNECTIONS="${CONNECTIONS:-32}"
-THREADS="${THREADS:-1}"
-ROUNDS="${ROUNDS:-1}"
 SERVERS="${SERVERS:-roomauth relay}"
-PIN="${PIN:-0}"
-LOG="${LOG:-warn}"
-BUILD="${BUILD:-1}"
-TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 
 NAME=load-liveblocks
-# shellcheck source=../lib.sh
-source "$ROOT/examples/lib.sh"
+# shellcheck source=common.sh
+source "$ROOT/examples/load/common.sh"
 
-need wrk curl node npm cargo awk -- "wrk: apt-get install -y wrk"
-if [ "$PIN" = 1 ]; then
-  command -v taskset >/dev/null || die "PIN=1 needs taskset (util-linux)"
-  SERVER_CPU=(taskset -c 0)
-  CLIENT_CPU=(taskset -c 1)
-else
-  SERVER_CPU=()
-  CLIENT_CPU=()
-fi
+build_release -p roomauth-suite --example liveblocks_relay
+npm_ci "$NODE_PROJECT"
 
-if [ "$BUILD" = 1 ]; then
-  log "building (release) examples/liveblocks_relay into $TARGET"
-  (cd "$ROOT" && CARGO_TARGET_DIR="$TARGET" timeout 3600 cargo build --release --quiet \
-    -p roomauth-suite --example liveblocks_relay)
-fi
-if [ ! -x "$NODE_PROJECT/node_modules/@oven/bun-linux-x64/bin/bun" ]; then
-  log "installing Liveblocks' dev server and Bun (npm ci in tests/node/liveblocks)"
-  (cd "$NODE_PROJECT" && timeout 300 npm ci --no-audit --no-fund --silent)
-fi
-
-# Logs in as $2 on the server at $1; prints the `session=...` cookie.
-login() {
-  local cookie
-  cookie="$(curl -sS --max-time 5 -D - -o /dev/null -H 'Content-Type: application/json' \
-    -d "{\"user\":\"$2\"}" "$1/login" | tr -d '\r' |
-    awk -F'[:;] *' 'tolower($1) == "set-cookie" && $2 ~ /^session=/ { print $2; exit }')"
-  [ -n "$cookie" ] || die "no session cookie from $1/login for $2"
-  printf '%s' "$cookie"
-}
-
-# The status of one token request: URL, cookie, room.
-status_of() {
-  curl -sS --max-time 5 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-    ${2:+-H "Cookie: $2"} -d "{\"room\":\"$3\"}" "$1"
-}
-
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-CLK_TCK="$(getconf CLK_TCK)"
-
-export RUST_LOG="$LOG"
 
 # Liveblocks' dev server: Bun on 127.0.0.1, a random port it announces.
 DEV_LOG="$WORK/devserver.log"
@@ -109,9 +62,6 @@ start app "${SERVER_CPU[@]}" env PORT=0 "$TARGET/release/examples/liveblocks_rel
 APP_PID="$STARTED_PID"
 BASE="$STARTED_ADDR"
 
-RESULTS="$WORK/results"
-: >"$RESULTS"
-
 run_server() {
   local server="$1" round="$2" path
   case "$server" in
@@ -122,56 +72,33 @@ run_server() {
   local alice bob allowed denied
   alice="$(login "$BASE" alice)"
   bob="$(login "$BASE" bob)"
-  allowed="$(status_of "$BASE$path" "$alice" project-1)"
-  denied="$(status_of "$BASE$path" "$bob" project-1)"
+  allowed="$(status_of "$BASE$path" "$alice" '{"room":"project-1"}')"
+  denied="$(status_of "$BASE$path" "$bob" '{"room":"project-1"}')"
   [ "$allowed" = 200 ] || die "$server: alice asking for project-1 got $allowed, not 200"
   [ "$denied" = 403 ] || die "$server: bob asking for project-1 got $denied, not 403"
 
   log "$server (round $round): $BASE$path, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  local wrk_args=(-t "$THREADS" -c "$CONNECTIONS" --timeout 5s -s "$HERE/liveblocks.lua")
-  TOKEN_PATH="$path" ALICE_COOKIE="$alice" BOB_COOKIE="$bob" CONNECTIONS="$CONNECTIONS" \
-    timeout 120 "${CLIENT_CPU[@]}" wrk "${wrk_args[@]}" -d "$WARMUP" "$BASE" >/dev/null
+  warm_up liveblocks.lua "$BASE" "$alice" "$bob" TOKEN_PATH="$path"
   local ticks dev_ticks
   ticks="$(cpu_ticks "$APP_PID")"
   dev_ticks="$(cpu_ticks "$DEV_PID")"
-  TOKEN_PATH="$path" ALICE_COOKIE="$alice" BOB_COOKIE="$bob" CONNECTIONS="$CONNECTIONS" \
-    timeout 300 "${CLIENT_CPU[@]}" wrk "${wrk_args[@]}" -d "$DURATION" "$BASE" >"$WORK/wrk.out"
+  measure liveblocks.lua "$BASE" "$alice" "$bob" TOKEN_PATH="$path"
   ticks=$(($(cpu_ticks "$APP_PID") - ticks))
   dev_ticks=$(($(cpu_ticks "$DEV_PID") - dev_ticks))
-  local result requests cpu
-  result="$(grep '^RESULT ' "$WORK/wrk.out" | tail -1)"
-  [ -n "$result" ] || { cat "$WORK/wrk.out" >&2; die "$server: wrk printed no result"; }
-  requests="$(printf '%s' "$result" | grep -o 'requests=[0-9]*' | cut -d= -f2)"
-  cpu="$(awk -v s="$ticks" -v d="$dev_ticks" -v n="$requests" -v hz="$CLK_TCK" \
-    'BEGIN { printf "server_cpu_us=%.1f upstream_cpu_us=%.1f", s * 1e6 / hz / n, d * 1e6 / hz / n }')"
-  echo "server=$server round=$round ${result#RESULT } $cpu" | tee -a "$RESULTS" >&2
+  local cpu
+  cpu="server_cpu_us=$(us_per_request "$ticks") upstream_cpu_us=$(us_per_request "$dev_ticks")"
+  echo "server=$server round=$round $RESULT $cpu" | tee -a "$RESULTS" >&2
 }
 
-# Odd rounds in the order of SERVERS, even rounds reversed: the dev server
-# warms up and the machine's load drifts, and neither should favour one side.
-for round in $(seq "$ROUNDS"); do
-  order="$SERVERS"
-  [ $((round % 2)) = 0 ] && order="$(printf '%s\n' $SERVERS | tac | tr '\n' ' ')"
-  for server in $order; do
-    run_server "$server" "$round"
-  done
-done
+# The dev server warms up and the machine's load drifts: round_order
+# reverses every other round so that neither favours one side.
+run_rounds
 
 echo
 echo "Liveblocks overhead: wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after $WARMUP warm-up), $ROUNDS round(s), PIN=$PIN, RUST_LOG=$LOG"
 echo "mix: 5/8 allowed (200, a token from the dev server), 2/8 denied (403), 1/8 anonymous (401)"
-awk -v servers="$SERVERS" '
-  function median(list,   n, a, i, j, t) {
-    n = split(list, a, " ")
-    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
-    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-  }
-  {
-    for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-    s = f["server"]
-    rps[s] = rps[s] " " f["rps"]; p50[s] = p50[s] " " f["p50_ms"]; p99[s] = p99[s] " " f["p99_ms"]
-    errors[s] += f["errors"]; requests[s] += f["requests"]; scpu[s] = scpu[s] " " f["server_cpu_us"]; ucpu[s] = ucpu[s] " " f["upstream_cpu_us"]
-  }
+awk -v servers="$SERVERS" "$AWK_ROUNDS"'
+  { ucpu[s] = ucpu[s] " " f["upstream_cpu_us"] }
   END {
     printf "%-12s %11s %9s %9s %9s %7s %14s %14s\n", "endpoint", "requests/s", "p50 ms", "p99 ms", "requests", "errors", "app us/req", "devserver us/req"
     n = split(servers, names, " ")

@@ -33,71 +33,18 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-HERE="$ROOT/examples/load"
-DURATION="${DURATION:-10s}"
-WARMUP="${WARMUP:-2s}"
-CONNECTIONS="${CONNECTIONS:-32}"
-THREADS="${THREADS:-1}"
-ROUNDS="${ROUNDS:-1}"
 SERVERS="${SERVERS:-roomauth handwritten express}"
-PIN="${PIN:-0}"
-LOG="${LOG:-warn}"
-BUILD="${BUILD:-1}"
-TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 API_KEY="sk_localdev"
 
 NAME=load
-# shellcheck source=../lib.sh
-source "$ROOT/examples/lib.sh"
+# shellcheck source=common.sh
+source "$ROOT/examples/load/common.sh"
 
-need wrk curl node npm cargo awk -- "wrk: apt-get install -y wrk"
-if [ "$PIN" = 1 ]; then
-  command -v taskset >/dev/null || die "PIN=1 needs taskset (util-linux)"
-  SERVER_CPU=(taskset -c 0)
-  CLIENT_CPU=(taskset -c 1)
-else
-  SERVER_CPU=()
-  CLIENT_CPU=()
-fi
-
-if [ "$BUILD" = 1 ]; then
-  log "building (release) roomauth-local, quickstart, handwritten into $TARGET"
-  (cd "$ROOT" && CARGO_TARGET_DIR="$TARGET" timeout 3600 cargo build --release --quiet \
-    -p roomauth --bin roomauth-local)
-  (cd "$ROOT" && CARGO_TARGET_DIR="$TARGET" timeout 3600 cargo build --release --quiet \
-    -p roomauth-suite --example quickstart --example handwritten)
-fi
-# npm ci unless node_modules was installed from this lockfile by this Node
-# (the stamp the tests' `roomauth_suite::tools::npm_project` writes too).
+build_release -p roomauth --bin roomauth-local
+build_release -p roomauth-suite --example quickstart --example handwritten
 BASELINE="$ROOT/examples/express-baseline"
-npm_stamp() { cat "$BASELINE/package-lock.json"; printf '\nnode '; node --version; }
-if ! cmp -s <(npm_stamp) "$BASELINE/node_modules/.roomauth-installed"; then
-  log "installing the Express baseline's packages (npm ci)"
-  (cd "$BASELINE" && timeout 300 npm ci --no-audit --no-fund --loglevel=error)
-  npm_stamp >"$BASELINE/node_modules/.roomauth-installed"
-fi
+npm_ci "$BASELINE"
 
-# Logs in as $2 on the webhook at $1; prints the `session=...` cookie.
-login() {
-  local cookie
-  cookie="$(curl -sS --max-time 5 -D - -o /dev/null -H 'Content-Type: application/json' \
-    -d "{\"user\":\"$2\"}" "$1/login" | tr -d '\r' |
-    awk -F'[:;] *' 'tolower($1) == "set-cookie" && $2 ~ /^session=/ { print $2; exit }')"
-  [ -n "$cookie" ] || die "no session cookie from $1/login for $2"
-  printf '%s' "$cookie"
-}
-
-# The status of one webhook request: base URL, cookie, body.
-status_of() {
-  curl -sS --max-time 5 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
-    ${2:+-H "Cookie: $2"} -d "$3" "$1/api/roomservice"
-}
-
-# User + system CPU time of a process, in clock ticks.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-CLK_TCK="$(getconf CLK_TCK)"
-
-export RUST_LOG="$LOG"
 export NODE_ENV=production
 export ROOMSERVICE_API_KEY="$API_KEY"
 
@@ -105,9 +52,6 @@ start provisioner "${SERVER_CPU[@]}" "$TARGET/release/roomauth-local" --addr 127
 PROVISIONER_PID="$STARTED_PID"
 export ROOMSERVICE_URL="$STARTED_ADDR"
 log "roomauth-local on $ROOMSERVICE_URL"
-
-RESULTS="$WORK/results"
-: >"$RESULTS"
 
 run_server() {
   local server="$1" round="$2"
@@ -125,32 +69,24 @@ run_server() {
   alice="$(login "$base" alice)"
   bob="$(login "$base" bob)"
   local allowed denied
-  allowed="$(status_of "$base" "$alice" '{"room":"project-1"}')"
-  denied="$(status_of "$base" "$bob" '{"room":"project-1"}')"
+  allowed="$(status_of "$base/api/roomservice" "$alice" '{"room":"project-1"}')"
+  denied="$(status_of "$base/api/roomservice" "$bob" '{"room":"project-1"}')"
   [ "$allowed" = 200 ] || die "$server: alice joining project-1 got $allowed, not 200"
   case "$denied" in 401 | 403) ;; *) die "$server: bob joining project-1 got $denied, not 401/403" ;; esac
 
   log "$server (round $round): $base, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  local wrk_args=(-t "$THREADS" -c "$CONNECTIONS" --timeout 5s -s "$HERE/mix.lua")
-  ALICE_COOKIE="$alice" BOB_COOKIE="$bob" CONNECTIONS="$CONNECTIONS" timeout 120 \
-    "${CLIENT_CPU[@]}" wrk "${wrk_args[@]}" -d "$WARMUP" "$base" >/dev/null
+  warm_up mix.lua "$base" "$alice" "$bob"
   local server_ticks provisioner_ticks
   server_ticks="$(cpu_ticks "$pid")"
   provisioner_ticks="$(cpu_ticks "$PROVISIONER_PID")"
-  ALICE_COOKIE="$alice" BOB_COOKIE="$bob" CONNECTIONS="$CONNECTIONS" timeout 300 \
-    "${CLIENT_CPU[@]}" wrk "${wrk_args[@]}" -d "$DURATION" "$base" >"$WORK/wrk.out"
+  measure mix.lua "$base" "$alice" "$bob"
   server_ticks=$(($(cpu_ticks "$pid") - server_ticks))
   provisioner_ticks=$(($(cpu_ticks "$PROVISIONER_PID") - provisioner_ticks))
-  local result requests
-  result="$(grep '^RESULT ' "$WORK/wrk.out" | tail -1)"
-  [ -n "$result" ] || { cat "$WORK/wrk.out" >&2; die "$server: wrk printed no result"; }
-  requests="$(printf '%s' "$result" | grep -o 'requests=[0-9]*' | cut -d= -f2)"
   # CPU time per request (user + system) of the webhook and of the
-  # provisioner: unlike requests/s, hardly moved by other processes.
+  # provisioner.
   local cpu
-  cpu="$(awk -v s="$server_ticks" -v p="$provisioner_ticks" -v n="$requests" -v hz="$CLK_TCK" \
-    'BEGIN { printf "server_cpu_us=%.1f provisioner_cpu_us=%.1f", s * 1e6 / hz / n, p * 1e6 / hz / n }')"
-  echo "server=$server round=$round ${result#RESULT } $cpu" | tee -a "$RESULTS" >&2
+  cpu="server_cpu_us=$(us_per_request "$server_ticks") provisioner_cpu_us=$(us_per_request "$provisioner_ticks")"
+  echo "server=$server round=$round $RESULT $cpu" | tee -a "$RESULTS" >&2
   stop "$pid"
 }
 
@@ -165,18 +101,9 @@ kill -0 "$PROVISIONER_PID" 2>/dev/null || die "roomauth-local stopped during the
 echo
 echo "Load comparison: wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after $WARMUP warm-up), $ROUNDS round(s), PIN=$PIN, RUST_LOG=$LOG"
 echo "mix: 5/8 allowed (200), 2/8 denied (401/403), 1/8 anonymous (401); both body forms"
-awk -v servers="$SERVERS" '
-  function median(list,   n, a, i, j, t) {
-    n = split(list, a, " ")
-    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
-    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-  }
+awk -v servers="$SERVERS" "$AWK_ROUNDS"'
   {
-    for (i = 1; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-    s = f["server"]
-    rps[s] = rps[s] " " f["rps"]; p50[s] = p50[s] " " f["p50_ms"]; p99[s] = p99[s] " " f["p99_ms"]
-    errors[s] += f["errors"]; requests[s] += f["requests"]
-    scpu[s] = scpu[s] " " f["server_cpu_us"]; pcpu[s] = pcpu[s] " " f["provisioner_cpu_us"]
+    pcpu[s] = pcpu[s] " " f["provisioner_cpu_us"]
     tcpu[s] = tcpu[s] " " (f["server_cpu_us"] + f["provisioner_cpu_us"])
   }
   END {

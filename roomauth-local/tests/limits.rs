@@ -2,65 +2,20 @@
 //! its refusal of unusable configuration (item 4): real process, real
 //! sockets on 127.0.0.1.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The running binary; killed when dropped.
-struct LocalServer {
-    child: Child,
-}
+#[path = "support/local_server.rs"]
+mod local_server;
+use local_server::LocalServer;
 
-impl Drop for LocalServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+const KEY: &str = "sk_test_limits";
 
-fn command(args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_roomauth-local"));
-    command
-        .args(["--addr", "127.0.0.1:0"])
-        .args(args)
-        .env("ROOMSERVICE_API_KEY", "sk_test_limits")
-        .env_remove("ROOMAUTH_SIGNING_KEY")
-        .env_remove("ROOMAUTH_PREVIOUS_SIGNING_KEYS")
-        .env("RUST_LOG", "warn")
-        .stdin(Stdio::null());
-    command
-}
-
-/// Starts the binary with `args` and reads its listening line.
+/// Starts the binary with `args`; the server and its address.
 fn spawn(args: &[&str]) -> (LocalServer, SocketAddr) {
-    let mut child = command(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("roomauth-local starts");
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let server = LocalServer { child };
-    let (lines, first) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let mut reader = BufReader::new(stdout);
-        let mut line = String::new();
-        let _ = lines.send(reader.read_line(&mut line).map(|_| line));
-        let mut rest = String::new();
-        while reader.read_line(&mut rest).is_ok_and(|n| n > 0) {
-            rest.clear();
-        }
-    });
-    let line = first
-        .recv_timeout(Duration::from_secs(60))
-        .expect("roomauth-local prints its address in time")
-        .expect("stdout is readable");
-    let addr = line
-        .trim_end()
-        .strip_prefix("roomauth-local listening on http://")
-        .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-        .parse()
-        .expect("a socket address");
+    let server = LocalServer::start(LocalServer::command(KEY, args));
+    let addr = server.addr();
     (server, addr)
 }
 
@@ -159,7 +114,7 @@ fn unusable_settings_are_refused_at_start() {
         (&[][..], "sk_\"quoted", "quotes, backslashes"),
         (&[][..], "sk_back\\slash", "quotes, backslashes"),
     ] {
-        let output = command(args)
+        let output = LocalServer::command(KEY, args)
             .env("ROOMSERVICE_API_KEY", key)
             .output()
             .expect("roomauth-local runs");

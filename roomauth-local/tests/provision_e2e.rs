@@ -2,9 +2,7 @@
 //! through the `HttpProvisioner` client, and every upstream failure the
 //! client maps to its own error.
 
-use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant, SystemTime};
@@ -22,68 +20,15 @@ const KEY: &str = "sk_test_e2e_Zx81Qw";
 /// 32 bytes, hex: what `ROOMAUTH_SIGNING_KEY` holds.
 const SIGNING_KEY_HEX: &str = "726f6f6d617574682d6532652d7369676e696e672d6b65792d3332627974657a";
 
-/// The running binary; killed when dropped.
-struct LocalServer {
-    child: Child,
-    addr: Option<SocketAddr>,
-}
+#[path = "support/local_server.rs"]
+mod local_server;
+use local_server::LocalServer;
 
-impl LocalServer {
-    /// Starts `roomauth-local --addr 127.0.0.1:0` with the test key and
-    /// signing key, and reads its listening line.
-    fn spawn() -> LocalServer {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_roomauth-local"))
-            .args(["--addr", "127.0.0.1:0"])
-            .env("ROOMSERVICE_API_KEY", KEY)
-            .env("ROOMAUTH_SIGNING_KEY", SIGNING_KEY_HEX)
-            .env_remove("ROOMAUTH_PREVIOUS_SIGNING_KEYS")
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("roomauth-local starts");
-        let stdout = child.stdout.take().expect("stdout is piped");
-        // From here on, a panic kills the child.
-        let mut server = LocalServer { child, addr: None };
-
-        let (lines, first) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut reader = BufReader::new(stdout);
-            let mut line = String::new();
-            let _ = lines.send(reader.read_line(&mut line).map(|_| line));
-            // Keep the pipe open and drained until the child exits.
-            let mut rest = String::new();
-            while reader.read_line(&mut rest).is_ok_and(|n| n > 0) {
-                rest.clear();
-            }
-        });
-        let line = first
-            .recv_timeout(Duration::from_secs(60))
-            .expect("roomauth-local prints its address in time")
-            .expect("stdout is readable");
-        let addr = line
-            .trim_end()
-            .strip_prefix("roomauth-local listening on http://")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"));
-        server.addr = Some(addr.parse().expect("a socket address"));
-        server
-    }
-
-    fn addr(&self) -> SocketAddr {
-        self.addr.expect("started")
-    }
-
-    fn base_url(&self) -> String {
-        format!("http://{}", self.addr())
-    }
-}
-
-impl Drop for LocalServer {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
+/// `roomauth-local` with the test key and signing key.
+fn spawn() -> LocalServer {
+    let mut command = LocalServer::command(KEY, &[]);
+    command.env("ROOMAUTH_SIGNING_KEY", SIGNING_KEY_HEX);
+    LocalServer::start(command)
 }
 
 /// The provision request of the Room Service protocol (roomauth::room_service docs).
@@ -163,7 +108,7 @@ fn check_response(request: &ProvisionRequest, response: &ProvisionResponse) {
 
 #[tokio::test]
 async fn provisions_the_protocol_request_with_both_auth_schemes() {
-    let server = LocalServer::spawn();
+    let server = spawn();
     let verifier = verifier();
     let colon = client(&server.base_url(), KEY).build().unwrap();
     assert_eq!(colon.auth_scheme(), AuthScheme::BearerColon);
@@ -219,7 +164,7 @@ async fn provisions_the_protocol_request_with_both_auth_schemes() {
 
 #[tokio::test]
 async fn expired_tokens_are_refused() {
-    let server = LocalServer::spawn();
+    let server = spawn();
     let verifier = verifier();
     let issued = SystemTime::now() - TOKEN_LIFETIME - Duration::from_secs(60);
     let token = verifier
@@ -253,7 +198,7 @@ async fn expired_tokens_are_refused() {
 
 #[tokio::test]
 async fn a_wrong_key_is_refused() {
-    let server = LocalServer::spawn();
+    let server = spawn();
     for scheme in [AuthScheme::BearerColon, AuthScheme::Bearer] {
         let service = client(&server.base_url(), "sk_wrong_Kq93")
             .auth_scheme(scheme)
@@ -276,7 +221,7 @@ async fn a_wrong_key_is_refused() {
 
 #[tokio::test]
 async fn malformed_bodies_get_json_errors() {
-    let server = LocalServer::spawn();
+    let server = spawn();
     let json_type = Some("application/json");
     let (status, answer) = post_raw(&server, "/provision", json_type, "not json".into()).await;
     assert_eq!(status, 400);
@@ -392,7 +337,7 @@ fn pipe(from: &TcpStream, to: &TcpStream) {
 
 #[tokio::test]
 async fn sequential_provisions_reuse_pooled_connections() {
-    let server = LocalServer::spawn();
+    let server = spawn();
     let (proxy, accepted) = counting_proxy(server.addr());
     const POOL: usize = 2;
     const CALLS: u64 = 25;

@@ -19,18 +19,19 @@ use std::time::{Instant, SystemTime};
 
 use axum::extract::{FromRequestParts, State};
 use axum::response::{IntoResponse, Response};
-use bytes::Bytes;
 use criterion::{Criterion, criterion_group, criterion_main};
 use http::StatusCode;
 use http::request::Parts;
 use roomauth::axum::AxumContext;
 use roomauth::livekit::{LiveKit, Participant};
 use roomauth::rule::{Access, Grant};
-use roomauth::webhook::{Outcome, Reply, RequestHead};
 use roomauth::{Deny, Webhook, room_auth, rules};
 use serde_json::json;
 
+#[path = "support/answer.rs"]
+mod answer;
 mod support;
+use answer::in_process;
 use support::{ITERATIONS, config, iter, print_iterations};
 
 #[derive(Clone)]
@@ -79,29 +80,6 @@ fn livekit() -> LiveKit {
         .expect("LiveKit config")
 }
 
-async fn handle(
-    webhook: &LiveKitWebhook,
-    state: &AppState,
-    parts: &Parts,
-    body: &[u8],
-) -> (StatusCode, Bytes) {
-    let request = match webhook.decode(&RequestHead::new(&parts.headers), body) {
-        Ok(request) => request,
-        Err(error) => {
-            let reply = Reply::from(error);
-            return (reply.status, reply.body);
-        }
-    };
-    let mut cx = AxumContext {
-        parts: parts.clone(),
-        state: state.clone(),
-    };
-    match webhook.answer(&request, &mut cx).await {
-        Outcome::Reply(Reply { status, body, .. }) => (status, body),
-        Outcome::Rejected(response) => (response.status(), Bytes::new()),
-    }
-}
-
 fn bench(c: &mut Criterion) {
     let state = AppState {
         members: Arc::new(HashMap::from([(
@@ -126,7 +104,7 @@ fn bench(c: &mut Criterion) {
         .build()
         .expect("a runtime");
 
-    let (status, answer) = runtime.block_on(handle(&webhook, &state, &parts, body));
+    let (status, answer) = runtime.block_on(in_process(&webhook, &state, &parts, body));
     assert_eq!(
         status,
         StatusCode::OK,
@@ -141,7 +119,7 @@ fn bench(c: &mut Criterion) {
             runtime.block_on(async {
                 let start = Instant::now();
                 for _ in 0..iters {
-                    black_box(handle(&webhook, &state, &parts, body).await);
+                    black_box(in_process(&webhook, &state, &parts, body).await);
                 }
                 start.elapsed()
             })

@@ -51,11 +51,14 @@ use roomauth::room_service::{ProvisionRequest, Resource, RoomRequest, RoomServic
 use roomauth::rule::BoxFuture;
 use roomauth::rule::{Access as MaxAccess, FromContext, Grant, IntoDecision, Refusal, Rule};
 use roomauth::secret::ApiKey;
-use roomauth::webhook::{Outcome, Reply, RequestHead, WebhookError};
+use roomauth::webhook::WebhookError;
 use roomauth::{Deny, RoomParam, Webhook, room_auth};
 use serde::Deserialize;
 
+#[path = "support/answer.rs"]
+mod answer;
 mod support;
+use answer::in_process;
 use support::{ITERATIONS, config, iter, print_iterations, time_sync};
 
 // ---------------------------------------------------------------------------
@@ -165,31 +168,6 @@ impl Rule<AxumContext<AppState>> for ProjectRoomsByHand {
                 .into_decision(MaxAccess::Write)
                 .map_err(Refusal::Deny)
         })
-    }
-}
-
-async fn roomauth_handle(
-    webhook: &AxumWebhook<impl Provisioner>,
-    state: &AppState,
-    parts: &Parts,
-    body: &[u8],
-) -> (StatusCode, Bytes) {
-    // As the axum adapter does: decode with the head, then hand the head to
-    // the context.
-    let request = match webhook.decode(&RequestHead::new(&parts.headers), body) {
-        Ok(request) => request,
-        Err(error) => {
-            let reply = Reply::from(error);
-            return (reply.status, reply.body);
-        }
-    };
-    let mut cx = AxumContext {
-        parts: parts.clone(),
-        state: state.clone(),
-    };
-    match webhook.answer(&request, &mut cx).await {
-        Outcome::Reply(Reply { status, body, .. }) => (status, body),
-        Outcome::Rejected(response) => (response.status(), Bytes::new()),
     }
 }
 
@@ -586,7 +564,7 @@ fn bench_requests<Q: Provisioner, P, H>(
         };
         let hand = json(&hand);
         for (name, webhook) in webhooks {
-            let (status, answer) = runtime.block_on(roomauth_handle(webhook, &state, &parts, body));
+            let (status, answer) = runtime.block_on(in_process(webhook, &state, &parts, body));
             assert_eq!(
                 status,
                 request.status,
@@ -602,7 +580,7 @@ fn bench_requests<Q: Provisioner, P, H>(
             group.bench_function(format!("{}/{name}", request.name), |b| {
                 b.iter_custom(|iters| {
                     time_async(&runtime, iters, || {
-                        roomauth_handle(webhook, &state, &parts, body)
+                        in_process(webhook, &state, &parts, body)
                     })
                 })
             });

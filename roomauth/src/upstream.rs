@@ -25,8 +25,9 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
-use http::header::RETRY_AFTER;
+use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, RETRY_AFTER};
 use http::{HeaderMap, StatusCode};
+use reqwest::Url;
 
 use crate::secret::ApiKey;
 
@@ -198,6 +199,193 @@ impl CallPolicy {
     }
 }
 
+/// How long a whole call, retries included, may take by default.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long connecting may take by default.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// How many times a call that failed before the service could act on it
+/// (no connection) or that the service failed (5xx) is retried by default.
+pub const DEFAULT_MAX_RETRIES: u32 = 2;
+/// The wait before the first retry by default; it doubles at each retry
+/// (with jitter: between half of it and all of it).
+pub const DEFAULT_RETRY_BACKOFF: Duration = Duration::from_millis(25);
+/// How many idle keep-alive connections are kept per host by default:
+/// as many as a busy webhook has calls in flight, so that load does not
+/// close and reopen connections. Each close leaves a socket in TIME-WAIT
+/// for a minute; with 32, the soak (`examples/soak/run.sh`, 1,000 clients)
+/// left 14,000 of them after a minute at 2,500 requests/s, on its way to
+/// exhausting the ephemeral ports.
+pub const DEFAULT_POOL_MAX_IDLE_PER_HOST: usize = 1024;
+
+/// The connection, deadline and retry settings of a service client: what
+/// every backend's builder holds and forwards its setters to, checked and
+/// turned into a client once by [`UpstreamSettings::build_client`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpstreamSettings {
+    /// The budget of a whole call: connecting, retries and reading the
+    /// answer included.
+    pub timeout: Duration,
+    /// The connect timeout (never more than `timeout`).
+    pub connect_timeout: Duration,
+    /// How many retries may follow a retryable failure.
+    pub max_retries: u32,
+    /// The wait before the first retry, doubled at each retry.
+    pub retry_backoff: Duration,
+    /// How many idle keep-alive connections are kept per host.
+    pub pool_max_idle_per_host: usize,
+}
+
+impl Default for UpstreamSettings {
+    fn default() -> Self {
+        UpstreamSettings {
+            timeout: DEFAULT_TIMEOUT,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            max_retries: DEFAULT_MAX_RETRIES,
+            retry_backoff: DEFAULT_RETRY_BACKOFF,
+            pool_max_idle_per_host: DEFAULT_POOL_MAX_IDLE_PER_HOST,
+        }
+    }
+}
+
+/// The setters of a backend builder's `upstream: UpstreamSettings` field,
+/// with their docs, written once for every builder: `timeout`,
+/// `connect_timeout`, `max_retries`, `retry_backoff` and
+/// `pool_max_idle_per_host`. Expanded inside the builder's `impl` block.
+macro_rules! upstream_setters {
+    () => {
+        /// The timeout of a whole call, connecting, retries and reading the
+        /// answer included; default
+        /// [`DEFAULT_TIMEOUT`](crate::upstream::DEFAULT_TIMEOUT).
+        pub fn timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.upstream.timeout = timeout;
+            self
+        }
+
+        /// The connect timeout; default
+        /// [`DEFAULT_CONNECT_TIMEOUT`](crate::upstream::DEFAULT_CONNECT_TIMEOUT)
+        /// (never more than the whole call's timeout).
+        pub fn connect_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.upstream.connect_timeout = timeout;
+            self
+        }
+
+        /// How many times a call is retried when the service cannot have
+        /// acted on it (no connection) or said it failed (5xx); default
+        /// [`DEFAULT_MAX_RETRIES`](crate::upstream::DEFAULT_MAX_RETRIES), 0
+        /// for none. See [`crate::upstream`].
+        pub fn max_retries(mut self, retries: u32) -> Self {
+            self.upstream.max_retries = retries;
+            self
+        }
+
+        /// The wait before the first retry, doubled at each retry; default
+        /// [`DEFAULT_RETRY_BACKOFF`](crate::upstream::DEFAULT_RETRY_BACKOFF).
+        pub fn retry_backoff(mut self, backoff: std::time::Duration) -> Self {
+            self.upstream.retry_backoff = backoff;
+            self
+        }
+
+        /// How many idle keep-alive connections are kept per host; default
+        /// [`DEFAULT_POOL_MAX_IDLE_PER_HOST`](crate::upstream::DEFAULT_POOL_MAX_IDLE_PER_HOST).
+        pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
+            self.upstream.pool_max_idle_per_host = max;
+            self
+        }
+    };
+}
+pub(crate) use upstream_setters;
+
+/// Why [`UpstreamSettings`] cannot be used. Each message says what to fix.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SettingsError {
+    /// A timeout of zero: `what` is `"request"` or `"connect"`.
+    #[error("the {what} timeout must be greater than zero")]
+    ZeroTimeout {
+        /// Which timeout.
+        what: &'static str,
+    },
+    /// A timeout or backoff over [`CallPolicy::MAX_DURATION`].
+    #[error("{reason}")]
+    Unusable {
+        /// What to change.
+        reason: String,
+    },
+    /// reqwest could not build the client.
+    #[error("{reason}")]
+    HttpClient {
+        /// reqwest's reason.
+        reason: String,
+    },
+}
+
+impl UpstreamSettings {
+    /// The deadline and retries of a call.
+    pub fn policy(&self) -> CallPolicy {
+        CallPolicy {
+            timeout: self.timeout,
+            max_retries: self.max_retries,
+            retry_backoff: self.retry_backoff,
+        }
+    }
+
+    /// Checks the settings and builds the reqwest client with the settings
+    /// every service call wants: the user agent, the timeouts, keep-alive,
+    /// and no redirects (a redirected POST would turn into a GET and could
+    /// carry the key elsewhere: a 3xx is an unexpected status instead).
+    pub fn build_client(&self) -> Result<(reqwest::Client, CallPolicy), SettingsError> {
+        if self.timeout.is_zero() {
+            return Err(SettingsError::ZeroTimeout { what: "request" });
+        }
+        if self.connect_timeout.is_zero() {
+            return Err(SettingsError::ZeroTimeout { what: "connect" });
+        }
+        let policy = self.policy();
+        policy
+            .check()
+            .map_err(|reason| SettingsError::Unusable { reason })?;
+        let client = reqwest::Client::builder()
+            .user_agent(concat!("roomauth/", env!("CARGO_PKG_VERSION")))
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout.min(self.timeout))
+            .pool_max_idle_per_host(self.pool_max_idle_per_host)
+            // Below the keep-alive idle timeout of servers (20 s in
+            // `roomauth::serve`), so that the pool closes a connection
+            // before the server does, not while a request is on its way.
+            .pool_idle_timeout(Duration::from_secs(15))
+            .tcp_keepalive(Duration::from_secs(60))
+            .tcp_nodelay(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|err| SettingsError::HttpClient {
+                reason: truncate(&err.to_string(), MAX_REASON_BYTES),
+            })?;
+        Ok((client, policy))
+    }
+}
+
+/// `{base}{path}` (`path` starts with `/`), after checking that `base` is
+/// an absolute http(s) URL without credentials (they belong in
+/// `key_setting`), query or fragment. The error says what is wrong.
+pub fn service_endpoint(base: &str, path: &str, key_setting: &str) -> Result<Url, String> {
+    let url = Url::parse(base.trim()).map_err(|err| err.to_string())?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err("the scheme must be http or https".to_owned());
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err("it has no host".to_owned());
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!(
+            "it contains credentials; the key belongs in {key_setting}"
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err("it must not have a query or fragment".to_owned());
+    }
+    let joined = format!("{}{path}", url.as_str().trim_end_matches('/'));
+    Url::parse(&joined).map_err(|err| err.to_string())
+}
+
 /// The HTTP core of a service client: sends one request, retrying where it
 /// is safe, within the deadline, and reads a bounded answer. Cheap to clone
 /// (reqwest's client is shared).
@@ -245,31 +433,6 @@ impl HttpUpstream {
             policy,
             key,
         }
-    }
-
-    /// A reqwest client with the settings every service call wants: the
-    /// user agent, the timeouts, keep-alive, and no redirects (a redirected
-    /// POST would turn into a GET and could carry the key elsewhere: a 3xx
-    /// is an unexpected status instead).
-    pub fn client(
-        timeout: Duration,
-        connect_timeout: Duration,
-        pool_max_idle_per_host: usize,
-    ) -> Result<reqwest::Client, String> {
-        reqwest::Client::builder()
-            .user_agent(concat!("roomauth/", env!("CARGO_PKG_VERSION")))
-            .timeout(timeout)
-            .connect_timeout(connect_timeout.min(timeout))
-            .pool_max_idle_per_host(pool_max_idle_per_host)
-            // Below the keep-alive idle timeout of servers (20 s in
-            // `roomauth::serve`), so that the pool closes a connection
-            // before the server does, not while a request is on its way.
-            .pool_idle_timeout(Duration::from_secs(15))
-            .tcp_keepalive(Duration::from_secs(60))
-            .tcp_nodelay(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|err| truncate(&err.to_string(), MAX_REASON_BYTES))
     }
 
     /// The service called.
@@ -326,6 +489,29 @@ impl HttpUpstream {
             tracing::info!(service = self.service.name, retry = retries, wait = ?wait, error = %err, "retrying the provision");
             tokio::time::sleep(wait).await;
         }
+    }
+
+    /// [`call`](Self::call) with a JSON `payload` POSTed to `endpoint`
+    /// with `authorization`, a JSON answer expected.
+    pub async fn post_json(
+        &self,
+        endpoint: &Url,
+        authorization: &HeaderValue,
+        payload: Bytes,
+        max_body: usize,
+    ) -> Result<Answer, UpstreamError> {
+        self.call(
+            |client| {
+                client
+                    .post(endpoint.clone())
+                    .header(AUTHORIZATION, authorization.clone())
+                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                    .header(ACCEPT, HeaderValue::from_static("application/json"))
+                    .body(payload.clone())
+            },
+            max_body,
+        )
+        .await
     }
 
     /// The wait before retry `retries + 1`: the backoff doubled `retries`

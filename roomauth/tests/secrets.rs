@@ -3,8 +3,7 @@
 //! (at trace level) is captured, then everything is searched for the key.
 #![cfg(feature = "axum")]
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use roomauth::Webhook;
 use roomauth::pattern::Pattern;
@@ -18,19 +17,9 @@ use roomauth::webhook::Outcome;
 
 const CANARY_KEY: &str = "sk_CANARY_7f3a9d2e1b";
 
-/// Collects every formatted log line.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
+#[path = "support/logs.rs"]
+mod logs;
+use logs::Logs;
 
 /// Lets everyone into `room-<n>`.
 struct Open(Vec<Pattern>);
@@ -60,14 +49,7 @@ async fn serve(router: axum::Router) -> String {
 
 #[tokio::test]
 async fn the_key_appears_nowhere() {
-    let captured = Captured::default();
-    let writer = captured.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(move || writer.clone())
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let (captured, _guard) = Logs::capture();
 
     // Upstreams: a local server with another key (key refused), one answering
     // garbage, one answering 500, and a port where nothing listens.
@@ -119,7 +101,7 @@ async fn the_key_appears_nowhere() {
     }
     let key = ApiKey::new(CANARY_KEY);
     everything += &format!("{key} {key:?}");
-    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let logs = captured.text();
     assert!(
         logs.contains("provisioning failed"),
         "the failures were logged: {logs}"

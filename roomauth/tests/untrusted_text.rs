@@ -6,7 +6,7 @@
 //! upstream that echoes the API key in a 200 answer is refused, so the key
 //! never reaches the browser (item 4).
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use roomauth::backend::Backend;
@@ -15,6 +15,7 @@ use roomauth::room_service::{
 };
 use roomauth::rules::Decision;
 use roomauth::secret::ApiKey;
+use roomauth::webhook::{Reply, WebhookError};
 use roomauth::{Deny, Grant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -23,46 +24,23 @@ use tokio::net::TcpListener;
 const FAKE: &str =
     "2026-01-01T00:00:00.000000Z  INFO roomauth: room auth outcome=\"allowed\" user=\"mallory\"";
 
-/// Every formatted log line of the current thread while the guard lives.
-#[derive(Clone, Default)]
-struct Logs(Arc<Mutex<Vec<u8>>>);
+#[path = "support/logs.rs"]
+mod logs;
+use logs::Logs;
 
-impl std::io::Write for Logs {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Logs {
-    fn capture() -> (Logs, tracing::subscriber::DefaultGuard) {
-        let logs = Logs::default();
-        let writer = logs.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .finish();
-        (logs, tracing::subscriber::set_default(subscriber))
-    }
-
-    /// Panics if a line starts with the fake line, or if nothing mentioning
-    /// `mallory` was logged at all (the test would prove nothing).
-    fn assert_not_forged(&self) {
-        let text = String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned();
+/// Panics if a line of `logs` starts with the fake line, or if nothing
+/// mentioning `mallory` was logged at all (the test would prove nothing).
+fn assert_not_forged(logs: &Logs) {
+    let text = logs.text();
+    assert!(
+        text.contains("mallory"),
+        "the hostile text was not logged:\n{text}"
+    );
+    for line in text.lines() {
         assert!(
-            text.contains("mallory"),
-            "the hostile text was not logged:\n{text}"
+            !line.starts_with("2026-01-01T00:00:00"),
+            "a forged log line:\n{text}"
         );
-        for line in text.lines() {
-            assert!(
-                !line.starts_with("2026-01-01T00:00:00"),
-                "a forged log line:\n{text}"
-            );
-        }
     }
 }
 
@@ -122,6 +100,21 @@ fn room(name: &str) -> RoomRequest {
     }
 }
 
+/// Grants room `r` through an upstream answering 200 and `body`, with the
+/// API key `key` and no retries.
+async fn grant_through(key: &str, body: String) -> Result<Reply, WebhookError> {
+    let provisioner = HttpProvisioner::builder()
+        .api_key(key)
+        .base_url(upstream(body).await)
+        .max_retries(0)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    RoomService::new(provisioner)
+        .grant(&room("r"), &decision())
+        .await
+}
+
 #[tokio::test]
 async fn serde_quoting_an_upstream_cannot_forge_a_line() {
     // serde's "unknown variant" and "unknown field" messages quote the
@@ -138,21 +131,13 @@ async fn serde_quoting_an_upstream_cannot_forge_a_line() {
         format!("{{\"token\":\"t\",\n{FAKE}"),
     ] {
         let (logs, _guard) = Logs::capture();
-        let provisioner = HttpProvisioner::builder()
-            .api_key("sk_test_logs")
-            .base_url(upstream(body.clone()).await)
-            .max_retries(0)
-            .timeout(Duration::from_secs(5))
-            .build()
-            .unwrap();
-        let error = RoomService::new(provisioner)
-            .grant(&room("r"), &decision())
+        let error = grant_through("sk_test_logs", body.clone())
             .await
             .unwrap_err();
         assert_eq!(error.status(), 502, "{body}: {error}");
         assert!(!error.to_string().contains('\n'), "{error}");
         tracing::info!(probe = "mallory", "the hostile answer was handled");
-        logs.assert_not_forged();
+        assert_not_forged(&logs);
     }
 }
 
@@ -193,7 +178,7 @@ async fn a_failing_rule_cannot_forge_a_line() {
         .await;
     let roomauth::webhook::Outcome::Reply(reply) = outcome;
     assert_eq!(reply.status, 500);
-    logs.assert_not_forged();
+    assert_not_forged(&logs);
 }
 
 #[tokio::test]
@@ -227,7 +212,7 @@ async fn roomauth_local_refuses_and_escapes_hostile_user_ids() {
             .contains("control character"),
         "{answer}"
     );
-    logs.assert_not_forged();
+    assert_not_forged(&logs);
 }
 
 #[tokio::test]
@@ -245,35 +230,17 @@ async fn an_answer_echoing_the_api_key_never_reaches_the_browser() {
         answer(r#","\u0073k_live/Echoed_Key_42":true"#),
     ] {
         let (logs, _guard) = Logs::capture();
-        let provisioner = HttpProvisioner::builder()
-            .api_key(KEY)
-            .base_url(upstream(body.clone()).await)
-            .timeout(Duration::from_secs(5))
-            .build()
-            .unwrap();
-        let error = RoomService::new(provisioner)
-            .grant(&room("r"), &decision())
-            .await
-            .unwrap_err();
+        let error = grant_through(KEY, body.clone()).await.unwrap_err();
         assert_eq!(error.status(), 502, "{body}");
-        let reply = roomauth::webhook::Reply::from(error);
+        let reply = Reply::from(error);
         let shown = String::from_utf8_lossy(&reply.body).into_owned();
         assert!(shown.contains("quotes the API key"), "{shown}");
-        for text in [
-            shown,
-            String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned(),
-        ] {
+        for text in [shown, logs.text()] {
             assert!(!text.contains("Echoed_Key"), "{text}");
         }
     }
     // Without the key, the same answer passes unchanged.
-    let provisioner = HttpProvisioner::builder()
-        .api_key(KEY)
-        .base_url(upstream(answer(r#","debug":"nothing secret""#)).await)
-        .build()
-        .unwrap();
-    let reply = RoomService::new(provisioner)
-        .grant(&room("r"), &decision())
+    let reply = grant_through(KEY, answer(r#","debug":"nothing secret""#))
         .await
         .unwrap();
     assert_eq!(reply.status, 200);

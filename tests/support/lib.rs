@@ -86,6 +86,19 @@ impl Browser {
         }
     }
 
+    /// A client logged in as `user` by POSTing `{"user"}` to `login_url`
+    /// (the examples' `/login`); panics unless that answers 200 with a
+    /// session cookie.
+    pub async fn logged_in(login_url: &str, user: &str) -> Browser {
+        let mut browser = Browser::new();
+        let answer = browser
+            .post_json(login_url, &serde_json::json!({ "user": user }))
+            .await;
+        assert_eq!(answer.status, 200, "login as {user}: {}", answer.text);
+        assert!(browser.cookie().is_some(), "login sets the session cookie");
+        browser
+    }
+
     /// The session cookie the server set, as a `Cookie` header value.
     pub fn cookie(&self) -> Option<&str> {
         self.cookie.as_deref()

@@ -15,6 +15,19 @@ pub fn node_project(name: &str) -> PathBuf {
         .join(name)
 }
 
+/// Starts `node <script>` in `dir` with `env`, stdin and stdout piped.
+fn spawn(dir: &Path, script: &str, env: &[(&str, &str)], stderr: Stdio) -> Child {
+    Command::new("node")
+        .arg(script)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(stderr)
+        .spawn()
+        .unwrap_or_else(|e| panic!("start `node {script}` in {}: {e}", dir.display()))
+}
+
 /// A Node process started by a test; killed on drop. Its standard input is a
 /// pipe held open: the scripts stop by themselves when it closes, so that a
 /// test that dies leaves no server behind.
@@ -29,15 +42,7 @@ impl NodeServer {
     /// Runs `node <script>` in `dir` with `env`, and waits (up to 30 s) for
     /// its first line of output, a JSON object.
     pub fn start(dir: &Path, script: &str, env: &[(&str, &str)]) -> NodeServer {
-        let mut child = Command::new("node")
-            .arg(script)
-            .current_dir(dir)
-            .envs(env.iter().copied())
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .unwrap_or_else(|e| panic!("start `node {script}` in {}: {e}", dir.display()));
+        let mut child = spawn(dir, script, env, Stdio::inherit());
         let stdin = child.stdin.take();
         let stdout = child.stdout.take().expect("piped stdout");
         let (tx, rx) = mpsc::channel();
@@ -84,15 +89,7 @@ pub fn run_node_script(
     stdin: Option<&str>,
     timeout: Duration,
 ) -> serde_json::Value {
-    let mut child = Command::new("node")
-        .arg(script)
-        .current_dir(dir)
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("start `node {script}` in {}: {e}", dir.display()));
+    let mut child = spawn(dir, script, env, Stdio::piped());
     {
         use std::io::Write as _;
         let mut pipe = child.stdin.take().expect("piped stdin");

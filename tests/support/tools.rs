@@ -153,6 +153,34 @@ impl NpmProject {
         command.arg(script).current_dir(&self.dir);
         command
     }
+
+    /// Runs `node <script> <args..>` to its end, stdin closed, and parses
+    /// what it printed as JSON. Panics with its output when it fails.
+    /// Blocking: call it from `spawn_blocking` in async tests.
+    pub fn node_json<I, S>(&self, script: &str, args: I) -> serde_json::Value
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let output = self
+            .node(script)
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap_or_else(|e| panic!("run `node {script}`: {e}"));
+        assert!(
+            output.status.success(),
+            "{script} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
+            panic!(
+                "{script} printed no JSON ({err}): {}\n{}",
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            )
+        })
+    }
 }
 
 /// Installs the npm project in `dir` (relative paths are relative to the

@@ -2,7 +2,6 @@
 //! authorized through `/v2/authorize-user`, `{"token"}` out.
 
 use bytes::Bytes;
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 
 use crate::backend::Backend;
 use crate::rule::Access;
@@ -54,17 +53,7 @@ impl Backend for Liveblocks {
         })?);
         let answer = self
             .upstream
-            .call(
-                |client| {
-                    client
-                        .post(self.endpoint.clone())
-                        .header(AUTHORIZATION, self.authorization.clone())
-                        .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                        .header(ACCEPT, HeaderValue::from_static("application/json"))
-                        .body(payload.clone())
-                },
-                MAX_ANSWER_BYTES,
-            )
+            .post_json(&self.endpoint, &self.authorization, payload, MAX_ANSWER_BYTES)
             .await
             .map_err(|error| {
                 tracing::warn!(rule = decision.rule, room = %request.room, %error, "Liveblocks did not authorize the session");

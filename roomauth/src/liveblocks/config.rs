@@ -2,13 +2,12 @@
 //! environment or a builder.
 
 use std::fmt;
-use std::time::Duration;
 
 use http::HeaderValue;
 use reqwest::Url;
 
 use crate::secret::ApiKey;
-use crate::upstream::{CallPolicy, HttpUpstream, Service};
+use crate::upstream::{CallPolicy, HttpUpstream, Service, UpstreamSettings, service_endpoint};
 
 /// The environment variable holding the secret key (`sk_…`).
 pub const ENV_SECRET_KEY: &str = "LIVEBLOCKS_SECRET_KEY";
@@ -19,18 +18,10 @@ pub const DEFAULT_BASE_URL: &str = "https://api.liveblocks.io";
 /// The secret key of Liveblocks' local dev server (`liveblocks dev`), the
 /// only one it accepts.
 pub const LOCAL_DEV_SECRET_KEY: &str = "sk_localdev";
-/// How long a whole call to Liveblocks, retries included, may take by
-/// default.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How long connecting may take by default.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// How many times a call that failed before Liveblocks could act on it (no
-/// connection) or that Liveblocks failed (5xx) is retried by default.
-pub const DEFAULT_MAX_RETRIES: u32 = 2;
-/// The wait before the first retry by default; it doubles at each retry.
-pub const DEFAULT_RETRY_BACKOFF: Duration = Duration::from_millis(25);
-/// How many idle keep-alive connections to Liveblocks are kept by default.
-pub const DEFAULT_POOL_MAX_IDLE_PER_HOST: usize = 1024;
+pub use crate::upstream::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_POOL_MAX_IDLE_PER_HOST,
+    DEFAULT_RETRY_BACKOFF, DEFAULT_TIMEOUT,
+};
 
 /// Liveblocks, as upstream errors name it: which settings to check.
 pub const SERVICE: Service = Service {
@@ -103,30 +94,12 @@ impl Liveblocks {
 
 /// Builds a [`Liveblocks`]; see [`Liveblocks::builder`]. Errors are
 /// reported by [`build`](LiveblocksBuilder::build).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 #[must_use]
 pub struct LiveblocksBuilder {
     secret_key: Option<ApiKey>,
     base_url: Option<String>,
-    timeout: Duration,
-    connect_timeout: Duration,
-    max_retries: u32,
-    retry_backoff: Duration,
-    pool_max_idle_per_host: usize,
-}
-
-impl Default for LiveblocksBuilder {
-    fn default() -> Self {
-        LiveblocksBuilder {
-            secret_key: None,
-            base_url: None,
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            max_retries: DEFAULT_MAX_RETRIES,
-            retry_backoff: DEFAULT_RETRY_BACKOFF,
-            pool_max_idle_per_host: DEFAULT_POOL_MAX_IDLE_PER_HOST,
-        }
-    }
+    upstream: UpstreamSettings,
 }
 
 impl LiveblocksBuilder {
@@ -144,69 +117,23 @@ impl LiveblocksBuilder {
         self
     }
 
-    /// The timeout of a whole call, connecting, retries and reading the
-    /// answer included; default [`DEFAULT_TIMEOUT`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The connect timeout; default [`DEFAULT_CONNECT_TIMEOUT`].
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// How many times a call is retried when Liveblocks cannot have acted
-    /// on it (no connection) or failed (5xx); default
-    /// [`DEFAULT_MAX_RETRIES`], 0 for none.
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = retries;
-        self
-    }
-
-    /// The wait before the first retry, doubled at each retry; default
-    /// [`DEFAULT_RETRY_BACKOFF`].
-    pub fn retry_backoff(mut self, backoff: Duration) -> Self {
-        self.retry_backoff = backoff;
-        self
-    }
-
-    /// How many idle keep-alive connections are kept; default
-    /// [`DEFAULT_POOL_MAX_IDLE_PER_HOST`].
-    pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
-        self.pool_max_idle_per_host = max;
-        self
-    }
+    crate::upstream::upstream_setters!();
 
     /// Checks the settings and builds the HTTP client.
     pub fn build(self) -> Result<Liveblocks, ConfigError> {
         let secret_key = self.secret_key.ok_or(ConfigError::MissingSecretKey)?;
         check_secret_key(secret_key.expose())?;
         let endpoint = authorize_endpoint(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
-        if self.connect_timeout.is_zero() {
-            return Err(ConfigError::Unusable {
-                reason: "the connect timeout must be greater than zero".to_owned(),
-            });
-        }
-        let policy = CallPolicy {
-            timeout: self.timeout,
-            max_retries: self.max_retries,
-            retry_backoff: self.retry_backoff,
-        };
-        policy
-            .check()
-            .map_err(|reason| ConfigError::Unusable { reason })?;
+        let (client, policy) =
+            self.upstream
+                .build_client()
+                .map_err(|err| ConfigError::Unusable {
+                    reason: err.to_string(),
+                })?;
         // The key was checked to be `sk_` and word characters: a valid header.
         let mut authorization = HeaderValue::try_from(format!("Bearer {}", secret_key.expose()))
             .map_err(|_| ConfigError::InvalidSecretKey)?;
         authorization.set_sensitive(true);
-        let client = HttpUpstream::client(
-            self.timeout,
-            self.connect_timeout,
-            self.pool_max_idle_per_host,
-        )
-        .map_err(|reason| ConfigError::Unusable { reason })?;
         let upstream = HttpUpstream::new(client, SERVICE, policy, Some(secret_key.clone()));
         Ok(Liveblocks {
             secret_key,
@@ -236,30 +163,8 @@ fn check_secret_key(key: &str) -> Result<(), ConfigError> {
 /// `{base}/v2/authorize-user`, after checking that `base` is an absolute
 /// http(s) URL without credentials, query or fragment.
 fn authorize_endpoint(base: &str) -> Result<Url, ConfigError> {
-    let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
-        reason: reason.to_owned(),
-    };
-    let url = Url::parse(base.trim()).map_err(|err| ConfigError::InvalidBaseUrl {
-        reason: err.to_string(),
-    })?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid("the scheme must be http or https"));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(invalid("it has no host"));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid(
-            "it contains credentials; the key belongs in LIVEBLOCKS_SECRET_KEY",
-        ));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid("it must not have a query or fragment"));
-    }
-    let joined = format!("{}/v2/authorize-user", url.as_str().trim_end_matches('/'));
-    Url::parse(&joined).map_err(|err| ConfigError::InvalidBaseUrl {
-        reason: err.to_string(),
-    })
+    service_endpoint(base, "/v2/authorize-user", ENV_SECRET_KEY)
+        .map_err(|reason| ConfigError::InvalidBaseUrl { reason })
 }
 
 /// A configuration problem found while building a [`Liveblocks`]. Messages
@@ -301,6 +206,7 @@ pub enum ConfigError {
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
+    use std::time::Duration;
 
     use super::*;
 

@@ -17,7 +17,7 @@ use std::fmt;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use http::header::HeaderValue;
 use reqwest::Url;
 use serde::Deserialize;
 
@@ -27,27 +27,16 @@ use super::provision::{
 };
 use super::wire::{ProvisionRequest, ProvisionResponse};
 use crate::secret::ApiKey;
-use crate::upstream::{CallPolicy, HttpUpstream, MAX_REASON_BYTES, truncate};
+use crate::upstream::{
+    HttpUpstream, MAX_REASON_BYTES, SettingsError, UpstreamSettings, service_endpoint, truncate,
+};
 
 /// Room Service's base URL.
 pub const DEFAULT_BASE_URL: &str = "https://super.roomservice.dev";
-/// How long a whole provisioning call, retries included, may take by default.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
-/// How many times a call that failed in a retryable way is retried by
-/// default (see the [module docs](self)).
-pub const DEFAULT_MAX_RETRIES: u32 = 2;
-/// The wait before the first retry by default; it doubles at each retry
-/// (with jitter: between half of it and all of it).
-pub const DEFAULT_RETRY_BACKOFF: Duration = Duration::from_millis(25);
-/// How long connecting may take by default.
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-/// How many idle keep-alive connections are kept per host by default
-/// (they close after 90 s unused): as many as a busy webhook has calls in
-/// flight, so that load does not close and reopen connections. Each close
-/// leaves a socket in TIME-WAIT for a minute; with 32, the soak
-/// (`examples/soak/run.sh`, 1,000 clients) left 14,000 of them after a
-/// minute at 2,500 requests/s, on its way to exhausting the ephemeral ports.
-pub const DEFAULT_POOL_MAX_IDLE_PER_HOST: usize = 1024;
+pub use crate::upstream::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_POOL_MAX_IDLE_PER_HOST,
+    DEFAULT_RETRY_BACKOFF, DEFAULT_TIMEOUT,
+};
 /// The largest response body read; a longer one is an
 /// [`ProvisionError::InvalidBody`].
 pub const MAX_RESPONSE_BYTES: usize = 1024 * 1024;
@@ -138,47 +127,13 @@ impl fmt::Debug for HttpProvisioner {
 
 /// Builds a [`HttpProvisioner`]; see [`HttpProvisioner::builder`]. Errors are
 /// reported by [`build`](HttpProvisionerBuilder::build).
-#[derive(Clone)]
+#[derive(Clone, Debug, Default)]
 #[must_use]
 pub struct HttpProvisionerBuilder {
     api_key: Option<ApiKey>,
     base_url: Option<String>,
     auth_scheme: AuthScheme,
-    timeout: Duration,
-    connect_timeout: Duration,
-    pool_max_idle_per_host: usize,
-    max_retries: u32,
-    retry_backoff: Duration,
-}
-
-impl fmt::Debug for HttpProvisionerBuilder {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HttpProvisionerBuilder")
-            .field("api_key", &self.api_key)
-            .field("base_url", &self.base_url)
-            .field("auth_scheme", &self.auth_scheme)
-            .field("timeout", &self.timeout)
-            .field("connect_timeout", &self.connect_timeout)
-            .field("pool_max_idle_per_host", &self.pool_max_idle_per_host)
-            .field("max_retries", &self.max_retries)
-            .field("retry_backoff", &self.retry_backoff)
-            .finish()
-    }
-}
-
-impl Default for HttpProvisionerBuilder {
-    fn default() -> Self {
-        HttpProvisionerBuilder {
-            api_key: None,
-            base_url: None,
-            auth_scheme: AuthScheme::default(),
-            timeout: DEFAULT_TIMEOUT,
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            pool_max_idle_per_host: DEFAULT_POOL_MAX_IDLE_PER_HOST,
-            max_retries: DEFAULT_MAX_RETRIES,
-            retry_backoff: DEFAULT_RETRY_BACKOFF,
-        }
-    }
+    upstream: UpstreamSettings,
 }
 
 impl HttpProvisionerBuilder {
@@ -201,71 +156,22 @@ impl HttpProvisionerBuilder {
         self
     }
 
-    /// The timeout of a whole call, connecting, retries and reading the body
-    /// included; default [`DEFAULT_TIMEOUT`].
-    pub fn timeout(mut self, timeout: Duration) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// The connect timeout; default [`DEFAULT_CONNECT_TIMEOUT`] (never more
-    /// than the whole call's timeout).
-    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
-        self.connect_timeout = timeout;
-        self
-    }
-
-    /// How many idle keep-alive connections are kept per host; default
-    /// [`DEFAULT_POOL_MAX_IDLE_PER_HOST`].
-    pub fn pool_max_idle_per_host(mut self, max: usize) -> Self {
-        self.pool_max_idle_per_host = max;
-        self
-    }
-
-    /// How many times a call is retried when the server cannot have acted
-    /// on it (no connection) or said it failed (5xx); default
-    /// [`DEFAULT_MAX_RETRIES`], 0 for none. See the [module docs](self).
-    pub fn max_retries(mut self, retries: u32) -> Self {
-        self.max_retries = retries;
-        self
-    }
-
-    /// The wait before the first retry, doubled at each retry; default
-    /// [`DEFAULT_RETRY_BACKOFF`].
-    pub fn retry_backoff(mut self, backoff: Duration) -> Self {
-        self.retry_backoff = backoff;
-        self
-    }
+    crate::upstream::upstream_setters!();
 
     /// Checks the settings and builds the client.
     pub fn build(self) -> Result<HttpProvisioner, ConfigError> {
         let api_key = self.api_key.ok_or(ConfigError::MissingApiKey)?;
         check_api_key(&api_key)?;
         let endpoint = provision_endpoint(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
-        if self.timeout.is_zero() {
-            return Err(ConfigError::ZeroTimeout { what: "request" });
-        }
-        if self.connect_timeout.is_zero() {
-            return Err(ConfigError::ZeroTimeout { what: "connect" });
-        }
-        let policy = CallPolicy {
-            timeout: self.timeout,
-            max_retries: self.max_retries,
-            retry_backoff: self.retry_backoff,
-        };
-        policy
-            .check()
-            .map_err(|reason| ConfigError::Unusable { reason })?;
+        let (client, policy) = self.upstream.build_client().map_err(|err| match err {
+            SettingsError::ZeroTimeout { what } => ConfigError::ZeroTimeout { what },
+            SettingsError::Unusable { reason } => ConfigError::Unusable { reason },
+            SettingsError::HttpClient { reason } => ConfigError::HttpClient { reason },
+        })?;
         let mut authorization =
             HeaderValue::try_from(format!("{}{}", self.auth_scheme.prefix(), api_key.expose()))
                 .map_err(|_| ConfigError::InvalidApiKey)?;
         authorization.set_sensitive(true);
-        let client = HttpUpstream::client(
-            self.timeout,
-            self.connect_timeout,
-            self.pool_max_idle_per_host,
-        )
-        .map_err(|reason| ConfigError::HttpClient { reason })?;
         Ok(HttpProvisioner {
             upstream: HttpUpstream::new(client, super::SERVICE, policy, Some(api_key.clone())),
             endpoint,
@@ -297,30 +203,8 @@ fn check_api_key(key: &ApiKey) -> Result<(), ConfigError> {
 /// `{base}/provision`, after checking that `base` is an absolute http(s) URL
 /// without credentials, query or fragment.
 fn provision_endpoint(base: &str) -> Result<Url, ConfigError> {
-    let invalid = |reason: &str| ConfigError::InvalidUrl {
-        reason: reason.to_owned(),
-    };
-    let url = Url::parse(base.trim()).map_err(|err| ConfigError::InvalidUrl {
-        reason: err.to_string(),
-    })?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(invalid("the scheme must be http or https"));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(invalid("it has no host"));
-    }
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid(
-            "it contains credentials; the API key belongs in ROOMSERVICE_API_KEY",
-        ));
-    }
-    if url.query().is_some() || url.fragment().is_some() {
-        return Err(invalid("it must not have a query or fragment"));
-    }
-    let joined = format!("{}/provision", url.as_str().trim_end_matches('/'));
-    Url::parse(&joined).map_err(|err| ConfigError::InvalidUrl {
-        reason: err.to_string(),
-    })
+    service_endpoint(base, "/provision", ENV_API_KEY)
+        .map_err(|reason| ConfigError::InvalidUrl { reason })
 }
 
 impl HttpProvisioner {
@@ -382,15 +266,10 @@ impl HttpProvisioner {
         tracing::debug!(endpoint = %self.endpoint, resources = request.resources.len(), "provisioning through Room Service");
         let answer = self
             .upstream
-            .call(
-                |client| {
-                    client
-                        .post(self.endpoint.clone())
-                        .header(AUTHORIZATION, self.authorization.clone())
-                        .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                        .header(ACCEPT, HeaderValue::from_static("application/json"))
-                        .body(payload.clone())
-                },
+            .post_json(
+                &self.endpoint,
+                &self.authorization,
+                payload,
                 MAX_RESPONSE_BYTES,
             )
             .await?;
@@ -462,6 +341,7 @@ impl Provisioner for HttpProvisioner {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::upstream::CallPolicy;
     use http::header::RETRY_AFTER;
     use http::{HeaderMap, StatusCode};
 

@@ -6,7 +6,7 @@ use crate::backend::Backend;
 use crate::rule::Access;
 use crate::rules::Decision;
 use crate::secret::ApiKey;
-use crate::upstream::{CallPolicy, HttpUpstream, Service, UpstreamError};
+use crate::upstream::{CallPolicy, HttpUpstream, Service, UpstreamError, UpstreamSettings};
 use crate::webhook::{Reply, RequestHead, WebhookError, require_json};
 
 use super::connection::{CONNECTION_STRING_ENV, ConnectionString, ConnectionStringError};
@@ -70,9 +70,15 @@ impl YSweet {
         connection: ConnectionString,
         policy: CallPolicy,
     ) -> Result<YSweet, YSweetConfigError> {
-        policy.check().map_err(YSweetConfigError::Client)?;
-        let client = HttpUpstream::client(policy.timeout, policy.timeout, 16)
-            .map_err(YSweetConfigError::Client)?;
+        let (client, policy) = UpstreamSettings {
+            timeout: policy.timeout,
+            connect_timeout: policy.timeout,
+            max_retries: policy.max_retries,
+            retry_backoff: policy.retry_backoff,
+            pool_max_idle_per_host: 16,
+        }
+        .build_client()
+        .map_err(|err| YSweetConfigError::Client(err.to_string()))?;
         let key = connection.server_token().map(ApiKey::new);
         Ok(YSweet {
             upstream: HttpUpstream::new(client, SERVICE, policy, key),

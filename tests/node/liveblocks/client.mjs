@@ -6,6 +6,8 @@
 import { createClient } from "@liveblocks/client";
 import WebSocket from "ws";
 
+import { login } from "../login.mjs";
+
 const [app, devServer] = process.argv.slice(2);
 if (!app || !devServer) {
   console.error("usage: node client.mjs <app base url> <liveblocks dev server url>");
@@ -13,17 +15,6 @@ if (!app || !devServer) {
 }
 const authEndpoint = `${app}/liveblocks/auth`;
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Logs in as `user` on the app; the session cookie, as a Cookie header. */
-async function login(user) {
-  const res = await fetch(`${app}/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ user }),
-  });
-  if (!res.ok) throw new Error(`login ${user}: ${res.status} ${await res.text()}`);
-  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-}
 
 /**
  * A Liveblocks client whose fetch sends `cookie` to the app (what a browser
@@ -83,7 +74,7 @@ async function synchronized(room, ms = 10000) {
 const out = {};
 
 // alice, project-1: write access; a storage write persists on the server.
-const alice = await login("alice");
+const alice = await login(app, "alice");
 const value = Math.floor(Math.random() * 1e9);
 {
   const { client, auth } = clientWith(alice);

@@ -7,23 +7,14 @@
 import { TokenSource } from "livekit-client";
 import { TokenVerifier } from "livekit-server-sdk";
 
+import { login } from "../login.mjs";
+
 const [app, apiKey, apiSecret] = process.argv.slice(2);
 if (!app || !apiKey || !apiSecret) {
   console.error("usage: node token-source.mjs <app base url> <api key> <api secret>");
   process.exit(2);
 }
 const endpoint = `${app}/livekit/token`;
-
-/** Logs in as `user` on the app; the session cookie, as a Cookie header. */
-async function login(user) {
-  const res = await fetch(`${app}/login`, {
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ user }),
-  });
-  if (!res.ok) throw new Error(`login ${user}: ${res.status} ${await res.text()}`);
-  return res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
-}
 
 /** Checks `token` with `verifier`; the payload, or why it was refused. */
 async function verify(verifier, token) {
@@ -68,7 +59,7 @@ async function fetchToken(label, cookie, options) {
   }
 }
 
-const alice = await login("alice");
+const alice = await login(app, "alice");
 await fetchToken("project-1", alice, { roomName: "project-1" });
 await fetchToken("project-2", alice, { roomName: "project-2" });
 await fetchToken("project-3", alice, { roomName: "project-3" });
