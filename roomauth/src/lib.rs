@@ -49,7 +49,7 @@
 //! - [`pattern`]: room patterns: parse, match, format, the dispatch index;
 //! - [`room`]: typed placeholders ([`RoomParam`]) and rooms ([`RoomResource`]);
 //! - [`rule`]: a rule, its [`Grant`] ([`Access`] and user info), [`Deny`];
-//! - [`rules`]: the registered rules and [`rules::Rules::decide`];
+//! - [`mod@rules`]: the registered rules and [`rules::Rules::decide`];
 //! - [`upstream`]: calls to a backend's own service, and their errors;
 //! - `jwt` (internal): the HS256 token signer of the backends that mint
 //!   tokens;

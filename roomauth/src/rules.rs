@@ -4,7 +4,7 @@
 //! [`Rules::decide`] finds the one rule whose pattern matches the room (the
 //! index refuses overlapping patterns when it is built, so there is at most
 //! one), runs it with the request context, and clamps its grant to the
-//! rule's maximum [`Access`]. It knows no backend: every backend asks it the
+//! rule's maximum [`Access`](crate::Access). It knows no backend: every backend asks it the
 //! same question and maps the answer onto its own protocol.
 
 use std::sync::Arc;

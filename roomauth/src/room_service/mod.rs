@@ -46,8 +46,8 @@
 //!
 //! # Grants
 //!
-//! [`Access::Read`](crate::Access::Read) provisions the room alone (`join`);
-//! [`Access::Write`](crate::Access::Write) the room and the documents the
+//! [`Access::Read`] provisions the room alone (`join`);
+//! [`Access::Write`] the room and the documents the
 //! request names (`read_write`). User info has no place in this protocol.
 //!
 //! # Provisioners

@@ -342,7 +342,7 @@ pub(crate) fn env_var(name: &'static str) -> Result<Option<String>, ConfigError>
 /// The provisioner the environment asks for.
 ///
 /// - `ROOMSERVICE_API_KEY` set: [`HttpProvisioner`] at `ROOMSERVICE_URL` (default
-///   [`DEFAULT_BASE_URL`]), with `ROOMSERVICE_AUTH_SCHEME` if given.
+///   [`DEFAULT_BASE_URL`](super::DEFAULT_BASE_URL)), with `ROOMSERVICE_AUTH_SCHEME` if given.
 /// - `ROOMSERVICE_API_KEY` unset (and `ROOMSERVICE_URL` unset): the embedded
 ///   [`LocalProvisioner::development`].
 ///
