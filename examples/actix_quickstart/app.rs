@@ -3,8 +3,8 @@
 
 use std::collections::HashMap;
 use std::future::{Ready, ready};
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use actix_web::cookie::{Cookie, CookieJar, Key, SameSite};
 use actix_web::dev::{Payload, Server};
@@ -14,6 +14,11 @@ use roomauth::room_service::{Provisioner, RoomService};
 use roomauth::webhook::BuildError;
 use roomauth::{Deny, Webhook, room_auth, rules};
 use serde::Deserialize;
+
+#[path = "../common/sessions.rs"]
+#[allow(dead_code)] // bearer tokens: the realtime example's
+mod sessions;
+use sessions::Sessions;
 
 /// The name of the session cookie, as in the seed.
 pub const SESSION_COOKIE: &str = "session";
@@ -38,9 +43,9 @@ pub struct AppState {
     pub members: Arc<HashMap<String, Vec<u64>>>,
     /// How long a session lasts from login.
     pub session_lifetime: Duration,
-    /// session id -> (user, expiry). A session lives here, not in the
-    /// cookie: logout removes it, so a copy of the cookie dies with it.
-    sessions: Arc<Mutex<HashMap<String, (String, Instant)>>>,
+    /// The live sessions: logout ends one, so a copy of the cookie dies
+    /// with it.
+    sessions: Sessions,
 }
 
 impl AppState {
@@ -51,28 +56,15 @@ impl AppState {
             cookie_key,
             members: Arc::new(demo_members()),
             session_lifetime: SESSION_LIFETIME,
-            sessions: Arc::default(),
+            sessions: Sessions::default(),
         }
     }
 
     /// Starts a session for `user`: the session cookie's value,
     /// `<random id>.<user>` (signed when set).
     pub fn start_session(&self, user: &str) -> String {
-        let mut id = [0u8; 16];
-        getrandom::fill(&mut id).expect("the system random number generator works");
-        let id = hex::encode(id);
-        let now = Instant::now();
-        let mut sessions = self.lock_sessions();
-        // Forget the expired ones, so that the table does not grow forever.
-        sessions.retain(|_, (_, expires)| *expires > now);
-        sessions.insert(id.clone(), (user.to_owned(), now + self.session_lifetime));
+        let id = self.sessions.start(user, self.session_lifetime);
         format!("{id}.{user}")
-    }
-
-    fn lock_sessions(&self) -> MutexGuard<'_, HashMap<String, (String, Instant)>> {
-        // A poisoned lock only means another request panicked mid-insert;
-        // the map itself is still usable.
-        self.sessions.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// The value of `request`'s signed session cookie, if it is genuine.
@@ -98,13 +90,7 @@ impl AppState {
     fn session_user(&self, request: &HttpRequest) -> Option<String> {
         let value = self.session_value(request)?;
         let (id, user) = value.split_once('.')?;
-        let mut sessions = self.lock_sessions();
-        let live = match sessions.get(id) {
-            Some((owner, expires)) => owner == user && *expires > Instant::now(),
-            None => return None,
-        };
-        if !live {
-            sessions.remove(id);
+        if self.sessions.user(id)? != user {
             return None;
         }
         self.members.contains_key(user).then(|| user.to_owned())
@@ -190,7 +176,7 @@ async fn logout(app: web::Data<AppState>, request: HttpRequest) -> HttpResponse 
     if let Some(value) = app.session_value(&request)
         && let Some((id, _)) = value.split_once('.')
     {
-        app.lock_sessions().remove(id);
+        app.sessions.end(id);
     }
     let mut cookie = Cookie::build(SESSION_COOKIE, "").path("/").finish();
     cookie.make_removal();

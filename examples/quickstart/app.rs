@@ -2,8 +2,8 @@
 //! `main.rs` runs it; the end-to-end tests serve it on a free port.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{FromRef, FromRequestParts, State};
 use axum::http::StatusCode;
@@ -17,6 +17,11 @@ use roomauth::room_service::{Provisioner, RoomService};
 use roomauth::webhook::BuildError;
 use roomauth::{Deny, Webhook, room_auth, rules};
 use serde::Deserialize;
+
+#[path = "../common/sessions.rs"]
+#[allow(dead_code)] // bearer tokens: the realtime example's
+mod sessions;
+use sessions::Sessions;
 
 /// The name of the session cookie, as in the seed.
 pub const SESSION_COOKIE: &str = "session";
@@ -41,9 +46,9 @@ pub struct AppState {
     pub members: Arc<HashMap<String, Vec<u64>>>,
     /// How long a session lasts from login.
     pub session_lifetime: Duration,
-    /// session id -> (user, expiry). A session lives here, not in the
-    /// cookie: logout removes it, so a copy of the cookie dies with it.
-    sessions: Arc<Mutex<HashMap<String, (String, Instant)>>>,
+    /// The live sessions: logout ends one, so a copy of the cookie dies
+    /// with it.
+    sessions: Sessions,
 }
 
 impl FromRef<AppState> for Key {
@@ -60,7 +65,7 @@ impl AppState {
             cookie_key,
             members: Arc::new(demo_members()),
             session_lifetime: SESSION_LIFETIME,
-            sessions: Arc::default(),
+            sessions: Sessions::default(),
         }
     }
 
@@ -74,45 +79,21 @@ impl AppState {
     /// Starts a session for `user`: the session cookie's value,
     /// `<random id>.<user>` (signed when set).
     pub fn start_session(&self, user: &str) -> String {
-        let mut id = [0u8; 16];
-        getrandom::fill(&mut id).expect("the system random number generator works");
-        let id = hex::encode(id);
-        let expires = Instant::now() + self.session_lifetime;
-        let mut sessions = self.lock_sessions();
-        // Forget the expired ones, so that the table does not grow forever.
-        let now = Instant::now();
-        sessions.retain(|_, (_, expires)| *expires > now);
-        sessions.insert(id.clone(), (user.to_owned(), expires));
+        let id = self.sessions.start(user, self.session_lifetime);
         format!("{id}.{user}")
     }
 
     /// The user of a live session, given the cookie's value.
     fn session_user(&self, value: &str) -> Option<String> {
         let (id, user) = value.split_once('.')?;
-        let mut sessions = self.lock_sessions();
-        match sessions.get(id) {
-            Some((owner, expires)) if owner == user && *expires > Instant::now() => {
-                Some(owner.clone())
-            }
-            Some(_) => {
-                sessions.remove(id);
-                None
-            }
-            None => None,
-        }
+        self.sessions.user(id).filter(|owner| owner == user)
     }
 
     /// Ends the session a cookie's value names.
     fn end_session(&self, value: &str) {
         if let Some((id, _)) = value.split_once('.') {
-            self.lock_sessions().remove(id);
+            self.sessions.end(id);
         }
-    }
-
-    fn lock_sessions(&self) -> MutexGuard<'_, HashMap<String, (String, Instant)>> {
-        // A poisoned lock only means another request panicked mid-insert;
-        // the map itself is still usable.
-        self.sessions.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 

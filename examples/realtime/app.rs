@@ -27,8 +27,8 @@ pub mod pusher;
 pub mod y_sweet;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::extract::{FromRef, FromRequestParts, State};
 use axum::http::request::Parts;
@@ -47,6 +47,10 @@ use roomauth::y_sweet::YSweet;
 use roomauth::{Access, Deny, Grant, Webhook, room_auth, rules};
 use serde::Deserialize;
 use serde_json::json;
+
+#[path = "../common/sessions.rs"]
+mod sessions;
+pub use sessions::Sessions;
 
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "session";
@@ -96,11 +100,9 @@ pub struct AppState {
     pub cookie_key: Key,
     /// The demo users.
     pub users: Arc<HashMap<&'static str, Member>>,
-    /// session id -> (user, expiry). Logout removes the entry, so a copied
-    /// cookie dies with the session.
-    pub sessions: Arc<Mutex<HashMap<String, (String, Instant)>>>,
-    /// bearer token -> session id (`POST /token`): valid while the session is.
-    pub tokens: Arc<Mutex<HashMap<String, String>>>,
+    /// The live sessions and their bearer tokens (`POST /token`): logout
+    /// ends both, so a copied cookie or token dies with the session.
+    pub sessions: Sessions,
 }
 
 impl AppState {
@@ -109,78 +111,14 @@ impl AppState {
         AppState {
             cookie_key,
             users: Arc::new(demo_users()),
-            sessions: Arc::default(),
-            tokens: Arc::default(),
+            sessions: Sessions::default(),
         }
     }
 
     /// Starts a session for `user`; returns its id.
     pub fn start_session(&self, user: &str) -> String {
-        let id = hex::encode(rand_bytes());
-        let expires = Instant::now() + SESSION_LIFETIME;
-        self.lock_sessions()
-            .insert(id.clone(), (user.to_owned(), expires));
-        id
+        self.sessions.start(user, SESSION_LIFETIME)
     }
-
-    /// The user of live session `id`; an expired session is removed.
-    pub fn session_user(&self, id: &str) -> Option<String> {
-        let mut sessions = self.lock_sessions();
-        match sessions.get(id) {
-            Some((user, expires)) if *expires > Instant::now() => Some(user.clone()),
-            Some(_) => {
-                sessions.remove(id);
-                None
-            }
-            None => None,
-        }
-    }
-
-    /// The bearer token of live session `id`, made on first use; `None` if
-    /// the session is not live.
-    pub fn session_token(&self, id: &str) -> Option<String> {
-        self.session_user(id)?;
-        let mut tokens = self.lock_tokens();
-        if let Some((token, _)) = tokens.iter().find(|(_, session)| *session == id) {
-            return Some(token.clone());
-        }
-        let token = hex::encode(rand_bytes());
-        tokens.insert(token.clone(), id.to_owned());
-        Some(token)
-    }
-
-    /// The user of bearer `token`, if its session is live.
-    pub fn token_user(&self, token: &str) -> Option<String> {
-        let session = self.lock_tokens().get(token).cloned()?;
-        let user = self.session_user(&session);
-        if user.is_none() {
-            self.lock_tokens().remove(token);
-        }
-        user
-    }
-
-    /// Ends session `id` and its bearer token.
-    pub fn end_session(&self, id: &str) {
-        self.lock_sessions().remove(id);
-        self.lock_tokens().retain(|_, session| session != id);
-    }
-
-    fn lock_tokens(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
-        self.tokens.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn lock_sessions(&self) -> std::sync::MutexGuard<'_, HashMap<String, (String, Instant)>> {
-        // A poisoned lock only means another request panicked mid-insert;
-        // the map itself is still usable.
-        self.sessions.lock().unwrap_or_else(|e| e.into_inner())
-    }
-}
-
-/// 16 random bytes for a session id.
-fn rand_bytes() -> [u8; 16] {
-    let mut bytes = [0; 16];
-    getrandom::fill(&mut bytes).expect("the system random number generator works");
-    bytes
 }
 
 impl FromRef<AppState> for Key {
@@ -211,13 +149,13 @@ impl FromRequestParts<AppState> for CurrentUser {
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.strip_prefix("Bearer "));
         let user = match bearer {
-            Some(token) => state.token_user(token.trim()),
+            Some(token) => state.sessions.token_user(token.trim()),
             None => {
                 let jar = SignedCookieJar::<Key>::from_request_parts(parts, state)
                     .await
                     .map_err(IntoResponse::into_response)?;
                 jar.get(SESSION_COOKIE)
-                    .and_then(|session| state.session_user(session.value()))
+                    .and_then(|session| state.sessions.user(session.value()))
             }
         };
         let user = user.ok_or_else(not_logged_in)?;
@@ -287,7 +225,7 @@ async fn login(
 async fn token(State(app): State<AppState>, jar: SignedCookieJar) -> Response {
     match jar
         .get(SESSION_COOKIE)
-        .and_then(|session| app.session_token(session.value()))
+        .and_then(|session| app.sessions.token(session.value()))
     {
         Some(token) => Json(json!({ "token": token })).into_response(),
         None => error(StatusCode::UNAUTHORIZED, "not logged in: POST /login first"),
@@ -296,7 +234,7 @@ async fn token(State(app): State<AppState>, jar: SignedCookieJar) -> Response {
 
 async fn logout(State(app): State<AppState>, jar: SignedCookieJar) -> Response {
     if let Some(session) = jar.get(SESSION_COOKIE) {
-        app.end_session(session.value());
+        app.sessions.end(session.value());
     }
     (
         jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
