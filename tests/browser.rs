@@ -1,12 +1,23 @@
-//! A real browser against the quickstart: headless Chromium, driven through
-//! ChromeDriver (Debian's `chromium` and `chromium-driver`, which
-//! `roomauth_suite::tools::chromium` installs when missing), loads `/`, logs
-//! in as alice, joins `project-1` and sees a token; logs in as bob and sees
-//! `project-1` refused.
+//! A real browser against the examples' pages: headless Chromium, driven
+//! through ChromeDriver (Debian's `chromium` and `chromium-driver`, which
+//! `roomauth_suite::tools::chromium` installs when missing).
+//!
+//! - The quickstart: loads `/`, logs in as alice, joins `project-1` and sees
+//!   a token; logs in as bob and sees `project-1` refused.
+//! - The realtime example with a real Soketi: the page's pusher-js
+//!   subscribes alice to `presence-project-1` (the members show her name)
+//!   and is refused `presence-project-3` with pusher-js's 403.
+
+// Both examples include their shared session table: two copies of one
+// module in this test binary, one per example, on purpose.
+#![allow(clippy::duplicate_mod)]
 
 #[path = "../examples/quickstart/app.rs"]
 #[allow(dead_code)]
 mod app;
+#[path = "../examples/realtime/app.rs"]
+#[allow(dead_code)]
+mod realtime;
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -176,6 +187,83 @@ async fn alice_gets_a_token_and_bob_is_refused() {
     let (status, body) = join(&client, "project-1").await;
     assert!(status.starts_with("join project-1: 403"), "{status}");
     assert!(body["token"].is_null(), "{body}");
+
+    client.close().await.unwrap();
+    let _ = std::fs::remove_dir_all(&profile);
+}
+
+/// Waits until `#pusher-result` says something other than `connecting`.
+async fn pusher_result(client: &Client) -> String {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let text = client
+            .find(Locator::Id("pusher-result"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        if !text.is_empty() && text != "connecting" {
+            return text;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "pusher-js never answered; #pusher-result says `{text}`"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Subscribes to `presence-<room>` with the page's pusher-js against Soketi
+/// on `ws`, and returns what the page reports.
+async fn pusher_subscribe(client: &Client, ws: &str, room: &str) -> String {
+    client
+        .execute(
+            "document.getElementById('pusher-result').textContent = '';
+             document.getElementById('pusher-ws').value = arguments[0];
+             document.getElementById('room').value = arguments[1];
+             document.getElementById('pusher-subscribe').click();",
+            vec![json!(ws), json!(room)],
+        )
+        .await
+        .unwrap();
+    pusher_result(client).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_realtime_page_subscribes_with_pusher_js_through_soketi() {
+    // The page's pusher-js, and Soketi, from their committed npm projects.
+    let (web, node) = tokio::task::spawn_blocking(|| {
+        (
+            tools::npm_project("examples/realtime/pusher-web"),
+            tools::npm_project("tests/pusher-node"),
+        )
+    })
+    .await
+    .expect("install the npm projects");
+    let _ = web;
+    let soketi = roomauth_suite::soketi::Soketi::start(node.dir());
+    let state = realtime::AppState::demo(Key::generate());
+    let server = serve(realtime::app(state, realtime::Backends::dev()).unwrap()).await;
+
+    let chromium = tokio::task::spawn_blocking(tools::chromium)
+        .await
+        .expect("install Chromium");
+    let driver = ChromeDriver::start(&chromium);
+    let profile =
+        std::env::temp_dir().join(format!("roomauth-chromium-pusher-{}", std::process::id()));
+    let client = connect(&chromium, &driver, &profile).await;
+    client.goto(&server.url("/")).await.unwrap();
+    client
+        .execute("return login('alice')", vec![])
+        .await
+        .unwrap();
+    let ws = format!("127.0.0.1:{}", soketi.port);
+
+    let allowed = pusher_subscribe(&client, &ws, "project-1").await;
+    assert_eq!(allowed, r#"subscribed {"alice":{"name":"Alice"}}"#);
+    let refused = pusher_subscribe(&client, &ws, "project-3").await;
+    assert_eq!(refused, "error 403");
 
     client.close().await.unwrap();
     let _ = std::fs::remove_dir_all(&profile);
