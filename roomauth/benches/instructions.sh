@@ -13,8 +13,10 @@
 #   roomauth/benches/instructions.sh 'webhook/stub/room form/hand-written'
 #   BENCH=pattern roomauth/benches/instructions.sh
 #
-# BENCH=webhook (default), pattern or livekit: which bench, each with its
-# default set of benchmarks.
+# BENCH=webhook (default), pattern, livekit or docservers: which bench, each
+# with its default set of benchmarks. docservers needs its features:
+# `cargo bench -p roomauth --features axum,hocuspocus,centrifugo,y-sweet
+# --bench docservers --no-run`.
 #
 # Needs valgrind (Debian: valgrind) and the bench built in release:
 # `cargo bench -p roomauth --bench $BENCH --no-run`. SHORT=1 LONG=4 (seconds
@@ -48,6 +50,12 @@ if [ "$#" -eq 0 ] && [ "$BENCH" = pattern ]; then
     'dispatch/shared prefix/roomauth Dispatcher::lookup/1000'
 elif [ "$#" -eq 0 ] && [ "$BENCH" = livekit ]; then
   set -- 'livekit/endpoint' 'livekit/hs256-sign'
+elif [ "$#" -eq 0 ] && [ "$BENCH" = docservers ]; then
+  set -- \
+    'hocuspocus/endpoint' 'hocuspocus/hmac-check' \
+    'centrifugo-subscribe/endpoint' 'centrifugo-subscribe/serde-parse-answer' \
+    'centrifugo-token/endpoint' 'centrifugo-token/hs256-sign' \
+    'y-sweet/endpoint' 'y-sweet/two-round-trips'
 elif [ "$#" -eq 0 ]; then
   set -- \
     'webhook/stub/room form/roomauth #[room_auth]' \
