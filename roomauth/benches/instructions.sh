@@ -13,10 +13,11 @@
 #   roomauth/benches/instructions.sh 'webhook/stub/room form/hand-written'
 #   BENCH=pattern roomauth/benches/instructions.sh
 #
-# BENCH=webhook (default), pattern, livekit or docservers: which bench, each
-# with its default set of benchmarks. docservers needs its features:
-# `cargo bench -p roomauth --features axum,hocuspocus,centrifugo,y-sweet
-# --bench docservers --no-run`.
+# BENCH=webhook (default), pattern, livekit, docservers or pusher: which
+# bench, each with its default set of benchmarks. docservers and pusher need
+# their features: `cargo bench -p roomauth --features
+# axum,hocuspocus,centrifugo,y-sweet --bench docservers --no-run`, `cargo
+# bench -p roomauth --features pusher --bench pusher --no-run`.
 #
 # Needs valgrind (Debian: valgrind) and the bench built in release:
 # `cargo bench -p roomauth --bench $BENCH --no-run`. SHORT=1 LONG=4 (seconds
@@ -56,6 +57,10 @@ elif [ "$#" -eq 0 ] && [ "$BENCH" = docservers ]; then
     'centrifugo-subscribe/endpoint' 'centrifugo-subscribe/serde-parse-answer' \
     'centrifugo-token/endpoint' 'centrifugo-token/hs256-sign' \
     'y-sweet/endpoint' 'y-sweet/two-round-trips'
+elif [ "$#" -eq 0 ] && [ "$BENCH" = pusher ]; then
+  set -- \
+    'pusher/private/endpoint' 'pusher/private/hmac-sha256-hex' \
+    'pusher/presence/endpoint' 'pusher/presence/hmac-sha256-hex'
 elif [ "$#" -eq 0 ]; then
   set -- \
     'webhook/stub/room form/roomauth #[room_auth]' \
