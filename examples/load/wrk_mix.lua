@@ -14,7 +14,8 @@ local M = {}
 
 -- config: path (the URL path POSTed to), mix (a list of { cookie, body },
 -- cookie nil for an anonymous request), allowed_share (the share of the mix
--- answered 200), is_ok(body) (whether a 200's body is the expected answer).
+-- answered 200), is_ok(body) (whether a 200's body is the expected answer),
+-- content_type (optional, default application/json).
 function M.run(config)
   local threads = {}
   local next_id = 0
@@ -30,7 +31,7 @@ function M.run(config)
 
   function init(args)
     for i, entry in ipairs(config.mix) do
-      local headers = { ["Content-Type"] = "application/json" }
+      local headers = { ["Content-Type"] = config.content_type or "application/json" }
       if entry.cookie then
         headers["Cookie"] = entry.cookie
       end
