@@ -89,5 +89,5 @@ app.post('/pusher/auth', (req, res) => {
 });
 
 const server = app.listen(PORT, '127.0.0.1', () => {
-  console.log(`http://127.0.0.1:${server.address().port}`);
+  console.log(`Pusher Express baseline on http://127.0.0.1:${server.address().port}`);
 });
