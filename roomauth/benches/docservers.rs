@@ -20,14 +20,10 @@
 //! The session is a plain `session=<user>` cookie, as in the other benches.
 //! No `tracing` subscriber is installed.
 
-use std::collections::HashMap;
 use std::hint::black_box;
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
-use axum::extract::{FromRequestParts, State};
-use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -38,16 +34,18 @@ use roomauth::axum::AxumContext;
 use roomauth::backend::Backend;
 use roomauth::centrifugo::{CentrifugoSubscribe, CentrifugoToken, SubscriptionClaims, TokenSecret};
 use roomauth::hocuspocus::{Hocuspocus, HocuspocusSecret, SIGNATURE_HEADER};
-use roomauth::rule::{Access, Grant};
 use roomauth::y_sweet::{ConnectionString, YSweet};
-use roomauth::{Deny, Webhook, room_auth, rules};
+use roomauth::{Webhook, rules};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
 #[path = "support/answer.rs"]
 mod answer;
+#[path = "support/realtime.rs"]
+mod realtime;
 mod support;
+use realtime::AppState;
 #[path = "support/y_sweet_stub.rs"]
 mod y_sweet_stub;
 use answer::in_process;
@@ -59,51 +57,6 @@ const HOCUSPOCUS_SECRET: &str = "a-hocuspocus-secret-for-benches";
 const TOKEN_SECRET: &str = "a-centrifugo-token-secret-for-benches";
 /// `{"alg":"HS256","typ":"JWT"}`, base64url: the fixed JOSE header.
 const JWT_HEADER_B64: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
-
-#[derive(Clone)]
-struct AppState {
-    members: Arc<HashMap<String, HashMap<u64, Access>>>,
-}
-
-struct CurrentUser(String);
-
-impl FromRequestParts<AppState> for CurrentUser {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        parts
-            .headers
-            .get(http::header::COOKIE)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("session="))
-            .filter(|user| state.members.contains_key(*user))
-            .map(|user| CurrentUser(user.to_owned()))
-            .ok_or_else(|| StatusCode::UNAUTHORIZED.into_response())
-    }
-}
-
-/// The realtime example's rule: `project-<id>` documents.
-#[room_auth(rooms = "project-<id>", session = user)]
-async fn project_rooms(
-    user: CurrentUser,
-    id: u64,
-    State(app): State<AppState>,
-) -> Result<Grant, Deny> {
-    match app.members.get(&user.0).and_then(|p| p.get(&id)) {
-        Some(access) => Ok(Grant::new(user.0, *access).with_info(json!({ "name": "Alice" }))),
-        None => Err(Deny::Forbidden),
-    }
-}
-
-/// The same projects as channels of a Centrifugo namespace `project`.
-#[room_auth(rooms = "project:<id>", session = user)]
-async fn project_channels(
-    user: CurrentUser,
-    id: u64,
-    state: State<AppState>,
-) -> Result<Grant, Deny> {
-    project_rooms(user, id, state).await
-}
 
 /// The head of a JSON POST to `uri` with the session cookie and
 /// `headers`, as the adapter sees it.
@@ -225,12 +178,7 @@ async fn two_round_trips(http: &reqwest::Client, base: &str) -> (StatusCode, byt
 }
 
 fn bench(c: &mut Criterion) {
-    let state = AppState {
-        members: Arc::new(HashMap::from([(
-            "alice".to_owned(),
-            HashMap::from([(1, Access::Write), (2, Access::Read)]),
-        )])),
-    };
+    let state = AppState::demo();
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -243,7 +191,7 @@ fn bench(c: &mut Criterion) {
     let signature = secret.sign(body);
     let parts = request("/hocuspocus/auth", &[(SIGNATURE_HEADER, &signature)]);
     let webhook = Webhook::builder(Hocuspocus::new(secret))
-        .rules(rules![project_rooms])
+        .rules(rules![realtime::project_rooms])
         .build()
         .expect("rules build");
     let mut group = c.benchmark_group("hocuspocus");
@@ -269,7 +217,7 @@ fn bench(c: &mut Criterion) {
     let body = br#"{"client":"9336a229-2400-4ebc-8c50-0a643d22e8a0","transport":"websocket","protocol":"json","encoding":"json","user":"alice","channel":"project:1"}"#;
     let parts = request("/centrifugo/subscribe", &[]);
     let webhook = Webhook::builder(CentrifugoSubscribe::new())
-        .rules(rules![project_channels])
+        .rules(rules![realtime::project_channels])
         .build()
         .expect("rules build");
     let mut group = c.benchmark_group("centrifugo-subscribe");
@@ -300,7 +248,7 @@ fn bench(c: &mut Criterion) {
     let webhook = Webhook::builder(CentrifugoToken::new(
         TokenSecret::new(TOKEN_SECRET).expect("a secret"),
     ))
-    .rules(rules![project_channels])
+    .rules(rules![realtime::project_channels])
     .build()
     .expect("rules build");
     let mut group = c.benchmark_group("centrifugo-token");
@@ -330,7 +278,7 @@ fn bench(c: &mut Criterion) {
     let body = br#"{"docId":"project-1"}"#;
     let parts = request("/y-sweet/auth", &[]);
     let webhook = Webhook::builder(YSweet::new(connection).expect("a y-sweet client"))
-        .rules(rules![project_rooms])
+        .rules(rules![realtime::project_rooms])
         .build()
         .expect("rules build");
     let mut group = c.benchmark_group("y-sweet");

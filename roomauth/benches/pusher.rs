@@ -15,81 +15,39 @@
 //! roomauth's signer does: the tightest floor. No `tracing` subscriber is
 //! installed.
 
-use std::collections::HashMap;
 use std::hint::black_box;
-use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use axum::extract::{FromRequestParts, State};
-use axum::response::{IntoResponse, Response};
 use criterion::{Criterion, criterion_group, criterion_main};
 use hmac::{Hmac, KeyInit, Mac};
 use http::StatusCode;
-use http::request::Parts;
 use roomauth::axum::AxumContext;
 use roomauth::pusher::Pusher;
-use roomauth::rule::{Access, Grant};
-use roomauth::{Deny, Webhook, room_auth, rules};
-use serde_json::{Value, json};
+use roomauth::{Webhook, rules};
+use serde_json::Value;
 use sha2::Sha256;
 
 #[path = "support/answer.rs"]
 mod answer;
+#[path = "support/realtime.rs"]
+#[allow(dead_code)] // project_channels: the Centrifugo bench's
+mod realtime;
 mod support;
 use answer::in_process;
+use realtime::AppState;
 use support::{ITERATIONS, config, iter, print_iterations};
 
 const APP_KEY: &str = "bench-key";
 const APP_SECRET: &str = "bench-secret";
 
-#[derive(Clone)]
-struct AppState {
-    members: Arc<HashMap<String, HashMap<u64, Access>>>,
-}
-
-struct CurrentUser(String);
-
-impl FromRequestParts<AppState> for CurrentUser {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        parts
-            .headers
-            .get(http::header::COOKIE)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("session="))
-            .filter(|user| state.members.contains_key(*user))
-            .map(|user| CurrentUser(user.to_owned()))
-            .ok_or_else(|| StatusCode::UNAUTHORIZED.into_response())
-    }
-}
-
-/// The realtime example's rule.
-#[room_auth(rooms = "project-<id>", session = user)]
-async fn project_rooms(
-    user: CurrentUser,
-    id: u64,
-    State(app): State<AppState>,
-) -> Result<Grant, Deny> {
-    match app.members.get(&user.0).and_then(|p| p.get(&id)) {
-        Some(access) => Ok(Grant::new(user.0, *access).with_info(json!({ "name": "Alice" }))),
-        None => Err(Deny::Forbidden),
-    }
-}
-
 type PusherWebhook = Webhook<AxumContext<AppState>, Pusher>;
 
 fn bench(c: &mut Criterion) {
-    let state = AppState {
-        members: Arc::new(HashMap::from([(
-            "alice".to_owned(),
-            HashMap::from([(1, Access::Write), (2, Access::Read)]),
-        )])),
-    };
+    let state = AppState::demo();
     let pusher = Pusher::new(APP_KEY, APP_SECRET).expect("Pusher config");
     let webhook: PusherWebhook = Webhook::builder(pusher)
-        .rules(rules![project_rooms])
+        .rules(rules![realtime::project_rooms])
         .same_site_only()
         .build()
         .expect("rules build");
