@@ -147,3 +147,36 @@ AWK_ROUNDS='
     rps[s] = rps[s] " " f["rps"]; p50[s] = p50[s] " " f["p50_ms"]; p99[s] = p99[s] " " f["p99_ms"]
     errors[s] += f["errors"]; requests[s] += f["requests"]; scpu[s] = scpu[s] " " f["server_cpu_us"]
   }'
+
+# measure_server LUA SERVER ROUND BASE PID ALICE BOB: warms SERVER (process
+# PID, at BASE) up with the mix of LUA, measures it, records its result with
+# the server's CPU per request in $RESULTS, and stops it.
+measure_server() {
+  local lua="$1" server="$2" round="$3" base="$4" pid="$5" alice="$6" bob="$7" ticks
+  log "$server (round $round): $base, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+  warm_up "$lua" "$base" "$alice" "$bob"
+  ticks="$(cpu_ticks "$pid")"
+  measure "$lua" "$base" "$alice" "$bob"
+  ticks=$(($(cpu_ticks "$pid") - ticks))
+  echo "server=$server round=$round $RESULT server_cpu_us=$(us_per_request "$ticks")" |
+    tee -a "$RESULTS" >&2
+  stop "$pid"
+}
+
+# summarize_against_express: each server's medians over the rounds in
+# $RESULTS, and roomauth's ratios to the Express baseline.
+summarize_against_express() {
+  awk -v servers="$SERVERS" "$AWK_ROUNDS"'
+    END {
+      printf "%-12s %11s %9s %9s %9s %7s %14s\n", "server", "requests/s", "p50 ms", "p99 ms", "requests", "errors", "server us/req"
+      n = split(servers, names, " ")
+      for (k = 1; k <= n; k++) {
+        s = names[k]
+        if (!(s in rps)) continue
+        R[s] = median(rps[s]); P50[s] = median(p50[s]); P99[s] = median(p99[s]); S[s] = median(scpu[s])
+        printf "%-12s %11.0f %9.3f %9.3f %9d %7d %14.1f\n", s, R[s], P50[s], P99[s], requests[s], errors[s], S[s]
+      }
+      if (("roomauth" in R) && ("express" in R))
+        printf "roomauth/express requests/s x%.2f, p50 x%.2f, p99 x%.2f, server CPU per request x%.2f\n", R["roomauth"] / R["express"], P50["roomauth"] / P50["express"], P99["roomauth"] / P99["express"], S["roomauth"] / S["express"]
+    }' "$RESULTS"
+}

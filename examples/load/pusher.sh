@@ -64,15 +64,7 @@ run_server() {
   [ "$allowed" = 200 ] || die "$server: alice asking for presence-project-1 got $allowed, not 200"
   [ "$denied" = 403 ] || die "$server: bob asking for private-project-1 got $denied, not 403"
 
-  log "$server (round $round): $base, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-  warm_up pusher.lua "$base" "$alice" "$bob"
-  local ticks
-  ticks="$(cpu_ticks "$pid")"
-  measure pusher.lua "$base" "$alice" "$bob"
-  ticks=$(($(cpu_ticks "$pid") - ticks))
-  echo "server=$server round=$round $RESULT server_cpu_us=$(us_per_request "$ticks")" |
-    tee -a "$RESULTS" >&2
-  stop "$pid"
+  measure_server pusher.lua "$server" "$round" "$base" "$pid" "$alice" "$bob"
 }
 
 run_rounds
@@ -80,16 +72,4 @@ run_rounds
 echo
 echo "Pusher load comparison: wrk -t$THREADS -c$CONNECTIONS -d$DURATION (after $WARMUP warm-up), $ROUNDS round(s), PIN=$PIN, RUST_LOG=$LOG"
 echo "mix: private- and presence- channels in turn; 5/8 allowed (200, an auth), 2/8 denied (403), 1/8 anonymous (401)"
-awk -v servers="$SERVERS" "$AWK_ROUNDS"'
-  END {
-    printf "%-12s %11s %9s %9s %9s %7s %14s\n", "server", "requests/s", "p50 ms", "p99 ms", "requests", "errors", "server us/req"
-    n = split(servers, names, " ")
-    for (k = 1; k <= n; k++) {
-      s = names[k]
-      if (!(s in rps)) continue
-      R[s] = median(rps[s]); P50[s] = median(p50[s]); P99[s] = median(p99[s]); S[s] = median(scpu[s])
-      printf "%-12s %11.0f %9.3f %9.3f %9d %7d %14.1f\n", s, R[s], P50[s], P99[s], requests[s], errors[s], S[s]
-    }
-    if (("roomauth" in R) && ("express" in R))
-      printf "roomauth/express requests/s x%.2f, p50 x%.2f, p99 x%.2f, server CPU per request x%.2f\n", R["roomauth"] / R["express"], P50["roomauth"] / P50["express"], P99["roomauth"] / P99["express"], S["roomauth"] / S["express"]
-  }' "$RESULTS"
+summarize_against_express
