@@ -507,3 +507,54 @@ fn a_rule_registered_twice_is_refused() {
         Err(BuildError::NoRules)
     ));
 }
+
+#[tokio::test]
+async fn an_allow_list_also_refuses_a_cross_site_request_without_origin() {
+    use crate::webhook::RequestHead;
+    use http::{HeaderMap, HeaderValue};
+
+    let webhook = Hook::builder(RoomService::new(LocalProvisioner::development()))
+        .rule(Projects::new())
+        .allowed_origins(["https://app.example"])
+        .build()
+        .unwrap();
+    let status = |headers: &[(&'static str, &'static str)]| {
+        let mut map = HeaderMap::new();
+        map.insert("content-type", HeaderValue::from_static("application/json"));
+        for (name, value) in headers {
+            map.insert(*name, HeaderValue::from_static(value));
+        }
+        let webhook = webhook.clone();
+        async move {
+            match webhook
+                .handle_request(
+                    RequestHead::new(&map),
+                    room_body("project-1").as_bytes(),
+                    &mut as_user("alice"),
+                )
+                .await
+            {
+                Outcome::Reply(reply) => reply.status,
+                Outcome::Rejected(r) => panic!("rejected: {r}"),
+            }
+        }
+    };
+    assert_eq!(status(&[]).await, StatusCode::OK);
+    assert_eq!(
+        status(&[("origin", "https://app.example")]).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        status(&[("origin", "https://evil.example")]).await,
+        StatusCode::FORBIDDEN
+    );
+    // An old browser that omits `Origin` still says where it comes from.
+    assert_eq!(
+        status(&[("sec-fetch-site", "cross-site")]).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        status(&[("sec-fetch-site", "same-origin")]).await,
+        StatusCode::OK
+    );
+}

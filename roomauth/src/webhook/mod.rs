@@ -395,11 +395,14 @@ impl<Cx: RequestContext, B: Backend> Webhook<Cx, B> {
     pub fn origin_allowed(&self, head: &RequestHead<'_>) -> bool {
         // `Origin` is looked up only when an allow-list is set: without one
         // (the default) the lookup would cost every request a header search.
-        if let Some(allowed) = &self.inner.allowed_origins
-            && let Some(origin) = head.origin()
-        {
-            let origin = normalize_origin(origin);
-            return !origin.is_empty() && allowed.contains(&origin);
+        if let Some(allowed) = &self.inner.allowed_origins {
+            if let Some(origin) = head.origin() {
+                let origin = normalize_origin(origin);
+                return !origin.is_empty() && allowed.contains(&origin);
+            }
+            // No `Origin`: not a browser's cross-origin request, unless the
+            // browser says otherwise (an old one that omits `Origin`).
+            return same_site(head);
         }
         if self.inner.same_site_only {
             return same_site(head);
