@@ -50,6 +50,10 @@ pub(crate) struct EmptyKey;
 impl Hs256Signer {
     /// A signer keyed with `key` whose tokens have the header
     /// `{"alg":"HS256","typ":"JWT"}`.
+    #[cfg_attr(
+        not(any(feature = "livekit", feature = "centrifugo")),
+        allow(dead_code)
+    )]
     pub(crate) fn new(key: &[u8]) -> Result<Hs256Signer, EmptyKey> {
         Hs256Signer::with_header(key, None)
     }

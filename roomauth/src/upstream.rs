@@ -251,6 +251,10 @@ impl Default for UpstreamSettings {
 /// with their docs, written once for every builder: `timeout`,
 /// `connect_timeout`, `max_retries`, `retry_backoff` and
 /// `pool_max_idle_per_host`. Expanded inside the builder's `impl` block.
+#[cfg_attr(
+    not(any(feature = "room-service", feature = "liveblocks")),
+    allow(unused_macros)
+)]
 macro_rules! upstream_setters {
     () => {
         /// The timeout of a whole call, connecting, retries and reading the
@@ -293,6 +297,10 @@ macro_rules! upstream_setters {
         }
     };
 }
+#[cfg_attr(
+    not(any(feature = "room-service", feature = "liveblocks")),
+    allow(unused_imports)
+)]
 pub(crate) use upstream_setters;
 
 /// Why [`UpstreamSettings`] cannot be used. Each message says what to fix.
