@@ -1,7 +1,7 @@
 //! Captures every formatted log line (trace level and up) of the current
 //! thread, for the tests that check what reaches the logs:
 //! roomauth/tests/secrets.rs, untrusted_text.rs and, through `#[path]`,
-//! tests/hardening_http.rs.
+//! the hardening tests' shared module tests/hardening/mod.rs.
 
 use std::sync::{Arc, Mutex};
 
