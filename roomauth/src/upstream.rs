@@ -443,16 +443,6 @@ impl HttpUpstream {
         }
     }
 
-    /// The service called.
-    pub fn service(&self) -> Service {
-        self.service
-    }
-
-    /// The reqwest client, to build requests with.
-    pub fn http(&self) -> &reqwest::Client {
-        &self.client
-    }
-
     /// The call's settings.
     pub fn policy(&self) -> CallPolicy {
         self.policy
