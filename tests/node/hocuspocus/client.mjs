@@ -7,6 +7,7 @@
 import { HocuspocusProvider } from '@hocuspocus/provider'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
+import { sees, sleep, text } from '../yjs-session.mjs'
 
 const url = process.env.HOCUSPOCUS_URL
 const cookies = {
@@ -15,7 +16,6 @@ const cookies = {
   carol: process.env.CAROL_COOKIE,
   nobody: undefined,
 }
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const providers = []
 
 /** A WebSocket that sends `cookie` on the upgrade, as the browser would. */
@@ -55,16 +55,8 @@ function open(who, name, { token } = {}) {
   })
 }
 
-const text = (session) => session.doc?.getText('body').toString()
 
 /** Waits until `session`'s text includes `needle`, up to `ms`. */
-async function sees(session, needle, ms = 5000) {
-  for (let waited = 0; waited < ms; waited += 50) {
-    if (text(session).includes(needle)) return true
-    await sleep(50)
-  }
-  return false
-}
 
 const report = {}
 const failed = (session) => session.failed ?? `opened with scope ${session.scope}`

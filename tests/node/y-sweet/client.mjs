@@ -9,10 +9,10 @@
 import { createYjsProvider, STATUS_CONNECTED, STATUS_ERROR } from '@y-sweet/client'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
+import { sees, sleep, text } from '../yjs-session.mjs'
 
 const authEndpoint = process.env.AUTH_ENDPOINT
 const cookies = { alice: process.env.ALICE_COOKIE, bob: process.env.BOB_COOKIE }
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 const providers = []
 
 // The auth endpoint's answers, per document, as the client received them.
@@ -54,16 +54,8 @@ function open(who, docId) {
   })
 }
 
-const text = (session) => session.doc?.getText('body').toString() ?? ''
 
 /** Waits until `session`'s text includes `needle`, up to `ms`. */
-async function sees(session, needle, ms = 5000) {
-  for (let waited = 0; waited < ms; waited += 50) {
-    if (text(session).includes(needle)) return true
-    await sleep(50)
-  }
-  return false
-}
 
 const report = {}
 
