@@ -426,3 +426,103 @@ async fn the_table_through_a_webhook() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+// ------------------------------------------- placeholder types decide --
+
+#[room_auth(rooms = "ticket-<id>")]
+fn tickets(id: u64) -> Option<String> {
+    Some(format!("ticket-reader-{id}"))
+}
+
+#[room_auth(rooms = "ticket-<id>-chat")]
+fn ticket_chats(id: u64) -> Option<String> {
+    Some(format!("chat-reader-{id}"))
+}
+
+#[room_auth(rooms = "ticket-<name>")]
+fn named_tickets(name: String) -> Option<String> {
+    Some(format!("named-reader-{name}"))
+}
+
+/// Suffixed names beside plain ones, as apps already name their rooms: an
+/// integer is never `7-chat`, so the two rules share no room.
+#[tokio::test]
+async fn integer_placeholders_keep_suffixed_rules_apart() {
+    let rules: Vec<Box<dyn Rule<TestCx>>> = roomauth::rules![tickets, ticket_chats];
+    let rules = roomauth::rules::Rules::new(rules).expect("no room matches both");
+    let mut cx = TestCx::as_user(None);
+    for (room, expected) in [
+        ("ticket-7", Verdict::write("ticket-reader-7")),
+        ("ticket-7-chat", Verdict::write("chat-reader-7")),
+        ("ticket-0-chat", Verdict::write("chat-reader-0")),
+        // Not integers in canonical form: no rule.
+        ("ticket-07", Verdict::NoRule),
+        ("ticket-x-chat", Verdict::NoRule),
+        ("ticket-7-chat-chat", Verdict::NoRule),
+    ] {
+        assert_eq!(rules.verdict(room, &mut cx).await, expected, "{room}");
+    }
+}
+
+/// A `String` placeholder takes any text, so it overlaps the integer rule,
+/// and the room named in the error is one that both rules really accept.
+#[tokio::test]
+async fn an_overlap_names_a_room_both_typed_rules_accept() {
+    let rules: Vec<Box<dyn Rule<TestCx>>> = roomauth::rules![tickets, named_tickets];
+    let error = roomauth::rules::Rules::new(rules).expect_err("they overlap");
+    let roomauth::BuildError::Overlap { source, .. } = &error else {
+        panic!("{error}");
+    };
+    let witness = source.witness.as_str();
+    assert_eq!(witness, "ticket-1");
+    let mut cx = TestCx::as_user(None);
+    assert_eq!(
+        decide(&tickets {}, witness, &mut cx).await,
+        Allowed("ticket-reader-1")
+    );
+    assert_eq!(
+        decide(&named_tickets {}, witness, &mut cx).await,
+        Allowed("named-reader-1")
+    );
+    assert!(
+        error.to_string().contains("\"ticket-1\" matches both"),
+        "{error}"
+    );
+}
+
+#[derive(RoomParam, Debug, Clone, Copy, PartialEq, Eq)]
+struct TicketId(u64);
+
+/// A typed room with both shapes, through a derived newtype: it inherits
+/// its inner type's shape.
+#[derive(RoomResource, Debug, Clone, PartialEq, Eq)]
+enum TicketRoom {
+    #[room(pattern = "ticket-<id>")]
+    Ticket { id: TicketId },
+    #[room(pattern = "ticket-<id>-chat")]
+    Chat { id: u64 },
+}
+
+#[test]
+fn derived_params_inherit_their_shape() {
+    use roomauth::pattern::Shape;
+    assert_eq!(TicketId::SHAPE, Shape::Unsigned);
+    assert_eq!(SpaceId::SHAPE, Shape::Unsigned);
+    assert_eq!(Mode::SHAPE, Shape::OneOf(&["view", "rw"]));
+    assert_eq!(String::SHAPE, Shape::Text);
+    assert_eq!(i8::SHAPE, Shape::Signed);
+    assert_eq!(TicketRoom::PATTERNS[0].shape(0), Shape::Unsigned);
+    assert_eq!(
+        "ticket-7".parse::<TicketRoom>(),
+        Ok(TicketRoom::Ticket { id: TicketId(7) })
+    );
+    assert_eq!(
+        "ticket-7-chat".parse::<TicketRoom>(),
+        Ok(TicketRoom::Chat { id: 7 })
+    );
+    assert!("ticket-x".parse::<TicketRoom>().is_err());
+    assert_eq!(
+        TicketRoom::Chat { id: 7 }.to_room().as_deref(),
+        Ok("ticket-7-chat")
+    );
+}

@@ -111,7 +111,13 @@ pub fn room_auth(args: TokenStream, input: TokenStream) -> TokenStream {
 ///
 /// A struct has named fields, one per placeholder of its pattern; an enum has
 /// one pattern per variant (unit variants, or variants with named fields),
-/// and no two of them may match the same room name.
+/// and no two of them may match the same room name. Each field's type
+/// decides the shape of its placeholder's text (`RoomParam::SHAPE`), so
+/// `project-<id>` and `project-<id>-notes` are two variants when `id` is an
+/// integer. The derive checks that where the field types are written as
+/// integers, `Uuid` or `String`; with other types (an alias, the app's own
+/// `RoomParam`), it cannot see the shapes, the variants are tried in order,
+/// and a rule with `rooms = AppRoom` has them checked by `Rules::new`.
 #[proc_macro_derive(RoomResource, attributes(room))]
 pub fn derive_room_resource(input: TokenStream) -> TokenStream {
     room_resource::derive(input.into()).into()
@@ -123,14 +129,14 @@ pub fn derive_room_resource(input: TokenStream) -> TokenStream {
 /// use roomauth::RoomParam;
 ///
 /// #[derive(RoomParam)]
-/// struct ProjectId(u64); // the text of a `u64`
+/// struct ProjectId(u64); // the text of a `u64`; its shape too
 ///
 /// #[derive(RoomParam)]
 /// enum Mode {
 ///     ReadOnly, // "read_only"
 ///     #[room(rename = "rw")]
 ///     ReadWrite, // "rw"
-/// }
+/// } // shape: one of "read_only", "rw"
 /// ```
 #[proc_macro_derive(RoomParam, attributes(room))]
 pub fn derive_room_param(input: TokenStream) -> TokenStream {

@@ -7,10 +7,10 @@ use std::ops::Range;
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use syn::LitStr;
+use syn::{LitStr, Type};
 
 use crate::ctxt::Ctxt;
-use roomauth_syntax::{self as syntax, Part};
+use roomauth_syntax::{self as syntax, Part, Shape, Shaped};
 
 /// One piece of a checked pattern, owned, with its byte range in the source.
 pub enum Piece {
@@ -109,9 +109,33 @@ impl RoomPattern {
         error_in(&self.lit, &self.source, range, message.into(), &help)
     }
 
-    /// A room name that both patterns could match, if there is one.
-    pub fn overlap(&self, other: &RoomPattern) -> Option<String> {
-        syntax::overlap(&self.parts(), &other.parts())
+    /// A room name that both patterns match, if there is one, each
+    /// placeholder with the shape `shape_of` its name gives (one function
+    /// per pattern). `None` too when a shape is unknown: then `Rules::new`
+    /// decides, with the types' real shapes.
+    pub fn overlap(
+        &self,
+        shape_of: &dyn Fn(&str) -> Option<Shape>,
+        other: &RoomPattern,
+        other_shape_of: &dyn Fn(&str) -> Option<Shape>,
+    ) -> Option<String> {
+        let shapes = |pattern: &RoomPattern, shape_of: &dyn Fn(&str) -> Option<Shape>| {
+            pattern
+                .placeholders()
+                .map(|(name, _)| shape_of(name))
+                .collect::<Option<Vec<Shape>>>()
+        };
+        let (a, b) = (shapes(self, shape_of)?, shapes(other, other_shape_of)?);
+        syntax::overlap(
+            Shaped {
+                parts: &self.parts(),
+                shapes: &a,
+            },
+            Shaped {
+                parts: &other.parts(),
+                shapes: &b,
+            },
+        )
     }
 
     fn parts(&self) -> Vec<Part<'_>> {
@@ -124,9 +148,10 @@ impl RoomPattern {
             .collect()
     }
 
-    /// `::roomauth::__private::Pattern::from_static("...", &[...])`, an
-    /// expression that may initialise a `static`.
-    pub fn to_tokens(&self) -> TokenStream {
+    /// `::roomauth::__private::Pattern::from_static("...", &[...], &[...])`,
+    /// an expression that may initialise a `static`; `shapes` are constant
+    /// expressions, one per placeholder in order.
+    pub fn to_tokens(&self, shapes: &[TokenStream]) -> TokenStream {
         let source = &self.source;
         let p = crate::private();
         let segments = self.pieces.iter().map(|(piece, _)| match piece {
@@ -138,8 +163,36 @@ impl RoomPattern {
             },
         });
         quote! {
-            #p::Pattern::from_static(#source, &[#(#segments),*])
+            #p::Pattern::from_static(#source, &[#(#segments),*], &[#(#shapes),*])
         }
+    }
+}
+
+/// How types keep patterns apart, for the help of an overlap error.
+pub const TYPES_APART: &str = "`String` takes any text, an integer only its digits";
+
+/// The shape of a placeholder's values as far as a macro can tell from how
+/// its type is written: `String`, the integers and `Uuid` by name. `None`
+/// for any other type (an alias, the app's own `RoomParam`), whose shape
+/// only the compiled program knows.
+pub fn shape_of_type(ty: &Type) -> Option<Shape> {
+    match ty {
+        Type::Path(path) if path.qself.is_none() => {
+            let last = path.path.segments.last()?;
+            if !last.arguments.is_empty() {
+                return None;
+            }
+            match last.ident.to_string().as_str() {
+                "String" => Some(Shape::Text),
+                "u8" | "u16" | "u32" | "u64" | "u128" | "usize" => Some(Shape::Unsigned),
+                "i8" | "i16" | "i32" | "i64" | "i128" | "isize" => Some(Shape::Signed),
+                "Uuid" => Some(Shape::Uuid),
+                _ => None,
+            }
+        }
+        Type::Paren(paren) => shape_of_type(&paren.elem),
+        Type::Group(group) => shape_of_type(&group.elem),
+        _ => None,
     }
 }
 

@@ -13,7 +13,7 @@ use crate::ctxt::Ctxt;
 // ---------------------------------------------------------------- parse --
 
 /// What the derive implements `RoomParam` for.
-enum Shape<'a> {
+enum Kind<'a> {
     /// `struct ProjectId(u64);`
     Newtype(&'a Type),
     /// A fieldless enum: each variant with the text it stands for.
@@ -68,7 +68,7 @@ fn rename(variant: &syn::Variant, cx: &mut Ctxt) -> Option<LitStr> {
     found
 }
 
-fn parse<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Option<Shape<'a>> {
+fn parse<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Option<Kind<'a>> {
     let name = &input.ident;
     if !input.generics.params.is_empty() || input.generics.where_clause.is_some() {
         cx.error_spanned_help(
@@ -86,10 +86,9 @@ fn parse<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Option<Shape<'a>> {
     }
     match &input.data {
         Data::Struct(data) => match &data.fields {
-            Fields::Unnamed(fields) if fields.unnamed.len() == 1 => fields
-                .unnamed
-                .first()
-                .map(|field| Shape::Newtype(&field.ty)),
+            Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
+                fields.unnamed.first().map(|field| Kind::Newtype(&field.ty))
+            }
             _ => {
                 cx.error_help(
                     name.span(),
@@ -144,7 +143,7 @@ fn parse<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Option<Shape<'a>> {
                 }
                 variants.push((ident, text, span));
             }
-            Some(Shape::Enum(
+            Some(Kind::Enum(
                 variants
                     .into_iter()
                     .map(|(ident, text, _)| (ident, text))
@@ -164,13 +163,14 @@ fn parse<'a>(input: &'a DeriveInput, cx: &mut Ctxt) -> Option<Shape<'a>> {
 
 // --------------------------------------------------------------- expand --
 
-fn expand(input: &DeriveInput, shape: &Shape<'_>) -> TokenStream {
+fn expand(input: &DeriveInput, kind: &Kind<'_>) -> TokenStream {
     let name = &input.ident;
     let p = crate::private();
-    let (parse, write) = match shape {
-        Shape::Newtype(ty) => {
+    let (shape, parse, write) = match kind {
+        Kind::Newtype(ty) => {
             let inner = quote_spanned!(ty.span()=> <#ty as #p::RoomParam>);
             (
+                quote!(#inner::SHAPE),
                 quote! {
                     match #inner::parse_param(__roomauth_value) {
                         #p::Some(__roomauth_inner) => #p::Some(Self(__roomauth_inner)),
@@ -180,14 +180,16 @@ fn expand(input: &DeriveInput, shape: &Shape<'_>) -> TokenStream {
                 quote! { #inner::write_param(&self.0, __roomauth_out) },
             )
         }
-        Shape::Enum(variants) => {
+        Kind::Enum(variants) => {
             let parse_arms = variants
                 .iter()
                 .map(|(ident, text)| quote!(#text => #p::Some(Self::#ident),));
             let write_arms = variants
                 .iter()
                 .map(|(ident, text)| quote!(Self::#ident => #text,));
+            let texts = variants.iter().map(|(_, text)| text);
             (
+                quote!(#p::Shape::OneOf(&[#(#texts),*])),
                 quote! {
                     match __roomauth_value {
                         #(#parse_arms)*
@@ -204,6 +206,8 @@ fn expand(input: &DeriveInput, shape: &Shape<'_>) -> TokenStream {
     };
     quote! {
         impl #p::RoomParam for #name {
+            const SHAPE: #p::Shape = #shape;
+
             fn parse_param(__roomauth_value: &str) -> #p::Option<Self> {
                 #parse
             }

@@ -8,7 +8,8 @@ use syn::{Attribute, Data, DeriveInput, Fields, Ident, Type};
 
 use crate::attr;
 use crate::ctxt::Ctxt;
-use crate::pattern::RoomPattern;
+use crate::pattern::{RoomPattern, TYPES_APART, shape_of_type};
+use roomauth_syntax::Shape;
 
 fn example(_: &str) -> String {
     "`#[room(pattern = \"org-<org>-project-<id>\")]`".to_owned()
@@ -23,6 +24,17 @@ struct Case<'a> {
     pattern: RoomPattern,
     /// The named fields, in declaration order; `None` for a unit variant.
     fields: Option<Vec<(&'a Ident, &'a Type)>>,
+}
+
+impl Case<'_> {
+    /// The shape of each placeholder, from its field's type as written.
+    fn shape_of(&self) -> impl Fn(&str) -> Option<Shape> + '_ {
+        |name| {
+            let fields = self.fields.as_deref()?;
+            let (_, ty) = fields.iter().find(|(ident, _)| *ident == name)?;
+            shape_of_type(ty)
+        }
+    }
 }
 
 /// The one `#[room(pattern = "...")]` among `attrs`; `owner` names what
@@ -257,13 +269,13 @@ fn validate(input: &DeriveInput, cases: &[Case<'_>], cx: &mut Ctxt) {
             let (Some(va), Some(vb)) = (a.variant, b.variant) else {
                 continue;
             };
-            if let Some(room) = a.pattern.overlap(&b.pattern) {
+            if let Some(room) = a.pattern.overlap(&a.shape_of(), &b.pattern, &b.shape_of()) {
                 cx.syn_error(b.pattern.error_help(
                     0..b.pattern.source.len(),
                     format!("the patterns of variants `{va}` and `{vb}` overlap"),
                     format!(
-                        "the room `{room}` would match both `{}` and `{}` (a placeholder matches \
-                         any non-empty text): change a literal so that no room name matches both",
+                        "the room `{room}` would match both `{}` and `{}`: change a literal, or \
+                         a placeholder's type ({TYPES_APART}), so that no room name matches both",
                         a.pattern.source, b.pattern.source
                     ),
                 ));
@@ -277,7 +289,21 @@ fn validate(input: &DeriveInput, cases: &[Case<'_>], cx: &mut Ctxt) {
 fn expand(input: &DeriveInput, cases: &[Case<'_>]) -> TokenStream {
     let name = &input.ident;
     let p = crate::private();
-    let patterns = cases.iter().map(|case| case.pattern.to_tokens());
+    // Each placeholder's shape is its field type's.
+    let patterns = cases.iter().map(|case| {
+        let fields = case.fields.as_deref().unwrap_or_default();
+        let shapes: Vec<TokenStream> = case
+            .pattern
+            .placeholders()
+            .map(|(placeholder, _)| {
+                match fields.iter().find(|(ident, _)| *ident == placeholder) {
+                    Some((_, ty)) => quote_spanned!(ty.span()=> __roomauth_param::<#ty>().2),
+                    None => quote!(#p::Shape::Text), // reported: no such field
+                }
+            })
+            .collect();
+        case.pattern.to_tokens(&shapes)
+    });
     let path = |case: &Case<'_>| match case.variant {
         Some(variant) => quote!(Self::#variant),
         None => quote!(Self),
@@ -343,14 +369,18 @@ fn expand(input: &DeriveInput, cases: &[Case<'_>]) -> TokenStream {
 
     quote! {
         const _: () = {
+            // A field's parser, writer and shape, from one helper, so that a
+            // type that is no `RoomParam` is reported once.
             #[allow(clippy::type_complexity)]
-            fn __roomauth_param<T: #p::RoomParam>() -> (
+            const fn __roomauth_param<T: #p::RoomParam>() -> (
                 fn(&str) -> #p::Option<T>,
                 fn(&T, &mut #p::String),
+                #p::Shape,
             ) {
                 (
                     <T as #p::RoomParam>::parse_param,
                     <T as #p::RoomParam>::write_param,
+                    <T as #p::RoomParam>::SHAPE,
                 )
             }
 

@@ -1,5 +1,6 @@
 //! The syntax of roomauth's room patterns: a pure parser with diagnostics,
-//! and the overlap check between two patterns.
+//! the [`Shape`]s of placeholder values, and the exact [`overlap`] check
+//! between two patterns.
 //!
 //! This crate depends on nothing but `std` because both `roomauth` (as
 //! `roomauth::pattern::syntax`) and the proc-macro crate `roomauth-macros`
@@ -26,9 +27,14 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-use std::collections::VecDeque;
 use std::fmt;
 use std::ops::Range;
+
+mod overlap;
+mod shape;
+
+pub use overlap::{Shaped, overlap};
+pub use shape::Shape;
 
 /// The largest number of placeholders one pattern may have.
 pub const MAX_PLACEHOLDERS: usize = 16;
@@ -422,122 +428,6 @@ fn foreign_placeholders<'a>(
     })
 }
 
-/// One step of a pattern's automaton: a literal character, or a placeholder
-/// (one character, then any number more).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Token {
-    Char(char),
-    Any,
-}
-
-fn tokens(parts: &[Part<'_>]) -> Vec<Token> {
-    let mut tokens = Vec::new();
-    for part in parts {
-        match part {
-            Part::Literal(text) => tokens.extend(text.chars().map(Token::Char)),
-            Part::Placeholder(_) => tokens.push(Token::Any),
-        }
-    }
-    tokens
-}
-
-/// The states reachable from `state` by reading `c`. State `i` means "the
-/// first `i` tokens are read"; after a placeholder token, the state loops on
-/// any character.
-fn step(tokens: &[Token], state: usize, c: char) -> [Option<usize>; 2] {
-    let advance = match tokens.get(state) {
-        Some(Token::Any) => Some(state + 1),
-        Some(Token::Char(expected)) if *expected == c => Some(state + 1),
-        _ => None,
-    };
-    let stay = match state.checked_sub(1).and_then(|i| tokens.get(i)) {
-        Some(Token::Any) => Some(state),
-        _ => None,
-    };
-    [advance, stay]
-}
-
-/// Decides whether some room name could match both patterns, and if so gives
-/// a shortest such name.
-///
-/// Each placeholder is treated as "any non-empty text", which admits every
-/// room name the actual matching rule admits (and some more), so `None`
-/// proves that no room name can match both patterns, while `Some` may be
-/// conservative. The witness fits both patterns in that sense: it starts
-/// with both leading literals, ends with both final literals, and so on.
-///
-/// This is a breadth-first search over pairs of positions in the two
-/// patterns, over the alphabet of the literals' characters plus one
-/// character that appears in neither (every other character behaves like
-/// it), so it takes time polynomial in the patterns' lengths.
-pub fn overlap(a: &[Part<'_>], b: &[Part<'_>]) -> Option<String> {
-    let ta = tokens(a);
-    let tb = tokens(b);
-    let alphabet = alphabet(&ta, &tb);
-    let width = tb.len() + 1;
-    let states = (ta.len() + 1) * width;
-    let target = ta.len() * width + tb.len();
-    // For each state reached: the state it was reached from and the character read.
-    let mut previous: Vec<Option<(usize, char)>> = vec![None; states];
-    let mut seen = vec![false; states];
-    let mut queue = VecDeque::new();
-    seen[0] = true;
-    queue.push_back(0usize);
-    if target == 0 {
-        return Some(String::new());
-    }
-    while let Some(state) = queue.pop_front() {
-        let (i, j) = (state / width, state % width);
-        for &c in &alphabet {
-            for next_i in step(&ta, i, c).into_iter().flatten() {
-                for next_j in step(&tb, j, c).into_iter().flatten() {
-                    let next = next_i * width + next_j;
-                    if seen[next] {
-                        continue;
-                    }
-                    seen[next] = true;
-                    previous[next] = Some((state, c));
-                    if next == target {
-                        return Some(witness(&previous, target));
-                    }
-                    queue.push_back(next);
-                }
-            }
-        }
-    }
-    None
-}
-
-fn witness(previous: &[Option<(usize, char)>], target: usize) -> String {
-    let mut chars = Vec::new();
-    let mut state = target;
-    while let Some(&Some((from, c))) = previous.get(state) {
-        chars.push(c);
-        state = from;
-    }
-    chars.iter().rev().collect()
-}
-
-/// The fresh character first (so witnesses read like `project-x-settings`),
-/// then every character of the literals.
-fn alphabet(a: &[Token], b: &[Token]) -> Vec<char> {
-    let mut used: Vec<char> = a
-        .iter()
-        .chain(b)
-        .filter_map(|token| match token {
-            Token::Char(c) => Some(*c),
-            Token::Any => None,
-        })
-        .collect();
-    used.sort_unstable();
-    used.dedup();
-    let fresh = "xyzabcdefghijklmnopqrstuvw0123456789"
-        .chars()
-        .chain((0xC0u32..).filter_map(char::from_u32))
-        .find(|c| used.binary_search(c).is_err());
-    fresh.into_iter().chain(used).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -753,37 +643,5 @@ mod tests {
         ] {
             assert!(parse(src).is_ok(), "{src}");
         }
-    }
-
-    fn overlap_of(a: &str, b: &str) -> Option<String> {
-        overlap(&parse(a).unwrap(), &parse(b).unwrap())
-    }
-
-    #[test]
-    fn overlapping_patterns() {
-        assert_eq!(
-            overlap_of("project-<id>", "project-<id>-settings").as_deref(),
-            Some("project-x-settings")
-        );
-        assert_eq!(overlap_of("<a>-x", "y-<b>").as_deref(), Some("y-x"));
-        assert_eq!(overlap_of("lobby", "lobby").as_deref(), Some("lobby"));
-        assert_eq!(overlap_of("<a>", "lobby").as_deref(), Some("lobby"));
-        assert_eq!(
-            overlap_of("org-<org>-project-<id>", "org-<org>").as_deref(),
-            Some("org-x-project-x")
-        );
-        assert_eq!(overlap_of("<x>-a-<y>", "<x>-b").as_deref(), Some("x-a-b"));
-        // The fresh character avoids every literal character.
-        assert_eq!(overlap_of("x<a>y", "x<b>y").as_deref(), Some("xzy"));
-        assert_eq!(overlap_of("x<a>", "<b>y").as_deref(), Some("xy"));
-    }
-
-    #[test]
-    fn disjoint_patterns() {
-        assert_eq!(overlap_of("project-<id>", "doc-<id>"), None);
-        assert_eq!(overlap_of("a-<x>", "b-<x>"), None);
-        assert_eq!(overlap_of("<a>-x", "<a>-y"), None);
-        assert_eq!(overlap_of("lobby", "lobby2"), None);
-        assert_eq!(overlap_of("a<x>", "a"), None);
     }
 }

@@ -133,7 +133,11 @@ static SEGMENTS: [Segment; 2] = [
     Segment::Literal(Cow::Borrowed("project-")),
     Segment::Placeholder(Cow::Borrowed("id")),
 ];
-static PATTERNS: [Pattern; 1] = [Pattern::from_static("project-<id>", &SEGMENTS)];
+static PATTERNS: [Pattern; 1] = [Pattern::from_static(
+    "project-<id>",
+    &SEGMENTS,
+    &[<u64 as RoomParam>::SHAPE],
+)];
 
 struct ProjectRoomsByHand;
 

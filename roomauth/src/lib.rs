@@ -129,7 +129,7 @@ struct ReadmeDoctests;
 /// Not a public API: it changes without notice.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::pattern::{Captures, FormatError, Pattern, Segment};
+    pub use crate::pattern::{Captures, FormatError, Pattern, Segment, Shape};
     pub use crate::room::{ParseRoomError, RoomMatch, RoomParam, RoomResource};
     pub use crate::rule::{
         Access, BoxFuture, Deny, FromContext, Grant, IntoDecision, Refusal, RequestContext, Rule,

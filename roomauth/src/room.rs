@@ -4,19 +4,31 @@
 
 use std::fmt;
 
-use crate::pattern::{Captures, FormatError, Pattern};
+use crate::pattern::{Captures, FormatError, Pattern, Shape};
 
 /// A value that a room placeholder parses into and formats from.
 ///
 /// Parsing is strict: it accepts only the canonical text of a value, the one
 /// [`write_param`](RoomParam::write_param) produces, so that every room has
 /// one name (`project-7`, never `project-007` or `project-+7`).
+///
+/// [`SHAPE`](RoomParam::SHAPE) tells the patterns what that text looks like,
+/// so that `project-<id>` and `project-<id>-chat` can be two rules when `id`
+/// is an integer: `7-chat` is no integer, so no room matches both.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be parsed from a room name",
     label = "this type does not implement `roomauth::RoomParam`",
     note = "placeholders parse into integers, `String`, `uuid::Uuid` (feature `uuid`), or a type that implements or derives `roomauth::RoomParam`"
 )]
 pub trait RoomParam: Sized {
+    /// The form of every text [`parse_param`](RoomParam::parse_param)
+    /// accepts: a pattern only matches a room whose value for this
+    /// placeholder has this shape, and the overlap check between rules uses
+    /// it. It may admit more than `parse_param` does, never less: a text
+    /// outside the shape never reaches `parse_param`. The default,
+    /// [`Shape::Text`], admits any text.
+    const SHAPE: Shape = Shape::Text;
+
     /// Parses the canonical text of a value; anything else is `None`.
     fn parse_param(value: &str) -> Option<Self>;
 
@@ -25,6 +37,8 @@ pub trait RoomParam: Sized {
 }
 
 impl RoomParam for String {
+    const SHAPE: Shape = Shape::Text;
+
     fn parse_param(value: &str) -> Option<Self> {
         (!value.is_empty()).then(|| value.to_owned())
     }
@@ -34,23 +48,14 @@ impl RoomParam for String {
     }
 }
 
-/// Whether `value` is the canonical decimal form of an integer: no sign
-/// other than a leading `-`, no leading zeros, no `-0`.
-fn is_canonical_integer(value: &str) -> bool {
-    let digits = value.strip_prefix('-').unwrap_or(value);
-    match digits.as_bytes() {
-        [] => false,
-        [b'0'] => digits.len() == value.len(),
-        [b'0', ..] => false,
-        bytes => bytes.iter().all(u8::is_ascii_digit),
-    }
-}
-
 macro_rules! room_param_integer {
-    ($($t:ty),*) => {$(
+    ($shape:expr => $($t:ty),*) => {$(
         impl RoomParam for $t {
+            /// No sign other than a leading `-`, no leading zeros, no `-0`.
+            const SHAPE: Shape = $shape;
+
             fn parse_param(value: &str) -> Option<Self> {
-                if is_canonical_integer(value) { value.parse().ok() } else { None }
+                if Self::SHAPE.fits(value) { value.parse().ok() } else { None }
             }
 
             fn write_param(&self, out: &mut String) {
@@ -61,17 +66,18 @@ macro_rules! room_param_integer {
         }
     )*};
 }
-room_param_integer!(
-    u8, u16, u32, u64, u128, usize, i8, i16, i32, i64, i128, isize
-);
+room_param_integer!(Shape::Unsigned => u8, u16, u32, u64, u128, usize);
+room_param_integer!(Shape::Signed => i8, i16, i32, i64, i128, isize);
 
 #[cfg(feature = "uuid")]
 impl RoomParam for uuid::Uuid {
+    const SHAPE: Shape = Shape::Uuid;
+
     /// Only the lowercase hyphenated form (`67e55044-10b1-426f-9247-bb680e5fe0c8`).
     fn parse_param(value: &str) -> Option<Self> {
-        let id = uuid::Uuid::try_parse(value).ok()?;
-        let mut buf = uuid::Uuid::encode_buffer();
-        (id.hyphenated().encode_lower(&mut buf) == value).then_some(id)
+        Self::SHAPE
+            .fits(value)
+            .then(|| uuid::Uuid::try_parse(value).ok())?
     }
 
     fn write_param(&self, out: &mut String) {

@@ -9,7 +9,7 @@ use syn::{FnArg, Ident, ItemFn, Pat, Path, Type};
 use super::parse::{Access, Args, Rooms};
 use crate::attr;
 use crate::ctxt::Ctxt;
-use crate::pattern::RoomPattern;
+use crate::pattern::{RoomPattern, TYPES_APART, shape_of_type};
 
 /// How one parameter of the function gets its value.
 pub enum Source {
@@ -51,8 +51,8 @@ pub fn validate<'a>(func: &'a ItemFn, args: Args, cx: &mut Ctxt) -> Option<RuleD
     match &args.rooms {
         None => {}
         Some(Rooms::Patterns(patterns)) => {
-            check_patterns(patterns, cx);
             bind_placeholders(func, patterns, &mut params, cx);
+            check_patterns(patterns, &params, cx);
         }
         Some(Rooms::Type(path)) => bind_room(func, path, &mut params, cx),
     }
@@ -435,7 +435,14 @@ fn check_unbound_values(rooms: &Rooms, params: &[Param<'_>], cx: &mut Ctxt) {
 
 /// Several patterns of one rule: the same placeholders, and no room name
 /// matched by two of them.
-fn check_patterns(patterns: &[RoomPattern], cx: &mut Ctxt) {
+fn check_patterns(patterns: &[RoomPattern], params: &[Param<'_>], cx: &mut Ctxt) {
+    // The shape of each placeholder, from its parameter's type as written.
+    let shape_of = |name: &str| {
+        params
+            .iter()
+            .find(|param| matches!(&param.source, Source::Placeholder(p) if p == name))
+            .and_then(|param| shape_of_type(param.ty))
+    };
     let Some(first) = patterns.first() else {
         return;
     };
@@ -475,14 +482,13 @@ fn check_patterns(patterns: &[RoomPattern], cx: &mut Ctxt) {
                     format!("the pattern `{}` is listed twice", b.source),
                     "remove one of them",
                 ));
-            } else if let Some(room) = a.overlap(b) {
+            } else if let Some(room) = a.overlap(&shape_of, b, &shape_of) {
                 cx.syn_error(b.error_help(
                     0..b.source.len(),
                     format!("room patterns `{}` and `{}` overlap", a.source, b.source),
                     format!(
-                        "the room `{room}` would match both (a placeholder matches any \
-                         non-empty text): change a literal so that no room name matches both, \
-                         or remove one of them"
+                        "the room `{room}` would match both: change a literal, or a \
+                         placeholder's type ({TYPES_APART}), so that no room name matches both"
                     ),
                 ));
             }

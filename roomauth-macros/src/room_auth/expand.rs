@@ -6,9 +6,8 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned as _;
 use syn::{Ident, ItemFn, ReturnType, Type};
 
-use super::check::{RuleDef, Source};
+use super::check::{Param, RuleDef, Source};
 use super::parse::{Access, Rooms};
-use crate::pattern::RoomPattern;
 
 /// The function, its rule struct, and the `Rule` impl.
 pub fn expand(rule: &RuleDef<'_>) -> TokenStream {
@@ -62,12 +61,21 @@ pub fn expand(rule: &RuleDef<'_>) -> TokenStream {
         const _: () = {
             // Each helper is called with the user's type, spanned where the
             // user wrote it: an unmet bound is reported at that type, once.
-            #[allow(dead_code)]
-            fn __roomauth_room_param<T: #p::RoomParam>(
-                __roomauth_room: &#p::RoomMatch<'_>,
-                __roomauth_at: &[usize],
-            ) -> #p::Option<T> {
-                __roomauth_room.param_at::<T>(*__roomauth_at.get(__roomauth_room.pattern_index)?)
+            // A placeholder's shape (for the patterns) and parser, from one
+            // call site per use, so that a type that is no `RoomParam` is
+            // reported once.
+            #[allow(dead_code, clippy::type_complexity)]
+            const fn __roomauth_room_param<T: #p::RoomParam>() -> (
+                #p::Shape,
+                fn(&#p::RoomMatch<'_>, &[usize]) -> #p::Option<T>,
+            ) {
+                fn parse<T: #p::RoomParam>(
+                    __roomauth_room: &#p::RoomMatch<'_>,
+                    __roomauth_at: &[usize],
+                ) -> #p::Option<T> {
+                    __roomauth_room.param_at::<T>(*__roomauth_at.get(__roomauth_room.pattern_index)?)
+                }
+                (<T as #p::RoomParam>::SHAPE, parse::<T>)
             }
 
             #[allow(dead_code)]
@@ -145,7 +153,24 @@ fn patterns(rule: &RuleDef<'_>, p: &TokenStream) -> TokenStream {
     match &rule.rooms {
         Rooms::Patterns(patterns) => {
             let count = patterns.len();
-            let built = patterns.iter().map(RoomPattern::to_tokens);
+            // Each placeholder's shape is its parameter's type's.
+            let shape_of = |placeholder: &str| {
+                let bound = |param: &&Param<'_>| matches!(&param.source, Source::Placeholder(name) if name == placeholder);
+                match rule.params.iter().find(bound) {
+                    Some(param) => {
+                        let ty = param.ty;
+                        quote_spanned!(ty.span()=> __roomauth_room_param::<#ty>().0)
+                    }
+                    None => quote!(#p::Shape::Text), // reported: no parameter
+                }
+            };
+            let built = patterns.iter().map(|pattern| {
+                let shapes: Vec<TokenStream> = pattern
+                    .placeholders()
+                    .map(|(name, _)| shape_of(name))
+                    .collect();
+                pattern.to_tokens(&shapes)
+            });
             quote! {
                 static __ROOMAUTH_PATTERNS: [#p::Pattern; #count] = [#(#built),*];
                 &__ROOMAUTH_PATTERNS
@@ -187,7 +212,7 @@ fn bindings(rule: &RuleDef<'_>, p: &TokenStream) -> Vec<TokenStream> {
             Source::Placeholder(placeholder) => {
                 let at = positions(placeholder);
                 bindings.push(quote! {
-                    let #var = match #param_of::<#ty>(&__roomauth_room, &[#(#at),*]) {
+                    let #var = match (#param_of::<#ty>().1)(&__roomauth_room, &[#(#at),*]) {
                         #p::Some(__roomauth_value) => __roomauth_value,
                         #p::None => #refuse(#p::Refusal::NoMatch),
                     };

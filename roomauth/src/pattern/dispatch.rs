@@ -17,9 +17,10 @@ use super::{Captures, Pattern};
 /// trie along the room name and, at each node it passes, the second one
 /// from the end of the room name: only the patterns whose literal prefix and final
 /// literal both fit the room are tried, so the time depends on the room
-/// name's length, not on the number of patterns. (Two patterns with
-/// placeholders that share both always overlap, so each pair leads to at
-/// most two patterns, one of them without placeholders: `ab` and `ab<x>ab`.)
+/// name's length, not on the number of patterns. (Patterns that share both
+/// are told apart by their placeholders' [shapes](super::Shape), like
+/// `team-<id>` with an integer and `team-<role>` with a fixed set of names:
+/// as many as there are ways to keep them apart, a handful in practice.)
 ///
 /// No two patterns of a dispatcher overlap (see [`Pattern::overlaps`]), so at
 /// most one pattern matches any room name, and insertion order does not
@@ -80,9 +81,10 @@ impl<'r, T> Match<'_, 'r, T> {
 /// Refusal to add a pattern that overlaps one already in a [`Dispatcher`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "room pattern `{new}` overlaps room pattern `{existing}`: the room name {witness:?} could \
-     match both; change the literal text of one of them (a distinct prefix or suffix, say) so \
-     that every room name matches at most one pattern"
+    "room pattern `{new}` overlaps room pattern `{existing}`: the room name {witness:?} matches \
+     both; change the literal text of one of them (a distinct prefix or suffix, say) or the type \
+     of a placeholder (an integer is never `7-chat`), so that every room name matches at most \
+     one pattern"
 )]
 pub struct OverlapError {
     /// The source text of the pattern already present.
@@ -91,7 +93,7 @@ pub struct OverlapError {
     pub existing_index: usize,
     /// The source text of the pattern that was refused.
     pub new: String,
-    /// A room name that could match both.
+    /// A room name that matches both.
     pub witness: String,
 }
 
@@ -174,7 +176,7 @@ impl<T> DispatcherBuilder<T> {
     /// # Errors
     ///
     /// Refuses a pattern that overlaps one already added, naming both and a
-    /// room name that could match both; the builder is left unchanged.
+    /// room name that matches both; the builder is left unchanged.
     pub fn insert(&mut self, pattern: Pattern, value: T) -> Result<(), OverlapError> {
         let suffix = pattern.literal_suffix();
         for existing_index in self.compatible(pattern.literal_prefix()) {
@@ -324,6 +326,7 @@ impl<T> ExactSizeIterator for Iter<'_, T> {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pattern::Shape;
 
     fn p(src: &str) -> Pattern {
         Pattern::parse(src).unwrap()
@@ -404,9 +407,9 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "room pattern `project-<id>-settings` overlaps room pattern `project-<id>`: the room \
-             name \"project-x-settings\" could match both; change the literal text of one of \
-             them (a distinct prefix or suffix, say) so that every room name matches at most one \
-             pattern"
+             name \"project-x-settings\" matches both; change the literal text of one of them \
+             (a distinct prefix or suffix, say) or the type of a placeholder (an integer is never \
+             `7-chat`), so that every room name matches at most one pattern"
         );
         // Shorter prefixes, longer prefixes, and the empty prefix are checked.
         assert!(builder.insert(p("proj<x>"), ()).is_err());
@@ -425,6 +428,59 @@ mod tests {
         assert_eq!(dispatcher.len(), 3);
         assert_eq!(dispatcher.lookup("docs").map(|m| m.index), Some(2));
         assert_eq!(dispatcher.lookup("doc-s").map(|m| m.index), Some(1));
+    }
+
+    fn shaped(src: &str, shapes: &[(&str, Shape)]) -> Pattern {
+        shapes.iter().fold(p(src), |pattern, &(name, shape)| {
+            pattern.with_shape(name, shape).unwrap()
+        })
+    }
+
+    /// Typed placeholders keep apart what the literals do not: these share
+    /// their literal prefix, and some their final literal too, so the
+    /// lookup must try several candidates at one place in the index.
+    #[test]
+    fn shapes_tell_patterns_apart() {
+        const ROLES: Shape = Shape::OneOf(&["admin", "member"]);
+        let dispatcher = Dispatcher::try_from_iter([
+            (shaped("team-<id>", &[("id", Shape::Unsigned)]), "team"),
+            (shaped("team-<id>-chat", &[("id", Shape::Unsigned)]), "chat"),
+            (shaped("team-<role>", &[("role", ROLES)]), "role"),
+            (shaped("team-<id>", &[("id", Shape::Uuid)]), "uuid"),
+            (
+                shaped("team-<a>-<b>-chat", &[("a", ROLES), ("b", ROLES)]),
+                "pair",
+            ),
+        ])
+        .unwrap();
+        let uuid = "67e55044-10b1-426f-9247-bb680e5fe0c8";
+        for (room, expected) in [
+            ("team-7", Some("team")),
+            ("team-0", Some("team")),
+            ("team-7-chat", Some("chat")),
+            ("team-admin", Some("role")),
+            ("team-member", Some("role")),
+            (&format!("team-{uuid}"), Some("uuid")),
+            ("team-admin-member-chat", Some("pair")),
+            ("team-07", None),
+            ("team-guest", None),
+            ("team-7-chat-chat", None),
+            ("team-admin-chat", None),
+            (&format!("team-{}", uuid.to_uppercase()), None),
+        ] {
+            assert_eq!(
+                dispatcher.lookup(room).map(|found| *found.value),
+                expected,
+                "{room}"
+            );
+        }
+        // Text still overlaps them all.
+        let error = Dispatcher::builder()
+            .with(shaped("team-<id>", &[("id", Shape::Unsigned)]), ())
+            .unwrap()
+            .with(p("team-<name>"), ())
+            .unwrap_err();
+        assert_eq!(error.witness, "team-1");
     }
 
     #[test]

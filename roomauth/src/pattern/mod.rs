@@ -103,7 +103,7 @@ use std::str::FromStr;
 
 pub use captures::{Captures, CapturesIter};
 pub use dispatch::{Dispatcher, DispatcherBuilder, Iter, Match, OverlapError};
-pub use syntax::{MAX_PLACEHOLDERS, Part, SyntaxError, SyntaxErrorKind};
+pub use syntax::{MAX_PLACEHOLDERS, Part, Shape, SyntaxError, SyntaxErrorKind};
 
 /// The longest room name that can match a pattern, in bytes.
 pub const MAX_ROOM_LEN: usize = u16::MAX as usize;
@@ -134,13 +134,16 @@ impl Segment {
     }
 }
 
-/// A room pattern such as `org-<org>-project-<id>`.
+/// A room pattern such as `org-<org>-project-<id>`, with the [`Shape`] of
+/// each placeholder's value.
 ///
 /// See the [module documentation](self) for the syntax and the matching rule.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct Pattern {
     source: Cow<'static, str>,
     segments: Cow<'static, [Segment]>,
+    /// One per placeholder, in order.
+    shapes: Cow<'static, [Shape]>,
 }
 
 impl Pattern {
@@ -161,24 +164,74 @@ impl Pattern {
                 Part::Placeholder(name) => Segment::Placeholder(Cow::Owned(name.to_owned())),
             })
             .collect::<Vec<_>>();
+        let placeholders = segments
+            .iter()
+            .filter(|segment| matches!(segment, Segment::Placeholder(_)))
+            .count();
         Ok(Pattern {
             source: Cow::Owned(src.to_owned()),
             segments: Cow::Owned(segments),
+            shapes: Cow::Owned(vec![Shape::Text; placeholders]),
         })
     }
 
     /// Builds a pattern from its parts without checking them.
     ///
     /// For macro-generated code, which validated the pattern at compile time.
-    /// `segments` must be what [`syntax::parse`] gives for `source`; a
-    /// pattern with more than [`MAX_PLACEHOLDERS`] placeholders or with two
-    /// placeholders in a row matches nothing.
+    /// `segments` must be what [`syntax::parse`] gives for `source`, and
+    /// `shapes` hold one shape per placeholder; a pattern with more than
+    /// [`MAX_PLACEHOLDERS`] placeholders or with two placeholders in a row
+    /// matches nothing, and a placeholder without a shape takes any text.
     #[doc(hidden)]
-    pub const fn from_static(source: &'static str, segments: &'static [Segment]) -> Pattern {
+    pub const fn from_static(
+        source: &'static str,
+        segments: &'static [Segment],
+        shapes: &'static [Shape],
+    ) -> Pattern {
         Pattern {
             source: Cow::Borrowed(source),
             segments: Cow::Borrowed(segments),
+            shapes: Cow::Borrowed(shapes),
         }
+    }
+
+    /// The same pattern with placeholder `placeholder` restricted to values
+    /// of this shape: what `#[room_auth]` and `#[derive(RoomResource)]` do
+    /// with each placeholder's type ([`RoomParam::SHAPE`](crate::RoomParam::SHAPE)).
+    ///
+    /// ```
+    /// use roomauth::pattern::{Pattern, Shape};
+    ///
+    /// let project = Pattern::parse("project-<id>")?.with_shape("id", Shape::Unsigned)?;
+    /// assert!(project.is_match("project-7"));
+    /// assert!(!project.is_match("project-7-chat"));
+    /// let chat = Pattern::parse("project-<id>-chat")?.with_shape("id", Shape::Unsigned)?;
+    /// assert_eq!(project.overlaps(&chat), None); // no room matches both
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// The pattern has no placeholder called `placeholder`.
+    pub fn with_shape(mut self, placeholder: &str, shape: Shape) -> Result<Pattern, NoPlaceholder> {
+        let Some(index) = self.placeholder_index(placeholder) else {
+            return Err(NoPlaceholder {
+                pattern: self.as_str().to_owned(),
+                placeholder: placeholder.to_owned(),
+            });
+        };
+        let shapes = self.shapes.to_mut();
+        if shapes.len() <= index {
+            shapes.resize(index + 1, Shape::Text);
+        }
+        shapes[index] = shape;
+        Ok(self)
+    }
+
+    /// The shape of the `index`-th placeholder's values ([`Shape::Text`]
+    /// past the end).
+    pub fn shape(&self, index: usize) -> Shape {
+        self.shapes.get(index).copied().unwrap_or(Shape::Text)
     }
 
     /// The pattern's source text, like `org-<org>-project-<id>`.
@@ -278,6 +331,14 @@ impl Pattern {
                 if end <= pos {
                     return None; // values are never empty
                 }
+                match self.shapes.get(captures.len()) {
+                    Some(Shape::Text) | None => {}
+                    Some(shape) => {
+                        if !shape.fits(room.get(pos..end)?) {
+                            return None;
+                        }
+                    }
+                }
                 captures.push(pos, end)?;
                 pos = next;
                 i += used;
@@ -297,14 +358,24 @@ impl Pattern {
         self.matches(room).is_some()
     }
 
-    /// Whether some room name could match both patterns; if so, gives one.
+    /// Whether some room name matches both patterns; if so, gives a
+    /// shortest one.
     ///
-    /// Conservative: treats every placeholder as "any non-empty text", so
-    /// `None` proves the patterns disjoint. See [`syntax::overlap`].
+    /// Exact, shapes included: the name returned matches both, and `None`
+    /// proves that none does. See [`syntax::overlap`].
     pub fn overlaps(&self, other: &Pattern) -> Option<String> {
         let a: Vec<Part<'_>> = self.segments.iter().map(Segment::as_part).collect();
         let b: Vec<Part<'_>> = other.segments.iter().map(Segment::as_part).collect();
-        syntax::overlap(&a, &b)
+        syntax::overlap(
+            syntax::Shaped {
+                parts: &a,
+                shapes: &self.shapes,
+            },
+            syntax::Shaped {
+                parts: &b,
+                shapes: &other.shapes,
+            },
+        )
     }
 
     /// Builds the room name with these placeholder values, in order.
@@ -312,9 +383,10 @@ impl Pattern {
     /// # Errors
     ///
     /// Refuses, naming the placeholder, any value that would not come back
-    /// unchanged from [`Pattern::matches`] on the result: an empty value, or
-    /// a value in which the literal that follows its placeholder would be
-    /// found too early. Also refuses the wrong number of values.
+    /// unchanged from [`Pattern::matches`] on the result: an empty value, a
+    /// value not of its placeholder's [`Shape`], or a value in which the
+    /// literal that follows its placeholder would be found too early. Also
+    /// refuses the wrong number of values.
     pub fn format(&self, values: &[&str]) -> Result<String, FormatError> {
         let expected = self.placeholder_count();
         if values.len() != expected {
@@ -339,6 +411,15 @@ impl Pattern {
                         return Err(FormatError::EmptyValue {
                             pattern: self.as_str().to_owned(),
                             placeholder: name.to_string(),
+                        });
+                    }
+                    let shape = self.shape(placed.len());
+                    if !shape.fits(value) {
+                        return Err(FormatError::WrongShape {
+                            pattern: self.as_str().to_owned(),
+                            placeholder: name.to_string(),
+                            value: value.to_owned(),
+                            shape,
                         });
                     }
                     let start = room.len();
@@ -418,7 +499,15 @@ impl fmt::Display for Pattern {
 
 impl fmt::Debug for Pattern {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("Pattern").field(&self.as_str()).finish()
+        let mut tuple = f.debug_tuple("Pattern");
+        tuple.field(&self.as_str());
+        // Only the shapes that say something.
+        for (name, shape) in self.placeholders().zip(self.shapes.iter()) {
+            if *shape != Shape::Text {
+                tuple.field(&format_args!("{name}: {shape:?}"));
+            }
+        }
+        tuple.finish()
     }
 }
 
@@ -470,6 +559,15 @@ impl fmt::Display for PatternError {
     }
 }
 
+/// Refusal to shape a placeholder a pattern does not have
+/// ([`Pattern::with_shape`]).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("room pattern `{pattern}` has no placeholder `<{placeholder}>`")]
+pub struct NoPlaceholder {
+    pattern: String,
+    placeholder: String,
+}
+
 /// Why [`Pattern::format`] refused to build a room name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -485,6 +583,21 @@ pub enum FormatError {
         expected: usize,
         /// The number of values given.
         got: usize,
+    },
+    /// A value not of its placeholder's shape (see [`Pattern::shape`]).
+    #[error(
+        "value {value:?} for placeholder `<{placeholder}>` of room pattern `{pattern}` is not of \
+         its shape ({shape:?}), so the room name would not match the pattern"
+    )]
+    WrongShape {
+        /// The pattern's source text.
+        pattern: String,
+        /// The placeholder's name.
+        placeholder: String,
+        /// The refused value.
+        value: String,
+        /// The placeholder's shape.
+        shape: Shape,
     },
     /// An empty value: placeholders only match non-empty text.
     #[error(
@@ -589,7 +702,7 @@ mod tests {
             Segment::Literal(Cow::Borrowed("project-")),
             Segment::Placeholder(Cow::Borrowed("id")),
         ];
-        static PATTERN: Pattern = Pattern::from_static("project-<id>", &SEGMENTS);
+        static PATTERN: Pattern = Pattern::from_static("project-<id>", &SEGMENTS, &[Shape::Text]);
         assert_eq!(PATTERN, p("project-<id>"));
         assert_eq!(PATTERN.matches("project-7").unwrap().get(0), Some("7"));
     }
@@ -711,14 +824,14 @@ mod tests {
             Segment::Placeholder(Cow::Borrowed("a")),
             Segment::Placeholder(Cow::Borrowed("b")),
         ];
-        let pattern = Pattern::from_static("<a><b>", &ADJACENT);
+        let pattern = Pattern::from_static("<a><b>", &ADJACENT, &[]);
         assert_eq!(pattern.matches("ab"), None);
         static EMPTY_BETWEEN: [Segment; 3] = [
             Segment::Placeholder(Cow::Borrowed("a")),
             Segment::Literal(Cow::Borrowed("")),
             Segment::Placeholder(Cow::Borrowed("b")),
         ];
-        let empty_between = Pattern::from_static("<a><b>", &EMPTY_BETWEEN);
+        let empty_between = Pattern::from_static("<a><b>", &EMPTY_BETWEEN, &[]);
         assert_eq!(empty_between.matches("éx"), None);
         assert_eq!(empty_between.matches(&format!("é{}", "x".repeat(80))), None);
         assert!(empty_between.format(&["é", "x"]).is_err());
@@ -733,7 +846,7 @@ mod tests {
             })
             .collect();
         let many: &'static [Segment] = many.leak();
-        let pattern = Pattern::from_static("too many", many);
+        let pattern = Pattern::from_static("too many", many, &[]);
         assert_eq!(pattern.matches(&"-a".repeat(16)), None);
         assert_eq!(pattern.matches(&"-a".repeat(17)), None);
     }
@@ -839,6 +952,79 @@ mod tests {
             p("<a>.<b>.<c>").format(&["1", "2.5", "3"]),
             Err(FormatError::NotRoundTrip { placeholder, .. }) if placeholder == "b"
         ));
+    }
+
+    /// The overlap check against brute force: every room up to five
+    /// characters over the patterns' alphabet is matched against both.
+    mod overlap_is_exact {
+        use super::*;
+        use proptest::prelude::*;
+
+        const ROOM_CHARS: [char; 6] = ['a', 'b', '-', '0', '1', 'x'];
+
+        fn shape() -> impl Strategy<Value = Shape> {
+            prop_oneof![
+                Just(Shape::Text),
+                Just(Shape::Unsigned),
+                Just(Shape::Signed),
+                Just(Shape::OneOf(&["a", "ab", "b-"])),
+            ]
+        }
+
+        /// Literals of `a`, `b` and `-`, with up to three placeholders.
+        fn pattern() -> impl Strategy<Value = Pattern> {
+            let literal = "[ab-]{1,2}";
+            (
+                prop::option::of(literal),
+                prop::collection::vec((shape(), literal), 0..3),
+                prop::option::of(shape()),
+            )
+                .prop_map(|(lead, middle, last)| {
+                    let mut src = lead.unwrap_or_default();
+                    let mut shapes = Vec::new();
+                    for (i, (shape, literal)) in middle.into_iter().enumerate() {
+                        src.push_str(&format!("<p{i}>{literal}"));
+                        shapes.push(shape);
+                    }
+                    if let Some(shape) = last {
+                        src.push_str(&format!("<p{}>", shapes.len()));
+                        shapes.push(shape);
+                    }
+                    if src.is_empty() {
+                        src.push('a');
+                    }
+                    let pattern = Pattern::parse(&src).unwrap();
+                    (0..shapes.len()).fold(pattern, |pattern, i| {
+                        pattern.with_shape(&format!("p{i}"), shapes[i]).unwrap()
+                    })
+                })
+        }
+
+        fn rooms(len: usize) -> Vec<String> {
+            let mut rooms = vec![String::new()];
+            for _ in 0..len {
+                rooms = rooms
+                    .into_iter()
+                    .flat_map(|room| ROOM_CHARS.map(|c| format!("{room}{c}")))
+                    .collect();
+            }
+            rooms
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(200))]
+            #[test]
+            fn agrees_with_brute_force(a in pattern(), b in pattern()) {
+                let found = a.overlaps(&b);
+                if let Some(room) = &found {
+                    prop_assert!(a.is_match(room) && b.is_match(room), "{a:?} {b:?} {room:?}");
+                }
+                let brute = (1..=5).flat_map(rooms).find(|room| a.is_match(room) && b.is_match(room));
+                if let Some(room) = brute {
+                    prop_assert!(found.is_some(), "{a:?} and {b:?} both match {room:?}");
+                }
+            }
+        }
     }
 
     #[test]
