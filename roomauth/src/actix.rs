@@ -31,6 +31,47 @@
 //! sound because actix-web never moves a request's future to another thread
 //! (it would panic, not misbehave, if it did). Rule parameters must be
 //! `Send` themselves, as with axum.
+//!
+//! # Extractors that are not `Send`
+//!
+//! That leaves out `HttpRequest` itself and the extractors that hold it or an
+//! `Rc`, such as actix-session's `Session` and actix-identity's `Identity`:
+//! as a parameter, the compiler reports "`Rc<..>` cannot be sent between
+//! threads safely ... required for `HttpRequest` to implement
+//! `FromContext<ActixContext>`" at its type. Give the rule what it needs
+//! through an extractor of your own that reads it and returns a `Send` value:
+//!
+//! ```
+//! use std::future::{Ready, ready};
+//!
+//! use actix_web::dev::Payload;
+//! use actix_web::error::ErrorUnauthorized;
+//! use actix_web::{FromRequest, HttpRequest};
+//! use roomauth::room_auth;
+//!
+//! /// The logged-in user: a `String`, so `Send`.
+//! struct CurrentUser(String);
+//!
+//! impl FromRequest for CurrentUser {
+//!     type Error = actix_web::Error;
+//!     type Future = Ready<Result<Self, Self::Error>>;
+//!
+//!     fn from_request(request: &HttpRequest, _: &mut Payload) -> Self::Future {
+//!         // With actix-session: `Session::extract(request).into_inner()?`,
+//!         // then `session.get::<String>("user")`.
+//!         let user = request.headers().get("x-user").and_then(|v| v.to_str().ok());
+//!         ready(match user {
+//!             Some(user) => Ok(CurrentUser(user.to_owned())),
+//!             None => Err(ErrorUnauthorized("log in first")),
+//!         })
+//!     }
+//! }
+//!
+//! #[room_auth(rooms = "project-<id>", session = user)]
+//! fn project_rooms(id: u64, user: CurrentUser) -> Option<String> {
+//!     (id == 1).then_some(user.0)
+//! }
+//! ```
 
 use std::future::Future;
 

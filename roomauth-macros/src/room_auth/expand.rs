@@ -238,12 +238,14 @@ fn bindings(rule: &RuleDef<'_>, p: &TokenStream) -> Vec<TokenStream> {
             Source::Placeholder(_) | Source::Room => continue,
         };
         // Spanned at the parameter's type: with `context = C`, a type that is
-        // no extractor of `C` is reported there.
+        // no extractor of `C` is reported there, once. The type comes from
+        // the `let`, not a turbofish: a path type in the turbofish would be
+        // a second span for the same error (stable spans cover one token).
         let extract = quote_spanned! {ty.span()=>
-            __roomauth_extract::<__RoomauthCx, #ty>(&mut *__roomauth_cx).await
+            __roomauth_extract::<__RoomauthCx, _>(&mut *__roomauth_cx).await
         };
         bindings.push(quote! {
-            let #var = match #extract {
+            let #var: #ty = match #extract {
                 #p::Ok(__roomauth_value) => __roomauth_value,
                 #rejected,
             };
