@@ -13,7 +13,7 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use regex::{Regex, RegexSet};
-use roomauth::pattern::{Dispatcher, Pattern};
+use roomauth::pattern::{Dispatcher, Pattern, Shape};
 
 mod support;
 use support::{config, iter, print_iterations};
@@ -330,6 +330,38 @@ fn dispatch_set(
     group.finish();
 }
 
+/// The overlap check `Rules::new` runs on each pair of patterns whose
+/// literal prefixes and suffixes are compatible (a startup cost, once per
+/// pair): overlapping, disjoint, and disjoint only by their shapes.
+fn overlap(c: &mut Criterion) {
+    let mut group = c.benchmark_group("overlap");
+    let parse = |src: &str| Pattern::parse(src).expect("valid");
+    let unsigned = |src: &str| parse(src).with_shape("id", Shape::Unsigned).expect("has <id>");
+    let pairs = [
+        (
+            "overlapping: project-<id> / project-<id>-settings",
+            parse("project-<id>"),
+            parse("project-<id>-settings"),
+        ),
+        (
+            "disjoint: org-<org>-project-<id> / org-<org>-doc-<id>",
+            parse("org-<org>-project-<id>"),
+            parse("org-<org>-doc-<id>"),
+        ),
+        (
+            "disjoint by shape: ticket-<id> / ticket-<id>-chat, u64",
+            unsigned("ticket-<id>"),
+            unsigned("ticket-<id>-chat"),
+        ),
+    ];
+    for (name, a, b) in &pairs {
+        group.bench_function(*name, |bench| {
+            iter(bench, || black_box(black_box(a).overlaps(black_box(b))))
+        });
+    }
+    group.finish();
+}
+
 /// Prints the iteration count for `instructions.sh`, after the others.
 fn iterations(_: &mut Criterion) {
     print_iterations();
@@ -338,6 +370,6 @@ fn iterations(_: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = config();
-    targets = match_and_bind, dispatch, iterations
+    targets = match_and_bind, dispatch, overlap, iterations
 }
 criterion_main!(benches);
