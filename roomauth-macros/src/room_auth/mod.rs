@@ -79,9 +79,11 @@ mod tests {
         assert!(out.contains("Refusal :: Unauthenticated"));
         assert!(out.contains("Pattern :: from_static (\"project-<id>\""));
         // Placeholders are bound before the first extractor runs.
-        let placeholder = out.find("__roomauth_room_param :: < u64 >").unwrap();
+        let placeholder = out
+            .find("let __roomauth_arg1 = match (__roomauth_room_param :: < u64 > () . 1)")
+            .unwrap();
         let extractor = out
-            .find("__roomauth_extract :: < __RoomauthCx , CurrentUser >")
+            .find("let __roomauth_arg0 : CurrentUser = match __roomauth_extract")
             .unwrap();
         assert!(placeholder < extractor);
         assert!(!out.contains("compile_error"));
