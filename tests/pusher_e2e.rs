@@ -1,16 +1,25 @@
-//! roomauth's Pusher endpoints (examples/realtime/pusher.rs) against the
-//! real thing: a Soketi 1.6.1 server and the official pusher-js 8.6.0 client
-//! (with the pusher-js-auth batch plugin and the official `pusher` server
-//! SDK publishing through Soketi's HTTP API), all on 127.0.0.1. The Node
-//! side is tests/pusher-node/client.js; it prints one JSON line, checked
-//! here.
+//! roomauth's Pusher endpoints against the real thing: a Soketi 1.6.1
+//! server and the official pusher-js 8.6.0 client (with the pusher-js-auth
+//! batch plugin and the official `pusher` server SDK publishing through
+//! Soketi's HTTP API), all on 127.0.0.1, on axum (examples/realtime/pusher.rs)
+//! and on actix-web (the actix quickstart's sessions). The Node side is
+//! tests/pusher-node/client.js; it prints one JSON line, checked here.
 
 #[path = "../examples/realtime/app.rs"]
 #[allow(dead_code)]
 mod app;
 
+// Both example apps include examples/common/sessions.rs: two copies of it in
+// this test binary, one per app, as in each example.
+#[path = "../examples/actix_quickstart/app.rs"]
+#[allow(dead_code, clippy::duplicate_mod)]
+mod actix_app;
+
+use actix_web::{App, HttpServer, web};
 use axum_extra::extract::cookie::Key;
+use roomauth::actix::ActixContext;
 use roomauth::pusher::{Pusher, signin};
+use roomauth::{Deny, Grant, Webhook, room_auth, rules};
 use roomauth_suite::soketi::{APP_ID, APP_KEY, APP_SECRET, Soketi};
 use roomauth_suite::tools::npm_project;
 use roomauth_suite::{Served, serve};
@@ -49,12 +58,84 @@ async fn app() -> Served {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn pusher_js_through_soketi() {
+    let server = app().await;
+    check_client(pusher_js(server.url("")).await);
+}
+
+/// The actix quickstart's demo users, named as the realtime example names
+/// them.
+fn display_name(user: &str) -> Value {
+    let mut name = user.to_owned();
+    name[..1].make_ascii_uppercase();
+    json!({ "name": name })
+}
+
+/// The realtime example's Pusher rule, with actix-web extractors.
+#[room_auth(rooms = "project-<id>", session = user)]
+async fn actix_projects(
+    user: actix_app::CurrentUser,
+    id: u64,
+    app: web::Data<actix_app::AppState>,
+) -> Result<Grant, Deny> {
+    if !app.is_member(&user.0, id) {
+        return Err(Deny::Forbidden);
+    }
+    let info = display_name(&user.0);
+    Ok(Grant::write(user.0).with_info(info))
+}
+
+/// The same endpoints on actix-web: channel authorization, batches and
+/// sign-in through `actix_handler`, `actix_batch_handler` and
+/// `actix_signin_handler`, with the actix quickstart's login.
+#[tokio::test(flavor = "multi_thread")]
+async fn pusher_js_through_soketi_on_actix() {
+    let webhook = |secret: &str| -> Webhook<ActixContext, Pusher> {
+        Webhook::builder(pusher(secret))
+            .rules(rules![actix_projects])
+            .same_site_only()
+            .build()
+            .expect("the actix Pusher webhook builds")
+    };
+    let (real, forged) = (webhook(APP_SECRET), webhook("another-secret"));
+    let (auth, batch, forged) = (
+        real.actix_handler(),
+        real.actix_batch_handler(),
+        forged.actix_handler(),
+    );
+    let user_auth = real.actix_signin_handler(signin(|user: actix_app::CurrentUser| {
+        let info = display_name(&user.0);
+        Some(Grant::read(user.0).with_info(info))
+    }));
+    let state = web::Data::new(actix_app::AppState::demo(actix_web::cookie::Key::generate()));
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let url = format!("http://{}", listener.local_addr().expect("its address"));
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .route("/login", web::post().to(actix_app::login))
+            .route("/pusher/auth", web::post().to(auth.clone()))
+            .route("/pusher/batch-auth", web::post().to(batch.clone()))
+            .route("/pusher/user-auth", web::post().to(user_auth.clone()))
+            .route("/forged/pusher/auth", web::post().to(forged.clone()))
+    })
+    .workers(1)
+    .listen(listener)
+    .expect("listen")
+    .run();
+    let handle = server.handle();
+    tokio::spawn(server);
+    check_client(pusher_js(url).await);
+    handle.stop(true).await;
+}
+
+/// Runs tests/pusher-node/client.js against the app at `app_url` and a
+/// fresh Soketi; its one JSON line.
+async fn pusher_js(app_url: String) -> Value {
     let node = npm_project("tests/pusher-node");
     let soketi = Soketi::start(node.dir());
-    let server = app().await;
     let output = tokio::task::spawn_blocking({
         let node = node.clone();
-        let (app_url, port) = (server.url(""), soketi.port);
+        let port = soketi.port;
         move || {
             node.node("client.js")
                 .env("APP_URL", &app_url)
@@ -80,7 +161,14 @@ async fn pusher_js_through_soketi() {
             )
         });
     assert!(output.status.success(), "{out:#}");
+    out
+}
 
+/// What pusher-js saw: alice's channels of projects 1 and 2 (private,
+/// presence with her user info, encrypted), project 3 refused, events
+/// through Soketi, 401 without a session, a forged signature refused by
+/// Soketi, four channels in one batch request.
+fn check_client(out: Value) {
     assert_eq!(out["connect"]["ok"], true, "{out:#}");
     assert_eq!(
         out["signin"]["user_data"],

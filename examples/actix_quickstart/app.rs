@@ -149,7 +149,8 @@ pub struct Login {
     pub user: String,
 }
 
-async fn login(app: web::Data<AppState>, login: web::Json<Login>) -> HttpResponse {
+/// `POST /login` with `{"user"}`: starts a session, sets its signed cookie.
+pub async fn login(app: web::Data<AppState>, login: web::Json<Login>) -> HttpResponse {
     if !app.members.contains_key(&login.user) {
         return HttpResponse::BadRequest()
             .json(serde_json::json!({ "error": "unknown user: log in as `alice` or `bob`" }));

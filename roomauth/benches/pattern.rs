@@ -336,7 +336,11 @@ fn dispatch_set(
 fn overlap(c: &mut Criterion) {
     let mut group = c.benchmark_group("overlap");
     let parse = |src: &str| Pattern::parse(src).expect("valid");
-    let unsigned = |src: &str| parse(src).with_shape("id", Shape::Unsigned).expect("has <id>");
+    let unsigned = |src: &str| {
+        parse(src)
+            .with_shape("id", Shape::Unsigned)
+            .expect("has <id>")
+    };
     let pairs = [
         (
             "overlapping: project-<id> / project-<id>-settings",

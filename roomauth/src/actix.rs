@@ -156,33 +156,51 @@ impl<B: Backend> Webhook<B> {
     /// [`handle_request`](crate::webhook::Webhook::handle_request) with its
     /// head.
     pub async fn handle_actix(&self, request: HttpRequest, payload: web::Payload) -> HttpResponse {
-        let limit = self.body_limit();
-        let declared = request
-            .headers()
-            .get(CONTENT_LENGTH)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.parse::<u64>().ok());
-        if declared.is_some_and(|len| len > limit as u64) {
-            return reply(WebhookError::PayloadTooLarge { limit }.into());
-        }
-        let body = match payload.to_bytes_limited(limit).await {
-            Ok(Ok(body)) => body,
-            Ok(Err(_)) => {
-                return reply(
-                    WebhookError::malformed("the request body could not be read to its end").into(),
-                );
-            }
-            Err(_) => return reply(WebhookError::PayloadTooLarge { limit }.into()),
+        let (headers, body) = match read_request(&request, payload, self.body_limit()).await {
+            Ok(read) => read,
+            Err(response) => return response,
         };
-        let headers = http_headers(request.headers());
         let mut cx = ActixContext::new(request);
-        match self
-            .handle_request(RequestHead::new(&headers), &body, &mut cx)
-            .await
-        {
-            Outcome::Reply(r) => reply(r),
-            Outcome::Rejected(rejection) => rejection.into_inner().error_response(),
+        respond(
+            self.handle_request(RequestHead::new(&headers), &body, &mut cx)
+                .await,
+        )
+    }
+}
+
+/// The request's headers (as the `http` crate's) and its body, read up to
+/// `limit` bytes; or the error response (413 past the limit, declared or
+/// not; 400 for a body cut short).
+pub(crate) async fn read_request(
+    request: &HttpRequest,
+    payload: web::Payload,
+    limit: usize,
+) -> Result<(http::HeaderMap, web::Bytes), HttpResponse> {
+    let declared = request
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|len| len > limit as u64) {
+        return Err(reply(WebhookError::PayloadTooLarge { limit }.into()));
+    }
+    let body = match payload.to_bytes_limited(limit).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(_)) => {
+            return Err(reply(
+                WebhookError::malformed("the request body could not be read to its end").into(),
+            ));
         }
+        Err(_) => return Err(reply(WebhookError::PayloadTooLarge { limit }.into())),
+    };
+    Ok((http_headers(request.headers()), body))
+}
+
+/// The answer, or the extractor's rejection as actix-web answers it.
+pub(crate) fn respond(outcome: Outcome<ActixRejection>) -> HttpResponse {
+    match outcome {
+        Outcome::Reply(r) => reply(r),
+        Outcome::Rejected(rejection) => rejection.into_inner().error_response(),
     }
 }
 

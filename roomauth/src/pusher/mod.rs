@@ -49,10 +49,19 @@
 //! cross-site requests (`Sec-Fetch-Site`, `Origin`) unless their origin is
 //! allowed.
 //!
+//! **Serving**: channel authorization is the webhook itself (`post(webhook)`
+//! on axum, `web::post().to(webhook.actix_handler())` on actix-web); the
+//! batch and sign-in endpoints are `batch_handler()` and
+//! `signin_handler(signin)` on axum, `actix_batch_handler()` and
+//! `actix_signin_handler(signin)` on actix-web, with the same rules and
+//! checks.
+//!
 //! **Config**: [`Pusher::from_env`] reads `PUSHER_APP_KEY`,
 //! `PUSHER_APP_SECRET` and (optional) `PUSHER_ENCRYPTION_MASTER_KEY_BASE64`;
 //! the secret and the master key never appear in `Debug`, errors or logs.
 
+#[cfg(feature = "actix")]
+mod actix;
 mod auth;
 #[cfg(feature = "axum")]
 mod axum;
