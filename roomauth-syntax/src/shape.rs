@@ -58,18 +58,19 @@ impl Shape {
     /// The state before the first character, for [`Shape::step`].
     pub(crate) const START: u32 = 0;
 
-    /// The states this shape's automaton reaches from `state` on `c`, added
-    /// to `out`. The states are small numbers private to each shape; the
+    /// Calls `out` with each state this shape's automaton reaches from
+    /// `state` on `c` (a callback rather than a vector: no allocation per
+    /// step). The states are small numbers private to each shape; the
     /// overlap check walks them character by character.
-    pub(crate) fn step(&self, state: u32, c: char, out: &mut Vec<u32>) {
+    pub(crate) fn step(&self, state: u32, c: char, out: &mut dyn FnMut(u32)) {
         // Unsigned and Signed: 1 = "0" (complete, nothing may follow),
         // 2 = a digit other than 0 then digits, 3 = "-" (Signed only).
         match self {
-            Shape::Text => out.push(1),
+            Shape::Text => out(1),
             Shape::Unsigned | Shape::Signed => match (state, c) {
-                (0, '0') => out.push(1),
-                (0 | 3, '1'..='9') | (2, '0'..='9') => out.push(2),
-                (0, '-') if *self == Shape::Signed => out.push(3),
+                (0, '0') => out(1),
+                (0 | 3, '1'..='9') | (2, '0'..='9') => out(2),
+                (0, '-') if *self == Shape::Signed => out(3),
                 _ => {}
             },
             Shape::Uuid => {
@@ -80,7 +81,7 @@ impl Shape {
                     _ => matches!(c, '0'..='9' | 'a'..='f'),
                 };
                 if fits {
-                    out.push(state + 1);
+                    out(state + 1);
                 }
             }
             // State 0 is the start; then `(text index + 1) << 16 | chars read`.
@@ -96,7 +97,7 @@ impl Shape {
                 for index in candidates {
                     let next_char = texts.get(index).and_then(|text| text.chars().nth(read));
                     if next_char == Some(c) && read < 0xFFFF {
-                        out.push(((index as u32 + 1) << 16) | (read as u32 + 1));
+                        out(((index as u32 + 1) << 16) | (read as u32 + 1));
                     }
                 }
             }
@@ -152,7 +153,7 @@ mod tests {
         for c in value.chars() {
             let mut next = Vec::new();
             for state in states {
-                shape.step(state, c, &mut next);
+                shape.step(state, c, &mut |s| next.push(s));
             }
             states = next;
         }
