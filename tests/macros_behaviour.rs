@@ -526,3 +526,55 @@ fn derived_params_inherit_their_shape() {
         Ok("ticket-7-chat")
     );
 }
+
+#[derive(RoomParam, Debug, Clone, PartialEq, Eq)]
+struct DocName(String);
+
+/// Types a macro cannot see into: the derive cannot tell these variants
+/// overlap (`DocName` is text, so `doc-a-history` matches both). Parsing
+/// tries them in order, and `to_room` refuses a value whose room the earlier
+/// variant would take, so no value turns into another on the way back.
+#[derive(RoomResource, Debug, Clone, PartialEq, Eq)]
+enum DocRoom {
+    #[room(pattern = "doc-<name>")]
+    Doc { name: DocName },
+    #[room(pattern = "doc-<name>-history")]
+    History { name: DocName },
+}
+
+#[test]
+fn to_room_refuses_a_room_an_earlier_variant_takes() {
+    let history = DocRoom::History {
+        name: DocName("a".into()),
+    };
+    let error = history.to_room().expect_err("doc-a-history parses as Doc");
+    assert!(
+        matches!(
+            &error,
+            roomauth::pattern::FormatError::MatchesEarlierPattern { earlier, room, .. }
+                if earlier == "doc-<name>" && room == "doc-a-history"
+        ),
+        "{error}"
+    );
+    assert_eq!(
+        "doc-a-history".parse::<DocRoom>(),
+        Ok(DocRoom::Doc {
+            name: DocName("a-history".into())
+        })
+    );
+    let doc = DocRoom::Doc {
+        name: DocName("a-history".into()),
+    };
+    assert_eq!(doc.to_room().as_deref(), Ok("doc-a-history"));
+    // As the rooms of a rule, the overlap is refused when the rules are built.
+    #[room_auth(rooms = DocRoom)]
+    fn docs(room: DocRoom) -> Option<String> {
+        Some(format!("{room:?}"))
+    }
+    let rules: Vec<Box<dyn Rule<TestCx>>> = roomauth::rules![docs];
+    let error = roomauth::rules::Rules::new(rules).expect_err("the variants overlap");
+    assert!(
+        error.to_string().contains("\"doc-x-history\" matches both"),
+        "{error}"
+    );
+}

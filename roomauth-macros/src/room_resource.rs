@@ -362,7 +362,12 @@ fn expand(input: &DeriveInput, cases: &[Case<'_>]) -> TokenStream {
         quote! {
             #pat => {
                 #(let #names = #values;)*
-                <Self as #p::RoomResource>::PATTERNS[#index].format(&[#(#names.as_str()),*])
+                let __roomauth_patterns = <Self as #p::RoomResource>::PATTERNS;
+                __roomauth_patterns[#index]
+                    .format(&[#(#names.as_str()),*])
+                    .and_then(|__roomauth_room| {
+                        #p::first_match_only(__roomauth_patterns, #index, __roomauth_room)
+                    })
             }
         }
     });

@@ -63,14 +63,15 @@ impl Shape {
     /// step). The states are small numbers private to each shape; the
     /// overlap check walks them character by character.
     pub(crate) fn step(&self, state: u32, c: char, out: &mut dyn FnMut(u32)) {
+        let this = self.walked();
         // Unsigned and Signed: 1 = "0" (complete, nothing may follow),
         // 2 = a digit other than 0 then digits, 3 = "-" (Signed only).
-        match self {
+        match this {
             Shape::Text => out(1),
             Shape::Unsigned | Shape::Signed => match (state, c) {
                 (0, '0') => out(1),
                 (0 | 3, '1'..='9') | (2, '0'..='9') => out(2),
-                (0, '-') if *self == Shape::Signed => out(3),
+                (0, '-') if this == Shape::Signed => out(3),
                 _ => {}
             },
             Shape::Uuid => {
@@ -86,12 +87,9 @@ impl Shape {
             }
             // State 0 is the start; then `(text index + 1) << 16 | chars read`.
             Shape::OneOf(texts) => {
-                let candidates = match state {
-                    0 => 0..texts.len(),
-                    _ => {
-                        let text = (state >> 16) as usize - 1;
-                        text..text + 1
-                    }
+                let candidates = match ((state >> 16) as usize).checked_sub(1) {
+                    None => 0..texts.len(),
+                    Some(text) => text..text + 1,
                 };
                 let read = (state & 0xFFFF) as usize;
                 for index in candidates {
@@ -104,18 +102,33 @@ impl Shape {
         }
     }
 
+    /// The shape the automaton walks: itself, or [`Shape::Text`] for a
+    /// `OneOf` too long for its state numbers (texts and their lengths in
+    /// 16 bits each), which may report an overlap the texts would rule
+    /// out, never miss one.
+    fn walked(&self) -> Shape {
+        match *self {
+            Shape::OneOf(texts)
+                if texts.len() >= 0xFFFF || texts.iter().any(|text| text.len() >= 0xFFFF) =>
+            {
+                Shape::Text
+            }
+            shape => shape,
+        }
+    }
+
     /// Whether the text read to reach `state` has this shape.
     pub(crate) fn accepts(&self, state: u32) -> bool {
-        match self {
+        match self.walked() {
             Shape::Text => state == 1,
             Shape::Unsigned | Shape::Signed => state == 1 || state == 2,
             Shape::Uuid => state as usize == UUID_LEN,
             Shape::OneOf(texts) => {
                 let read = (state & 0xFFFF) as usize;
-                state != 0
-                    && texts
-                        .get((state >> 16) as usize - 1)
-                        .is_some_and(|text| text.chars().count() == read)
+                ((state >> 16) as usize)
+                    .checked_sub(1)
+                    .and_then(|text| texts.get(text))
+                    .is_some_and(|text| text.chars().count() == read)
             }
         }
     }
@@ -123,7 +136,7 @@ impl Shape {
     /// Characters that the shape treats specially, which the overlap check
     /// must try (all others behave alike, class by class).
     pub(crate) fn special_chars(&self) -> Vec<char> {
-        match self {
+        match self.walked() {
             Shape::Text => Vec::new(),
             Shape::Unsigned => vec!['0'],
             Shape::Signed => vec!['0', '-'],
@@ -161,6 +174,20 @@ mod tests {
     }
 
     const ROLES: Shape = Shape::OneOf(&["admin", "adm", "member"]);
+
+    /// A `OneOf` too long for the automaton's state numbers is walked as
+    /// any text: conservative, and no overflow.
+    #[test]
+    fn huge_fixed_sets_are_walked_as_text() {
+        let texts: Vec<&'static str> = (0..70_000)
+            .map(|i| &*Box::leak(format!("t{i}").into_boxed_str()))
+            .collect();
+        let huge = Shape::OneOf(texts.leak());
+        assert!(huge.fits("t69999") && !huge.fits("u"));
+        assert_eq!(huge.walked(), Shape::Text);
+        assert!(automaton_accepts(huge, "anything"));
+        assert_eq!(ROLES.walked(), ROLES);
+    }
 
     #[test]
     fn fits_and_the_automaton_agree() {

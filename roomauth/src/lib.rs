@@ -130,7 +130,7 @@ struct ReadmeDoctests;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::pattern::{Captures, FormatError, Pattern, Segment, Shape};
-    pub use crate::room::{ParseRoomError, RoomMatch, RoomParam, RoomResource};
+    pub use crate::room::{ParseRoomError, RoomMatch, RoomParam, RoomResource, first_match_only};
     pub use crate::rule::{
         Access, BoxFuture, Deny, FromContext, Grant, IntoDecision, Refusal, RequestContext, Rule,
     };

@@ -49,9 +49,9 @@ impl RoomParam for String {
 }
 
 macro_rules! room_param_integer {
-    ($shape:expr => $($t:ty),*) => {$(
+    ($shape:expr, $doc:literal => $($t:ty),*) => {$(
         impl RoomParam for $t {
-            /// No sign other than a leading `-`, no leading zeros, no `-0`.
+            #[doc = $doc]
             const SHAPE: Shape = $shape;
 
             fn parse_param(value: &str) -> Option<Self> {
@@ -66,8 +66,13 @@ macro_rules! room_param_integer {
         }
     )*};
 }
-room_param_integer!(Shape::Unsigned => u8, u16, u32, u64, u128, usize);
-room_param_integer!(Shape::Signed => i8, i16, i32, i64, i128, isize);
+room_param_integer!(
+    Shape::Unsigned, "Digits only, no leading zeros." => u8, u16, u32, u64, u128, usize
+);
+room_param_integer!(
+    Shape::Signed, "Digits with an optional leading `-`, no leading zeros, no `-0`." =>
+    i8, i16, i32, i64, i128, isize
+);
 
 #[cfg(feature = "uuid")]
 impl RoomParam for uuid::Uuid {
@@ -132,6 +137,29 @@ pub trait RoomResource: Sized {
                     .collect(),
             },
         })
+    }
+}
+
+/// `room`, built from `patterns[index]`, unless an earlier pattern also
+/// matches it (then it would parse back as another value): what derived
+/// `to_room` checks, since a macro cannot see every placeholder type's shape.
+#[doc(hidden)]
+pub fn first_match_only(
+    patterns: &[Pattern],
+    index: usize,
+    room: String,
+) -> Result<String, FormatError> {
+    let earlier = patterns.get(..index).unwrap_or_default();
+    match earlier.iter().find(|pattern| pattern.is_match(&room)) {
+        None => Ok(room),
+        Some(earlier) => Err(FormatError::MatchesEarlierPattern {
+            pattern: patterns
+                .get(index)
+                .map(|p| p.as_str().to_owned())
+                .unwrap_or_default(),
+            earlier: earlier.as_str().to_owned(),
+            room,
+        }),
     }
 }
 

@@ -17,7 +17,8 @@ use super::{Captures, Pattern};
 /// trie along the room name and, at each node it passes, the second one
 /// from the end of the room name: only the patterns whose literal prefix and final
 /// literal both fit the room are tried, so the time depends on the room
-/// name's length, not on the number of patterns. (Patterns that share both
+/// name's length, not on the number of patterns, except for patterns that
+/// share both. (Patterns that share both
 /// are told apart by their placeholders' [shapes](super::Shape), like
 /// `team-<id>` with an integer and `team-<role>` with a fixed set of names:
 /// as many as there are ways to keep them apart, a handful in practice.)

@@ -362,7 +362,11 @@ impl Pattern {
     /// shortest one.
     ///
     /// Exact, shapes included: the name returned matches both, and `None`
-    /// proves that none does. See [`syntax::overlap`].
+    /// proves that none does. See [`syntax::overlap`]. (Two bounds it does
+    /// not model: a room longer than [`MAX_ROOM_LEN`] matches no pattern,
+    /// and neither does one of a pattern built by [`Pattern::from_static`]
+    /// from inconsistent parts; for those it may name a room that matches
+    /// neither.)
     pub fn overlaps(&self, other: &Pattern) -> Option<String> {
         let a: Vec<Part<'_>> = self.segments.iter().map(Segment::as_part).collect();
         let b: Vec<Part<'_>> = other.segments.iter().map(Segment::as_part).collect();
@@ -641,6 +645,22 @@ pub enum FormatError {
         pattern: String,
         /// The length the room name would have had, in bytes.
         len: usize,
+    },
+    /// The room name also matches an earlier pattern of the same room type
+    /// ([`RoomResource::PATTERNS`](crate::RoomResource::PATTERNS)), which
+    /// parsing tries first, so it would parse back as another value.
+    #[error(
+        "the room name {room:?} of room pattern `{pattern}` also matches the earlier pattern \
+         `{earlier}` of the same room type, so it would parse back as another value: make the \
+         two patterns disjoint (a distinct literal, or placeholder types whose texts differ)"
+    )]
+    MatchesEarlierPattern {
+        /// The pattern the room name was built from.
+        pattern: String,
+        /// The earlier pattern that matches it too.
+        earlier: String,
+        /// The room name.
+        room: String,
     },
     /// The produced room name does not match back to the same values (a
     /// pattern built with [`Pattern::from_static`] from inconsistent parts).
