@@ -40,7 +40,7 @@ pub trait Backend: Send + Sync + 'static {
     fn grant(
         &self,
         request: &Self::Request,
-        decision: &Decision,
+        decision: Decision,
     ) -> impl Future<Output = Result<Reply, WebhookError>> + Send;
 
     /// Whether the endpoint takes bodies that a plain cross-site HTML form

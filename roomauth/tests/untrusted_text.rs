@@ -111,7 +111,7 @@ async fn grant_through(key: &str, body: String) -> Result<Reply, WebhookError> {
         .build()
         .unwrap();
     RoomService::new(provisioner)
-        .grant(&room("r"), &decision())
+        .grant(&room("r"), decision())
         .await
 }
 

@@ -125,7 +125,7 @@ impl Backend for CentrifugoSubscribe {
     async fn grant(
         &self,
         request: &SubscribeRequest,
-        decision: &Decision,
+        decision: Decision,
     ) -> Result<Reply, WebhookError> {
         let user = decision.grant.user.as_str();
         // The cookie is the browser's, the connection Centrifugo's: when

@@ -78,7 +78,7 @@ impl Backend for CentrifugoToken {
     async fn grant(
         &self,
         request: &TokenRequest,
-        decision: &Decision,
+        decision: Decision,
     ) -> Result<Reply, WebhookError> {
         let claims = SubscriptionClaims::new(
             decision.grant.user.as_str(),

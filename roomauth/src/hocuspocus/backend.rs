@@ -77,10 +77,10 @@ impl Backend for Hocuspocus {
     async fn grant(
         &self,
         _request: &AuthenticateRequest,
-        decision: &Decision,
+        decision: Decision,
     ) -> Result<Reply, WebhookError> {
         let answer = AuthenticateAnswer {
-            user: decision.grant.user.as_str().to_owned(),
+            user: decision.grant.user.into_string(),
             read_only: decision.grant.access == Access::Read,
         };
         let body = serde_json::to_vec(&answer).map_err(|_| WebhookError::Internal)?;

@@ -32,7 +32,7 @@ impl Backend for Liveblocks {
     async fn grant(
         &self,
         request: &AuthRequest,
-        decision: &Decision,
+        decision: Decision,
     ) -> Result<Reply, WebhookError> {
         let grant = &decision.grant;
         let user_info = user_info(grant.info.as_ref()).map_err(|err| {

@@ -26,7 +26,7 @@ impl Backend for LiveKit {
     async fn grant(
         &self,
         request: &TokenRequest,
-        decision: &Decision,
+        decision: Decision,
     ) -> Result<Reply, WebhookError> {
         let grant = &decision.grant;
         let identity = grant.user.as_str();

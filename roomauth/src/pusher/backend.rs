@@ -98,9 +98,9 @@ impl Backend for Pusher {
     async fn grant(
         &self,
         request: &ChannelRequest,
-        decision: &Decision,
+        decision: Decision,
     ) -> Result<Reply, WebhookError> {
-        self.channel_reply(request, decision)
+        self.channel_reply(request, &decision)
     }
 
     fn accepts_form_bodies(&self) -> bool {

@@ -85,7 +85,7 @@ pub use request::{MAX_NAME_LEN, MAX_RESOURCES, RoomRequest};
 pub use wire::{ObjectKind, Permission, ProvisionRequest, ProvisionResponse, Resource};
 
 use crate::backend::Backend;
-use crate::rule::Access;
+use crate::rule::{Access, Grant};
 use crate::rules::Decision;
 use crate::upstream::{Service, UpstreamError};
 use crate::webhook::{Reply, RequestHead, WebhookError};
@@ -150,17 +150,18 @@ impl<P: Provisioner> Backend for RoomService<P> {
     async fn grant(
         &self,
         request: &RoomRequest,
-        decision: &Decision,
+        decision: Decision,
     ) -> Result<Reply, WebhookError> {
-        let wanted = provision_request(decision, request);
+        let rule = decision.rule;
+        let wanted = provision_request(decision.grant, request);
         let provisioned = self.provisioner.provision(&wanted).await.map_err(|error| {
             let error = UpstreamError::from(error);
-            tracing::warn!(rule = decision.rule, %error, "provisioning failed");
+            tracing::warn!(rule, %error, "provisioning failed");
             WebhookError::Upstream(error)
         })?;
         check_answer(&wanted, &provisioned.response).map_err(|reason| {
             tracing::warn!(
-                rule = decision.rule,
+                rule,
                 reason,
                 "the provisioner answered another request"
             );
@@ -172,8 +173,8 @@ impl<P: Provisioner> Backend for RoomService<P> {
 
 /// The room with `join`, and, with write access, the documents the request
 /// asked for: never more.
-pub(crate) fn provision_request(decision: &Decision, request: &RoomRequest) -> ProvisionRequest {
-    let write = decision.grant.access == Access::Write;
+pub(crate) fn provision_request(grant: Grant, request: &RoomRequest) -> ProvisionRequest {
+    let write = grant.access == Access::Write;
     let documents = if write { request.documents.len() } else { 0 };
     let mut resources = Vec::with_capacity(1 + documents);
     resources.push(Resource::room(&request.room));
@@ -186,7 +187,7 @@ pub(crate) fn provision_request(decision: &Decision, request: &RoomRequest) -> P
         );
     }
     ProvisionRequest {
-        user: decision.grant.user.as_str().to_owned(),
+        user: grant.user.into_string(),
         resources,
     }
 }

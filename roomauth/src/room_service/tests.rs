@@ -364,16 +364,12 @@ fn provision_requests_follow_the_access() {
         URL_STRATEGY.replace("ROOM", "project-1").as_bytes(),
     )
     .unwrap();
-    let decision = |grant| crate::rules::Decision {
-        rule: "projects",
-        grant,
-    };
     assert_eq!(
-        provision_request(&decision(Grant::read("alice")), &request).resources,
+        provision_request(Grant::read("alice"), &request).resources,
         vec![Resource::room("project-1")]
     );
     assert_eq!(
-        provision_request(&decision(Grant::write("alice")), &request).resources,
+        provision_request(Grant::write("alice"), &request).resources,
         vec![
             Resource::room("project-1"),
             Resource::document("project-1", "default")

@@ -362,7 +362,7 @@ impl<Cx: RequestContext, B: Backend> Webhook<Cx, B> {
             Err(Denied::Error(error)) => return Outcome::Reply(backend.refusal_reply(error)),
             Err(Denied::Rejected(rejection)) => return Outcome::Rejected(rejection),
         };
-        Outcome::Reply(match backend.grant(request, &decision).await {
+        Outcome::Reply(match backend.grant(request, decision).await {
             Ok(reply) => reply,
             Err(error) => error.into(),
         })

@@ -191,7 +191,7 @@ impl Backend for YSweet {
     async fn grant(
         &self,
         request: &ClientRequest,
-        decision: &Decision,
+        decision: Decision,
     ) -> Result<Reply, WebhookError> {
         let authorization = match decision.grant.access {
             Access::Write => Authorization::Full,
