@@ -160,11 +160,7 @@ impl<P: Provisioner> Backend for RoomService<P> {
             WebhookError::Upstream(error)
         })?;
         check_answer(&wanted, &provisioned.response).map_err(|reason| {
-            tracing::warn!(
-                rule,
-                reason,
-                "the provisioner answered another request"
-            );
+            tracing::warn!(rule, reason, "the provisioner answered another request");
             WebhookError::Upstream(UpstreamError::invalid_answer(SERVICE, reason))
         })?;
         Ok(Reply::ok(provisioned.body))
