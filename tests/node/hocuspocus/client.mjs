@@ -7,7 +7,7 @@
 import { HocuspocusProvider } from '@hocuspocus/provider'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
-import { sees, sleep, text } from '../yjs-session.mjs'
+import { editScenario } from '../yjs-session.mjs'
 
 const url = process.env.HOCUSPOCUS_URL
 const cookies = {
@@ -56,37 +56,24 @@ function open(who, name, { token } = {}) {
 }
 
 
-/** Waits until `session`'s text includes `needle`, up to `ms`. */
-
-const report = {}
 const failed = (session) => session.failed ?? `opened with scope ${session.scope}`
 
-// alice writes project-1; a second client of hers sees the edit.
-const alice1 = await open('alice', 'project-1')
-const alice1Again = await open('alice', 'project-1')
-alice1.doc.getText('body').insert(0, 'alice edits project-1. ')
-report.project1 = {
-  scope: alice1.scope,
-  second_scope: alice1Again.scope,
-  second_sees_edit: await sees(alice1Again, 'alice edits project-1'),
-}
-
-// alice reads project-2: bob (a writer) sees his own edit arrive at alice,
-// but alice's edit reaches no one, not even a client opened afterwards.
-const alice2 = await open('alice', 'project-2')
-const bob2 = await open('bob', 'project-2')
-alice2.doc.getText('body').insert(0, 'alice tries project-2. ')
-bob2.doc.getText('body').insert(0, 'bob edits project-2. ')
-const aliceSeesBob = await sees(alice2, 'bob edits project-2')
-const bobSeesAlice = await sees(bob2, 'alice tries project-2', 1500)
-const bob2Later = await open('bob', 'project-2')
-report.project2 = {
-  scope: alice2.scope,
-  bob_scope: bob2.scope,
-  alice_sees_bob: aliceSeesBob,
-  bob_sees_alice: bobSeesAlice,
-  later_client_sees_alice: text(bob2Later).includes('alice tries project-2'),
-  later_client_sees_bob: text(bob2Later).includes('bob edits project-2'),
+// alice writes project-1 and reads project-2 (yjs-session.mjs).
+const { project1, project2 } = await editScenario(open)
+const report = {
+  project1: {
+    scope: project1.alice1.scope,
+    second_scope: project1.alice1Again.scope,
+    second_sees_edit: project1.second_sees_edit,
+  },
+  project2: {
+    scope: project2.alice2.scope,
+    bob_scope: project2.bob2.scope,
+    alice_sees_bob: project2.alice_sees_bob,
+    bob_sees_alice: project2.bob_sees_alice,
+    later_client_sees_alice: project2.later_client_sees_alice,
+    later_client_sees_bob: project2.later_client_sees_bob,
+  },
 }
 
 // The provider's token (forwarded as `Authorization: Bearer`) instead of a cookie:

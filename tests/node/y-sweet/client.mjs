@@ -9,7 +9,7 @@
 import { createYjsProvider, STATUS_CONNECTED, STATUS_ERROR } from '@y-sweet/client'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
-import { sees, sleep, text } from '../yjs-session.mjs'
+import { editScenario } from '../yjs-session.mjs'
 
 const authEndpoint = process.env.AUTH_ENDPOINT
 const cookies = { alice: process.env.ALICE_COOKIE, bob: process.env.BOB_COOKIE }
@@ -55,37 +55,22 @@ function open(who, docId) {
 }
 
 
-/** Waits until `session`'s text includes `needle`, up to `ms`. */
-
-const report = {}
-
-// alice writes project-1; a second client of hers sees the edit.
-const alice1 = await open('alice', 'project-1')
-const alice1Again = await open('alice', 'project-1')
-alice1.doc.getText('body').insert(0, 'alice edits project-1. ')
-report.project1 = {
-  authorization: alice1.authorization,
-  refused: alice1.refused,
-  second_sees_edit: await sees(alice1Again, 'alice edits project-1'),
-}
-
-// alice reads project-2: she sees bob's edit, hers reaches no one, not even
-// a client opened afterwards.
-const alice2 = await open('alice', 'project-2')
-const bob2 = await open('bob', 'project-2')
-alice2.doc.getText('body').insert(0, 'alice tries project-2. ')
-bob2.doc.getText('body').insert(0, 'bob edits project-2. ')
-const aliceSeesBob = await sees(alice2, 'bob edits project-2')
-const bobSeesAlice = await sees(bob2, 'alice tries project-2', 1500)
-const bob2Later = await open('bob', 'project-2')
-await sees(bob2Later, 'bob edits project-2')
-report.project2 = {
-  authorization: alice2.authorization,
-  bob_authorization: bob2.authorization,
-  alice_sees_bob: aliceSeesBob,
-  bob_sees_alice: bobSeesAlice,
-  later_client_sees_alice: text(bob2Later).includes('alice tries project-2'),
-  later_client_sees_bob: text(bob2Later).includes('bob edits project-2'),
+// alice writes project-1 and reads project-2 (yjs-session.mjs).
+const { project1, project2 } = await editScenario(open)
+const report = {
+  project1: {
+    authorization: project1.alice1.authorization,
+    refused: project1.alice1.refused,
+    second_sees_edit: project1.second_sees_edit,
+  },
+  project2: {
+    authorization: project2.alice2.authorization,
+    bob_authorization: project2.bob2.authorization,
+    alice_sees_bob: project2.alice_sees_bob,
+    bob_sees_alice: project2.bob_sees_alice,
+    later_client_sees_alice: project2.later_client_sees_alice,
+    later_client_sees_bob: project2.later_client_sees_bob,
+  },
 }
 
 // project-3 has no members.
