@@ -166,6 +166,9 @@ async fn allowed_requests_leak_no_secret_and_grant_exactly_what_was_asked() {
 
 #[tokio::test]
 async fn the_session_cookie_is_http_only_same_site_lax_and_signed() {
+    // Logs through the capture subscriber like every test of this binary,
+    // so that no log call site is first met with no subscriber (logs.rs).
+    let (_logs, _guard) = Logs::capture();
     let server = serve(app::app(state(), Counting::new()).unwrap()).await;
     let client = reqwest::Client::new();
     let (pair, answer) = login(&client, &server, "alice").await;
@@ -221,6 +224,9 @@ fn with_origins(provisioner: Arc<Counting>, state: app::AppState) -> axum::Route
 
 #[tokio::test]
 async fn origins_outside_the_allow_list_are_refused_before_anything_else() {
+    // Logs through the capture subscriber like every test of this binary,
+    // so that no log call site is first met with no subscriber (logs.rs).
+    let (_logs, _guard) = Logs::capture();
     let provisioner = Counting::new();
     // Sessions live in the app's state: both servers share it.
     let state = state();

@@ -176,6 +176,9 @@ async fn upstream_faults_map_to_502_503_504_in_bounded_time() {
 
 #[tokio::test]
 async fn retries_can_be_turned_off() {
+    // Logs through the capture subscriber like every test of this binary,
+    // so that no log call site is first met with no subscriber (logs.rs).
+    let (_logs, _guard) = Logs::capture();
     let upstream = FaultServer::start(Fault::Status(500)).await;
     let service = HttpProvisioner::builder()
         .api_key(ApiKey::new(API_KEY))
