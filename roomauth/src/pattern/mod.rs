@@ -39,6 +39,11 @@
 //!      that suffix, which must not be empty.
 //!    - if it ends the pattern, its value is the whole rest of the room,
 //!      which must not be empty.
+//!
+//!    The value must then have the placeholder's [`Shape`] (any text unless
+//!    the pattern says otherwise: the macros give each placeholder its
+//!    type's `RoomParam::SHAPE`, so a `u64` placeholder takes only
+//!    canonical digits).
 //! 3. If any step fails, the room does not match. No other way of splitting
 //!    the room is tried.
 //!
