@@ -62,38 +62,14 @@ async fn subscribe_proxy_answers_in_proxy_shape() {
     let s = Some("static-secret");
     let denied =
         json!({"error": {"code": 403, "message": "permission denied", "temporary": false}});
+    let granted = |name: &str| json!({"result": {"info": {"name": name}}});
 
     let cases = [
-        (
-            Some(&alice),
-            "alice",
-            "project:1",
-            json!({"result": {"info": {"name": "Alice"}}}),
-        ),
-        (
-            Some(&alice),
-            "alice",
-            "project:2",
-            json!({"result": {"info": {"name": "Alice"}}}),
-        ),
-        (
-            Some(&alice),
-            "alice",
-            "project-1",
-            json!({"result": {"info": {"name": "Alice"}}}),
-        ),
-        (
-            Some(&bob),
-            "bob",
-            "$project:2",
-            json!({"result": {"info": {"name": "Bob"}}}),
-        ),
-        (
-            Some(&alice),
-            "",
-            "project:1",
-            json!({"result": {"info": {"name": "Alice"}}}),
-        ),
+        (Some(&alice), "alice", "project:1", granted("Alice")),
+        (Some(&alice), "alice", "project:2", granted("Alice")),
+        (Some(&alice), "alice", "project-1", granted("Alice")),
+        (Some(&bob), "bob", "$project:2", granted("Bob")),
+        (Some(&alice), "", "project:1", granted("Alice")),
         (Some(&alice), "alice", "project:3", denied.clone()),
         (Some(&alice), "alice", "lobby", denied.clone()),
         (Some(&bob), "bob", "project:1", denied.clone()),

@@ -26,14 +26,17 @@ struct Case<'a> {
     fields: Option<Vec<(&'a Ident, &'a Type)>>,
 }
 
-impl Case<'_> {
+impl<'a> Case<'a> {
+    /// The type of the field bound to `placeholder`, if any.
+    fn field_type(&self, placeholder: &str) -> Option<&'a Type> {
+        let fields = self.fields.as_deref()?;
+        let (_, ty) = fields.iter().find(|(ident, _)| *ident == placeholder)?;
+        Some(ty)
+    }
+
     /// The shape of each placeholder, from its field's type as written.
     fn shape_of(&self) -> impl Fn(&str) -> Option<Shape> + '_ {
-        |name| {
-            let fields = self.fields.as_deref()?;
-            let (_, ty) = fields.iter().find(|(ident, _)| *ident == name)?;
-            shape_of_type(ty)
-        }
+        |name| shape_of_type(self.field_type(name)?)
     }
 }
 
@@ -104,7 +107,7 @@ fn check_field_attrs(fields: &Fields, cx: &mut Ctxt) {
 fn check_fields(case: &Case<'_>, owner: &str, cx: &mut Ctxt) {
     let fields = case.fields.as_deref().unwrap_or_default();
     for (placeholder, range) in case.pattern.placeholders() {
-        if fields.iter().any(|(ident, _)| *ident == placeholder) {
+        if case.field_type(placeholder).is_some() {
             continue;
         }
         let hint = attr::did_you_mean(
@@ -291,15 +294,12 @@ fn expand(input: &DeriveInput, cases: &[Case<'_>]) -> TokenStream {
     let p = crate::private();
     // Each placeholder's shape is its field type's.
     let patterns = cases.iter().map(|case| {
-        let fields = case.fields.as_deref().unwrap_or_default();
         let shapes: Vec<TokenStream> = case
             .pattern
             .placeholders()
-            .map(|(placeholder, _)| {
-                match fields.iter().find(|(ident, _)| *ident == placeholder) {
-                    Some((_, ty)) => quote_spanned!(ty.span()=> __roomauth_param::<#ty>().2),
-                    None => quote!(#p::Shape::Text), // reported: no such field
-                }
+            .map(|(placeholder, _)| match case.field_type(placeholder) {
+                Some(ty) => quote_spanned!(ty.span()=> __roomauth_param::<#ty>().2),
+                None => quote!(#p::Shape::Text), // reported: no such field
             })
             .collect();
         case.pattern.to_tokens(&shapes)

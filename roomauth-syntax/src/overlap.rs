@@ -282,8 +282,7 @@ impl Automaton {
                     let shape = pattern
                         .shapes
                         .get(placeholder)
-                        .copied()
-                        .unwrap_or(Shape::Text);
+                        .map_or(Shape::Text, Shape::walked);
                     placeholder += 1;
                     // A literal followed by more parts is not the final one.
                     let until = match parts.get(i) {

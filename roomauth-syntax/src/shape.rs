@@ -62,8 +62,10 @@ impl Shape {
     /// `state` on `c` (a callback rather than a vector: no allocation per
     /// step). The states are small numbers private to each shape; the
     /// overlap check walks them character by character.
+    /// Only for a shape [`walked`](Shape::walked) gave: a `OneOf` too long
+    /// for the state numbers would overflow them.
     pub(crate) fn step(&self, state: u32, c: char, out: &mut dyn FnMut(u32)) {
-        let this = self.walked();
+        let this = *self;
         // Unsigned and Signed: 1 = "0" (complete, nothing may follow),
         // 2 = a digit other than 0 then digits, 3 = "-" (Signed only).
         match this {
@@ -106,7 +108,8 @@ impl Shape {
     /// `OneOf` too long for its state numbers (texts and their lengths in
     /// 16 bits each), which may report an overlap the texts would rule
     /// out, never miss one.
-    fn walked(&self) -> Shape {
+    /// The overlap check takes it once per placeholder, not per step.
+    pub(crate) fn walked(&self) -> Shape {
         match *self {
             Shape::OneOf(texts)
                 if texts.len() >= 0xFFFF || texts.iter().any(|text| text.len() >= 0xFFFF) =>
@@ -119,7 +122,7 @@ impl Shape {
 
     /// Whether the text read to reach `state` has this shape.
     pub(crate) fn accepts(&self, state: u32) -> bool {
-        match self.walked() {
+        match *self {
             Shape::Text => state == 1,
             Shape::Unsigned | Shape::Signed => state == 1 || state == 2,
             Shape::Uuid => state as usize == UUID_LEN,
@@ -136,7 +139,7 @@ impl Shape {
     /// Characters that the shape treats specially, which the overlap check
     /// must try (all others behave alike, class by class).
     pub(crate) fn special_chars(&self) -> Vec<char> {
-        match self.walked() {
+        match *self {
             Shape::Text => Vec::new(),
             Shape::Unsigned => vec!['0'],
             Shape::Signed => vec!['0', '-'],
@@ -185,7 +188,7 @@ mod tests {
         let huge = Shape::OneOf(texts.leak());
         assert!(huge.fits("t69999") && !huge.fits("u"));
         assert_eq!(huge.walked(), Shape::Text);
-        assert!(automaton_accepts(huge, "anything"));
+        assert!(automaton_accepts(huge.walked(), "anything"));
         assert_eq!(ROLES.walked(), ROLES);
     }
 

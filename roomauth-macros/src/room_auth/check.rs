@@ -33,6 +33,13 @@ pub struct Param<'a> {
     pub cfg: bool,
 }
 
+/// The parameter bound to `placeholder`, if any.
+pub fn param_of<'p, 'a>(params: &'p [Param<'a>], placeholder: &str) -> Option<&'p Param<'a>> {
+    params
+        .iter()
+        .find(|param| matches!(&param.source, Source::Placeholder(name) if name == placeholder))
+}
+
 /// A validated rule.
 pub struct RuleDef<'a> {
     pub func: &'a ItemFn,
@@ -214,10 +221,7 @@ fn bind_placeholders(
     };
     let fn_name = &func.sig.ident;
     for (placeholder, range) in pattern.placeholders() {
-        let bound = params
-            .iter()
-            .any(|p| matches!(&p.source, Source::Placeholder(name) if name == placeholder));
-        if bound {
+        if param_of(params, placeholder).is_some() {
             continue;
         }
         let help = match attr::did_you_mean(placeholder, names.iter().map(String::as_str)) {
@@ -437,12 +441,7 @@ fn check_unbound_values(rooms: &Rooms, params: &[Param<'_>], cx: &mut Ctxt) {
 /// matched by two of them.
 fn check_patterns(patterns: &[RoomPattern], params: &[Param<'_>], cx: &mut Ctxt) {
     // The shape of each placeholder, from its parameter's type as written.
-    let shape_of = |name: &str| {
-        params
-            .iter()
-            .find(|param| matches!(&param.source, Source::Placeholder(p) if p == name))
-            .and_then(|param| shape_of_type(param.ty))
-    };
+    let shape_of = |name: &str| param_of(params, name).and_then(|param| shape_of_type(param.ty));
     let Some(first) = patterns.first() else {
         return;
     };

@@ -6,7 +6,7 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned as _;
 use syn::{Ident, ItemFn, ReturnType, Type};
 
-use super::check::{Param, RuleDef, Source};
+use super::check::{RuleDef, Source, param_of};
 use super::parse::{Access, Rooms};
 
 /// The function, its rule struct, and the `Rule` impl.
@@ -155,8 +155,7 @@ fn patterns(rule: &RuleDef<'_>, p: &TokenStream) -> TokenStream {
             let count = patterns.len();
             // Each placeholder's shape is its parameter's type's.
             let shape_of = |placeholder: &str| {
-                let bound = |param: &&Param<'_>| matches!(&param.source, Source::Placeholder(name) if name == placeholder);
-                match rule.params.iter().find(bound) {
+                match param_of(&rule.params, placeholder) {
                     Some(param) => {
                         let ty = param.ty;
                         quote_spanned!(ty.span()=> __roomauth_room_param::<#ty>().0)

@@ -223,6 +223,7 @@ impl Pattern {
             return Err(NoPlaceholder {
                 pattern: self.as_str().to_owned(),
                 placeholder: placeholder.to_owned(),
+                placeholders: self.placeholders().map(str::to_owned).collect(),
             });
         };
         let shapes = self.shapes.to_mut();
@@ -571,10 +572,15 @@ impl fmt::Display for PatternError {
 /// Refusal to shape a placeholder a pattern does not have
 /// ([`Pattern::with_shape`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("room pattern `{pattern}` has no placeholder `<{placeholder}>`")]
+#[error(
+    "room pattern `{pattern}` has no placeholder `<{placeholder}>`: shape one of its placeholders \
+     ({})",
+    placeholders.iter().map(|p| format!("`<{p}>`")).collect::<Vec<_>>().join(", ")
+)]
 pub struct NoPlaceholder {
     pattern: String,
     placeholder: String,
+    placeholders: Vec<String>,
 }
 
 /// Why [`Pattern::format`] refused to build a room name.
@@ -596,7 +602,8 @@ pub enum FormatError {
     /// A value not of its placeholder's shape (see [`Pattern::shape`]).
     #[error(
         "value {value:?} for placeholder `<{placeholder}>` of room pattern `{pattern}` is not of \
-         its shape ({shape:?}), so the room name would not match the pattern"
+         its shape ({shape:?}), so the room name would not match the pattern: give a value its \
+         type would write (`RoomParam::write_param`)"
     )]
     WrongShape {
         /// The pattern's source text.
@@ -1050,6 +1057,41 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn shapes_refuse_what_they_do_not_admit() {
+        let pattern = p("org-<org>-project-<id>")
+            .with_shape("id", Shape::Unsigned)
+            .unwrap();
+        assert_eq!(pattern.shape(1), Shape::Unsigned);
+        assert_eq!(pattern.shape(0), Shape::Text);
+        assert_eq!(pattern.shape(9), Shape::Text);
+        assert!(pattern.is_match("org-a-project-7"));
+        assert!(!pattern.is_match("org-a-project-07"));
+        assert_eq!(
+            format!("{pattern:?}"),
+            "Pattern(\"org-<org>-project-<id>\", id: Unsigned)"
+        );
+        let error = pattern.format(&["a", "x"]).unwrap_err();
+        assert_eq!(
+            error,
+            FormatError::WrongShape {
+                pattern: "org-<org>-project-<id>".into(),
+                placeholder: "id".into(),
+                value: "x".into(),
+                shape: Shape::Unsigned,
+            }
+        );
+        assert!(error.to_string().contains("`<id>`"), "{error}");
+        let error = p("project-<id>")
+            .with_shape("ident", Shape::Uuid)
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "room pattern `project-<id>` has no placeholder `<ident>`: shape one of its \
+             placeholders (`<id>`)"
+        );
     }
 
     #[test]
