@@ -82,8 +82,11 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use send_wrapper::SendWrapper;
 
 use crate::backend::Backend;
+use crate::error::WebhookError;
+use crate::reply::Reply;
+use crate::request::RequestHead;
 use crate::rule::{FromContext, RequestContext};
-use crate::webhook::{Outcome, Reply, RequestHead, WebhookError};
+use crate::webhook::Outcome;
 
 /// A webhook served by actix-web.
 pub type Webhook<B> = crate::webhook::Webhook<ActixContext, B>;

@@ -28,8 +28,11 @@ use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderValue, request::Parts};
 
 use crate::backend::Backend;
+use crate::error::WebhookError;
+use crate::reply::Reply;
+use crate::request::RequestHead;
 use crate::rule::{BoxFuture, FromContext, RequestContext};
-use crate::webhook::{Outcome, Reply, RequestHead, WebhookError};
+use crate::webhook::Outcome;
 
 /// A webhook served by axum, for a router whose state is `S`.
 pub type Webhook<S, B> = crate::webhook::Webhook<AxumContext<S>, B>;

@@ -11,8 +11,10 @@
 
 use std::future::Future;
 
+use crate::error::WebhookError;
+use crate::reply::Reply;
+use crate::request::RequestHead;
 use crate::rules::Decision;
-use crate::webhook::{Reply, RequestHead, WebhookError};
 
 /// A realtime service's auth endpoint: how its request reads, which room it
 /// names, and how a grant is issued.

@@ -75,6 +75,7 @@ pub mod axum;
 pub mod backend;
 #[cfg(feature = "centrifugo")]
 pub mod centrifugo;
+pub mod error;
 #[cfg(feature = "hocuspocus")]
 pub mod hocuspocus;
 #[cfg(any(feature = "room-service", feature = "livekit", feature = "centrifugo"))]
@@ -86,6 +87,8 @@ pub mod livekit;
 pub mod pattern;
 #[cfg(feature = "pusher")]
 pub mod pusher;
+pub mod reply;
+pub mod request;
 pub mod room;
 #[cfg(feature = "room-service")]
 pub mod room_service;
@@ -95,6 +98,7 @@ pub mod secret;
 #[cfg(feature = "axum")]
 pub mod serve;
 pub mod testing;
+mod text;
 pub mod upstream;
 pub mod webhook;
 #[cfg(feature = "y-sweet")]

@@ -30,137 +30,9 @@ use http::{HeaderMap, StatusCode};
 use reqwest::Url;
 
 use crate::secret::ApiKey;
+use crate::text::{escape_controls, truncate};
 
-/// Which service a call went to, and the settings its errors point at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Service {
-    /// Its name in messages: `"Room Service"`, `"Liveblocks"`.
-    pub name: &'static str,
-    /// The setting that holds its address, named in "check ..." advice.
-    pub url_setting: &'static str,
-    /// The setting that holds its key.
-    pub key_setting: &'static str,
-}
-
-/// Why a call to a service failed: the service, and what happened.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UpstreamError {
-    /// The service called.
-    pub service: Service,
-    /// What went wrong.
-    pub kind: UpstreamErrorKind,
-}
-
-/// What went wrong in a call to a service. Each kind has its own answer
-/// (see [`crate::webhook::WebhookError`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum UpstreamErrorKind {
-    /// No connection could be made (or it broke before an answer came).
-    Connect,
-    /// The service did not answer in time.
-    Timeout,
-    /// The service refused the key (401 or 403).
-    KeyRefused {
-        /// The status received.
-        status: StatusCode,
-    },
-    /// The service is rate limiting (429).
-    RateLimited {
-        /// Its `Retry-After`, when given in seconds.
-        retry_after: Option<Duration>,
-    },
-    /// The service failed (5xx).
-    Server {
-        /// The status received.
-        status: StatusCode,
-    },
-    /// A status that is neither success nor one of the above.
-    UnexpectedStatus {
-        /// The status received.
-        status: StatusCode,
-    },
-    /// The answer is not what the service documents.
-    InvalidAnswer {
-        /// What is wrong with it (never the whole answer, never a key).
-        reason: String,
-    },
-}
-
-impl UpstreamError {
-    /// An error of `kind` from `service`.
-    pub fn new(service: Service, kind: UpstreamErrorKind) -> UpstreamError {
-        UpstreamError { service, kind }
-    }
-
-    /// An [`UpstreamErrorKind::InvalidAnswer`].
-    pub fn invalid_answer(service: Service, reason: impl Into<String>) -> UpstreamError {
-        UpstreamError::new(
-            service,
-            UpstreamErrorKind::InvalidAnswer {
-                reason: reason.into(),
-            },
-        )
-    }
-
-    /// Whether the service did not answer in time (answered 504).
-    pub fn is_timeout(&self) -> bool {
-        matches!(self.kind, UpstreamErrorKind::Timeout)
-    }
-
-    /// The service's `Retry-After` when it is rate limiting.
-    pub fn retry_after(&self) -> Option<Duration> {
-        match self.kind {
-            UpstreamErrorKind::RateLimited { retry_after } => retry_after,
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for UpstreamError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Service {
-            name,
-            url_setting: url,
-            key_setting: key,
-        } = self.service;
-        match &self.kind {
-            UpstreamErrorKind::Connect => write!(
-                f,
-                "cannot connect to {name}: check {url} and that the server is running and reachable"
-            ),
-            UpstreamErrorKind::Timeout => write!(
-                f,
-                "{name} did not answer in time: check that the server at {url} is healthy"
-            ),
-            UpstreamErrorKind::KeyRefused { status } => {
-                write!(f, "{name} refused the API key ({status}): check {key}")
-            }
-            UpstreamErrorKind::RateLimited { retry_after } => {
-                write!(f, "{name} is rate limiting this API key (429)")?;
-                if let Some(delay) = retry_after {
-                    write!(f, ", retry after {} s", delay.as_secs())?;
-                }
-                f.write_str(": slow down or retry later")
-            }
-            UpstreamErrorKind::Server { status } => write!(
-                f,
-                "{name} failed with {status}: retry later or check the server's logs"
-            ),
-            UpstreamErrorKind::UnexpectedStatus { status } => write!(
-                f,
-                "{name} answered with unexpected status {status}: check that {url} points at {name}"
-            ),
-            UpstreamErrorKind::InvalidAnswer { reason } => write!(
-                f,
-                "{name} answered with a body that is not its documented answer ({}): check {url}",
-                Escaped(reason)
-            ),
-        }
-    }
-}
-
-impl std::error::Error for UpstreamError {}
+pub use crate::error::upstream::{Service, UpstreamError, UpstreamErrorKind};
 
 /// The largest answer body read by default; a longer one is an
 /// [`UpstreamErrorKind::InvalidAnswer`].
@@ -687,58 +559,6 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .map(|secs| Duration::from_secs(secs.min(24 * 60 * 60)))
 }
 
-/// Cuts `text` to at most `max` bytes on a character boundary, marking the
-/// cut with `...`. The one truncation routine of the crate.
-pub(crate) fn truncate(text: &str, max: usize) -> String {
-    if text.len() <= max {
-        return text.to_owned();
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}...", &text[..end])
-}
-
-/// `text` with control characters written as `\u{..}` escapes, so that a
-/// quote of untrusted text cannot forge log lines.
-pub(crate) fn escape_controls(text: &str) -> String {
-    if !text.contains(char::is_control) {
-        return text.to_owned();
-    }
-    Escaped(text).to_string()
-}
-
-/// Displays a value with its control characters written as `\u{..}`
-/// escapes: for untrusted text (an upstream's words, a name, an app's error)
-/// in messages and log lines, so that it cannot end a log line and forge
-/// the next one.
-pub(crate) struct Escaped<T>(pub(crate) T);
-
-impl<T: fmt::Display> fmt::Display for Escaped<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        use fmt::Write;
-        /// Passes text through, escaping control characters.
-        struct Escaping<'a, 'b>(&'a mut fmt::Formatter<'b>);
-        impl fmt::Write for Escaping<'_, '_> {
-            fn write_str(&mut self, text: &str) -> fmt::Result {
-                let mut rest = text;
-                while let Some(at) = rest.find(char::is_control) {
-                    let (plain, tail) = rest.split_at(at);
-                    self.0.write_str(plain)?;
-                    let mut chars = tail.chars();
-                    if let Some(control) = chars.next() {
-                        write!(self.0, "{}", control.escape_unicode())?;
-                    }
-                    rest = chars.as_str();
-                }
-                self.0.write_str(rest)
-            }
-        }
-        write!(Escaping(f), "{}", self.0)
-    }
-}
-
 /// Whether `body` holds `key`: as it is, or, in a JSON answer that uses
 /// escapes (`\/`, `\u0073`), in a decoded string.
 fn quotes_key(body: &[u8], key: &str) -> bool {
@@ -859,26 +679,6 @@ mod tests {
         for body in [r#"{"token":"t"}"#, r#"{"token":"sk_live\/TOP"}"#, "\\"] {
             assert!(!quotes_key(body.as_bytes(), KEY), "{body}");
         }
-    }
-
-    #[test]
-    fn truncate_respects_char_boundaries() {
-        assert_eq!(truncate("abc", 5), "abc");
-        assert_eq!(truncate("abcdef", 3), "abc...");
-        assert_eq!(truncate("ééé", 3), "é...");
-    }
-
-    #[test]
-    fn control_characters_are_escaped() {
-        assert_eq!(escape_controls("a\nb"), "a\\u{a}b");
-        assert_eq!(escape_controls("plain"), "plain");
-        assert_eq!(
-            Escaped(format_args!("x\r\n{}\u{1b}[1m", "y\u{85}")).to_string(),
-            "x\\u{d}\\u{a}y\\u{85}\\u{1b}[1m"
-        );
-        // However the reason got in, it is shown escaped.
-        let err = UpstreamError::invalid_answer(ROOM_SERVICE, "a\nFORGED INFO line");
-        assert!(!err.to_string().contains('\n'), "{err}");
     }
 
     #[test]

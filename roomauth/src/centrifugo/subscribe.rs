@@ -5,8 +5,11 @@ use secrecy::{ExposeSecret, SecretString};
 use subtle::ConstantTimeEq;
 
 use crate::backend::Backend;
+use crate::error::WebhookError;
+use crate::reply::Reply;
+use crate::request::RequestHead;
+use crate::request::require_json;
 use crate::rules::Decision;
-use crate::webhook::{Reply, RequestHead, WebhookError, require_json};
 
 use super::channel::room_of;
 use super::proxy::{SubscribeAnswer, SubscribeRequest};

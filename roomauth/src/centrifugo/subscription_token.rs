@@ -5,8 +5,11 @@ use std::time::Duration;
 use serde::{Deserialize, Serialize};
 
 use crate::backend::Backend;
+use crate::error::WebhookError;
+use crate::reply::Reply;
+use crate::request::RequestHead;
+use crate::request::require_json;
 use crate::rules::Decision;
-use crate::webhook::{Reply, RequestHead, WebhookError, require_json};
 
 use super::channel::room_of;
 use super::token::{DEFAULT_TOKEN_TTL, SubscriptionClaims, TokenSecret, TokenSecretError};

@@ -4,10 +4,13 @@
 use bytes::Bytes;
 
 use crate::backend::Backend;
+use crate::error::WebhookError;
+use crate::reply::Reply;
+use crate::request::RequestHead;
+use crate::request::require_json;
 use crate::rule::Access;
 use crate::rules::Decision;
 use crate::upstream::UpstreamError;
-use crate::webhook::{Reply, RequestHead, WebhookError, require_json};
 
 use super::answer::{MAX_ANSWER_BYTES, TokenAnswer};
 use super::authorize::{AuthorizeUser, OneRoom, Permission, user_info};

@@ -11,7 +11,7 @@
 
 use serde::Deserialize;
 
-use crate::webhook::WebhookError;
+use crate::error::WebhookError;
 
 /// The longest room id, in UTF-16 code units (`String.length`): what
 /// Liveblocks accepts in a permission (`^([*]|[^*]{1,128}[*]?)$`).

@@ -1,9 +1,12 @@
 //! [`LiveKit`] as a [`Backend`]: `TokenSourceRequest` in, a signed token out.
 
 use crate::backend::Backend;
+use crate::error::WebhookError;
+use crate::reply::Reply;
+use crate::request::RequestHead;
+use crate::request::require_json;
 use crate::rule::Access;
 use crate::rules::Decision;
-use crate::webhook::{Reply, RequestHead, WebhookError, require_json};
 
 use super::{LiveKit, Participant, TokenRequest};
 

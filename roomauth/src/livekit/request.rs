@@ -17,7 +17,7 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use crate::webhook::WebhookError;
+use crate::error::WebhookError;
 
 /// The longest `room_name` accepted, in bytes (roomauth's bound; LiveKit
 /// rooms are named by apps, and no app names one longer).

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use actix_web::{HttpRequest, web};
 
 use crate::actix::{ActixContext, BoxFutureLocal, read_request, respond};
-use crate::webhook::RequestHead;
+use crate::request::RequestHead;
 
 use super::config::Pusher;
 use super::endpoints::SignIn;

@@ -9,8 +9,8 @@ use axum::extract::Request;
 use axum::response::Response;
 
 use crate::axum::{AxumContext, read_body, reply, respond};
+use crate::request::RequestHead;
 use crate::rule::BoxFuture;
-use crate::webhook::RequestHead;
 
 use super::config::Pusher;
 use super::endpoints::SignIn;

@@ -2,8 +2,10 @@
 //! webhook path (origin, size, decode, rules, grant).
 
 use crate::backend::Backend;
+use crate::error::WebhookError;
+use crate::reply::Reply;
+use crate::request::RequestHead;
 use crate::rules::Decision;
-use crate::webhook::{Reply, RequestHead, WebhookError};
 
 use super::auth::AuthError;
 use super::channel::ChannelKind;

@@ -5,8 +5,11 @@
 use std::marker::PhantomData;
 
 use crate::backend::Backend;
+use crate::error::WebhookError;
+use crate::reply::Reply;
+use crate::request::RequestHead;
 use crate::rule::{BoxFuture, FromContext, IntoDecision, Refusal, RequestContext};
-use crate::webhook::{Denied, Outcome, Reply, RequestHead, Webhook, WebhookError, refused};
+use crate::webhook::{Denied, Outcome, Webhook, refused};
 use crate::{Access, Grant};
 
 use super::backend::{auth_error, form_error, require_form};

@@ -27,8 +27,9 @@ use super::provision::{
 };
 use super::wire::{ProvisionRequest, ProvisionResponse};
 use crate::secret::ApiKey;
+use crate::text::truncate;
 use crate::upstream::{
-    HttpUpstream, MAX_REASON_BYTES, SettingsError, UpstreamSettings, service_endpoint, truncate,
+    HttpUpstream, MAX_REASON_BYTES, SettingsError, UpstreamSettings, service_endpoint,
 };
 
 /// Room Service's base URL.

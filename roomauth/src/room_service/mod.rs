@@ -85,10 +85,12 @@ pub use request::{MAX_NAME_LEN, MAX_RESOURCES, RoomRequest};
 pub use wire::{ObjectKind, Permission, ProvisionRequest, ProvisionResponse, Resource};
 
 use crate::backend::Backend;
+use crate::error::WebhookError;
+use crate::reply::Reply;
+use crate::request::RequestHead;
 use crate::rule::{Access, Grant};
 use crate::rules::Decision;
 use crate::upstream::{Service, UpstreamError};
-use crate::webhook::{Reply, RequestHead, WebhookError};
 
 /// Room Service as named in errors.
 pub const SERVICE: Service = Service {

@@ -16,7 +16,8 @@ use http::StatusCode;
 use super::client::HttpProvisioner;
 use super::local::LocalProvisioner;
 use super::wire::{ProvisionRequest, ProvisionResponse};
-use crate::upstream::{Escaped, UpstreamError, UpstreamErrorKind};
+use crate::text::Escaped;
+use crate::upstream::{UpstreamError, UpstreamErrorKind};
 
 /// The environment variable holding the Room Service API key.
 pub const ENV_API_KEY: &str = "ROOMSERVICE_API_KEY";

@@ -1,7 +1,8 @@
 //! Reading the browser's webhook body into the one room it asks for.
 
 use super::wire::{ObjectKind, Permission, WebhookRequest};
-use crate::webhook::{WebhookError, require_json};
+use crate::error::WebhookError;
+use crate::request::require_json;
 
 /// The most bytes a room name or document name may have.
 pub const MAX_NAME_LEN: usize = 256;

@@ -35,7 +35,7 @@ use serde_json::json;
 use super::local::LocalProvisioner;
 use super::provision::ProvisionError;
 use super::wire::ProvisionRequest;
-use crate::upstream::{Escaped, truncate};
+use crate::text::{Escaped, truncate};
 
 /// The largest request body accepted.
 pub const MAX_REQUEST_BYTES: usize = 64 * 1024;

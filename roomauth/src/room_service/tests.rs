@@ -506,7 +506,7 @@ fn a_rule_registered_twice_is_refused() {
 
 #[tokio::test]
 async fn an_allow_list_also_refuses_a_cross_site_request_without_origin() {
-    use crate::webhook::RequestHead;
+    use crate::request::RequestHead;
     use http::{HeaderMap, HeaderValue};
 
     let webhook = Hook::builder(RoomService::new(LocalProvisioner::development()))

@@ -23,20 +23,17 @@
 //!
 //! Every non-200 body is `{"error": "<what went wrong>"}`.
 
-mod error;
+use http::HeaderMap;
 
-use std::time::Duration;
-
-use bytes::Bytes;
-use http::{HeaderMap, StatusCode};
-
-pub use error::WebhookError;
+pub use crate::error::WebhookError;
+pub use crate::reply::Reply;
+pub use crate::request::{RequestHead, require_json};
 
 use crate::backend::Backend;
 use crate::rule::{Deny, Refusal, RequestContext, Rule};
 pub use crate::rules::BuildError;
 use crate::rules::{Decision, Rules};
-use crate::upstream::{Escaped, truncate};
+use crate::text::{Escaped, truncate};
 
 /// The default limit on the body: the clients' bodies are a few hundred
 /// bytes.
@@ -172,105 +169,6 @@ pub enum Outcome<R> {
     Reply(Reply),
     /// A framework extractor's rejection, to be sent as the framework would.
     Rejected(R),
-}
-
-/// A JSON response: status and body (`Content-Type: application/json`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reply {
-    /// The HTTP status.
-    pub status: StatusCode,
-    /// The JSON body.
-    pub body: Bytes,
-    /// To be sent as `Retry-After` (whole seconds): the provisioner's own
-    /// delay when it is rate limiting (503); `None` otherwise.
-    pub retry_after: Option<Duration>,
-}
-
-impl Reply {
-    /// A 200 with this JSON body.
-    pub fn ok(body: impl Into<Bytes>) -> Reply {
-        Reply::new(StatusCode::OK, body.into())
-    }
-
-    /// A reply without `Retry-After`.
-    pub fn new(status: StatusCode, body: Bytes) -> Reply {
-        Reply {
-            status,
-            body,
-            retry_after: None,
-        }
-    }
-
-    /// The `Retry-After` header value, in whole seconds (rounded up).
-    pub fn retry_after_header(&self) -> Option<String> {
-        self.retry_after.map(|delay| {
-            let secs = delay.as_secs() + u64::from(delay.subsec_nanos() > 0);
-            secs.to_string()
-        })
-    }
-}
-
-impl From<WebhookError> for Reply {
-    fn from(error: WebhookError) -> Reply {
-        Reply {
-            status: error.status(),
-            body: error.to_json(),
-            retry_after: error.retry_after(),
-        }
-    }
-}
-
-/// The request's head as the webhook and the backends read it.
-#[derive(Debug, Clone, Copy)]
-pub struct RequestHead<'a> {
-    /// Every request header.
-    pub headers: &'a HeaderMap,
-}
-
-impl<'a> RequestHead<'a> {
-    /// A head with these headers.
-    pub fn new(headers: &'a HeaderMap) -> RequestHead<'a> {
-        RequestHead { headers }
-    }
-
-    /// Header `name` as text; `Some("")` when it is there but not visible
-    /// ASCII (which no check accepts), `None` when absent.
-    pub fn header(&self, name: impl http::header::AsHeaderName) -> Option<&'a str> {
-        self.headers
-            .get(name)
-            .map(|value| value.to_str().unwrap_or_default())
-    }
-
-    /// The `Content-Type` header.
-    pub fn content_type(&self) -> Option<&'a str> {
-        self.header(http::header::CONTENT_TYPE)
-    }
-
-    /// The `Origin` header.
-    pub fn origin(&self) -> Option<&'a str> {
-        self.header(http::header::ORIGIN)
-    }
-}
-
-/// Refuses a body not declared as JSON (`application/json` or
-/// `application/*+json`) with a 415: a cross-site form or `text/plain` post
-/// cannot be sent as JSON without a CORS preflight, which the webhook never
-/// answers. The one JSON content-type check of every JSON backend.
-pub fn require_json(content_type: Option<&str>) -> Result<(), WebhookError> {
-    let Some(content_type) = content_type else {
-        return Err(WebhookError::UnsupportedMediaType);
-    };
-    let essence = content_type.split(';').next().unwrap_or_default().trim();
-    let is_json = essence.eq_ignore_ascii_case("application/json")
-        || essence.rsplit_once('+').is_some_and(|(kind, suffix)| {
-            suffix.eq_ignore_ascii_case("json")
-                && kind.to_ascii_lowercase().starts_with("application/")
-        });
-    if is_json {
-        Ok(())
-    } else {
-        Err(WebhookError::UnsupportedMediaType)
-    }
 }
 
 /// A refusal as the contract answers it.

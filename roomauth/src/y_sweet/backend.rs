@@ -3,11 +3,14 @@
 use std::time::Duration;
 
 use crate::backend::Backend;
+use crate::error::WebhookError;
+use crate::reply::Reply;
+use crate::request::RequestHead;
+use crate::request::require_json;
 use crate::rule::Access;
 use crate::rules::Decision;
 use crate::secret::ApiKey;
 use crate::upstream::{CallPolicy, HttpUpstream, Service, UpstreamError, UpstreamSettings};
-use crate::webhook::{Reply, RequestHead, WebhookError, require_json};
 
 use super::connection::{CONNECTION_STRING_ENV, ConnectionString, ConnectionStringError};
 use super::doc_id::validate_doc_id;

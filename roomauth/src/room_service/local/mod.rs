@@ -36,7 +36,7 @@ use super::provision::{ConfigError, ProvisionError, Provisioned, Provisioner};
 use super::request::check_name;
 use super::wire::{ObjectKind, Permission, ProvisionRequest, ProvisionResponse};
 use crate::secret::ApiKey;
-use crate::upstream::truncate;
+use crate::text::truncate;
 
 mod ids;
 mod keys;

@@ -1,4 +1,7 @@
-//! The webhook's error contract: one status and one JSON message per failure.
+//! The error contract every endpoint speaks: one status and one JSON
+//! message per failure.
+
+pub mod upstream;
 
 use std::sync::LazyLock;
 use std::time::Duration;
@@ -6,7 +9,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use http::StatusCode;
 
-use crate::upstream::{UpstreamError, UpstreamErrorKind, escape_controls, truncate};
+use crate::text::{escape_controls, truncate};
+pub use upstream::{Service, UpstreamError, UpstreamErrorKind};
 
 /// Longest message sent to the browser; longer ones (serde's, quoting the
 /// input) are cut, so a hostile body is not echoed back whole.
