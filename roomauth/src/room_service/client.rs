@@ -23,7 +23,7 @@ use serde::Deserialize;
 
 use super::provision::{
     ConfigError, ENV_API_KEY, ENV_AUTH_SCHEME, ENV_URL, ProvisionError, Provisioned, Provisioner,
-    env_var,
+    SERVICE, env_var,
 };
 use super::wire::{ProvisionRequest, ProvisionResponse};
 use crate::secret::ApiKey;
@@ -174,7 +174,7 @@ impl HttpProvisionerBuilder {
                 .map_err(|_| ConfigError::InvalidApiKey)?;
         authorization.set_sensitive(true);
         Ok(HttpProvisioner {
-            upstream: HttpUpstream::new(client, super::SERVICE, policy, Some(api_key.clone())),
+            upstream: HttpUpstream::new(client, SERVICE, policy, Some(api_key.clone())),
             endpoint,
             api_key,
             authorization,

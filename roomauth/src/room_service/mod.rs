@@ -62,6 +62,7 @@
 //! it, the local provisioner.
 
 mod client;
+mod env_provisioner;
 pub mod local;
 mod provision;
 pub mod request;
@@ -74,12 +75,13 @@ pub use client::{
     DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_RETRY_BACKOFF, DEFAULT_TIMEOUT, HttpProvisioner,
     HttpProvisionerBuilder, MAX_RESPONSE_BYTES,
 };
+pub use env_provisioner::{EnvProvisioner, provisioner_from_env};
 pub use local::{
     LocalProvisioner, SigningKey, SigningKeys, TOKEN_LIFETIME, TokenClaims, TokenError,
 };
 pub use provision::{
-    ConfigError, ENV_API_KEY, ENV_AUTH_SCHEME, ENV_URL, EnvProvisioner, ProvisionError,
-    Provisioned, Provisioner, provisioner_from_env,
+    ConfigError, ENV_API_KEY, ENV_AUTH_SCHEME, ENV_URL, ProvisionError, Provisioned, Provisioner,
+    SERVICE,
 };
 pub use request::{MAX_NAME_LEN, MAX_RESOURCES, RoomRequest};
 pub use wire::{ObjectKind, Permission, ProvisionRequest, ProvisionResponse, Resource};
@@ -90,14 +92,7 @@ use crate::reply::Reply;
 use crate::request::RequestHead;
 use crate::rule::{Access, Grant};
 use crate::rules::Decision;
-use crate::upstream::{Service, UpstreamError};
-
-/// Room Service as named in errors.
-pub const SERVICE: Service = Service {
-    name: "Room Service",
-    url_setting: ENV_URL,
-    key_setting: ENV_API_KEY,
-};
+use crate::upstream::UpstreamError;
 
 /// The Room Service backend: its auth webhook over a [`Provisioner`].
 ///
