@@ -3,7 +3,9 @@
 use std::fmt;
 use std::hash::{Hash, Hasher};
 
-use super::{MAX_PLACEHOLDERS, Pattern};
+use roomauth_syntax::MAX_PLACEHOLDERS;
+
+use super::Pattern;
 
 /// The placeholder values bound by [`Pattern::matches`], in the order of the
 /// placeholders.
