@@ -1,9 +1,9 @@
 //! Building a room name from placeholder values, refusing values that would
 //! not match back.
 
-use super::matching::find_literal;
 use roomauth_syntax::Shape;
 
+use super::matching::find_literal;
 use super::{MAX_ROOM_LEN, Pattern, Segment};
 
 impl Pattern {

@@ -2,17 +2,18 @@
 //! key id, and the current key with the previous ones (rotation).
 
 use std::fmt;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use secrecy::zeroize::Zeroize;
 use sha2::{Digest, Sha256};
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
-use super::MIN_SIGNING_KEY_BYTES;
 use crate::jwt::Hs256Signer;
 use crate::room_service::provision::ConfigError;
+
+/// The shortest signing secret accepted, in bytes.
+pub const MIN_SIGNING_KEY_BYTES: usize = 32;
 
 /// One HMAC-SHA256 signing key and its key id (`kid`). `Debug` shows the
 /// `kid` only.

@@ -4,6 +4,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
+/// The longest token [`LocalProvisioner::verify`](super::LocalProvisioner::verify) looks at, and the longest
+/// one it issues: more than the largest valid request makes (16 resources
+/// of 256-byte names, each byte a `"` that JSON doubles), so that every
+/// token issued verifies.
+pub(super) const MAX_TOKEN_BYTES: usize = 64 * 1024;
+
 /// What a token says: who it is for, what it grants, and when it expires.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenClaims {
