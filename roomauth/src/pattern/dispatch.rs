@@ -151,18 +151,9 @@ impl<T> Dispatcher<T> {
         self.entries.is_empty()
     }
 
-    /// The pattern and value at position `index` in insertion order.
-    pub fn get(&self, index: usize) -> Option<(&Pattern, &T)> {
-        self.entries
-            .get(index)
-            .map(|(pattern, value)| (pattern, value))
-    }
-
     /// The patterns and their values, in insertion order.
-    pub fn iter(&self) -> Iter<'_, T> {
-        Iter {
-            inner: self.entries.iter(),
-        }
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&Pattern, &T)> + '_ {
+        self.entries.iter().map(|(pattern, value)| (pattern, value))
     }
 }
 
@@ -221,16 +212,6 @@ impl<T> DispatcherBuilder<T> {
         found
     }
 
-    /// Adds a pattern with its value, for chaining.
-    ///
-    /// # Errors
-    ///
-    /// As [`DispatcherBuilder::insert`].
-    pub fn with(mut self, pattern: Pattern, value: T) -> Result<Self, OverlapError> {
-        self.insert(pattern, value)?;
-        Ok(self)
-    }
-
     /// The number of patterns added so far.
     pub fn len(&self) -> usize {
         self.entries.len()
@@ -261,18 +242,6 @@ impl<T> DispatcherBuilder<T> {
     }
 }
 
-impl<T> Default for DispatcherBuilder<T> {
-    fn default() -> Self {
-        Dispatcher::builder()
-    }
-}
-
-impl<T> Default for Dispatcher<T> {
-    fn default() -> Self {
-        Dispatcher::builder().build()
-    }
-}
-
 impl<T: fmt::Debug> fmt::Debug for Dispatcher<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_map().entries(self.iter()).finish()
@@ -286,43 +255,6 @@ impl<T: fmt::Debug> fmt::Debug for DispatcherBuilder<T> {
             .finish()
     }
 }
-
-impl<'d, T> IntoIterator for &'d Dispatcher<T> {
-    type Item = (&'d Pattern, &'d T);
-    type IntoIter = Iter<'d, T>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.iter()
-    }
-}
-
-/// The patterns of a [`Dispatcher`] and their values, in insertion order.
-#[derive(Debug, Clone)]
-pub struct Iter<'d, T> {
-    inner: std::slice::Iter<'d, (Pattern, T)>,
-}
-
-impl<'d, T> Iterator for Iter<'d, T> {
-    type Item = (&'d Pattern, &'d T);
-
-    fn next(&mut self) -> Option<Self::Item> {
-        self.inner.next().map(|(pattern, value)| (pattern, value))
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.inner.size_hint()
-    }
-}
-
-impl<T> DoubleEndedIterator for Iter<'_, T> {
-    fn next_back(&mut self) -> Option<Self::Item> {
-        self.inner
-            .next_back()
-            .map(|(pattern, value)| (pattern, value))
-    }
-}
-
-impl<T> ExactSizeIterator for Iter<'_, T> {}
 
 #[cfg(test)]
 mod tests {
@@ -368,8 +300,7 @@ mod tests {
             dispatcher.iter().map(|(_, v)| *v).collect::<Vec<_>>(),
             [1, 2, 3, 5, 6]
         );
-        assert_eq!(dispatcher.get(2).map(|(p, _)| p.as_str()), Some("lobby"));
-        assert_eq!((&dispatcher).into_iter().len(), 5);
+        assert_eq!(dispatcher.iter().len(), 5);
     }
 
     #[test]
@@ -476,11 +407,11 @@ mod tests {
             );
         }
         // Text still overlaps them all.
-        let error = Dispatcher::builder()
-            .with(shaped("team-<id>", &[("id", Shape::Unsigned)]), ())
-            .unwrap()
-            .with(p("team-<name>"), ())
-            .unwrap_err();
+        let mut builder = Dispatcher::builder();
+        builder
+            .insert(shaped("team-<id>", &[("id", Shape::Unsigned)]), ())
+            .unwrap();
+        let error = builder.insert(p("team-<name>"), ()).unwrap_err();
         assert_eq!(error.witness, "team-1");
     }
 
@@ -538,7 +469,7 @@ mod tests {
 
     #[test]
     fn empty_dispatcher() {
-        let dispatcher: Dispatcher<()> = Dispatcher::default();
+        let dispatcher: Dispatcher<()> = Dispatcher::builder().build();
         assert!(dispatcher.is_empty());
         assert!(dispatcher.lookup("anything").is_none());
         assert_eq!(format!("{dispatcher:?}"), "{}");

@@ -108,7 +108,7 @@ mod shape;
 pub use roomauth_syntax as syntax;
 
 pub use captures::{Captures, CapturesIter};
-pub use dispatch::{Dispatcher, DispatcherBuilder, Iter, Match, OverlapError};
+pub use dispatch::{Dispatcher, DispatcherBuilder, Match, OverlapError};
 pub use format::FormatError;
 pub use matching::MAX_ROOM_LEN;
 pub use parse::{Pattern, PatternError, Segment};
