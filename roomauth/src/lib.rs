@@ -50,6 +50,8 @@
 //! - [`room`]: typed placeholders ([`RoomParam`]) and rooms ([`RoomResource`]);
 //! - [`rule`]: a rule, its [`Grant`] ([`Access`] and user info), [`Deny`];
 //! - [`mod@rules`]: the registered rules and [`rules::Rules::decide`];
+//! - [`env`], [`secret`]: the one configuration reader every backend's
+//!   `from_env` uses, and the one redacted, constant-time secret type;
 //! - [`upstream`]: calls to a backend's own service, and their errors;
 //! - `jwt` (internal): the HS256 token signer of the backends that mint
 //!   tokens;
@@ -75,6 +77,7 @@ pub mod axum;
 pub mod backend;
 #[cfg(feature = "centrifugo")]
 pub mod centrifugo;
+pub mod env;
 pub mod error;
 #[cfg(feature = "hocuspocus")]
 pub mod hocuspocus;

@@ -8,43 +8,9 @@ use crate::request::require_json;
 use crate::rule::Access;
 use crate::rules::Decision;
 
-use super::signature::{HocuspocusSecret, SIGNATURE_HEADER};
+use super::config::Hocuspocus;
+use super::signature::SIGNATURE_HEADER;
 use super::wire::{AuthenticateAnswer, AuthenticateRequest};
-
-/// The environment variable read by [`Hocuspocus::from_env`].
-pub const SECRET_ENV: &str = "HOCUSPOCUS_SECRET";
-
-/// The endpoint of roomauth's Hocuspocus extension (see the
-/// [module docs](super)).
-#[derive(Debug, Clone)]
-pub struct Hocuspocus {
-    secret: HocuspocusSecret,
-}
-
-/// Why [`Hocuspocus::from_env`] failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum HocuspocusConfigError {
-    /// `HOCUSPOCUS_SECRET` is unset or empty.
-    #[error(
-        "set {SECRET_ENV} to the secret shared with the Hocuspocus extension (the same value on both sides)"
-    )]
-    MissingSecret,
-}
-
-impl Hocuspocus {
-    /// An endpoint that accepts requests signed with `secret`.
-    pub fn new(secret: HocuspocusSecret) -> Hocuspocus {
-        Hocuspocus { secret }
-    }
-
-    /// An endpoint keyed with `HOCUSPOCUS_SECRET`.
-    pub fn from_env() -> Result<Hocuspocus, HocuspocusConfigError> {
-        let secret = std::env::var(SECRET_ENV).unwrap_or_default();
-        HocuspocusSecret::new(secret)
-            .map(Hocuspocus::new)
-            .ok_or(HocuspocusConfigError::MissingSecret)
-    }
-}
 
 impl Backend for Hocuspocus {
     type Request = AuthenticateRequest;

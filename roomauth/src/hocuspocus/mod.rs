@@ -32,12 +32,19 @@
 //! signed. A captured request replayed with other cookies gets an answer
 //! about those cookies' user, and the answer is no credential (Hocuspocus
 //! acts on it only in the call that asked), so there is nothing to gain.
+//!
+//! # Configuration
+//!
+//! [`Hocuspocus::from_env`] reads `HOCUSPOCUS_SECRET` (required; empty is
+//! an error, never an unchecked endpoint); [`Hocuspocus::new`] takes a
+//! [`HocuspocusSecret`] in code.
 
 mod backend;
+mod config;
 pub mod signature;
 pub mod wire;
 
-pub use backend::{Hocuspocus, HocuspocusConfigError, SECRET_ENV};
+pub use config::{ConfigError, ENV_SECRET, Hocuspocus};
 pub use signature::{HocuspocusSecret, SIGNATURE_HEADER, SignatureError};
 pub use wire::{AuthenticateAnswer, AuthenticateRequest};
 

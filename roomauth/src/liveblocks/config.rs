@@ -1,12 +1,14 @@
 //! [`Liveblocks`]: the secret key and the API it is sent to, from the
 //! environment or a builder.
 
+use std::ffi::OsString;
 use std::fmt;
 
 use http::HeaderValue;
 use reqwest::Url;
 
-use crate::secret::ApiKey;
+use crate::env::{Env, EnvError};
+use crate::secret::Secret;
 use crate::upstream::{CallPolicy, HttpUpstream, Service, UpstreamSettings, service_endpoint};
 
 /// The environment variable holding the secret key (`sk_…`).
@@ -36,7 +38,7 @@ pub const SERVICE: Service = Service {
 /// than building one per call. `Debug` never shows the key.
 #[derive(Clone)]
 pub struct Liveblocks {
-    pub(super) secret_key: ApiKey,
+    pub(super) secret_key: Secret,
     pub(super) endpoint: Url,
     /// `Bearer <key>`, marked sensitive.
     pub(super) authorization: HeaderValue,
@@ -62,20 +64,20 @@ impl Liveblocks {
     /// Reads `LIVEBLOCKS_SECRET_KEY` (required) and `LIVEBLOCKS_BASE_URL`
     /// (default [`DEFAULT_BASE_URL`]).
     pub fn from_env() -> Result<Liveblocks, ConfigError> {
-        Liveblocks::from_lookup(|name| match std::env::var(name) {
-            Ok(value) => Ok(Some(value)),
-            Err(std::env::VarError::NotPresent) => Ok(None),
-            Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::NotUnicode { name }),
-        })
+        Liveblocks::from_lookup(|name| std::env::var_os(name))
     }
 
-    /// [`Liveblocks::from_env`] over any variable lookup.
+    /// [`Liveblocks::from_env`] over any variable lookup (`None`: unset),
+    /// read as [`Env`] reads: empty is unset, an empty secret is an error.
     pub fn from_lookup(
-        lookup: impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
+        lookup: impl Fn(&str) -> Option<OsString>,
     ) -> Result<Liveblocks, ConfigError> {
-        let key = lookup(ENV_SECRET_KEY)?.ok_or(ConfigError::MissingSecretKey)?;
-        let mut builder = Liveblocks::builder().secret_key(ApiKey::new(key));
-        if let Some(url) = lookup(ENV_BASE_URL)?.filter(|url| !url.trim().is_empty()) {
+        let env = Env::new(lookup);
+        let mut builder = Liveblocks::builder();
+        if let Some(key) = env.secret(ENV_SECRET_KEY, "the Liveblocks secret key (`sk_…`)")? {
+            builder = builder.secret_key(key);
+        }
+        if let Some(url) = env.optional(ENV_BASE_URL)? {
             builder = builder.base_url(url);
         }
         builder.build()
@@ -97,7 +99,7 @@ impl Liveblocks {
 #[derive(Clone, Debug, Default)]
 #[must_use]
 pub struct LiveblocksBuilder {
-    secret_key: Option<ApiKey>,
+    secret_key: Option<Secret>,
     base_url: Option<String>,
     upstream: UpstreamSettings,
 }
@@ -105,7 +107,7 @@ pub struct LiveblocksBuilder {
 impl LiveblocksBuilder {
     /// The secret key (required): `sk_` and letters, digits, `_` or `-`,
     /// as `@liveblocks/node` requires.
-    pub fn secret_key(mut self, key: impl Into<ApiKey>) -> Self {
+    pub fn secret_key(mut self, key: impl Into<Secret>) -> Self {
         self.secret_key = Some(key.into());
         self
     }
@@ -188,12 +190,9 @@ pub enum ConfigError {
         /// What is wrong with it.
         reason: String,
     },
-    /// An environment variable is not valid Unicode.
-    #[error("{name} is not valid Unicode")]
-    NotUnicode {
-        /// The variable.
-        name: &'static str,
-    },
+    /// An environment variable cannot be used.
+    #[error(transparent)]
+    Env(#[from] EnvError),
     /// A timeout or retry setting is unusable, or the HTTP client could not
     /// be built.
     #[error("the Liveblocks client cannot be built: {reason}")]
@@ -205,14 +204,13 @@ pub enum ConfigError {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
     use std::time::Duration;
 
     use super::*;
+    use crate::env::fixture;
 
     fn from_vars(vars: &[(&'static str, &str)]) -> Result<Liveblocks, ConfigError> {
-        let vars: HashMap<&str, String> = vars.iter().map(|(k, v)| (*k, v.to_string())).collect();
-        Liveblocks::from_lookup(|name| Ok(vars.get(name).cloned()))
+        Liveblocks::from_lookup(fixture::vars(vars))
     }
 
     #[test]
@@ -240,7 +238,7 @@ mod tests {
     #[test]
     fn refuses_bad_settings() {
         assert_eq!(from_vars(&[]).unwrap_err(), ConfigError::MissingSecretKey);
-        for key in ["", "sk_", "pk_localdev", "sk_local dev", "sk_é", " sk_x"] {
+        for key in ["sk_", "pk_localdev", "sk_local dev", "sk_é", " sk_x"] {
             assert_eq!(
                 from_vars(&[(ENV_SECRET_KEY, key)]).unwrap_err(),
                 ConfigError::InvalidSecretKey,
@@ -256,6 +254,31 @@ mod tests {
         ] {
             let err = from_vars(&[(ENV_SECRET_KEY, "sk_x"), (ENV_BASE_URL, url)]).unwrap_err();
             assert!(matches!(err, ConfigError::InvalidBaseUrl { .. }), "{url}");
+        }
+    }
+
+    #[test]
+    fn empty_is_unset_and_an_empty_key_is_refused() {
+        let cloud = from_vars(&[(ENV_SECRET_KEY, "sk_x"), (ENV_BASE_URL, " ")]).unwrap();
+        assert_eq!(cloud.endpoint().as_str(), "https://api.liveblocks.io/v2/authorize-user");
+        for empty in ["", "  "] {
+            let err = from_vars(&[(ENV_SECRET_KEY, empty)]).unwrap_err();
+            assert!(
+                matches!(err, ConfigError::Env(EnvError::EmptySecret { name: ENV_SECRET_KEY, .. })),
+                "{err:?}"
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_unicode_names_the_variable() {
+        let vars = [(ENV_SECRET_KEY, "sk_x"), (ENV_BASE_URL, "http://h")];
+        for name in [ENV_SECRET_KEY, ENV_BASE_URL] {
+            assert_eq!(
+                Liveblocks::from_lookup(fixture::not_unicode(&vars, name)).unwrap_err(),
+                ConfigError::Env(EnvError::NotUnicode { name })
+            );
         }
     }
 

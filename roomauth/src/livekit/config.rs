@@ -1,13 +1,15 @@
 //! [`LiveKit`]: the API key, secret and server URL tokens are made with,
 //! from the environment or a builder.
 
+use std::ffi::OsString;
 use std::fmt;
 use std::time::Duration;
 
 use reqwest::Url;
 
+use crate::env::{Env, EnvError};
 use crate::jwt::Hs256Signer;
-use crate::secret::ApiKey;
+use crate::secret::Secret;
 
 /// The environment variable holding the API key (the token's `iss`).
 pub const ENV_API_KEY: &str = "LIVEKIT_API_KEY";
@@ -55,25 +57,24 @@ impl LiveKit {
     /// Reads `LIVEKIT_API_KEY`, `LIVEKIT_API_SECRET` and `LIVEKIT_URL`, all
     /// required; tokens live [`DEFAULT_TTL`].
     pub fn from_env() -> Result<LiveKit, ConfigError> {
-        LiveKit::from_lookup(|name| match std::env::var(name) {
-            Ok(value) => Ok(Some(value)),
-            Err(std::env::VarError::NotPresent) => Ok(None),
-            Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::NotUnicode { name }),
-        })
+        LiveKit::from_lookup(|name| std::env::var_os(name))
     }
 
-    /// [`LiveKit::from_env`] over any variable lookup.
-    pub fn from_lookup(
-        lookup: impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
-    ) -> Result<LiveKit, ConfigError> {
-        let key = lookup(ENV_API_KEY)?.ok_or(ConfigError::MissingApiKey)?;
-        let secret = lookup(ENV_API_SECRET)?.ok_or(ConfigError::MissingApiSecret)?;
-        let url = lookup(ENV_URL)?.ok_or(ConfigError::MissingUrl)?;
-        LiveKit::builder()
-            .api_key(key)
-            .api_secret(ApiKey::new(secret))
-            .server_url(url)
-            .build()
+    /// [`LiveKit::from_env`] over any variable lookup (`None`: unset), read
+    /// as [`Env`] reads: empty is unset, an empty secret is an error.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<OsString>) -> Result<LiveKit, ConfigError> {
+        let env = Env::new(lookup);
+        let mut builder = LiveKit::builder();
+        if let Some(key) = env.optional(ENV_API_KEY)? {
+            builder = builder.api_key(key);
+        }
+        if let Some(secret) = env.secret(ENV_API_SECRET, "the LiveKit API secret")? {
+            builder = builder.api_secret(secret);
+        }
+        if let Some(url) = env.optional(ENV_URL)? {
+            builder = builder.server_url(url);
+        }
+        builder.build()
     }
 
     /// The API key: the `iss` of every token.
@@ -98,7 +99,7 @@ impl LiveKit {
 #[must_use]
 pub struct LiveKitBuilder {
     api_key: Option<String>,
-    api_secret: Option<ApiKey>,
+    api_secret: Option<Secret>,
     server_url: Option<String>,
     ttl: Option<Duration>,
 }
@@ -122,7 +123,7 @@ impl LiveKitBuilder {
     }
 
     /// The API secret (required), the HS256 key.
-    pub fn api_secret(mut self, secret: impl Into<ApiKey>) -> Self {
+    pub fn api_secret(mut self, secret: impl Into<Secret>) -> Self {
         self.api_secret = Some(secret.into());
         self
     }
@@ -234,23 +235,18 @@ pub enum ConfigError {
     /// The token lifetime is under one second.
     #[error("the LiveKit token lifetime must be at least one second")]
     TtlTooShort,
-    /// An environment variable is not valid Unicode.
-    #[error("{name} is not valid Unicode")]
-    NotUnicode {
-        /// The variable.
-        name: &'static str,
-    },
+    /// An environment variable cannot be used.
+    #[error(transparent)]
+    Env(#[from] EnvError),
 }
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
+    use crate::env::fixture;
 
     fn from_vars(vars: &[(&'static str, &str)]) -> Result<LiveKit, ConfigError> {
-        let vars: HashMap<&str, String> = vars.iter().map(|(k, v)| (*k, v.to_string())).collect();
-        LiveKit::from_lookup(|name| Ok(vars.get(name).cloned()))
+        LiveKit::from_lookup(fixture::vars(vars))
     }
 
     const DEV: [(&str, &str); 3] = [
@@ -288,9 +284,7 @@ mod tests {
             vars.push((name, value));
             from_vars(&vars).unwrap_err()
         };
-        assert_eq!(with(ENV_API_KEY, ""), ConfigError::InvalidApiKey);
         assert_eq!(with(ENV_API_KEY, "dev key"), ConfigError::InvalidApiKey);
-        assert_eq!(with(ENV_API_SECRET, ""), ConfigError::EmptyApiSecret);
         for url in [
             "127.0.0.1:7880",
             "ftp://host",
@@ -310,6 +304,47 @@ mod tests {
             .build()
             .unwrap_err();
         assert_eq!(short, ConfigError::TtlTooShort);
+    }
+
+    #[test]
+    fn empty_is_unset_and_an_empty_secret_is_refused() {
+        let with = |name: &'static str, value: &'static str| {
+            let mut vars = DEV.to_vec();
+            vars.retain(|(k, _)| *k != name);
+            vars.push((name, value));
+            from_vars(&vars).unwrap_err()
+        };
+        assert_eq!(with(ENV_API_KEY, ""), ConfigError::MissingApiKey);
+        assert_eq!(with(ENV_URL, " "), ConfigError::MissingUrl);
+        let empty = with(ENV_API_SECRET, "");
+        assert_eq!(
+            empty,
+            ConfigError::Env(EnvError::EmptySecret {
+                name: ENV_API_SECRET,
+                what: "the LiveKit API secret"
+            })
+        );
+        assert!(empty.to_string().starts_with("LIVEKIT_API_SECRET is empty"));
+        assert_eq!(
+            LiveKit::builder()
+                .api_key("k")
+                .api_secret("")
+                .server_url("ws://h")
+                .build()
+                .unwrap_err(),
+            ConfigError::EmptyApiSecret
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_unicode_names_the_variable() {
+        for name in [ENV_API_KEY, ENV_API_SECRET, ENV_URL] {
+            assert_eq!(
+                LiveKit::from_lookup(fixture::not_unicode(&DEV, name)).unwrap_err(),
+                ConfigError::Env(EnvError::NotUnicode { name })
+            );
+        }
     }
 
     #[test]

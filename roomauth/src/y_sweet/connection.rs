@@ -1,15 +1,13 @@
-//! `Y_SWEET_CONNECTION_STRING`: where the y-sweet server is and the server
-//! token that authorizes roomauth, in the SDK's format
-//! `ys://<server token>@host:port[/path]` (`yss://` for HTTPS).
+//! The connection string (`Y_SWEET_CONNECTION_STRING`): where the y-sweet
+//! server is and the server token that authorizes roomauth, in the SDK's
+//! format `ys://<server token>@host:port[/path]` (`yss://` for HTTPS).
 
 use std::fmt;
 
 use percent_encoding::percent_decode_str;
 use reqwest::Url;
-use secrecy::{ExposeSecret, SecretString};
 
-/// The environment variable read by [`ConnectionString::from_env`].
-pub const CONNECTION_STRING_ENV: &str = "Y_SWEET_CONNECTION_STRING";
+use crate::secret::Secret;
 
 /// A parsed connection string. `Debug` redacts the token.
 #[derive(Clone)]
@@ -18,18 +16,13 @@ pub struct ConnectionString {
     base_url: String,
     /// The server token, sent as `Authorization: Bearer`; `None` for a
     /// server started without `--auth` (development).
-    server_token: Option<SecretString>,
+    server_token: Option<Secret>,
 }
 
 /// Why a connection string was refused. No variant carries the string (it
 /// has the token in it).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConnectionStringError {
-    /// The environment variable is unset.
-    #[error(
-        "{CONNECTION_STRING_ENV} is not set: set it to `ys://<server token>@<host>:<port>` (`y-sweet gen-auth` prints the token)"
-    )]
-    Missing,
     /// Not a URL.
     #[error(
         "the y-sweet connection string is not a URL: write `ys://<server token>@<host>:<port>`"
@@ -76,20 +69,13 @@ impl ConnectionString {
                 let token = percent_decode_str(encoded)
                     .decode_utf8()
                     .map_err(|_| ConnectionStringError::Token)?;
-                Some(SecretString::from(token.into_owned()))
+                Some(Secret::new(token.into_owned()))
             }
         };
         Ok(ConnectionString {
             base_url: format!("{scheme}://{host}{port}{path}"),
             server_token,
         })
-    }
-
-    /// Reads and parses [`CONNECTION_STRING_ENV`].
-    pub fn from_env() -> Result<ConnectionString, ConnectionStringError> {
-        let value =
-            std::env::var(CONNECTION_STRING_ENV).map_err(|_| ConnectionStringError::Missing)?;
-        ConnectionString::parse(&value)
     }
 
     /// The server's HTTP base URL, without a trailing slash.
@@ -104,9 +90,7 @@ impl ConnectionString {
 
     /// The server token, for the one place that sends it.
     pub fn server_token(&self) -> Option<&str> {
-        self.server_token
-            .as_ref()
-            .map(|token| token.expose_secret())
+        self.server_token.as_ref().map(Secret::expose)
     }
 }
 

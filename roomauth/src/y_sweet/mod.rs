@@ -29,10 +29,13 @@
 //! | 504 | the server did not answer within the deadline (5 s by default) |
 
 mod backend;
+mod config;
 pub mod connection;
 pub mod doc_id;
 pub mod wire;
 
-pub use backend::{DEFAULT_TIMEOUT, DEFAULT_VALID_FOR, SERVICE, YSweet, YSweetConfigError};
-pub use connection::{CONNECTION_STRING_ENV, ConnectionString, ConnectionStringError};
+pub use config::{
+    ConfigError, DEFAULT_TIMEOUT, DEFAULT_VALID_FOR, ENV_CONNECTION_STRING, SERVICE, YSweet,
+};
+pub use connection::{ConnectionString, ConnectionStringError};
 pub use doc_id::{DocIdError, MAX_DOC_ID_LEN, validate_doc_id};
