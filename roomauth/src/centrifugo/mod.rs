@@ -38,18 +38,28 @@
 //! `iat`, `exp` (10 minutes by default) and `info`, signed with Centrifugo's
 //! `hmac_secret_key`. Centrifugo checks that `sub` is the connection's user.
 //!
+//! **Configuration**: [`CentrifugoSubscribe::from_env`] reads
+//! `CENTRIFUGO_PROXY_SECRET` (optional: unset, no header is checked; set
+//! but empty, an error at start); [`CentrifugoToken::from_env`] reads
+//! `CENTRIFUGO_CLIENT_SUBSCRIPTION_TOKEN_HMAC_SECRET_KEY`, else
+//! `CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY` (one required, never empty).
+//!
 //! No Centrifugo server installs from the registries this project builds
 //! with: this backend is tested by contract, against request and answer
 //! fixtures of `proxy.proto`, and its tokens are verified by an independent
 //! JWT library.
 
 pub mod channel;
+mod config;
 pub mod proxy;
 mod subscribe;
 mod subscription_token;
 pub mod token;
 
 pub use proxy::{SubscribeAnswer, SubscribeRequest};
-pub use subscribe::{CentrifugoSubscribe, PROXY_SECRET_ENV, PROXY_SECRET_HEADER};
-pub use subscription_token::{CentrifugoToken, TokenAnswer, TokenRequest};
-pub use token::{SubscriptionClaims, TokenSecret, TokenSecretError};
+pub use config::{
+    CentrifugoSubscribe, CentrifugoToken, ConfigError, ENV_PROXY_SECRET, ENV_SUBSCRIPTION_TOKEN_SECRET,
+    ENV_TOKEN_SECRET, PROXY_SECRET_HEADER,
+};
+pub use subscription_token::{TokenAnswer, TokenRequest};
+pub use token::{SubscriptionClaims, TokenSecret};

@@ -1,9 +1,5 @@
 //! [`CentrifugoSubscribe`]: the [`Backend`] of the subscribe proxy.
 
-use http::HeaderName;
-use secrecy::{ExposeSecret, SecretString};
-use subtle::ConstantTimeEq;
-
 use crate::backend::Backend;
 use crate::error::WebhookError;
 use crate::reply::Reply;
@@ -12,73 +8,16 @@ use crate::request::require_json;
 use crate::rules::Decision;
 
 use super::channel::room_of;
+use super::config::CentrifugoSubscribe;
 use super::proxy::{SubscribeAnswer, SubscribeRequest};
 
-/// The environment variable read by [`CentrifugoSubscribe::from_env`]: the
-/// value of the static header Centrifugo sends (`proxy.http.static_headers`).
-pub const PROXY_SECRET_ENV: &str = "CENTRIFUGO_PROXY_SECRET";
-
-/// The header [`CentrifugoSubscribe::from_env`] checks.
-pub const PROXY_SECRET_HEADER: &str = "x-centrifugo-proxy-secret";
-
-/// The subscribe proxy endpoint (see the [module docs](super)).
-#[derive(Debug, Clone, Default)]
-pub struct CentrifugoSubscribe {
-    secret: Option<ProxySecret>,
-}
-
-/// A static header and its value that every proxy request must carry.
-#[derive(Clone)]
-struct ProxySecret {
-    header: HeaderName,
-    value: SecretString,
-}
-
-impl std::fmt::Debug for ProxySecret {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "ProxySecret({}: [redacted])", self.header)
-    }
-}
-
 impl CentrifugoSubscribe {
-    /// A proxy endpoint without a static secret: protect it by network
-    /// (Centrifugo's proxy requests are not signed).
-    pub fn new() -> CentrifugoSubscribe {
-        CentrifugoSubscribe { secret: None }
-    }
-
-    /// Requires `header: value` on every request (Centrifugo's
-    /// `static_headers`), compared in constant time; missing or wrong: 401.
-    /// An empty value requires nothing.
-    pub fn require_header(mut self, header: HeaderName, value: impl Into<String>) -> Self {
-        let value = value.into();
-        self.secret = (!value.is_empty()).then(|| ProxySecret {
-            header,
-            value: SecretString::from(value),
-        });
-        self
-    }
-
-    /// [`new`](Self::new), requiring `X-Centrifugo-Proxy-Secret` when
-    /// `CENTRIFUGO_PROXY_SECRET` is set and not empty.
-    pub fn from_env() -> CentrifugoSubscribe {
-        match std::env::var(PROXY_SECRET_ENV) {
-            Ok(value) => CentrifugoSubscribe::new()
-                .require_header(HeaderName::from_static(PROXY_SECRET_HEADER), value),
-            Err(_) => CentrifugoSubscribe::new(),
-        }
-    }
-
     fn check_secret(&self, head: &RequestHead<'_>) -> Result<(), WebhookError> {
         let Some(secret) = &self.secret else {
             return Ok(());
         };
         let presented = head.header(secret.header.as_str()).unwrap_or("");
-        if bool::from(
-            presented
-                .as_bytes()
-                .ct_eq(secret.value.expose_secret().as_bytes()),
-        ) {
+        if secret.value.matches(presented) {
             Ok(())
         } else {
             tracing::warn!(backend = "centrifugo", header = %secret.header, "proxy request refused: static secret header missing or wrong");

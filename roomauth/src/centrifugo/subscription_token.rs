@@ -1,7 +1,5 @@
 //! [`CentrifugoToken`]: the [`Backend`] of the subscription token endpoint.
 
-use std::time::Duration;
-
 use serde::{Deserialize, Serialize};
 
 use crate::backend::Backend;
@@ -12,7 +10,8 @@ use crate::request::require_json;
 use crate::rules::Decision;
 
 use super::channel::room_of;
-use super::token::{DEFAULT_TOKEN_TTL, SubscriptionClaims, TokenSecret, TokenSecretError};
+use super::config::CentrifugoToken;
+use super::token::SubscriptionClaims;
 
 /// The browser's request: `{"channel": "$project:1"}` (centrifuge-js's
 /// `getToken({channel})` posts it).
@@ -27,34 +26,6 @@ pub struct TokenRequest {
 pub struct TokenAnswer {
     /// The subscription token.
     pub token: String,
-}
-
-/// The subscription token endpoint (see the [module docs](super)).
-#[derive(Debug, Clone)]
-pub struct CentrifugoToken {
-    secret: TokenSecret,
-    ttl: Duration,
-}
-
-impl CentrifugoToken {
-    /// Tokens signed with `secret`, valid for [`DEFAULT_TOKEN_TTL`].
-    pub fn new(secret: TokenSecret) -> CentrifugoToken {
-        CentrifugoToken {
-            secret,
-            ttl: DEFAULT_TOKEN_TTL,
-        }
-    }
-
-    /// Tokens signed with the key of [`TokenSecret::from_env`].
-    pub fn from_env() -> Result<CentrifugoToken, TokenSecretError> {
-        TokenSecret::from_env().map(CentrifugoToken::new)
-    }
-
-    /// How long tokens are valid (`exp - iat`).
-    pub fn ttl(mut self, ttl: Duration) -> Self {
-        self.ttl = ttl;
-        self
-    }
 }
 
 impl Backend for CentrifugoToken {

@@ -9,14 +9,7 @@ use serde::Serialize;
 
 use crate::jwt::Hs256Signer;
 
-/// Centrifugo v6's environment variable for its token HMAC key
-/// (`client.token.hmac_secret_key`), used for subscription tokens too.
-pub const TOKEN_SECRET_ENV: &str = "CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY";
-
-/// Centrifugo v6's environment variable for a separate subscription token
-/// key (`client.subscription_token.hmac_secret_key`); read first.
-pub const SUBSCRIPTION_TOKEN_SECRET_ENV: &str =
-    "CENTRIFUGO_CLIENT_SUBSCRIPTION_TOKEN_HMAC_SECRET_KEY";
+use super::config::ConfigError;
 
 /// How long a subscription token is valid unless configured.
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(10 * 60);
@@ -28,33 +21,13 @@ pub struct TokenSecret {
     signer: Hs256Signer,
 }
 
-/// Why a token secret was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum TokenSecretError {
-    /// Neither environment variable is set.
-    #[error(
-        "set {TOKEN_SECRET_ENV} (or {SUBSCRIPTION_TOKEN_SECRET_ENV}) to Centrifugo's token HMAC secret key"
-    )]
-    Missing,
-    /// Empty: anyone could sign tokens.
-    #[error("the Centrifugo token HMAC secret key is empty")]
-    Empty,
-}
-
 impl TokenSecret {
-    /// Keys the HMAC with `secret` (Centrifugo's `hmac_secret_key`).
-    pub fn new(secret: impl AsRef<[u8]>) -> Result<TokenSecret, TokenSecretError> {
-        let signer = Hs256Signer::new(secret.as_ref()).map_err(|_| TokenSecretError::Empty)?;
+    /// Keys the HMAC with `secret` (Centrifugo's `hmac_secret_key`); empty
+    /// is [`ConfigError::EmptyTokenSecret`] (anyone could sign tokens).
+    pub fn new(secret: impl AsRef<[u8]>) -> Result<TokenSecret, ConfigError> {
+        let signer =
+            Hs256Signer::new(secret.as_ref()).map_err(|_| ConfigError::EmptyTokenSecret)?;
         Ok(TokenSecret { signer })
-    }
-
-    /// Reads [`SUBSCRIPTION_TOKEN_SECRET_ENV`], else [`TOKEN_SECRET_ENV`]: the
-    /// key Centrifugo verifies subscription tokens with.
-    pub fn from_env() -> Result<TokenSecret, TokenSecretError> {
-        let secret = std::env::var(SUBSCRIPTION_TOKEN_SECRET_ENV)
-            .or_else(|_| std::env::var(TOKEN_SECRET_ENV))
-            .map_err(|_| TokenSecretError::Missing)?;
-        TokenSecret::new(secret)
     }
 
     /// The compact JWS `header.payload.signature` of `claims`.
@@ -163,7 +136,10 @@ mod tests {
 
     #[test]
     fn empty_secret_refused_and_debug_redacts() {
-        assert_eq!(TokenSecret::new("").unwrap_err(), TokenSecretError::Empty);
+        assert_eq!(
+            TokenSecret::new("").unwrap_err(),
+            ConfigError::EmptyTokenSecret
+        );
         let secret = TokenSecret::new("supersecret").expect("key");
         assert!(!format!("{secret:?}").contains("supersecret"));
     }

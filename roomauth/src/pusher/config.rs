@@ -1,9 +1,13 @@
 //! The backend's configuration: app key, app secret, optional encryption
 //! master key; from the environment or a builder.
 
+use std::ffi::OsString;
 use std::fmt;
 
-use super::secret::{AppSecret, MasterKey, MasterKeyError};
+use crate::env::{Env, EnvError};
+use crate::secret::Secret;
+
+use super::master_key::{MasterKey, MasterKeyError};
 use super::sign::Signer;
 
 /// The Pusher Channels backend: answers pusher-js's channel authorization,
@@ -18,10 +22,11 @@ pub struct Pusher {
 
 /// Why a [`Pusher`] could not be configured. Never carries a secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PusherConfigError {
-    /// A required environment variable is unset or empty.
-    #[error("{0} is not set: give it the Pusher app's {what}", what = env_what(.0))]
-    MissingEnv(&'static str),
+#[non_exhaustive]
+pub enum ConfigError {
+    /// An environment variable is unset, empty or not Unicode.
+    #[error(transparent)]
+    Env(#[from] EnvError),
     /// No app key was given to the builder.
     #[error("no app key: call `.app_key(..)` with the Pusher app's key")]
     MissingAppKey,
@@ -36,31 +41,26 @@ pub enum PusherConfigError {
     #[error("the app secret is empty")]
     EmptyAppSecret,
     /// The encryption master key is not 32 bytes of base64.
-    #[error("{PUSHER_ENCRYPTION_MASTER_KEY_BASE64}: {0}")]
+    #[error("{ENV_ENCRYPTION_MASTER_KEY_BASE64}: {0}")]
     MasterKey(#[from] MasterKeyError),
 }
 
-fn env_what(name: &str) -> &'static str {
-    match name {
-        PUSHER_APP_KEY => "key",
-        _ => "secret",
-    }
-}
-
-/// The app key (public: pusher-js gets it too).
-pub const PUSHER_APP_KEY: &str = "PUSHER_APP_KEY";
-/// The app secret.
-pub const PUSHER_APP_SECRET: &str = "PUSHER_APP_SECRET";
-/// The encryption master key, base64 of 32 bytes; optional (without it,
-/// `private-encrypted-` channels are refused).
-pub const PUSHER_ENCRYPTION_MASTER_KEY_BASE64: &str = "PUSHER_ENCRYPTION_MASTER_KEY_BASE64";
+/// The environment variable holding the app key (public: pusher-js gets it
+/// too).
+pub const ENV_APP_KEY: &str = "PUSHER_APP_KEY";
+/// The environment variable holding the app secret.
+pub const ENV_APP_SECRET: &str = "PUSHER_APP_SECRET";
+/// The environment variable holding the encryption master key, base64 of
+/// 32 bytes; optional (unset, `private-encrypted-` channels are refused;
+/// set but empty, an error).
+pub const ENV_ENCRYPTION_MASTER_KEY_BASE64: &str = "PUSHER_ENCRYPTION_MASTER_KEY_BASE64";
 
 impl Pusher {
     /// A backend for the app with this key and secret, no encryption.
     pub fn new(
         app_key: impl Into<String>,
-        app_secret: impl Into<String>,
-    ) -> Result<Pusher, PusherConfigError> {
+        app_secret: impl Into<Secret>,
+    ) -> Result<Pusher, ConfigError> {
         Pusher::builder()
             .app_key(app_key)
             .app_secret(app_secret)
@@ -72,24 +72,24 @@ impl Pusher {
         PusherBuilder::default()
     }
 
-    /// Reads [`PUSHER_APP_KEY`], [`PUSHER_APP_SECRET`] and, when set,
-    /// [`PUSHER_ENCRYPTION_MASTER_KEY_BASE64`].
-    pub fn from_env() -> Result<Pusher, PusherConfigError> {
-        Pusher::from_lookup(|name| std::env::var(name).ok())
+    /// Reads [`ENV_APP_KEY`], [`ENV_APP_SECRET`] (both required) and, when
+    /// set, [`ENV_ENCRYPTION_MASTER_KEY_BASE64`].
+    pub fn from_env() -> Result<Pusher, ConfigError> {
+        Pusher::from_lookup(|name| std::env::var_os(name))
     }
 
-    /// [`from_env`](Self::from_env) with another source of variables.
-    pub(crate) fn from_lookup(
-        lookup: impl Fn(&str) -> Option<String>,
-    ) -> Result<Pusher, PusherConfigError> {
-        let var = |name| lookup(name).filter(|value| !value.is_empty());
+    /// [`from_env`](Self::from_env) over any variable lookup (`None`:
+    /// unset).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<OsString>) -> Result<Pusher, ConfigError> {
+        let env = Env::new(lookup);
         let mut builder = Pusher::builder()
-            .app_key(var(PUSHER_APP_KEY).ok_or(PusherConfigError::MissingEnv(PUSHER_APP_KEY))?)
-            .app_secret(
-                var(PUSHER_APP_SECRET).ok_or(PusherConfigError::MissingEnv(PUSHER_APP_SECRET))?,
-            );
-        if let Some(key) = var(PUSHER_ENCRYPTION_MASTER_KEY_BASE64) {
-            builder = builder.encryption_master_key_base64(&key);
+            .app_key(env.required(ENV_APP_KEY, "the Pusher app's key")?)
+            .app_secret(env.required_secret(ENV_APP_SECRET, "the Pusher app's secret")?);
+        if let Some(key) = env.secret(
+            ENV_ENCRYPTION_MASTER_KEY_BASE64,
+            "32 random bytes in base64 (`openssl rand -base64 32`), or unset it to refuse encrypted channels",
+        )? {
+            builder = builder.encryption_master_key_base64(key.expose());
         }
         builder.build()
     }
@@ -124,20 +124,20 @@ impl fmt::Debug for Pusher {
 #[must_use]
 pub struct PusherBuilder {
     app_key: Option<String>,
-    app_secret: Option<AppSecret>,
+    app_secret: Option<Secret>,
     master_key: Option<Result<MasterKey, MasterKeyError>>,
 }
 
 impl PusherBuilder {
-    /// The app key (`PUSHER_APP_KEY`).
+    /// The app key (`PUSHER_APP_KEY`): printable ASCII without `:`.
     pub fn app_key(mut self, key: impl Into<String>) -> Self {
         self.app_key = Some(key.into());
         self
     }
 
     /// The app secret (`PUSHER_APP_SECRET`).
-    pub fn app_secret(mut self, secret: impl Into<String>) -> Self {
-        self.app_secret = Some(AppSecret::new(secret));
+    pub fn app_secret(mut self, secret: impl Into<Secret>) -> Self {
+        self.app_secret = Some(secret.into());
         self
     }
 
@@ -156,17 +156,17 @@ impl PusherBuilder {
     }
 
     /// Checks the configuration.
-    pub fn build(self) -> Result<Pusher, PusherConfigError> {
-        let app_key = self.app_key.ok_or(PusherConfigError::MissingAppKey)?;
+    pub fn build(self) -> Result<Pusher, ConfigError> {
+        let app_key = self.app_key.ok_or(ConfigError::MissingAppKey)?;
         if app_key.is_empty() || !app_key.bytes().all(|b| b.is_ascii_graphic() && b != b':') {
-            return Err(PusherConfigError::InvalidAppKey);
+            return Err(ConfigError::InvalidAppKey);
         }
-        let secret = self.app_secret.ok_or(PusherConfigError::MissingAppSecret)?;
-        if secret.expose().is_empty() {
-            return Err(PusherConfigError::EmptyAppSecret);
+        let secret = self.app_secret.ok_or(ConfigError::MissingAppSecret)?;
+        if secret.is_empty() {
+            return Err(ConfigError::EmptyAppSecret);
         }
         let master_key = self.master_key.transpose()?;
-        let signer = Signer::new(app_key, &secret).ok_or(PusherConfigError::EmptyAppSecret)?;
+        let signer = Signer::new(app_key, &secret).ok_or(ConfigError::EmptyAppSecret)?;
         Ok(Pusher { signer, master_key })
     }
 }
@@ -188,21 +188,19 @@ impl fmt::Debug for PusherBuilder {
 mod tests {
     use super::*;
 
-    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
-        move |name| {
-            vars.iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string())
-        }
+    use crate::env::fixture;
+
+    fn env(vars: &[(&'static str, &str)]) -> impl Fn(&str) -> Option<OsString> + use<> {
+        fixture::vars(vars)
     }
 
     #[test]
     fn from_env_reads_the_three_variables() {
         let pusher = Pusher::from_lookup(env(&[
-            (PUSHER_APP_KEY, "app-key"),
-            (PUSHER_APP_SECRET, "app-secret"),
+            (ENV_APP_KEY, "app-key"),
+            (ENV_APP_SECRET, "app-secret"),
             (
-                PUSHER_ENCRYPTION_MASTER_KEY_BASE64,
+                ENV_ENCRYPTION_MASTER_KEY_BASE64,
                 "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU=",
             ),
         ]))
@@ -218,23 +216,64 @@ mod tests {
 
     #[test]
     fn from_env_says_what_is_missing() {
-        let err = Pusher::from_lookup(env(&[(PUSHER_APP_KEY, "app-key")])).unwrap_err();
-        assert_eq!(err, PusherConfigError::MissingEnv(PUSHER_APP_SECRET));
-        assert!(err.to_string().contains("PUSHER_APP_SECRET"));
-        let err = Pusher::from_lookup(env(&[(PUSHER_APP_SECRET, "s")])).unwrap_err();
-        assert_eq!(err, PusherConfigError::MissingEnv(PUSHER_APP_KEY));
+        let err = Pusher::from_lookup(env(&[(ENV_APP_KEY, "app-key")])).unwrap_err();
+        assert_eq!(
+            err,
+            ConfigError::Env(EnvError::Missing {
+                name: ENV_APP_SECRET,
+                what: "the Pusher app's secret"
+            })
+        );
+        assert_eq!(
+            err.to_string(),
+            "PUSHER_APP_SECRET is not set: set it to the Pusher app's secret"
+        );
+        let err = Pusher::from_lookup(env(&[(ENV_APP_SECRET, "s")])).unwrap_err();
+        assert!(matches!(err, ConfigError::Env(EnvError::Missing { name: ENV_APP_KEY, .. })));
         let err = Pusher::from_lookup(env(&[
-            (PUSHER_APP_KEY, "k"),
-            (PUSHER_APP_SECRET, "s"),
-            (PUSHER_ENCRYPTION_MASTER_KEY_BASE64, "c2hvcnQ="),
+            (ENV_APP_KEY, "k"),
+            (ENV_APP_SECRET, "s"),
+            (ENV_ENCRYPTION_MASTER_KEY_BASE64, "c2hvcnQ="),
         ]))
         .unwrap_err();
-        assert_eq!(err, PusherConfigError::MasterKey(MasterKeyError::Length(5)));
+        assert_eq!(err, ConfigError::MasterKey(MasterKeyError::Length(5)));
         assert!(
-            !Pusher::from_lookup(env(&[(PUSHER_APP_KEY, "k"), (PUSHER_APP_SECRET, "s")]))
+            !Pusher::from_lookup(env(&[(ENV_APP_KEY, "k"), (ENV_APP_SECRET, "s")]))
                 .unwrap()
                 .encryption_enabled()
         );
+    }
+
+    #[test]
+    fn empty_is_unset_and_an_empty_secret_is_refused() {
+        let err = Pusher::from_lookup(env(&[(ENV_APP_KEY, " "), (ENV_APP_SECRET, "s")])).unwrap_err();
+        assert!(matches!(err, ConfigError::Env(EnvError::Missing { name: ENV_APP_KEY, .. })));
+        for name in [ENV_APP_SECRET, ENV_ENCRYPTION_MASTER_KEY_BASE64] {
+            let mut vars = vec![(ENV_APP_KEY, "k"), (ENV_APP_SECRET, "s")];
+            vars.retain(|(k, _)| *k != name);
+            vars.push((name, ""));
+            let err = Pusher::from_lookup(env(&vars)).unwrap_err();
+            assert!(
+                matches!(err, ConfigError::Env(EnvError::EmptySecret { name: n, .. }) if n == name),
+                "{err:?}"
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_unicode_names_the_variable() {
+        let vars = [
+            (ENV_APP_KEY, "k"),
+            (ENV_APP_SECRET, "s"),
+            (ENV_ENCRYPTION_MASTER_KEY_BASE64, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU="),
+        ];
+        for name in [ENV_APP_KEY, ENV_APP_SECRET, ENV_ENCRYPTION_MASTER_KEY_BASE64] {
+            assert_eq!(
+                Pusher::from_lookup(fixture::not_unicode(&vars, name)).unwrap_err(),
+                ConfigError::Env(EnvError::NotUnicode { name })
+            );
+        }
     }
 
     #[test]
@@ -242,17 +281,17 @@ mod tests {
         for bad in ["", "a:b", "a b", "ключ"] {
             assert_eq!(
                 Pusher::new(bad, "secret").unwrap_err(),
-                PusherConfigError::InvalidAppKey,
+                ConfigError::InvalidAppKey,
                 "{bad:?}"
             );
         }
         assert_eq!(
             Pusher::new("key", "").unwrap_err(),
-            PusherConfigError::EmptyAppSecret
+            ConfigError::EmptyAppSecret
         );
         assert_eq!(
             Pusher::builder().app_key("k").build().unwrap_err(),
-            PusherConfigError::MissingAppSecret
+            ConfigError::MissingAppSecret
         );
     }
 }

@@ -57,8 +57,9 @@
 //! checks.
 //!
 //! **Config**: [`Pusher::from_env`] reads `PUSHER_APP_KEY`,
-//! `PUSHER_APP_SECRET` and (optional) `PUSHER_ENCRYPTION_MASTER_KEY_BASE64`;
-//! the secret and the master key never appear in `Debug`, errors or logs.
+//! `PUSHER_APP_SECRET` and (optional) `PUSHER_ENCRYPTION_MASTER_KEY_BASE64`
+//! (an empty secret or master key is an error at start); the secret and
+//! the master key never appear in `Debug`, errors or logs.
 
 #[cfg(feature = "actix")]
 mod actix;
@@ -71,7 +72,7 @@ mod channel;
 mod config;
 mod endpoints;
 mod form;
-mod secret;
+mod master_key;
 mod sign;
 mod socket_id;
 
@@ -80,10 +81,10 @@ pub use backend::FORM_CONTENT_TYPE;
 pub use batch::{BatchAnswer, BatchEntry};
 pub use channel::{Channel, ChannelError, ChannelKind, MAX_CHANNEL_NAME_LEN};
 pub use config::{
-    PUSHER_APP_KEY, PUSHER_APP_SECRET, PUSHER_ENCRYPTION_MASTER_KEY_BASE64, Pusher, PusherBuilder,
-    PusherConfigError,
+    ConfigError, ENV_APP_KEY, ENV_APP_SECRET, ENV_ENCRYPTION_MASTER_KEY_BASE64, Pusher,
+    PusherBuilder,
 };
 pub use endpoints::{SignIn, SignInFn, signin};
 pub use form::{BatchRequest, ChannelRequest, FormError, MAX_BATCH_CHANNELS, UserRequest};
-pub use secret::{AppSecret, MasterKey, MasterKeyError};
+pub use master_key::{MasterKey, MasterKeyError};
 pub use socket_id::{MAX_SOCKET_ID_LEN, SocketId, SocketIdError};

@@ -13,7 +13,8 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::{Digest, Sha256};
 
-use super::secret::{AppSecret, MasterKey};
+use super::master_key::MasterKey;
+use crate::secret::Secret;
 
 /// Signs strings with the app secret, as `<app_key>:<hex>`. Holds the MAC
 /// keyed once (cloned per signature), not the secret itself.
@@ -25,8 +26,8 @@ pub(crate) struct Signer {
 
 impl Signer {
     /// `None` only if HMAC refused the key, which it does for no length.
-    pub(crate) fn new(app_key: String, secret: &AppSecret) -> Option<Signer> {
-        let mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.expose()).ok()?;
+    pub(crate) fn new(app_key: String, secret: &Secret) -> Option<Signer> {
+        let mac = <Hmac<Sha256> as KeyInit>::new_from_slice(secret.expose().as_bytes()).ok()?;
         Some(Signer { app_key, mac })
     }
 

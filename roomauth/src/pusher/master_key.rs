@@ -1,39 +1,11 @@
-//! The app secret and the encryption master key: redacted in `Debug` and
-//! `Display`, zeroed on drop (through `secrecy`).
+//! The encryption master key: 32 bytes, redacted in `Debug`, zeroed on
+//! drop (through `secrecy`). The app secret is a [`crate::secret::Secret`].
 
 use std::fmt;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use secrecy::{ExposeSecret, SecretBox, SecretString};
-
-/// The Pusher app secret: the HMAC-SHA256 key of every signature.
-#[derive(Clone)]
-pub struct AppSecret(SecretString);
-
-impl AppSecret {
-    /// Wraps a secret.
-    pub fn new(secret: impl Into<String>) -> AppSecret {
-        AppSecret(SecretString::from(secret.into()))
-    }
-
-    /// The secret's bytes, for the signer only.
-    pub(crate) fn expose(&self) -> &[u8] {
-        self.0.expose_secret().as_bytes()
-    }
-}
-
-impl fmt::Debug for AppSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("AppSecret([redacted])")
-    }
-}
-
-impl fmt::Display for AppSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
-}
+use secrecy::{ExposeSecret, SecretBox};
 
 /// The 32-byte encryption master key of `private-encrypted-` channels; each
 /// channel's shared secret is `SHA256(channel_name ‖ master_key)`.
@@ -98,9 +70,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn debug_and_display_redact() {
-        let secret = AppSecret::new("app-secret-xyz");
-        assert!(!format!("{secret:?} {secret}").contains("xyz"));
+    fn debug_redacts() {
         let key = MasterKey::from_base64("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU=").unwrap();
         assert_eq!(format!("{key:?}"), "MasterKey([redacted])");
         assert_eq!(key.expose(), b"ABCDEFGHIJKLMNOPQRSTUVWXYZ012345");

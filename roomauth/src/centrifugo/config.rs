@@ -1,0 +1,233 @@
+//! The two Centrifugo endpoints' settings: the subscribe proxy's static
+//! secret header and the subscription tokens' HMAC key, from the
+//! environment or in code.
+
+use std::ffi::OsString;
+use std::time::Duration;
+
+use http::HeaderName;
+
+use crate::env::{Env, EnvError};
+use crate::secret::Secret;
+
+use super::token::{DEFAULT_TOKEN_TTL, TokenSecret};
+
+/// The environment variable holding the value of the static header
+/// Centrifugo sends with every proxy request (`proxy.http.static_headers`);
+/// optional: unset, the proxy endpoint checks no header (protect it by
+/// network), empty is an error.
+pub const ENV_PROXY_SECRET: &str = "CENTRIFUGO_PROXY_SECRET";
+
+/// The header [`CentrifugoSubscribe::from_env`] checks.
+pub const PROXY_SECRET_HEADER: &str = "x-centrifugo-proxy-secret";
+
+/// Centrifugo v6's environment variable for its token HMAC key
+/// (`client.token.hmac_secret_key`), used for subscription tokens too.
+pub const ENV_TOKEN_SECRET: &str = "CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY";
+
+/// Centrifugo v6's environment variable for a separate subscription token
+/// key (`client.subscription_token.hmac_secret_key`); read first.
+pub const ENV_SUBSCRIPTION_TOKEN_SECRET: &str =
+    "CENTRIFUGO_CLIENT_SUBSCRIPTION_TOKEN_HMAC_SECRET_KEY";
+
+const PROXY_SECRET_WHAT: &str = "the value of the X-Centrifugo-Proxy-Secret header in Centrifugo's `static_headers`, or unset it to check no header";
+const TOKEN_SECRET_WHAT: &str = "Centrifugo's token HMAC secret key (`hmac_secret_key`)";
+
+/// Why a Centrifugo endpoint could not be configured. Never carries a
+/// secret.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// An environment variable is unset, empty or not Unicode.
+    #[error(transparent)]
+    Env(#[from] EnvError),
+    /// The proxy's static header value given in code is empty (it would
+    /// check nothing).
+    #[error(
+        "the Centrifugo proxy secret is empty: give `require_header` the value of Centrifugo's `static_headers`, or do not call it"
+    )]
+    EmptyProxySecret,
+    /// The token HMAC key given in code is empty (anyone could sign tokens).
+    #[error("the Centrifugo token HMAC secret key is empty")]
+    EmptyTokenSecret,
+}
+
+/// The subscribe proxy endpoint (see the [module docs](super)).
+#[derive(Debug, Clone, Default)]
+pub struct CentrifugoSubscribe {
+    pub(super) secret: Option<ProxySecret>,
+}
+
+/// A static header and its value that every proxy request must carry.
+#[derive(Debug, Clone)]
+pub(super) struct ProxySecret {
+    pub(super) header: HeaderName,
+    pub(super) value: Secret,
+}
+
+impl CentrifugoSubscribe {
+    /// A proxy endpoint without a static secret: protect it by network
+    /// (Centrifugo's proxy requests are not signed).
+    pub fn new() -> CentrifugoSubscribe {
+        CentrifugoSubscribe { secret: None }
+    }
+
+    /// Requires `header: value` on every request (Centrifugo's
+    /// `static_headers`), compared in constant time; missing or wrong: 401.
+    /// An empty value is [`ConfigError::EmptyProxySecret`].
+    pub fn require_header(
+        mut self,
+        header: HeaderName,
+        value: impl Into<Secret>,
+    ) -> Result<Self, ConfigError> {
+        let value = value.into();
+        if value.is_empty() {
+            return Err(ConfigError::EmptyProxySecret);
+        }
+        self.secret = Some(ProxySecret { header, value });
+        Ok(self)
+    }
+
+    /// [`new`](Self::new), requiring `X-Centrifugo-Proxy-Secret` when
+    /// `CENTRIFUGO_PROXY_SECRET` is set; set but empty is an error.
+    pub fn from_env() -> Result<CentrifugoSubscribe, ConfigError> {
+        CentrifugoSubscribe::from_lookup(|name| std::env::var_os(name))
+    }
+
+    /// [`CentrifugoSubscribe::from_env`] over any variable lookup (`None`:
+    /// unset).
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<OsString>,
+    ) -> Result<CentrifugoSubscribe, ConfigError> {
+        match Env::new(lookup).secret(ENV_PROXY_SECRET, PROXY_SECRET_WHAT)? {
+            Some(value) => CentrifugoSubscribe::new()
+                .require_header(HeaderName::from_static(PROXY_SECRET_HEADER), value),
+            None => Ok(CentrifugoSubscribe::new()),
+        }
+    }
+}
+
+/// The subscription token endpoint (see the [module docs](super)).
+#[derive(Debug, Clone)]
+pub struct CentrifugoToken {
+    pub(super) secret: TokenSecret,
+    pub(super) ttl: Duration,
+}
+
+impl CentrifugoToken {
+    /// Tokens signed with `secret`, valid for [`DEFAULT_TOKEN_TTL`].
+    pub fn new(secret: TokenSecret) -> CentrifugoToken {
+        CentrifugoToken {
+            secret,
+            ttl: DEFAULT_TOKEN_TTL,
+        }
+    }
+
+    /// Tokens signed with the key Centrifugo verifies subscription tokens
+    /// with: [`ENV_SUBSCRIPTION_TOKEN_SECRET`] when set, else
+    /// [`ENV_TOKEN_SECRET`] (one of them required; empty is an error).
+    pub fn from_env() -> Result<CentrifugoToken, ConfigError> {
+        CentrifugoToken::from_lookup(|name| std::env::var_os(name))
+    }
+
+    /// [`CentrifugoToken::from_env`] over any variable lookup (`None`:
+    /// unset).
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<OsString>,
+    ) -> Result<CentrifugoToken, ConfigError> {
+        let env = Env::new(lookup);
+        let secret = match env.secret(ENV_SUBSCRIPTION_TOKEN_SECRET, TOKEN_SECRET_WHAT)? {
+            Some(secret) => secret,
+            None => env.required_secret(ENV_TOKEN_SECRET, TOKEN_SECRET_WHAT)?,
+        };
+        TokenSecret::new(secret.expose()).map(CentrifugoToken::new)
+    }
+
+    /// How long tokens are valid (`exp - iat`).
+    pub fn ttl(mut self, ttl: Duration) -> Self {
+        self.ttl = ttl;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::env::fixture;
+
+    #[test]
+    fn the_proxy_secret_is_optional_but_never_empty() {
+        let none = CentrifugoSubscribe::from_lookup(fixture::vars(&[])).unwrap();
+        assert!(none.secret.is_none());
+        let set = CentrifugoSubscribe::from_lookup(fixture::vars(&[(ENV_PROXY_SECRET, "s3cret")]))
+            .unwrap();
+        let secret = set.secret.as_ref().unwrap();
+        assert_eq!(secret.header.as_str(), PROXY_SECRET_HEADER);
+        assert!(secret.value.matches("s3cret"));
+        assert!(!format!("{set:?}").contains("s3cret"));
+        for empty in ["", "  "] {
+            let err = CentrifugoSubscribe::from_lookup(fixture::vars(&[(ENV_PROXY_SECRET, empty)]))
+                .unwrap_err();
+            assert_eq!(
+                err,
+                ConfigError::Env(EnvError::EmptySecret {
+                    name: ENV_PROXY_SECRET,
+                    what: PROXY_SECRET_WHAT
+                })
+            );
+            assert!(err.to_string().starts_with("CENTRIFUGO_PROXY_SECRET is empty"));
+        }
+        let header = HeaderName::from_static(PROXY_SECRET_HEADER);
+        assert_eq!(
+            CentrifugoSubscribe::new().require_header(header, "").unwrap_err(),
+            ConfigError::EmptyProxySecret
+        );
+    }
+
+    #[test]
+    fn the_token_key_is_required_and_never_empty() {
+        assert!(CentrifugoToken::from_lookup(fixture::vars(&[(ENV_TOKEN_SECRET, "k")])).is_ok());
+        assert!(
+            CentrifugoToken::from_lookup(fixture::vars(&[(ENV_SUBSCRIPTION_TOKEN_SECRET, "k")]))
+                .is_ok()
+        );
+        assert_eq!(
+            CentrifugoToken::from_lookup(fixture::vars(&[])).unwrap_err(),
+            ConfigError::Env(EnvError::Missing {
+                name: ENV_TOKEN_SECRET,
+                what: TOKEN_SECRET_WHAT
+            })
+        );
+        for (name, vars) in [
+            (ENV_TOKEN_SECRET, vec![(ENV_TOKEN_SECRET, "")]),
+            (
+                ENV_SUBSCRIPTION_TOKEN_SECRET,
+                vec![(ENV_SUBSCRIPTION_TOKEN_SECRET, " "), (ENV_TOKEN_SECRET, "k")],
+            ),
+        ] {
+            assert_eq!(
+                CentrifugoToken::from_lookup(fixture::vars(&vars)).unwrap_err(),
+                ConfigError::Env(EnvError::EmptySecret {
+                    name,
+                    what: TOKEN_SECRET_WHAT
+                })
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn non_unicode_names_the_variable() {
+        assert_eq!(
+            CentrifugoSubscribe::from_lookup(fixture::not_unicode(&[], ENV_PROXY_SECRET))
+                .unwrap_err(),
+            ConfigError::Env(EnvError::NotUnicode { name: ENV_PROXY_SECRET })
+        );
+        for name in [ENV_SUBSCRIPTION_TOKEN_SECRET, ENV_TOKEN_SECRET] {
+            assert_eq!(
+                CentrifugoToken::from_lookup(fixture::not_unicode(&[], name)).unwrap_err(),
+                ConfigError::Env(EnvError::NotUnicode { name })
+            );
+        }
+    }
+}
