@@ -40,15 +40,16 @@ pub struct Env<L> {
     lookup: L,
 }
 
-/// The process environment's lookup.
-pub type ProcessLookup = fn(&str) -> Option<OsString>;
+/// The process environment's lookup (`std::env::var_os`): what every
+/// backend's `from_env()` hands its `from_lookup(..)`.
+pub fn process(name: &str) -> Option<OsString> {
+    std::env::var_os(name)
+}
 
-impl Env<ProcessLookup> {
-    /// The process environment (`std::env::var_os`).
-    pub fn process() -> Env<ProcessLookup> {
-        Env {
-            lookup: |name| std::env::var_os(name),
-        }
+impl Env<fn(&str) -> Option<OsString>> {
+    /// The process environment ([`process`]).
+    pub fn process() -> Env<fn(&str) -> Option<OsString>> {
+        Env { lookup: process }
     }
 }
 
@@ -74,8 +75,7 @@ impl<L: Fn(&str) -> Option<OsString>> Env<L> {
     /// The value; unset, empty or blank is [`EnvError::Missing`], which
     /// says to set it to `what`.
     pub fn required(&self, name: &'static str, what: &'static str) -> Result<String, EnvError> {
-        self.optional(name)?
-            .ok_or(EnvError::Missing { name, what })
+        self.optional(name)?.ok_or(EnvError::Missing { name, what })
     }
 
     /// The value parsed, `None` when unset, empty or blank; a value that
@@ -177,9 +177,7 @@ pub(crate) mod fixture {
     use std::ffi::OsString;
 
     /// A lookup over `vars`; unlisted names are unset.
-    pub(crate) fn vars(
-        vars: &[(&'static str, &str)],
-    ) -> impl Fn(&str) -> Option<OsString> + use<> {
+    pub(crate) fn vars(vars: &[(&'static str, &str)]) -> impl Fn(&str) -> Option<OsString> + use<> {
         let vars: Vec<(&'static str, OsString)> =
             vars.iter().map(|(k, v)| (*k, OsString::from(v))).collect();
         move |name| {
@@ -249,10 +247,7 @@ mod tests {
     fn an_empty_secret_is_an_error_and_unset_is_none() {
         let env = Env::new(vars(&[("EMPTY", ""), ("BLANK", " "), ("SET", "s3cret")]));
         assert_eq!(env.secret("UNSET", WHAT).unwrap().map(|_| ()), None);
-        assert_eq!(
-            env.secret("SET", WHAT).unwrap().unwrap().expose(),
-            "s3cret"
-        );
+        assert_eq!(env.secret("SET", WHAT).unwrap().unwrap().expose(), "s3cret");
         for name in ["EMPTY", "BLANK"] {
             let err = env.secret(name, WHAT).unwrap_err();
             assert_eq!(err, EnvError::EmptySecret { name, what: WHAT });
@@ -281,7 +276,11 @@ mod tests {
         assert_eq!(env.parsed::<u16>("BYTES", WHAT), Err(expected));
         assert_eq!(env.secret("BYTES", WHAT).map(|_| ()), Err(expected));
         assert_eq!(expected.name(), "BYTES");
-        assert!(expected.to_string().starts_with("BYTES is not valid Unicode"));
+        assert!(
+            expected
+                .to_string()
+                .starts_with("BYTES is not valid Unicode")
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use http::HeaderName;
 
-use crate::env::{Env, EnvError};
+use crate::env::{self, Env, EnvError};
 use crate::secret::Secret;
 
 use super::token::{DEFAULT_TOKEN_TTL, TokenSecret};
@@ -91,7 +91,7 @@ impl CentrifugoSubscribe {
     /// [`new`](Self::new), requiring `X-Centrifugo-Proxy-Secret` when
     /// `CENTRIFUGO_PROXY_SECRET` is set; set but empty is an error.
     pub fn from_env() -> Result<CentrifugoSubscribe, ConfigError> {
-        CentrifugoSubscribe::from_lookup(|name| std::env::var_os(name))
+        CentrifugoSubscribe::from_lookup(env::process)
     }
 
     /// [`CentrifugoSubscribe::from_env`] over any variable lookup (`None`:
@@ -127,7 +127,7 @@ impl CentrifugoToken {
     /// with: [`ENV_SUBSCRIPTION_TOKEN_SECRET`] when set, else
     /// [`ENV_TOKEN_SECRET`] (one of them required; empty is an error).
     pub fn from_env() -> Result<CentrifugoToken, ConfigError> {
-        CentrifugoToken::from_lookup(|name| std::env::var_os(name))
+        CentrifugoToken::from_lookup(env::process)
     }
 
     /// [`CentrifugoToken::from_env`] over any variable lookup (`None`:
@@ -175,11 +175,16 @@ mod tests {
                     what: PROXY_SECRET_WHAT
                 })
             );
-            assert!(err.to_string().starts_with("CENTRIFUGO_PROXY_SECRET is empty"));
+            assert!(
+                err.to_string()
+                    .starts_with("CENTRIFUGO_PROXY_SECRET is empty")
+            );
         }
         let header = HeaderName::from_static(PROXY_SECRET_HEADER);
         assert_eq!(
-            CentrifugoSubscribe::new().require_header(header, "").unwrap_err(),
+            CentrifugoSubscribe::new()
+                .require_header(header, "")
+                .unwrap_err(),
             ConfigError::EmptyProxySecret
         );
     }
@@ -202,7 +207,10 @@ mod tests {
             (ENV_TOKEN_SECRET, vec![(ENV_TOKEN_SECRET, "")]),
             (
                 ENV_SUBSCRIPTION_TOKEN_SECRET,
-                vec![(ENV_SUBSCRIPTION_TOKEN_SECRET, " "), (ENV_TOKEN_SECRET, "k")],
+                vec![
+                    (ENV_SUBSCRIPTION_TOKEN_SECRET, " "),
+                    (ENV_TOKEN_SECRET, "k"),
+                ],
             ),
         ] {
             assert_eq!(
@@ -221,7 +229,9 @@ mod tests {
         assert_eq!(
             CentrifugoSubscribe::from_lookup(fixture::not_unicode(&[], ENV_PROXY_SECRET))
                 .unwrap_err(),
-            ConfigError::Env(EnvError::NotUnicode { name: ENV_PROXY_SECRET })
+            ConfigError::Env(EnvError::NotUnicode {
+                name: ENV_PROXY_SECRET
+            })
         );
         for name in [ENV_SUBSCRIPTION_TOKEN_SECRET, ENV_TOKEN_SECRET] {
             assert_eq!(

@@ -56,10 +56,10 @@ mod subscribe;
 mod subscription_token;
 pub mod token;
 
-pub use proxy::{SubscribeAnswer, SubscribeRequest};
 pub use config::{
-    CentrifugoSubscribe, CentrifugoToken, ConfigError, ENV_PROXY_SECRET, ENV_SUBSCRIPTION_TOKEN_SECRET,
-    ENV_TOKEN_SECRET, PROXY_SECRET_HEADER,
+    CentrifugoSubscribe, CentrifugoToken, ConfigError, ENV_PROXY_SECRET,
+    ENV_SUBSCRIPTION_TOKEN_SECRET, ENV_TOKEN_SECRET, PROXY_SECRET_HEADER,
 };
+pub use proxy::{SubscribeAnswer, SubscribeRequest};
 pub use subscription_token::{TokenAnswer, TokenRequest};
 pub use token::{SubscriptionClaims, TokenSecret};

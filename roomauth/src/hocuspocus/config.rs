@@ -3,7 +3,7 @@
 
 use std::ffi::OsString;
 
-use crate::env::{Env, EnvError};
+use crate::env::{self, Env, EnvError};
 
 use super::signature::HocuspocusSecret;
 
@@ -39,7 +39,7 @@ impl Hocuspocus {
 
     /// An endpoint keyed with `HOCUSPOCUS_SECRET` (required, not empty).
     pub fn from_env() -> Result<Hocuspocus, ConfigError> {
-        Hocuspocus::from_lookup(|name| std::env::var_os(name))
+        Hocuspocus::from_lookup(env::process)
     }
 
     /// [`Hocuspocus::from_env`] over any variable lookup (`None`: unset).
@@ -72,7 +72,11 @@ mod tests {
                 what: SECRET_WHAT
             })
         );
-        assert!(missing.to_string().starts_with("HOCUSPOCUS_SECRET is not set: set it to the secret shared"));
+        assert!(
+            missing
+                .to_string()
+                .starts_with("HOCUSPOCUS_SECRET is not set: set it to the secret shared")
+        );
         for empty in ["", " \n"] {
             let err = Hocuspocus::from_lookup(fixture::vars(&[(ENV_SECRET, empty)])).unwrap_err();
             assert_eq!(

@@ -7,7 +7,7 @@ use std::fmt;
 use http::HeaderValue;
 use reqwest::Url;
 
-use crate::env::{Env, EnvError};
+use crate::env::{self, Env, EnvError};
 use crate::secret::Secret;
 use crate::upstream::{CallPolicy, HttpUpstream, Service, UpstreamSettings, service_endpoint};
 
@@ -64,7 +64,7 @@ impl Liveblocks {
     /// Reads `LIVEBLOCKS_SECRET_KEY` (required) and `LIVEBLOCKS_BASE_URL`
     /// (default [`DEFAULT_BASE_URL`]).
     pub fn from_env() -> Result<Liveblocks, ConfigError> {
-        Liveblocks::from_lookup(|name| std::env::var_os(name))
+        Liveblocks::from_lookup(env::process)
     }
 
     /// [`Liveblocks::from_env`] over any variable lookup (`None`: unset),
@@ -260,11 +260,20 @@ mod tests {
     #[test]
     fn empty_is_unset_and_an_empty_key_is_refused() {
         let cloud = from_vars(&[(ENV_SECRET_KEY, "sk_x"), (ENV_BASE_URL, " ")]).unwrap();
-        assert_eq!(cloud.endpoint().as_str(), "https://api.liveblocks.io/v2/authorize-user");
+        assert_eq!(
+            cloud.endpoint().as_str(),
+            "https://api.liveblocks.io/v2/authorize-user"
+        );
         for empty in ["", "  "] {
             let err = from_vars(&[(ENV_SECRET_KEY, empty)]).unwrap_err();
             assert!(
-                matches!(err, ConfigError::Env(EnvError::EmptySecret { name: ENV_SECRET_KEY, .. })),
+                matches!(
+                    err,
+                    ConfigError::Env(EnvError::EmptySecret {
+                        name: ENV_SECRET_KEY,
+                        ..
+                    })
+                ),
                 "{err:?}"
             );
         }

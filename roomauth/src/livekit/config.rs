@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use reqwest::Url;
 
-use crate::env::{Env, EnvError};
+use crate::env::{self, Env, EnvError};
 use crate::jwt::Hs256Signer;
 use crate::secret::Secret;
 
@@ -57,7 +57,7 @@ impl LiveKit {
     /// Reads `LIVEKIT_API_KEY`, `LIVEKIT_API_SECRET` and `LIVEKIT_URL`, all
     /// required; tokens live [`DEFAULT_TTL`].
     pub fn from_env() -> Result<LiveKit, ConfigError> {
-        LiveKit::from_lookup(|name| std::env::var_os(name))
+        LiveKit::from_lookup(env::process)
     }
 
     /// [`LiveKit::from_env`] over any variable lookup (`None`: unset), read

@@ -4,7 +4,7 @@
 use std::ffi::OsString;
 use std::fmt;
 
-use crate::env::{Env, EnvError};
+use crate::env::{self, Env, EnvError};
 use crate::secret::Secret;
 
 use super::master_key::{MasterKey, MasterKeyError};
@@ -75,7 +75,7 @@ impl Pusher {
     /// Reads [`ENV_APP_KEY`], [`ENV_APP_SECRET`] (both required) and, when
     /// set, [`ENV_ENCRYPTION_MASTER_KEY_BASE64`].
     pub fn from_env() -> Result<Pusher, ConfigError> {
-        Pusher::from_lookup(|name| std::env::var_os(name))
+        Pusher::from_lookup(env::process)
     }
 
     /// [`from_env`](Self::from_env) over any variable lookup (`None`:
@@ -229,7 +229,13 @@ mod tests {
             "PUSHER_APP_SECRET is not set: set it to the Pusher app's secret"
         );
         let err = Pusher::from_lookup(env(&[(ENV_APP_SECRET, "s")])).unwrap_err();
-        assert!(matches!(err, ConfigError::Env(EnvError::Missing { name: ENV_APP_KEY, .. })));
+        assert!(matches!(
+            err,
+            ConfigError::Env(EnvError::Missing {
+                name: ENV_APP_KEY,
+                ..
+            })
+        ));
         let err = Pusher::from_lookup(env(&[
             (ENV_APP_KEY, "k"),
             (ENV_APP_SECRET, "s"),
@@ -246,8 +252,15 @@ mod tests {
 
     #[test]
     fn empty_is_unset_and_an_empty_secret_is_refused() {
-        let err = Pusher::from_lookup(env(&[(ENV_APP_KEY, " "), (ENV_APP_SECRET, "s")])).unwrap_err();
-        assert!(matches!(err, ConfigError::Env(EnvError::Missing { name: ENV_APP_KEY, .. })));
+        let err =
+            Pusher::from_lookup(env(&[(ENV_APP_KEY, " "), (ENV_APP_SECRET, "s")])).unwrap_err();
+        assert!(matches!(
+            err,
+            ConfigError::Env(EnvError::Missing {
+                name: ENV_APP_KEY,
+                ..
+            })
+        ));
         for name in [ENV_APP_SECRET, ENV_ENCRYPTION_MASTER_KEY_BASE64] {
             let mut vars = vec![(ENV_APP_KEY, "k"), (ENV_APP_SECRET, "s")];
             vars.retain(|(k, _)| *k != name);
@@ -266,9 +279,16 @@ mod tests {
         let vars = [
             (ENV_APP_KEY, "k"),
             (ENV_APP_SECRET, "s"),
-            (ENV_ENCRYPTION_MASTER_KEY_BASE64, "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU="),
+            (
+                ENV_ENCRYPTION_MASTER_KEY_BASE64,
+                "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU=",
+            ),
         ];
-        for name in [ENV_APP_KEY, ENV_APP_SECRET, ENV_ENCRYPTION_MASTER_KEY_BASE64] {
+        for name in [
+            ENV_APP_KEY,
+            ENV_APP_SECRET,
+            ENV_ENCRYPTION_MASTER_KEY_BASE64,
+        ] {
             assert_eq!(
                 Pusher::from_lookup(fixture::not_unicode(&vars, name)).unwrap_err(),
                 ConfigError::Env(EnvError::NotUnicode { name })

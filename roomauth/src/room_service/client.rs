@@ -21,10 +21,8 @@ use http::header::HeaderValue;
 use reqwest::Url;
 use serde::Deserialize;
 
-use super::provision::{
-    ConfigError, ENV_API_KEY, ENV_AUTH_SCHEME, ENV_URL, ProvisionError, Provisioned, Provisioner,
-    SERVICE, env_var,
-};
+use super::config::{ConfigError, ENV_API_KEY};
+use super::provision::{ProvisionError, Provisioned, Provisioner, SERVICE};
 use super::wire::{ProvisionRequest, ProvisionResponse};
 use crate::secret::ApiKey;
 use crate::text::truncate;
@@ -212,28 +210,6 @@ impl HttpProvisioner {
     /// A builder, in reqwest's style.
     pub fn builder() -> HttpProvisionerBuilder {
         HttpProvisionerBuilder::default()
-    }
-
-    /// Reads `ROOMSERVICE_API_KEY` (required), `ROOMSERVICE_URL` (default
-    /// [`DEFAULT_BASE_URL`]) and `ROOMSERVICE_AUTH_SCHEME` (`bearer-colon`,
-    /// the default, or `bearer`).
-    pub fn from_env() -> Result<HttpProvisioner, ConfigError> {
-        HttpProvisioner::from_lookup(env_var)
-    }
-
-    /// [`HttpProvisioner::from_env`] over any variable lookup.
-    pub(crate) fn from_lookup(
-        lookup: impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
-    ) -> Result<HttpProvisioner, ConfigError> {
-        let key = lookup(ENV_API_KEY)?.ok_or(ConfigError::MissingApiKey)?;
-        let mut builder = HttpProvisioner::builder().api_key(ApiKey::new(key));
-        if let Some(url) = lookup(ENV_URL)?.filter(|url| !url.trim().is_empty()) {
-            builder = builder.base_url(url);
-        }
-        if let Some(scheme) = lookup(ENV_AUTH_SCHEME)?.filter(|s| !s.trim().is_empty()) {
-            builder = builder.auth_scheme(scheme.parse()?);
-        }
-        builder.build()
     }
 
     /// The URL provisioning posts to: `{base}/provision`.

@@ -62,6 +62,7 @@
 //! it, the local provisioner.
 
 mod client;
+mod config;
 mod env_provisioner;
 pub mod local;
 mod provision;
@@ -75,14 +76,12 @@ pub use client::{
     DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_RETRY_BACKOFF, DEFAULT_TIMEOUT, HttpProvisioner,
     HttpProvisionerBuilder, MAX_RESPONSE_BYTES,
 };
-pub use env_provisioner::{EnvProvisioner, provisioner_from_env};
+pub use config::{ConfigError, ENV_API_KEY, ENV_AUTH_SCHEME, ENV_URL};
+pub use env_provisioner::{EnvProvisioner, provisioner_from_env, provisioner_from_lookup};
 pub use local::{
     LocalProvisioner, SigningKey, SigningKeys, TOKEN_LIFETIME, TokenClaims, TokenError,
 };
-pub use provision::{
-    ConfigError, ENV_API_KEY, ENV_AUTH_SCHEME, ENV_URL, ProvisionError, Provisioned, Provisioner,
-    SERVICE,
-};
+pub use provision::{ProvisionError, Provisioned, Provisioner, SERVICE};
 pub use request::{MAX_NAME_LEN, MAX_RESOURCES, RoomRequest};
 pub use wire::{ObjectKind, Permission, ProvisionRequest, ProvisionResponse, Resource};
 
@@ -114,6 +113,13 @@ impl RoomService<EnvProvisioner> {
     /// [`provisioner_from_env`].
     pub fn from_env() -> Result<RoomService<EnvProvisioner>, ConfigError> {
         provisioner_from_env().map(RoomService::new)
+    }
+
+    /// [`RoomService::from_env`] over any variable lookup (`None`: unset).
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<std::ffi::OsString>,
+    ) -> Result<RoomService<EnvProvisioner>, ConfigError> {
+        provisioner_from_lookup(lookup).map(RoomService::new)
     }
 }
 

@@ -1,6 +1,6 @@
 //! Provisioning: turning "this user may use these rooms" into a Room Service
-//! session token, by the [`Provisioner`] the app chose; its answer, its
-//! errors, and the configuration errors of building one.
+//! session token, by the [`Provisioner`] the app chose; its answer and its
+//! errors (the configuration's are in [`config`](super::config)).
 //!
 //! Below the provisioners ([`client`](super::client), [`local`](super::local))
 //! and the environment's choice among them ([`env_provisioner`](super::env_provisioner)):
@@ -17,17 +17,10 @@ use async_trait::async_trait;
 use bytes::Bytes;
 use http::StatusCode;
 
+use super::config::{ENV_API_KEY, ENV_URL};
 use super::wire::{ProvisionRequest, ProvisionResponse};
 use crate::text::Escaped;
 use crate::upstream::{Service, UpstreamError, UpstreamErrorKind};
-
-/// The environment variable holding the Room Service API key.
-pub const ENV_API_KEY: &str = "ROOMSERVICE_API_KEY";
-/// The environment variable holding the Room Service base URL.
-pub const ENV_URL: &str = "ROOMSERVICE_URL";
-/// The environment variable choosing the `Authorization` scheme
-/// (`bearer-colon` or `bearer`).
-pub const ENV_AUTH_SCHEME: &str = "ROOMSERVICE_AUTH_SCHEME";
 
 /// Room Service as named in errors.
 pub const SERVICE: Service = Service {
@@ -223,104 +216,6 @@ impl ProvisionError {
             ProvisionError::RateLimited { .. } => Some(StatusCode::TOO_MANY_REQUESTS),
             _ => None,
         }
-    }
-}
-
-/// A configuration problem found while building a provisioner. Messages say
-/// what to fix; none contains a secret.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// No API key was given.
-    #[error(
-        "no Room Service API key: set ROOMSERVICE_API_KEY (or call HttpProvisioner::builder().api_key(..))"
-    )]
-    MissingApiKey,
-    /// `ROOMSERVICE_URL` is set but `ROOMSERVICE_API_KEY` is not.
-    #[error(
-        "ROOMSERVICE_URL is set but ROOMSERVICE_API_KEY is not: set the API key too, or unset ROOMSERVICE_URL to use the embedded local provisioner"
-    )]
-    UrlWithoutApiKey,
-    /// The API key is empty.
-    #[error(
-        "the Room Service API key is empty: set ROOMSERVICE_API_KEY to your key, or unset it to use the embedded local provisioner"
-    )]
-    EmptyApiKey,
-    /// The API key holds characters no key has.
-    #[error(
-        "the Room Service API key contains whitespace, quotes, backslashes, control or non-ASCII characters: check ROOMSERVICE_API_KEY for stray spaces, quotes or newlines"
-    )]
-    InvalidApiKey,
-    /// The base URL is not an absolute `http(s)` URL.
-    #[error(
-        "invalid Room Service URL ({reason}): set ROOMSERVICE_URL to an http(s) URL such as https://super.roomservice.dev"
-    )]
-    InvalidUrl {
-        /// What is wrong with it.
-        reason: String,
-    },
-    /// `ROOMSERVICE_AUTH_SCHEME` names no known scheme.
-    #[error(
-        "unknown Authorization scheme {value:?}: set ROOMSERVICE_AUTH_SCHEME to `bearer-colon` (\"Bearer: <key>\", the default) or `bearer` (\"Bearer <key>\")"
-    )]
-    InvalidAuthScheme {
-        /// The value given (at most 32 characters of it).
-        value: String,
-    },
-    /// An environment variable is not valid Unicode.
-    #[error("the environment variable {name} is not valid Unicode: fix its value")]
-    NotUnicode {
-        /// The variable's name.
-        name: &'static str,
-    },
-    /// A timeout of zero was configured.
-    #[error("the {what} timeout must be greater than zero")]
-    ZeroTimeout {
-        /// Which timeout.
-        what: &'static str,
-    },
-    /// A timeout or backoff that cannot be used (over a day, say).
-    #[error("unusable call settings: {reason}")]
-    Unusable {
-        /// What to change.
-        reason: String,
-    },
-    /// The HTTP client could not be built.
-    #[error("the HTTP client could not be built ({reason}): check the TLS setup of this machine")]
-    HttpClient {
-        /// reqwest's reason.
-        reason: String,
-    },
-    /// A signing key is shorter than 32 bytes.
-    #[error(
-        "the signing key has {len} bytes; HS256 needs at least 32 random bytes (64 hex digits or 44 base64 characters)"
-    )]
-    WeakSigningKey {
-        /// How many bytes it has.
-        len: usize,
-    },
-    /// A signing key's text is neither hex nor base64.
-    #[error(
-        "the signing key is neither hex nor base64: give at least 32 random bytes, e.g. the output of `openssl rand -hex 32`"
-    )]
-    InvalidSigningKey,
-    /// A signing key id is empty, too long, or not printable ASCII.
-    #[error("invalid signing key id: use 1 to 64 printable ASCII characters")]
-    InvalidKeyId,
-    /// The operating system's random number generator failed.
-    #[error("the system random number generator failed ({reason}): cannot generate a signing key")]
-    Randomness {
-        /// getrandom's reason.
-        reason: String,
-    },
-}
-
-/// Reads an environment variable: unset is `None`, non-Unicode is an error.
-pub(crate) fn env_var(name: &'static str) -> Result<Option<String>, ConfigError> {
-    match std::env::var(name) {
-        Ok(value) => Ok(Some(value)),
-        Err(std::env::VarError::NotPresent) => Ok(None),
-        Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::NotUnicode { name }),
     }
 }
 

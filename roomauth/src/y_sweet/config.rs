@@ -4,7 +4,7 @@
 use std::ffi::OsString;
 use std::time::Duration;
 
-use crate::env::{Env, EnvError};
+use crate::env::{self, Env, EnvError};
 use crate::secret::Secret;
 use crate::upstream::{CallPolicy, HttpUpstream, Service, UpstreamSettings};
 
@@ -95,13 +95,14 @@ impl YSweet {
     /// An endpoint for the server of `Y_SWEET_CONNECTION_STRING`
     /// (required, not empty).
     pub fn from_env() -> Result<YSweet, ConfigError> {
-        YSweet::from_lookup(|name| std::env::var_os(name))
+        YSweet::from_lookup(env::process)
     }
 
     /// [`YSweet::from_env`] over any variable lookup (`None`: unset).
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<OsString>) -> Result<YSweet, ConfigError> {
         // Read as a secret: it holds the server token.
-        let value = Env::new(lookup).required_secret(ENV_CONNECTION_STRING, CONNECTION_STRING_WHAT)?;
+        let value =
+            Env::new(lookup).required_secret(ENV_CONNECTION_STRING, CONNECTION_STRING_WHAT)?;
         YSweet::new(ConnectionString::parse(value.expose())?)
     }
 
@@ -120,9 +121,11 @@ mod tests {
 
     #[test]
     fn reads_the_connection_string() {
-        let y_sweet =
-            YSweet::from_lookup(fixture::vars(&[(ENV_CONNECTION_STRING, "ys://tok@127.0.0.1:8080")]))
-                .unwrap();
+        let y_sweet = YSweet::from_lookup(fixture::vars(&[(
+            ENV_CONNECTION_STRING,
+            "ys://tok@127.0.0.1:8080",
+        )]))
+        .unwrap();
         assert_eq!(y_sweet.connection.base_url(), "http://127.0.0.1:8080");
         assert!(!format!("{y_sweet:?}").contains("tok@"));
     }
@@ -137,7 +140,11 @@ mod tests {
                 what: CONNECTION_STRING_WHAT
             })
         );
-        assert!(missing.to_string().starts_with("Y_SWEET_CONNECTION_STRING is not set"));
+        assert!(
+            missing
+                .to_string()
+                .starts_with("Y_SWEET_CONNECTION_STRING is not set")
+        );
         for empty in ["", " "] {
             assert_eq!(
                 YSweet::from_lookup(fixture::vars(&[(ENV_CONNECTION_STRING, empty)])).unwrap_err(),
@@ -147,10 +154,15 @@ mod tests {
                 })
             );
         }
-        let wrong =
-            YSweet::from_lookup(fixture::vars(&[(ENV_CONNECTION_STRING, "http://supersecret@h")]))
-                .unwrap_err();
-        assert!(matches!(wrong, ConfigError::Connection(ConnectionStringError::Scheme(_))));
+        let wrong = YSweet::from_lookup(fixture::vars(&[(
+            ENV_CONNECTION_STRING,
+            "http://supersecret@h",
+        )]))
+        .unwrap_err();
+        assert!(matches!(
+            wrong,
+            ConfigError::Connection(ConnectionStringError::Scheme(_))
+        ));
         assert!(!wrong.to_string().contains("supersecret"));
     }
 
@@ -159,7 +171,9 @@ mod tests {
     fn non_unicode_names_the_variable() {
         assert_eq!(
             YSweet::from_lookup(fixture::not_unicode(&[], ENV_CONNECTION_STRING)).unwrap_err(),
-            ConfigError::Env(EnvError::NotUnicode { name: ENV_CONNECTION_STRING })
+            ConfigError::Env(EnvError::NotUnicode {
+                name: ENV_CONNECTION_STRING
+            })
         );
     }
 }

@@ -10,7 +10,7 @@ use secrecy::zeroize::Zeroize;
 use sha2::{Digest, Sha256};
 
 use crate::jwt::Hs256Signer;
-use crate::room_service::provision::ConfigError;
+use crate::room_service::config::ConfigError;
 
 /// The shortest signing secret accepted, in bytes.
 pub const MIN_SIGNING_KEY_BYTES: usize = 32;

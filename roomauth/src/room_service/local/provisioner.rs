@@ -12,7 +12,8 @@ use super::ids::{document_id, room_id};
 use super::keys::{SigningKey, SigningKeys, fallback_entropy};
 use super::token::{MAX_TOKEN_BYTES, TokenClaims};
 use super::validate::validate;
-use crate::room_service::provision::{ConfigError, ProvisionError, Provisioned, Provisioner};
+use crate::room_service::config::ConfigError;
+use crate::room_service::provision::{ProvisionError, Provisioned, Provisioner};
 use crate::room_service::wire::{ObjectKind, ProvisionRequest, ProvisionResponse};
 use crate::secret::ApiKey;
 

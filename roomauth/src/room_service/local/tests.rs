@@ -8,7 +8,8 @@ use sha2::{Digest, Sha256};
 
 use super::token::MAX_TOKEN_BYTES;
 use super::*;
-use crate::room_service::provision::{ConfigError, ProvisionError, Provisioner};
+use crate::room_service::config::ConfigError;
+use crate::room_service::provision::{ProvisionError, Provisioner};
 use crate::room_service::wire::Resource;
 use crate::room_service::wire::{ObjectKind, Permission, ProvisionRequest, ProvisionResponse};
 use crate::secret::ApiKey;
