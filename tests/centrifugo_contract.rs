@@ -50,7 +50,8 @@ async fn subscribe_proxy_answers_in_proxy_shape() {
     let backend = CentrifugoSubscribe::new().require_header(
         axum::http::HeaderName::from_static("x-centrifugo-proxy-secret"),
         "static-secret",
-    );
+    )
+    .expect("a proxy secret");
     let app = realtime_app(app::Backends {
         centrifugo_subscribe: backend,
         ..app::Backends::dev()

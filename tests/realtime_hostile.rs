@@ -284,7 +284,8 @@ async fn y_sweet_refuses_hostile_requests_before_the_server() {
 #[tokio::test]
 async fn centrifugo_proxy_refuses_hostile_requests() {
     let subscribe = CentrifugoSubscribe::new()
-        .require_header(HeaderName::from_static(PROXY_SECRET_HEADER), PROXY_SECRET);
+        .require_header(HeaderName::from_static(PROXY_SECRET_HEADER), PROXY_SECRET)
+        .expect("a proxy secret");
     let (server, alice) = start(app::Backends {
         centrifugo_subscribe: subscribe,
         ..app::Backends::dev()

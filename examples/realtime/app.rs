@@ -302,7 +302,7 @@ impl Backends {
         backends.liveblocks = liveblocks::from_env_or_dev()?;
         backends.hocuspocus = hocuspocus::from_env_or_dev()?;
         backends.y_sweet = y_sweet::from_env_or_dev()?;
-        backends.centrifugo_subscribe = CentrifugoSubscribe::from_env();
+        backends.centrifugo_subscribe = CentrifugoSubscribe::from_env()?;
         backends.centrifugo_token = centrifugo::token_from_env_or_dev()?;
         Ok(backends)
     }

@@ -15,8 +15,10 @@
 use axum::Router;
 use axum::routing::post;
 use roomauth::axum::AxumContext;
-use roomauth::centrifugo::token::{SUBSCRIPTION_TOKEN_SECRET_ENV, TOKEN_SECRET_ENV};
-use roomauth::centrifugo::{CentrifugoSubscribe, CentrifugoToken, TokenSecret, TokenSecretError};
+use roomauth::centrifugo::{
+    CentrifugoSubscribe, CentrifugoToken, ConfigError, ENV_SUBSCRIPTION_TOKEN_SECRET,
+    ENV_TOKEN_SECRET, TokenSecret,
+};
 use roomauth::rule::Rule;
 use roomauth::{BuildError, Webhook};
 
@@ -32,9 +34,9 @@ pub fn dev_token() -> CentrifugoToken {
 
 /// `CentrifugoToken::from_env()`, or [`dev_token`] when neither key
 /// variable is set.
-pub fn token_from_env_or_dev() -> Result<CentrifugoToken, TokenSecretError> {
-    let set = |name| std::env::var_os(name).is_some();
-    if set(SUBSCRIPTION_TOKEN_SECRET_ENV) || set(TOKEN_SECRET_ENV) {
+pub fn token_from_env_or_dev() -> Result<CentrifugoToken, ConfigError> {
+    let set = |name| roomauth::env::process(name).is_some();
+    if set(ENV_SUBSCRIPTION_TOKEN_SECRET) || set(ENV_TOKEN_SECRET) {
         return CentrifugoToken::from_env();
     }
     Ok(dev_token())

@@ -11,7 +11,7 @@
 use axum::Router;
 use axum::routing::post;
 use roomauth::axum::AxumContext;
-use roomauth::hocuspocus::{Hocuspocus, HocuspocusConfigError, HocuspocusSecret, SECRET_ENV};
+use roomauth::hocuspocus::{ConfigError, ENV_SECRET, Hocuspocus, HocuspocusSecret};
 use roomauth::rule::Rule;
 use roomauth::{BuildError, Webhook};
 
@@ -24,9 +24,10 @@ pub fn dev() -> Hocuspocus {
     Hocuspocus::new(HocuspocusSecret::new(DEV_SECRET).expect("the development secret is not empty"))
 }
 
-/// `Hocuspocus::from_env()`, or [`dev`] when `HOCUSPOCUS_SECRET` is unset.
-pub fn from_env_or_dev() -> Result<Hocuspocus, HocuspocusConfigError> {
-    match std::env::var_os(SECRET_ENV) {
+/// `Hocuspocus::from_env()`, or [`dev`] when `HOCUSPOCUS_SECRET` is unset
+/// (set but empty is an error).
+pub fn from_env_or_dev() -> Result<Hocuspocus, ConfigError> {
+    match roomauth::env::process(ENV_SECRET) {
         Some(_) => Hocuspocus::from_env(),
         None => Ok(dev()),
     }

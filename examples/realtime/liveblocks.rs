@@ -22,15 +22,13 @@ pub fn dev() -> Liveblocks {
 /// local dev server's value.
 pub fn from_env_or_dev() -> Result<Liveblocks, ConfigError> {
     Liveblocks::from_lookup(|name| {
-        let dev = match name {
-            ENV_SECRET_KEY => LOCAL_DEV_SECRET_KEY,
-            ENV_BASE_URL => DEV_BASE_URL,
-            _ => return Ok(None),
-        };
-        match std::env::var(name) {
-            Ok(value) => Ok(Some(value)),
-            Err(std::env::VarError::NotPresent) => Ok(Some(dev.to_owned())),
-            Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::NotUnicode { name }),
-        }
+        roomauth::env::process(name).or_else(|| {
+            let dev = match name {
+                ENV_SECRET_KEY => LOCAL_DEV_SECRET_KEY,
+                ENV_BASE_URL => DEV_BASE_URL,
+                _ => return None,
+            };
+            Some(dev.into())
+        })
     })
 }

@@ -26,16 +26,14 @@ pub fn dev() -> LiveKit {
 /// dev-mode value.
 pub fn from_env_or_dev() -> Result<LiveKit, ConfigError> {
     LiveKit::from_lookup(|name| {
-        let dev = match name {
-            ENV_API_KEY => DEV_API_KEY,
-            ENV_API_SECRET => DEV_API_SECRET,
-            ENV_URL => DEV_URL,
-            _ => return Ok(None),
-        };
-        match std::env::var(name) {
-            Ok(value) => Ok(Some(value)),
-            Err(std::env::VarError::NotPresent) => Ok(Some(dev.to_owned())),
-            Err(std::env::VarError::NotUnicode(_)) => Err(ConfigError::NotUnicode { name }),
-        }
+        roomauth::env::process(name).or_else(|| {
+            let dev = match name {
+                ENV_API_KEY => DEV_API_KEY,
+                ENV_API_SECRET => DEV_API_SECRET,
+                ENV_URL => DEV_URL,
+                _ => return None,
+            };
+            Some(dev.into())
+        })
     })
 }

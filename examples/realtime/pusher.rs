@@ -21,7 +21,8 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use roomauth::axum::AxumContext;
-use roomauth::pusher::{Pusher, PusherConfigError, SignIn};
+use roomauth::env::Env;
+use roomauth::pusher::{ConfigError, ENV_APP_KEY, ENV_APP_SECRET, Pusher, SignIn};
 use roomauth::rule::Rule;
 use roomauth::{BuildError, Webhook};
 
@@ -35,9 +36,9 @@ pub const DEV_MASTER_KEY_BASE64: &str = "cm9vbWF1dGgtZGV2LW1hc3Rlci1rZXktMzItYnl
 
 /// `Pusher::from_env()`, or the local defaults when neither key nor secret
 /// is set.
-pub fn pusher_from_env_or_dev() -> Result<Pusher, PusherConfigError> {
-    let set = |name| std::env::var(name).is_ok_and(|v| !v.is_empty());
-    if set(roomauth::pusher::PUSHER_APP_KEY) || set(roomauth::pusher::PUSHER_APP_SECRET) {
+pub fn pusher_from_env_or_dev() -> Result<Pusher, ConfigError> {
+    let env = Env::process();
+    if env.optional(ENV_APP_KEY)?.is_some() || env.optional(ENV_APP_SECRET)?.is_some() {
         return Pusher::from_env();
     }
     Ok(dev_pusher())

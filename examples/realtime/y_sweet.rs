@@ -8,7 +8,7 @@ use axum::Router;
 use axum::routing::post;
 use roomauth::axum::AxumContext;
 use roomauth::rule::Rule;
-use roomauth::y_sweet::{CONNECTION_STRING_ENV, ConnectionString, YSweet, YSweetConfigError};
+use roomauth::y_sweet::{ConfigError, ConnectionString, ENV_CONNECTION_STRING, YSweet};
 use roomauth::{BuildError, Webhook};
 
 /// Where `y-sweet serve` listens by default, without a server token.
@@ -23,8 +23,8 @@ pub fn dev() -> YSweet {
 
 /// `YSweet::from_env()`, or [`dev`] when `Y_SWEET_CONNECTION_STRING` is
 /// unset.
-pub fn from_env_or_dev() -> Result<YSweet, YSweetConfigError> {
-    match std::env::var_os(CONNECTION_STRING_ENV) {
+pub fn from_env_or_dev() -> Result<YSweet, ConfigError> {
+    match roomauth::env::process(ENV_CONNECTION_STRING) {
         Some(_) => YSweet::from_env(),
         None => Ok(dev()),
     }

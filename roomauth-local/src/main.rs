@@ -31,6 +31,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clap::Parser;
+use roomauth::env::Env;
 use roomauth::room_service::{LocalProvisioner, SigningKey, SigningKeys, server};
 use roomauth::secret::ApiKey;
 use roomauth::serve::{self, ServeLimits};
@@ -124,40 +125,41 @@ fn announce(local: SocketAddr) -> std::io::Result<()> {
     stdout.flush()
 }
 
-/// `ROOMSERVICE_API_KEY`, or the documented development key when unset.
+/// `ROOMSERVICE_API_KEY`, or the documented development key when unset
+/// (set but empty is an error).
 fn api_key() -> Result<ApiKey, String> {
-    match std::env::var(ENV_API_KEY) {
-        Ok(key) if key.is_empty() => Err(format!(
-            "{ENV_API_KEY} is empty: set it to the key clients must send, or unset it to accept the development key"
-        )),
-        // `"` and `\` are refused too: escaped in JSON or a log line, a key
-        // would slip past redaction.
-        Ok(key)
-            if !key
-                .bytes()
-                .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\') =>
-        {
-            Err(format!(
-                "{ENV_API_KEY} contains whitespace, quotes, backslashes, control or non-ASCII characters: check it for stray spaces, quotes or newlines"
-            ))
-        }
-        Ok(key) => Ok(ApiKey::new(key)),
-        Err(std::env::VarError::NotPresent) => {
-            eprintln!(
-                "roomauth-local: {ENV_API_KEY} is unset; accepting the development key `{}` (for local development only)",
-                ApiKey::LOCAL_DEV
-            );
-            Ok(ApiKey::new(ApiKey::LOCAL_DEV))
-        }
-        Err(std::env::VarError::NotUnicode(_)) => {
-            Err(format!("{ENV_API_KEY} is not valid Unicode"))
-        }
+    let key = Env::process()
+        .secret(
+            ENV_API_KEY,
+            "the key clients must send, or unset it to accept the development key",
+        )
+        .map_err(|err| err.to_string())?;
+    let Some(key) = key else {
+        eprintln!(
+            "roomauth-local: {ENV_API_KEY} is unset; accepting the development key `{}` (for local development only)",
+            ApiKey::LOCAL_DEV
+        );
+        return Ok(ApiKey::new(ApiKey::LOCAL_DEV));
+    };
+    // `"` and `\` are refused too: escaped in JSON or a log line, a key
+    // would slip past redaction.
+    if !key
+        .expose()
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+    {
+        return Err(format!(
+            "{ENV_API_KEY} contains whitespace, quotes, backslashes, control or non-ASCII characters: check it for stray spaces, quotes or newlines"
+        ));
     }
+    Ok(key)
 }
 
 /// The signing keys from `ROOMAUTH_SIGNING_KEY` (and
 /// `ROOMAUTH_PREVIOUS_SIGNING_KEYS`), or a fresh random key.
 fn signing_keys() -> Result<SigningKeys, String> {
+    let env = Env::process();
+    let optional_var = |name| env.optional(name).map_err(|err| err.to_string());
     let current = match optional_var(ENV_SIGNING_KEY)? {
         Some(encoded) => {
             SigningKey::parse(&encoded).map_err(|err| format!("{ENV_SIGNING_KEY}: {err}"))?
@@ -189,16 +191,6 @@ fn signing_keys() -> Result<SigningKeys, String> {
         }
     }
     Ok(keys)
-}
-
-/// A variable's value; unset or blank is `None`.
-fn optional_var(name: &str) -> Result<Option<String>, String> {
-    match std::env::var(name) {
-        Ok(value) if value.trim().is_empty() => Ok(None),
-        Ok(value) => Ok(Some(value)),
-        Err(std::env::VarError::NotPresent) => Ok(None),
-        Err(std::env::VarError::NotUnicode(_)) => Err(format!("{name} is not valid Unicode")),
-    }
 }
 
 /// Resolves on ctrl-c (or SIGTERM on Unix).
