@@ -47,11 +47,12 @@ async fn post(url: &str, cookie: Option<&str>, secret: Option<&str>, body: &Valu
 
 #[tokio::test]
 async fn subscribe_proxy_answers_in_proxy_shape() {
-    let backend = CentrifugoSubscribe::new().require_header(
-        axum::http::HeaderName::from_static("x-centrifugo-proxy-secret"),
-        "static-secret",
-    )
-    .expect("a proxy secret");
+    let backend = CentrifugoSubscribe::new()
+        .require_header(
+            axum::http::HeaderName::from_static("x-centrifugo-proxy-secret"),
+            "static-secret",
+        )
+        .expect("a proxy secret");
     let app = realtime_app(app::Backends {
         centrifugo_subscribe: backend,
         ..app::Backends::dev()

@@ -116,3 +116,133 @@ async fn the_key_appears_nowhere() {
         "part of the key leaked:\n{everything}"
     );
 }
+
+/// Every backend's configuration read from an environment where one
+/// variable at a time holds a canary, valid or mangled (a space, a quote,
+/// another scheme, credentials in a URL): no configuration error quotes it,
+/// and no `Debug` output shows a canary secret.
+#[cfg(all(
+    feature = "room-service",
+    feature = "pusher",
+    feature = "livekit",
+    feature = "liveblocks",
+    feature = "hocuspocus",
+    feature = "y-sweet",
+    feature = "centrifugo"
+))]
+#[test]
+fn configuration_never_quotes_a_secret() {
+    use std::ffi::OsString;
+
+    use roomauth::centrifugo::{CentrifugoSubscribe, CentrifugoToken};
+    use roomauth::hocuspocus::Hocuspocus;
+    use roomauth::liveblocks::Liveblocks;
+    use roomauth::livekit::LiveKit;
+    use roomauth::pusher::Pusher;
+    use roomauth::room_service::provisioner_from_lookup;
+    use roomauth::y_sweet::YSweet;
+
+    const CANARY: &str = "CANARY_5e1d";
+    const MASTER_KEY: &str = "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU=";
+    let values = [
+        format!("sk_{CANARY}"),
+        format!("sk {CANARY}"),
+        format!("\"{CANARY}\""),
+        format!("ftp://{CANARY}@host"),
+        format!("ys://x@{CANARY}:99999"),
+        format!("http://user:{CANARY}@host"),
+    ];
+    let mut everything = String::new();
+    let mut errors = 0;
+    // `vars`: (name, a valid value, whether it is a secret).
+    let mut each = |vars: &[(&'static str, &str, bool)],
+                    from_lookup: &dyn Fn(
+        Box<dyn Fn(&str) -> Option<OsString>>,
+    ) -> Result<String, String>| {
+        for &(name, _, secret) in vars {
+            for value in &values {
+                let set: Vec<(&'static str, String)> = vars
+                    .iter()
+                    .map(|&(other, valid, _)| {
+                        let value = if other == name { value.clone() } else { valid.to_owned() };
+                        (other, value)
+                    })
+                    .collect();
+                let lookup = Box::new(move |asked: &str| {
+                    set.iter()
+                        .find(|(k, _)| *k == asked)
+                        .map(|(_, v)| OsString::from(v))
+                });
+                match from_lookup(lookup) {
+                    Ok(debug) if secret => everything += &debug,
+                    Ok(_) => {}
+                    Err(error) => {
+                        errors += 1;
+                        everything += &error;
+                    }
+                }
+                everything.push('\n');
+            }
+        }
+    };
+    fn shown<T: std::fmt::Debug, E: std::fmt::Display + std::fmt::Debug>(
+        result: Result<T, E>,
+    ) -> Result<String, String> {
+        result
+            .map(|config| format!("{config:?}"))
+            .map_err(|err| format!("{err} {err:?}"))
+    }
+    each(
+        &[
+            ("ROOMSERVICE_API_KEY", "sk_ok", true),
+            ("ROOMSERVICE_URL", "http://127.0.0.1:1", false),
+            ("ROOMSERVICE_AUTH_SCHEME", "bearer", false),
+        ],
+        &|lookup| shown(provisioner_from_lookup(lookup)),
+    );
+    each(
+        &[
+            ("PUSHER_APP_KEY", "app-key", false),
+            ("PUSHER_APP_SECRET", "app-secret", true),
+            ("PUSHER_ENCRYPTION_MASTER_KEY_BASE64", MASTER_KEY, true),
+        ],
+        &|lookup| shown(Pusher::from_lookup(lookup)),
+    );
+    each(
+        &[
+            ("LIVEKIT_API_KEY", "devkey", false),
+            ("LIVEKIT_API_SECRET", "secret", true),
+            ("LIVEKIT_URL", "ws://127.0.0.1:7880", false),
+        ],
+        &|lookup| shown(LiveKit::from_lookup(lookup)),
+    );
+    each(
+        &[
+            ("LIVEBLOCKS_SECRET_KEY", "sk_ok", true),
+            ("LIVEBLOCKS_BASE_URL", "http://127.0.0.1:1153", false),
+        ],
+        &|lookup| shown(Liveblocks::from_lookup(lookup)),
+    );
+    each(&[("HOCUSPOCUS_SECRET", "s", true)], &|lookup| {
+        shown(Hocuspocus::from_lookup(lookup))
+    });
+    each(
+        &[("Y_SWEET_CONNECTION_STRING", "ys://t@127.0.0.1:8080", true)],
+        &|lookup| shown(YSweet::from_lookup(lookup)),
+    );
+    each(&[("CENTRIFUGO_PROXY_SECRET", "s", true)], &|lookup| {
+        shown(CentrifugoSubscribe::from_lookup(lookup))
+    });
+    each(
+        &[
+            ("CENTRIFUGO_CLIENT_SUBSCRIPTION_TOKEN_HMAC_SECRET_KEY", "s", true),
+            ("CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY", "s", true),
+        ],
+        &|lookup| shown(CentrifugoToken::from_lookup(lookup)),
+    );
+    assert!(errors >= 20, "the mangled values are refused ({errors}): {everything}");
+    assert!(
+        !everything.contains(CANARY),
+        "a secret is quoted:\n{everything}"
+    );
+}

@@ -10,7 +10,8 @@ use crate::rules::Decision;
 
 use super::config::Hocuspocus;
 use super::signature::SIGNATURE_HEADER;
-use super::wire::{AuthenticateAnswer, AuthenticateRequest};
+use super::answer::AuthenticateAnswer;
+use super::request::AuthenticateRequest;
 
 impl Backend for Hocuspocus {
     type Request = AuthenticateRequest;

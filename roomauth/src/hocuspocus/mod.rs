@@ -39,14 +39,16 @@
 //! an error, never an unchecked endpoint); [`Hocuspocus::new`] takes a
 //! [`HocuspocusSecret`] in code.
 
+pub mod answer;
 mod backend;
 mod config;
+pub mod request;
 pub mod signature;
-pub mod wire;
 
 pub use config::{ConfigError, ENV_SECRET, Hocuspocus};
 pub use signature::{HocuspocusSecret, SIGNATURE_HEADER, SignatureError};
-pub use wire::{AuthenticateAnswer, AuthenticateRequest};
+pub use answer::AuthenticateAnswer;
+pub use request::AuthenticateRequest;
 
 /// roomauth's Hocuspocus extension (`extension.mjs`): Node 20, no
 /// dependencies. Write it next to the Hocuspocus server and add

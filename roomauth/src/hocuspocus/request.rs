@@ -1,6 +1,6 @@
-//! The JSON the extension sends and the JSON roomauth answers.
+//! The JSON the extension sends: `{"documentName": "project-1"}`.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 /// The longest `documentName` accepted, in bytes. Hocuspocus itself has no
 /// limit; room names in roomauth's patterns are far shorter.
@@ -47,37 +47,16 @@ impl AuthenticateRequest {
     }
 }
 
-/// roomauth's answer on success: `{"user": "alice", "readOnly": true}`.
-/// The extension sets `connectionConfig.readOnly` from `readOnly` and puts
-/// `user` into the connection's context.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuthenticateAnswer {
-    /// The granted user's id.
-    pub user: String,
-    /// `true` for a read grant: Hocuspocus applies none of the
-    /// connection's updates.
-    #[serde(rename = "readOnly")]
-    pub read_only: bool,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn request_and_answer_shapes() {
+    fn request_shape() {
         let request: AuthenticateRequest =
             serde_json::from_str(r#"{"documentName":"project-1","later":1}"#).expect("parses");
         assert_eq!(request.document_name, "project-1");
         assert_eq!(request.validate(), Ok(()));
-        let answer = AuthenticateAnswer {
-            user: "alice".into(),
-            read_only: true,
-        };
-        assert_eq!(
-            serde_json::to_string(&answer).expect("serializes"),
-            r#"{"user":"alice","readOnly":true}"#
-        );
     }
 
     #[test]
