@@ -155,16 +155,19 @@ fn configuration_never_quotes_a_secret() {
     let mut everything = String::new();
     let mut errors = 0;
     // `vars`: (name, a valid value, whether it is a secret).
-    let mut each = |vars: &[(&'static str, &str, bool)],
-                    from_lookup: &dyn Fn(
-        Box<dyn Fn(&str) -> Option<OsString>>,
-    ) -> Result<String, String>| {
+    type Lookup = Box<dyn Fn(&str) -> Option<OsString>>;
+    type Shown = Result<String, String>;
+    let mut each = |vars: &[(&'static str, &str, bool)], from_lookup: &dyn Fn(Lookup) -> Shown| {
         for &(name, _, secret) in vars {
             for value in &values {
                 let set: Vec<(&'static str, String)> = vars
                     .iter()
                     .map(|&(other, valid, _)| {
-                        let value = if other == name { value.clone() } else { valid.to_owned() };
+                        let value = if other == name {
+                            value.clone()
+                        } else {
+                            valid.to_owned()
+                        };
                         (other, value)
                     })
                     .collect();
@@ -235,12 +238,19 @@ fn configuration_never_quotes_a_secret() {
     });
     each(
         &[
-            ("CENTRIFUGO_CLIENT_SUBSCRIPTION_TOKEN_HMAC_SECRET_KEY", "s", true),
+            (
+                "CENTRIFUGO_CLIENT_SUBSCRIPTION_TOKEN_HMAC_SECRET_KEY",
+                "s",
+                true,
+            ),
             ("CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY", "s", true),
         ],
         &|lookup| shown(CentrifugoToken::from_lookup(lookup)),
     );
-    assert!(errors >= 20, "the mangled values are refused ({errors}): {everything}");
+    assert!(
+        errors >= 20,
+        "the mangled values are refused ({errors}): {everything}"
+    );
     assert!(
         !everything.contains(CANARY),
         "a secret is quoted:\n{everything}"

@@ -8,10 +8,10 @@ use crate::request::require_json;
 use crate::rule::Access;
 use crate::rules::Decision;
 
-use super::config::Hocuspocus;
-use super::signature::SIGNATURE_HEADER;
 use super::answer::AuthenticateAnswer;
+use super::config::Hocuspocus;
 use super::request::AuthenticateRequest;
+use super::signature::SIGNATURE_HEADER;
 
 impl Backend for Hocuspocus {
     type Request = AuthenticateRequest;

@@ -45,10 +45,10 @@ mod config;
 pub mod request;
 pub mod signature;
 
-pub use config::{ConfigError, ENV_SECRET, Hocuspocus};
-pub use signature::{HocuspocusSecret, SIGNATURE_HEADER, SignatureError};
 pub use answer::AuthenticateAnswer;
+pub use config::{ConfigError, ENV_SECRET, Hocuspocus};
 pub use request::AuthenticateRequest;
+pub use signature::{HocuspocusSecret, SIGNATURE_HEADER, SignatureError};
 
 /// roomauth's Hocuspocus extension (`extension.mjs`): Node 20, no
 /// dependencies. Write it next to the Hocuspocus server and add
