@@ -51,7 +51,7 @@ async fn actix_checks_origins_and_passes_retry_after_on() {
     let server = actix_web::HttpServer::new(move || {
         actix_web::App::new().route(
             "/api/roomservice",
-            actix_web::web::post().to(webhook.actix_handler()),
+            actix_web::web::post().to(webhook.clone()),
         )
     })
     .workers(1)

@@ -218,7 +218,7 @@ fn with_origins(provisioner: Arc<Counting>, state: app::AppState) -> axum::Route
         .build()
         .unwrap();
     axum::Router::new()
-        .route("/api/roomservice", post(webhook.axum_handler()))
+        .route("/api/roomservice", post(webhook))
         .with_state(state)
 }
 

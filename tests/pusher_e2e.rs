@@ -85,8 +85,8 @@ async fn actix_projects(
 }
 
 /// The same endpoints on actix-web: channel authorization, batches and
-/// sign-in through `actix_handler`, `actix_batch_handler` and
-/// `actix_signin_handler`, with the actix quickstart's login.
+/// sign-in through the webhook, `webhook.batch()` and `webhook.signin(..)`,
+/// with the actix quickstart's login.
 #[tokio::test(flavor = "multi_thread")]
 async fn pusher_js_through_soketi_on_actix() {
     let webhook = |secret: &str| -> Webhook<ActixContext, Pusher> {
@@ -97,12 +97,8 @@ async fn pusher_js_through_soketi_on_actix() {
             .expect("the actix Pusher webhook builds")
     };
     let (real, forged) = (webhook(APP_SECRET), webhook("another-secret"));
-    let (auth, batch, forged) = (
-        real.actix_handler(),
-        real.actix_batch_handler(),
-        forged.actix_handler(),
-    );
-    let user_auth = real.actix_signin_handler(signin(|user: actix_app::CurrentUser| {
+    let (auth, batch) = (real.clone(), real.batch());
+    let user_auth = real.signin(signin(|user: actix_app::CurrentUser| {
         let info = display_name(&user.0);
         Some(Grant::read(user.0).with_info(info))
     }));

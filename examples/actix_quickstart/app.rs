@@ -206,7 +206,7 @@ pub fn server(
             .app_data(state.clone())
             .route("/login", web::post().to(login))
             .route("/logout", web::post().to(logout))
-            .route("/api/roomservice", web::post().to(webhook.actix_handler()))
+            .route("/api/roomservice", web::post().to(webhook.clone()))
     })
     .workers(2)
     .listen(listener)?

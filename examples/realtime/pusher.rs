@@ -65,8 +65,8 @@ pub fn routes<S: Clone + Send + Sync + 'static>(
         .same_site_only()
         .build()?;
     Ok(Router::new()
-        .route("/pusher/batch-auth", post(webhook.batch_handler()))
-        .route("/pusher/user-auth", post(webhook.signin_handler(signin)))
+        .route("/pusher/batch-auth", post(webhook.batch()))
+        .route("/pusher/user-auth", post(webhook.signin(signin)))
         .route("/pusher/auth", post(webhook))
         .route(
             "/vendor/pusher.js",

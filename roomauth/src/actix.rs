@@ -1,6 +1,7 @@
-//! The actix-web adapter: a [`Webhook`] becomes an actix-web handler, and
-//! every actix-web extractor (`FromRequest`, with `web::Data` state) can be a
-//! parameter of a `#[room_auth]` rule.
+//! The actix-web adapter: a [`Webhook`], and every endpoint beside it
+//! ([`Served`]), is an actix-web handler, and every actix-web extractor
+//! (`FromRequest`, with `web::Data` state) can be a parameter of a
+//! `#[room_auth]` rule.
 //!
 //! ```no_run
 //! use actix_web::{App, HttpServer, web};
@@ -20,7 +21,7 @@
 //! let server = HttpServer::new(move || {
 //!     App::new()
 //!         .app_data(state.clone())
-//!         .route("/api/roomservice", web::post().to(webhook.actix_handler()))
+//!         .route("/api/roomservice", web::post().to(webhook.clone()))
 //! });
 //! # Ok(()) }
 //! ```
@@ -82,6 +83,7 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
 use send_wrapper::SendWrapper;
 
 use crate::backend::Backend;
+use crate::endpoint::{Endpoint, Served};
 use crate::error::WebhookError;
 use crate::reply::Reply;
 use crate::request::RequestHead;
@@ -143,38 +145,54 @@ where
     }
 }
 
-impl<B: Backend> Webhook<B> {
-    /// The webhook as an actix-web handler, for `web::post().to(...)`.
-    pub fn actix_handler(
-        &self,
-    ) -> impl Fn(HttpRequest, web::Payload) -> BoxFutureLocal + Clone + 'static {
-        let webhook = self.clone();
-        move |request, payload| {
-            let webhook = webhook.clone();
-            Box::pin(async move { webhook.handle_actix(request, payload).await })
-        }
-    }
+/// `web::post().to(webhook.clone())`: the webhook answers the route's
+/// requests.
+impl<B: Backend> actix_web::Handler<(HttpRequest, web::Payload)> for Webhook<B> {
+    type Output = HttpResponse;
+    type Future = BoxFutureLocal;
 
-    /// Answers one actix-web request: reads the body up to the limit, then
-    /// [`handle_request`](crate::webhook::Webhook::handle_request) with its
-    /// head.
-    pub async fn handle_actix(&self, request: HttpRequest, payload: web::Payload) -> HttpResponse {
-        let (headers, body) = match read_request(&request, payload, self.body_limit()).await {
-            Ok(read) => read,
-            Err(response) => return response,
-        };
-        let mut cx = ActixContext::new(request);
-        respond(
-            self.handle_request(RequestHead::new(&headers), &body, &mut cx)
-                .await,
-        )
+    fn call(&self, (request, payload): (HttpRequest, web::Payload)) -> BoxFutureLocal {
+        Box::pin(serve(self.clone(), request, payload))
     }
+}
+
+/// `web::post().to(webhook.batch())`: a backend's further endpoint answers
+/// the route's requests.
+impl<E> actix_web::Handler<(HttpRequest, web::Payload)> for Served<E>
+where
+    E: Endpoint<Context = ActixContext>,
+{
+    type Output = HttpResponse;
+    type Future = BoxFutureLocal;
+
+    fn call(&self, (request, payload): (HttpRequest, web::Payload)) -> BoxFutureLocal {
+        Box::pin(serve(self.0.clone(), request, payload))
+    }
+}
+
+/// Answers one actix-web request with `endpoint`: the body read up to its
+/// limit, decoded with the head, then answered with the request as the
+/// context. The one request path of every endpoint on actix-web.
+async fn serve<E>(endpoint: E, request: HttpRequest, payload: web::Payload) -> HttpResponse
+where
+    E: Endpoint<Context = ActixContext>,
+{
+    let (headers, body) = match read_request(&request, payload, endpoint.body_limit()).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let decoded = match endpoint.decode(&RequestHead::new(&headers), &body) {
+        Ok(decoded) => decoded,
+        Err(error) => return reply(error.into()),
+    };
+    let mut cx = ActixContext::new(request);
+    respond(endpoint.answer(decoded, &mut cx).await)
 }
 
 /// The request's headers (as the `http` crate's) and its body, read up to
 /// `limit` bytes; or the error response (413 past the limit, declared or
 /// not; 400 for a body cut short).
-pub(crate) async fn read_request(
+async fn read_request(
     request: &HttpRequest,
     payload: web::Payload,
     limit: usize,
@@ -200,7 +218,7 @@ pub(crate) async fn read_request(
 }
 
 /// The answer, or the extractor's rejection as actix-web answers it.
-pub(crate) fn respond(outcome: Outcome<ActixRejection>) -> HttpResponse {
+fn respond(outcome: Outcome<ActixRejection>) -> HttpResponse {
     match outcome {
         Outcome::Reply(r) => reply(r),
         Outcome::Rejected(rejection) => rejection.into_inner().error_response(),
@@ -222,7 +240,8 @@ fn http_headers(headers: &actix_web::http::header::HeaderMap) -> http::HeaderMap
     converted
 }
 
-/// The future of [`Webhook::actix_handler`]: not `Send`, like actix-web's own.
+/// The future of an endpoint's actix-web handler: not `Send`, like
+/// actix-web's own.
 pub type BoxFutureLocal = std::pin::Pin<Box<dyn Future<Output = HttpResponse>>>;
 
 /// A [`Reply`] as an actix-web response.

@@ -1,5 +1,5 @@
-//! The axum adapter: a [`Webhook`](crate::Webhook) is an axum handler, and
-//! every axum extractor (`FromRequestParts`, with the app's state) can be a
+//! The axum adapter: a [`Webhook`](crate::Webhook), and every endpoint
+//! beside it ([`Served`]), is an axum handler, and every axum extractor (`FromRequestParts`, with the app's state) can be a
 //! parameter of a `#[room_auth]` rule.
 //!
 //! ```no_run
@@ -21,13 +21,14 @@
 //! ```
 
 use axum::body::Body;
-use axum::extract::{FromRequestParts, Request, State};
+use axum::extract::{FromRequestParts, Request};
 use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::header::{CONTENT_LENGTH, CONTENT_TYPE, RETRY_AFTER};
 use http::{HeaderValue, request::Parts};
 
 use crate::backend::Backend;
+use crate::endpoint::{Endpoint, Served};
 use crate::error::WebhookError;
 use crate::reply::Reply;
 use crate::request::RequestHead;
@@ -71,49 +72,48 @@ where
     type Future = BoxFuture<'static, Response>;
 
     fn call(self, request: Request, state: S) -> Self::Future {
-        Box::pin(async move { self.handle_axum(state, request).await })
+        Box::pin(serve(self, state, request))
     }
 }
 
-impl<S, B> Webhook<S, B>
+/// `post(webhook.batch())`: a backend's further endpoint answers the route's
+/// requests.
+impl<S, E> axum::handler::Handler<(), S> for Served<E>
 where
     S: Clone + Send + Sync + 'static,
-    B: Backend,
+    E: Endpoint<Context = AxumContext<S>>,
 {
-    /// The webhook as an axum handler taking `State`, for code written
-    /// before the webhook was a [`Handler`](axum::handler::Handler) itself.
-    pub fn axum_handler(
-        &self,
-    ) -> impl Fn(State<S>, Request) -> BoxFuture<'static, Response> + Clone + Send + Sync + 'static
-    {
-        let webhook = self.clone();
-        move |State(state), request| {
-            let webhook = webhook.clone();
-            Box::pin(async move { webhook.handle_axum(state, request).await })
-        }
-    }
+    type Future = BoxFuture<'static, Response>;
 
-    /// Answers one axum request: reads the body up to the limit, then
-    /// [`handle_request`](crate::webhook::Webhook::handle_request) with its
-    /// head.
-    pub async fn handle_axum(&self, state: S, request: Request) -> Response {
-        let (parts, bytes) = match read_body(request, self.body_limit()).await {
-            Ok(read) => read,
-            Err(response) => return response,
-        };
-        let request = match self.decode(&RequestHead::new(&parts.headers), &bytes) {
-            Ok(request) => request,
-            Err(error) => return reply(error.into()),
-        };
-        let mut cx = AxumContext { parts, state };
-        respond(self.answer(&request, &mut cx).await)
+    fn call(self, request: Request, state: S) -> Self::Future {
+        Box::pin(serve(self.0, state, request))
     }
+}
+
+/// Answers one axum request with `endpoint`: the body read up to its limit,
+/// decoded with the head, then answered with the head and `state` as the
+/// context. The one request path of every endpoint on axum.
+async fn serve<S, E>(endpoint: E, state: S, request: Request) -> Response
+where
+    S: Send + Sync + 'static,
+    E: Endpoint<Context = AxumContext<S>>,
+{
+    let (parts, body) = match read_body(request, endpoint.body_limit()).await {
+        Ok(read) => read,
+        Err(response) => return response,
+    };
+    let request = match endpoint.decode(&RequestHead::new(&parts.headers), &body) {
+        Ok(request) => request,
+        Err(error) => return reply(error.into()),
+    };
+    let mut cx = AxumContext { parts, state };
+    respond(endpoint.answer(request, &mut cx).await)
 }
 
 /// The request's head and its body, read up to `limit` bytes: a 413 beyond
 /// it (checked against `Content-Length` first), a 400 for a body that breaks
 /// off. What every axum endpoint of every backend reads first.
-pub(crate) async fn read_body(request: Request, limit: usize) -> Result<(Parts, Bytes), Response> {
+async fn read_body(request: Request, limit: usize) -> Result<(Parts, Bytes), Response> {
     let (parts, body) = request.into_parts();
     let declared = parts
         .headers
@@ -136,7 +136,7 @@ pub(crate) async fn read_body(request: Request, limit: usize) -> Result<(Parts, 
 
 /// An outcome as an axum response: the reply, or the extractor's own
 /// rejection.
-pub(crate) fn respond(outcome: Outcome<Response>) -> Response {
+fn respond(outcome: Outcome<Response>) -> Response {
     match outcome {
         Outcome::Reply(r) => reply(r),
         Outcome::Rejected(response) => response,

@@ -57,6 +57,8 @@
 //!   tokens;
 //! - [`backend`]: the [`backend::Backend`] trait each service implements;
 //! - [`webhook`]: the framework-neutral request path and error contract;
+//! - [`endpoint`]: the one call shape of the webhook and of every endpoint
+//!   beside it, which the adapters serve;
 //! - [`axum`], [`actix`]: the web framework adapters;
 //! - one module per backend, each behind its cargo feature:
 //!   [`room_service`] (default);
@@ -77,6 +79,7 @@ pub mod axum;
 pub mod backend;
 #[cfg(feature = "centrifugo")]
 pub mod centrifugo;
+pub mod endpoint;
 pub mod env;
 pub mod error;
 #[cfg(feature = "hocuspocus")]

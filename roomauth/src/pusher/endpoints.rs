@@ -1,10 +1,12 @@
 //! The two endpoints beside channel authorization, on the same webhook
-//! (same rules, same origin checks): batched authorization and user
-//! sign-in.
+//! (same rules, same origin checks, same limits): batched authorization and
+//! user sign-in.
 
 use std::marker::PhantomData;
+use std::sync::Arc;
 
 use crate::backend::Backend;
+use crate::endpoint::{Endpoint, Served};
 use crate::error::WebhookError;
 use crate::reply::Reply;
 use crate::request::RequestHead;
@@ -15,7 +17,7 @@ use crate::{Access, Grant};
 use super::backend::{auth_error, form_error, require_form};
 use super::batch::{BatchAnswer, BatchEntry};
 use super::config::Pusher;
-use super::form::{BatchRequest, ChannelRequest, UserRequest};
+use super::form::{BatchRequest, ChannelRequest, FormError, UserRequest};
 
 /// How the app names the user of `pusher.signin()`: its own session
 /// extractor and what to show of the user. Made with [`signin`].
@@ -82,39 +84,73 @@ fn json_reply(value: &impl serde::Serialize) -> Reply {
 }
 
 impl<Cx: RequestContext> Webhook<Cx, Pusher> {
-    /// Answers a batched authorization from the `pusher-js-auth` plugin:
-    /// the origin and size checks of every request, then each channel
-    /// decided and signed on its own ([`BatchAnswer`]). A malformed body
-    /// or channel name fails the whole request (400); a refusal fails only
-    /// its channel. An extractor's rejection is passed through whole.
-    pub async fn handle_batch(
-        &self,
-        head: &RequestHead<'_>,
-        body: &[u8],
-        cx: &mut Cx,
-    ) -> Outcome<Cx::Rejection> {
-        let batch = match self.decode_batch(head, body) {
-            Ok(batch) => batch,
-            Err(error) => return Outcome::Reply(error.into()),
-        };
-        self.answer_batch(batch, cx).await
+    /// The batched-authorization endpoint of the `pusher-js-auth` plugin,
+    /// with this webhook's rules, origin checks and limits:
+    /// `post(webhook.batch())` on axum, `web::post().to(webhook.batch())` on
+    /// actix-web. See [`Batch`].
+    pub fn batch(&self) -> Served<Batch<Cx>> {
+        Served(Batch {
+            webhook: self.clone(),
+        })
     }
 
-    /// The checks of [`handle_batch`](Self::handle_batch) that need the
-    /// head; adapters call it before the head moves into the context.
-    pub fn decode_batch(
-        &self,
-        head: &RequestHead<'_>,
-        body: &[u8],
-    ) -> Result<BatchRequest, WebhookError> {
-        self.check_source(head, body.len())?;
-        require_form(head)?;
-        BatchRequest::from_form(body).map_err(form_error)
+    /// The sign-in endpoint of `pusher.signin()`, with this webhook's
+    /// origin checks and limits and the user from `signin` ([`signin`]):
+    /// `post(webhook.signin(signin))` on axum,
+    /// `web::post().to(webhook.signin(signin))` on actix-web. See
+    /// [`SignInEndpoint`].
+    pub fn signin(&self, signin: impl SignIn<Cx>) -> Served<SignInEndpoint<Cx>> {
+        Served(SignInEndpoint {
+            webhook: self.clone(),
+            signin: Arc::new(signin),
+        })
+    }
+}
+
+/// A form body of one of the endpoints beside channel authorization, after
+/// the webhook's origin and size checks.
+fn decode_form<Cx: RequestContext, T>(
+    webhook: &Webhook<Cx, Pusher>,
+    head: &RequestHead<'_>,
+    body: &[u8],
+    from_form: fn(&[u8]) -> Result<T, FormError>,
+) -> Result<T, WebhookError> {
+    webhook.check_source(head, body.len())?;
+    require_form(head)?;
+    from_form(body).map_err(form_error)
+}
+
+/// Batched authorization (`pusher-js-auth`): the webhook's origin and size
+/// checks, then each channel decided and signed on its own
+/// ([`BatchAnswer`]). A malformed body or channel name fails the whole
+/// request (400); a refusal fails only its channel. An extractor's rejection
+/// is passed through whole. Made by [`Webhook::batch`].
+pub struct Batch<Cx: RequestContext> {
+    webhook: Webhook<Cx, Pusher>,
+}
+
+impl<Cx: RequestContext> Clone for Batch<Cx> {
+    fn clone(&self) -> Self {
+        Batch {
+            webhook: self.webhook.clone(),
+        }
+    }
+}
+
+impl<Cx: RequestContext> Endpoint for Batch<Cx> {
+    type Context = Cx;
+    type Request = BatchRequest;
+
+    fn body_limit(&self) -> usize {
+        self.webhook.body_limit()
     }
 
-    /// Decides and signs each channel of a decoded batch.
-    pub async fn answer_batch(&self, batch: BatchRequest, cx: &mut Cx) -> Outcome<Cx::Rejection> {
-        let pusher = self.backend();
+    fn decode(&self, head: &RequestHead<'_>, body: &[u8]) -> Result<BatchRequest, WebhookError> {
+        decode_form(&self.webhook, head, body, BatchRequest::from_form)
+    }
+
+    async fn answer(&self, batch: BatchRequest, cx: &mut Cx) -> Outcome<Cx::Rejection> {
+        let pusher = self.webhook.backend();
         let mut answer = BatchAnswer::with_capacity(batch.channels.len());
         for channel in batch.channels {
             let request = ChannelRequest {
@@ -123,7 +159,7 @@ impl<Cx: RequestContext> Webhook<Cx, Pusher> {
             };
             let entry = match pusher.check_serves(&request) {
                 Err(error) => refused_entry(&error),
-                Ok(()) => match self.decide(request.channel.room(), cx).await {
+                Ok(()) => match self.webhook.decide(request.channel.room(), cx).await {
                     Ok(decision) => match pusher.authorize_channel(
                         &request.socket_id,
                         &request.channel,
@@ -141,43 +177,40 @@ impl<Cx: RequestContext> Webhook<Cx, Pusher> {
         }
         Outcome::Reply(json_reply(&answer))
     }
+}
 
-    /// Answers `pusher.signin()`: the origin and size checks, the form's
-    /// `socket_id`, the user from `signin` ([`signin`]), and
-    /// `{"auth", "user_data"}` signed over `<socket_id>::user::<user_data>`.
-    pub async fn handle_signin(
-        &self,
-        signin: &dyn SignIn<Cx>,
-        head: &RequestHead<'_>,
-        body: &[u8],
-        cx: &mut Cx,
-    ) -> Outcome<Cx::Rejection> {
-        match self.decode_signin(head, body) {
-            Ok(request) => self.answer_signin(signin, &request, cx).await,
-            Err(error) => Outcome::Reply(error.into()),
+/// User sign-in (`pusher.signin()`): the webhook's origin and size checks,
+/// the form's `socket_id`, the user from [`SignIn`], and
+/// `{"auth", "user_data"}` signed over `<socket_id>::user::<user_data>`.
+/// Made by [`Webhook::signin`].
+pub struct SignInEndpoint<Cx: RequestContext> {
+    webhook: Webhook<Cx, Pusher>,
+    signin: Arc<dyn SignIn<Cx>>,
+}
+
+impl<Cx: RequestContext> Clone for SignInEndpoint<Cx> {
+    fn clone(&self) -> Self {
+        SignInEndpoint {
+            webhook: self.webhook.clone(),
+            signin: Arc::clone(&self.signin),
         }
     }
+}
 
-    /// The checks of [`handle_signin`](Self::handle_signin) that need the
-    /// head.
-    pub fn decode_signin(
-        &self,
-        head: &RequestHead<'_>,
-        body: &[u8],
-    ) -> Result<UserRequest, WebhookError> {
-        self.check_source(head, body.len())?;
-        require_form(head)?;
-        UserRequest::from_form(body).map_err(form_error)
+impl<Cx: RequestContext> Endpoint for SignInEndpoint<Cx> {
+    type Context = Cx;
+    type Request = UserRequest;
+
+    fn body_limit(&self) -> usize {
+        self.webhook.body_limit()
     }
 
-    /// Signs a decoded sign-in for the user `signin` names.
-    pub async fn answer_signin(
-        &self,
-        signin: &dyn SignIn<Cx>,
-        request: &UserRequest,
-        cx: &mut Cx,
-    ) -> Outcome<Cx::Rejection> {
-        let grant = match signin.user(cx).await {
+    fn decode(&self, head: &RequestHead<'_>, body: &[u8]) -> Result<UserRequest, WebhookError> {
+        decode_form(&self.webhook, head, body, UserRequest::from_form)
+    }
+
+    async fn answer(&self, request: UserRequest, cx: &mut Cx) -> Outcome<Cx::Rejection> {
+        let grant = match self.signin.user(cx).await {
             Ok(grant) => grant,
             Err(refusal) => {
                 return match refused("(pusher sign-in)", refusal) {
@@ -186,14 +219,15 @@ impl<Cx: RequestContext> Webhook<Cx, Pusher> {
                 };
             }
         };
+        let pusher = self.webhook.backend();
         tracing::info!(
-            backend = self.backend().name(),
+            backend = pusher.name(),
             user = grant.user.as_str(),
             outcome = "signed in",
             "room auth"
         );
         Outcome::Reply(
-            match self.backend().authenticate_user(
+            match pusher.authenticate_user(
                 &request.socket_id,
                 grant.user.as_str(),
                 grant.info.as_ref(),

@@ -50,22 +50,18 @@
 //! allowed.
 //!
 //! **Serving**: channel authorization is the webhook itself (`post(webhook)`
-//! on axum, `web::post().to(webhook.actix_handler())` on actix-web); the
-//! batch and sign-in endpoints are `batch_handler()` and
-//! `signin_handler(signin)` on axum, `actix_batch_handler()` and
-//! `actix_signin_handler(signin)` on actix-web, with the same rules and
-//! checks.
+//! on axum, `web::post().to(webhook.clone())` on actix-web); the batch and
+//! sign-in endpoints are [`Webhook::batch`](crate::Webhook::batch) and
+//! [`Webhook::signin`](crate::Webhook::signin) on the same webhook, with the
+//! same rules and checks (`post(webhook.batch())`,
+//! `post(webhook.signin(signin))`; `web::post().to(..)` on actix-web).
 //!
 //! **Config**: [`Pusher::from_env`] reads `PUSHER_APP_KEY`,
 //! `PUSHER_APP_SECRET` and (optional) `PUSHER_ENCRYPTION_MASTER_KEY_BASE64`
 //! (an empty secret or master key is an error at start); the secret and
 //! the master key never appear in `Debug`, errors or logs.
 
-#[cfg(feature = "actix")]
-mod actix;
 mod auth;
-#[cfg(feature = "axum")]
-mod axum;
 mod backend;
 mod batch;
 mod channel;
@@ -84,7 +80,7 @@ pub use config::{
     ConfigError, ENV_APP_KEY, ENV_APP_SECRET, ENV_ENCRYPTION_MASTER_KEY_BASE64, Pusher,
     PusherBuilder,
 };
-pub use endpoints::{SignIn, SignInFn, signin};
+pub use endpoints::{Batch, SignIn, SignInEndpoint, SignInFn, signin};
 pub use form::{BatchRequest, ChannelRequest, FormError, MAX_BATCH_CHANNELS, UserRequest};
 pub use master_key::{MasterKey, MasterKeyError};
 pub use socket_id::{MAX_SOCKET_ID_LEN, SocketId, SocketIdError};
