@@ -157,6 +157,14 @@ fn json_body(error: &WebhookError) -> String {
 mod tests {
     use super::*;
 
+    /// A service for the upstream errors below: the contract knows no
+    /// backend's.
+    const SERVICE: Service = Service {
+        name: "Example",
+        url_setting: "EXAMPLE_URL",
+        key_setting: "EXAMPLE_API_KEY",
+    };
+
     /// How `to_json` made every body before the fixed ones were made once.
     fn built_per_call(error: &WebhookError) -> Bytes {
         let body = serde_json::json!({ "error": error.to_string() });
@@ -173,10 +181,7 @@ mod tests {
             WebhookError::PayloadTooLarge { limit: 16 },
             WebhookError::UnsupportedMediaType,
             WebhookError::Internal,
-            WebhookError::Upstream(UpstreamError::new(
-                crate::room_service::SERVICE,
-                UpstreamErrorKind::Timeout,
-            )),
+            WebhookError::Upstream(UpstreamError::new(SERVICE, UpstreamErrorKind::Timeout)),
         ];
         for error in &errors {
             // Twice: the first call makes a fixed body, the second reuses it.
@@ -203,12 +208,9 @@ mod tests {
                 .is_none()
         );
         assert!(
-            WebhookError::Upstream(UpstreamError::new(
-                crate::room_service::SERVICE,
-                UpstreamErrorKind::Connect
-            ))
-            .fixed_body()
-            .is_none()
+            WebhookError::Upstream(UpstreamError::new(SERVICE, UpstreamErrorKind::Connect))
+                .fixed_body()
+                .is_none()
         );
     }
 }
