@@ -52,6 +52,10 @@
 //! - [`mod@rules`]: the registered rules and [`rules::Rules::decide`];
 //! - [`env`], [`secret`]: the one configuration reader every backend's
 //!   `from_env` uses, and the one redacted, constant-time secret type;
+//! - [`request`], [`reply`], [`error`], [`name`]: the contract every
+//!   backend speaks: the request head, the one JSON and form decoders, the
+//!   reply and its one encoder, the error contract, and the room-name floor
+//!   the webhook holds every backend's room to;
 //! - [`upstream`]: calls to a backend's own service, and their errors;
 //! - `jwt` (internal): the HS256 token signer of the backends that mint
 //!   tokens;
@@ -62,7 +66,8 @@
 //! - [`axum`], [`actix`]: the web framework adapters;
 //! - one module per backend, each behind its cargo feature:
 //!   [`room_service`] (default);
-//! - [`testing`]: policy tables against the rules, without HTTP.
+//! - [`testing`]: policy tables against the rules, without HTTP, and the
+//!   stub backend ([`testing::Stub`]).
 //!
 //! Deny by default; every failure has its status and a JSON message; no
 //! secret appears in any of them.
@@ -90,6 +95,7 @@ mod jwt;
 pub mod liveblocks;
 #[cfg(feature = "livekit")]
 pub mod livekit;
+pub mod name;
 pub mod pattern;
 #[cfg(feature = "pusher")]
 pub mod pusher;

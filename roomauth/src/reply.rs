@@ -14,7 +14,7 @@ pub struct Reply {
     pub status: StatusCode,
     /// The JSON body.
     pub body: Bytes,
-    /// To be sent as `Retry-After` (whole seconds): the provisioner's own
+    /// To be sent as `Retry-After` (whole seconds): the backend's service's own
     /// delay when it is rate limiting (503); `None` otherwise.
     pub retry_after: Option<Duration>,
 }
@@ -23,6 +23,19 @@ impl Reply {
     /// A 200 with this JSON body.
     pub fn ok(body: impl Into<Bytes>) -> Reply {
         Reply::new(StatusCode::OK, body.into())
+    }
+
+    /// A 200 with `value` as its JSON body: the one reply encoder of every
+    /// backend. Serialization fails only for a value no backend sends (a
+    /// map with non-string keys, a failing `Serialize`): then a logged 500.
+    pub fn json(value: &impl serde::Serialize) -> Reply {
+        match serde_json::to_vec(value) {
+            Ok(body) => Reply::ok(body),
+            Err(error) => {
+                tracing::error!(%error, "the answer could not be serialized");
+                WebhookError::Internal.into()
+            }
+        }
     }
 
     /// A reply without `Retry-After`.

@@ -1,5 +1,7 @@
 //! Policy tests for apps: assert who may enter which room, with which
-//! access, against the app's own rules, without a backend and without HTTP.
+//! access, against the app's own rules, without a backend and without HTTP;
+//! and [`Stub`], the reference backend that is also the test double of the
+//! webhook.
 //!
 //! ```
 //! use roomauth::rules::Rules;
@@ -125,8 +127,14 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
+
+use crate::backend::Backend;
+use crate::error::WebhookError;
+use crate::reply::Reply;
+use crate::request::{RequestHead, decode_json};
 use crate::rule::{Access, Deny, Refusal, RequestContext};
-use crate::rules::Rules;
+use crate::rules::{Decision, Rules};
 
 /// What the rules decide for one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -263,4 +271,81 @@ pub async fn cookies_after(
         return Err(status);
     }
     http::HeaderValue::from_str(&pairs.join("; ")).map_err(|_| status)
+}
+
+/// The reference backend, and the webhook's test double (as Laravel's
+/// `NullBroadcaster` is for its broadcasters): it reads `{"room": "<name>"}`
+/// with the one JSON decoder and grants by answering the rules' decision as
+/// JSON ([`StubGrant`]). No service, no key, no feature: what the neutral
+/// layers' tests and examples build their webhooks on.
+///
+/// ```
+/// use roomauth::testing::Stub;
+/// use roomauth::webhook::{Outcome, Webhook};
+/// use roomauth::{room_auth, rules};
+///
+/// #[room_auth(rooms = "lobby")]
+/// fn lobby() -> Option<String> {
+///     Some("guest".into())
+/// }
+///
+/// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+/// let webhook: Webhook<(), Stub> = Webhook::builder(Stub).rules(rules![lobby]).build().unwrap();
+/// let Outcome::Reply(reply) = webhook.handle(Some("application/json"), br#"{"room":"lobby"}"#, &mut ()).await;
+/// assert_eq!(reply.status, 200);
+/// assert_eq!(reply.body, r#"{"rule":"lobby","room":"lobby","user":"guest","access":"write"}"#);
+/// # });
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stub;
+
+/// What [`Stub`] reads: `{"room": "<name>"}`, no other field.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StubRequest {
+    /// The room to enter.
+    pub room: String,
+}
+
+/// What [`Stub`] answers for a yes: the decision, as JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StubGrant {
+    /// The rule that decided.
+    pub rule: String,
+    /// The room granted.
+    pub room: String,
+    /// The granted user.
+    pub user: String,
+    /// `"read"` or `"write"`.
+    pub access: String,
+    /// The grant's user info, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub info: Option<serde_json::Value>,
+}
+
+impl Backend for Stub {
+    type Request = StubRequest;
+
+    fn name(&self) -> &'static str {
+        "stub"
+    }
+
+    fn decode(&self, head: &RequestHead<'_>, body: &[u8]) -> Result<StubRequest, WebhookError> {
+        decode_json(head.content_type(), body, r#"`{"room": "<name>"}`"#)
+    }
+
+    fn room<'r>(&self, request: &'r StubRequest) -> &'r str {
+        &request.room
+    }
+
+    async fn grant(&self, request: &StubRequest, decision: Decision) -> Result<Reply, WebhookError> {
+        let grant = decision.grant;
+        Ok(Reply::json(&StubGrant {
+            rule: decision.rule.to_owned(),
+            room: request.room.clone(),
+            access: grant.access.as_str().to_owned(),
+            user: grant.user.into_string(),
+            info: grant.info,
+        }))
+    }
 }

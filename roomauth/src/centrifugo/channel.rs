@@ -5,6 +5,9 @@
 //! is the channel without the private prefix, so that `project:1` and
 //! `$project:1` are decided by the same rule (`rooms = "project:<id>"`).
 
+use crate::error::WebhookError;
+use crate::name::floor_or;
+
 /// Centrifugo's default `channel_max_length`.
 pub const MAX_CHANNEL_LEN: usize = 255;
 
@@ -40,6 +43,20 @@ pub fn room_of(channel: &str) -> Result<&str, ChannelError> {
         return Err(ChannelError::Empty);
     }
     Ok(room)
+}
+
+/// [`room_of`] as the endpoints answer it: a 400 that says what to fix;
+/// for a look-alike room, the floor's (the same 400 every backend gives).
+pub(super) fn decoded_room(channel: &str) -> Result<&str, WebhookError> {
+    room_of(channel).map_err(|error| {
+        let own = WebhookError::malformed(error.to_string());
+        match error {
+            ChannelError::Charset => {
+                floor_or(channel.strip_prefix(PRIVATE_PREFIX).unwrap_or(channel), own)
+            }
+            ChannelError::Empty | ChannelError::TooLong => own,
+        }
+    })
 }
 
 /// Whether `channel` is private (needs a subscription token).

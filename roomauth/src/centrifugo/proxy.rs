@@ -94,14 +94,6 @@ impl SubscribeAnswer {
             temporary,
         })
     }
-
-    /// The JSON body.
-    pub fn to_json(&self) -> Vec<u8> {
-        // Serializing these types cannot fail: string keys, JSON values.
-        serde_json::to_vec(self).unwrap_or_else(|_| {
-            br#"{"error":{"code":500,"message":"internal error","temporary":true}}"#.to_vec()
-        })
-    }
 }
 
 #[cfg(test)]
@@ -129,7 +121,7 @@ mod tests {
     #[test]
     fn answers_in_the_proxy_shape() {
         let answer = |a: SubscribeAnswer| -> serde_json::Value {
-            serde_json::from_slice(&a.to_json()).expect("json")
+            serde_json::from_slice(&crate::reply::Reply::json(&a).body).expect("json")
         };
         assert_eq!(
             answer(SubscribeAnswer::subscribed(Some(json!({"name": "Alice"})))),

@@ -3,11 +3,10 @@
 use crate::backend::Backend;
 use crate::error::WebhookError;
 use crate::reply::Reply;
-use crate::request::RequestHead;
-use crate::request::require_json;
+use crate::request::{RequestHead, decode_json};
 use crate::rules::Decision;
 
-use super::channel::room_of;
+use super::channel::{decoded_room, room_of};
 use super::config::CentrifugoSubscribe;
 use super::proxy::{SubscribeAnswer, SubscribeRequest};
 
@@ -39,13 +38,9 @@ impl Backend for CentrifugoSubscribe {
         body: &[u8],
     ) -> Result<SubscribeRequest, WebhookError> {
         self.check_secret(head)?;
-        require_json(head.content_type())?;
-        let request: SubscribeRequest = serde_json::from_slice(body).map_err(|e| {
-            WebhookError::malformed(format!(
-                "expected Centrifugo's subscribe proxy request: {e}"
-            ))
-        })?;
-        room_of(&request.channel).map_err(|e| WebhookError::malformed(e.to_string()))?;
+        let request: SubscribeRequest =
+            decode_json(head.content_type(), body, "Centrifugo's subscribe proxy request")?;
+        decoded_room(&request.channel)?;
         Ok(request)
     }
 
@@ -61,7 +56,7 @@ impl Backend for CentrifugoSubscribe {
             WebhookError::Internal => SubscribeAnswer::internal(),
             other => return other.into(),
         };
-        Reply::ok(answer.to_json())
+        Reply::json(&answer)
     }
 
     async fn grant(
@@ -80,6 +75,6 @@ impl Backend for CentrifugoSubscribe {
         } else {
             SubscribeAnswer::subscribed(decision.grant.info.clone())
         };
-        Ok(Reply::ok(answer.to_json()))
+        Ok(Reply::json(&answer))
     }
 }

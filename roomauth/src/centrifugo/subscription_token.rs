@@ -5,11 +5,10 @@ use serde::{Deserialize, Serialize};
 use crate::backend::Backend;
 use crate::error::WebhookError;
 use crate::reply::Reply;
-use crate::request::RequestHead;
-use crate::request::require_json;
+use crate::request::{RequestHead, decode_json};
 use crate::rules::Decision;
 
-use super::channel::room_of;
+use super::channel::{decoded_room, room_of};
 use super::config::CentrifugoToken;
 use super::token::SubscriptionClaims;
 
@@ -36,11 +35,9 @@ impl Backend for CentrifugoToken {
     }
 
     fn decode(&self, head: &RequestHead<'_>, body: &[u8]) -> Result<TokenRequest, WebhookError> {
-        require_json(head.content_type())?;
-        let request: TokenRequest = serde_json::from_slice(body).map_err(|e| {
-            WebhookError::malformed(format!("expected {{\"channel\": \"...\"}}: {e}"))
-        })?;
-        room_of(&request.channel).map_err(|e| WebhookError::malformed(e.to_string()))?;
+        let request: TokenRequest =
+            decode_json(head.content_type(), body, r#"`{"channel": "<channel>"}`"#)?;
+        decoded_room(&request.channel)?;
         Ok(request)
     }
 
@@ -63,7 +60,6 @@ impl Backend for CentrifugoToken {
         let answer = TokenAnswer {
             token: self.secret.sign(&claims),
         };
-        let body = serde_json::to_vec(&answer).map_err(|_| WebhookError::Internal)?;
-        Ok(Reply::ok(body))
+        Ok(Reply::json(&answer))
     }
 }

@@ -65,8 +65,9 @@ pub enum WebhookError {
     Internal,
     /// 502: the backend's service failed; 503 when it is rate limiting
     /// (with its `Retry-After`, see [`retry_after`](Self::retry_after));
-    /// 504 when it did not answer in time.
-    #[error("provisioning the grant failed: {0}")]
+    /// 504 when it did not answer in time. The [`UpstreamError`] names the
+    /// service.
+    #[error("the realtime service failed: {0}")]
     Upstream(#[from] UpstreamError),
 }
 
@@ -101,7 +102,7 @@ impl WebhookError {
     }
 
     /// How long the browser should wait before retrying, sent as
-    /// `Retry-After`: the provisioner's own `Retry-After` when it is rate
+    /// `Retry-After`: the service's own `Retry-After` when it is rate
     /// limiting (503), `None` otherwise.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {
@@ -191,6 +192,13 @@ mod tests {
         assert_eq!(
             WebhookError::Forbidden.to_json(),
             &br#"{"error":"not allowed to join this room"}"#[..]
+        );
+        // Neutral words: the service's name comes from the upstream error.
+        assert_eq!(
+            WebhookError::Upstream(UpstreamError::new(SERVICE, UpstreamErrorKind::Connect))
+                .to_string(),
+            "the realtime service failed: cannot connect to Example: check EXAMPLE_URL \
+             and that the server is running and reachable"
         );
         assert_eq!(
             WebhookError::UnsupportedMediaType.to_json(),

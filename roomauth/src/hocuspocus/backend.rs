@@ -3,8 +3,7 @@
 use crate::backend::Backend;
 use crate::error::WebhookError;
 use crate::reply::Reply;
-use crate::request::RequestHead;
-use crate::request::require_json;
+use crate::request::{RequestHead, decode_json};
 use crate::rule::Access;
 use crate::rules::Decision;
 
@@ -30,10 +29,8 @@ impl Backend for Hocuspocus {
             tracing::warn!(backend = "hocuspocus", %error, "request refused: bad signature");
             return Err(WebhookError::BadSignature);
         }
-        require_json(head.content_type())?;
-        let request: AuthenticateRequest = serde_json::from_slice(body).map_err(|e| {
-            WebhookError::malformed(format!("expected {{\"documentName\": \"...\"}}: {e}"))
-        })?;
+        let request: AuthenticateRequest =
+            decode_json(head.content_type(), body, r#"`{"documentName": "<name>"}`"#)?;
         request
             .validate()
             .map_err(|e| WebhookError::malformed(e.to_string()))?;
@@ -53,7 +50,6 @@ impl Backend for Hocuspocus {
             user: decision.grant.user.into_string(),
             read_only: decision.grant.access == Access::Read,
         };
-        let body = serde_json::to_vec(&answer).map_err(|_| WebhookError::Internal)?;
-        Ok(Reply::ok(body))
+        Ok(Reply::json(&answer))
     }
 }

@@ -7,7 +7,6 @@ use crate::backend::Backend;
 use crate::error::WebhookError;
 use crate::reply::Reply;
 use crate::request::RequestHead;
-use crate::request::require_json;
 use crate::rule::Access;
 use crate::rules::Decision;
 use crate::upstream::UpstreamError;
@@ -24,8 +23,7 @@ impl Backend for Liveblocks {
     }
 
     fn decode(&self, head: &RequestHead<'_>, body: &[u8]) -> Result<AuthRequest, WebhookError> {
-        require_json(head.content_type())?;
-        AuthRequest::from_json(body)
+        AuthRequest::decode(head.content_type(), body)
     }
 
     fn room<'r>(&self, request: &'r AuthRequest) -> &'r str {
@@ -67,6 +65,6 @@ impl Backend for Liveblocks {
             WebhookError::Upstream(error)
         })?;
         tracing::debug!(rule = decision.rule, room = %request.room, access = ?grant.access, "Liveblocks session authorized");
-        Ok(Reply::ok(token.to_json()))
+        Ok(Reply::json(&token))
     }
 }

@@ -4,7 +4,6 @@ use crate::backend::Backend;
 use crate::error::WebhookError;
 use crate::reply::Reply;
 use crate::request::RequestHead;
-use crate::request::require_json;
 use crate::rule::Access;
 use crate::rules::Decision;
 
@@ -18,8 +17,7 @@ impl Backend for LiveKit {
     }
 
     fn decode(&self, head: &RequestHead<'_>, body: &[u8]) -> Result<TokenRequest, WebhookError> {
-        require_json(head.content_type())?;
-        TokenRequest::from_json(body)
+        TokenRequest::decode(head.content_type(), body)
     }
 
     fn room<'r>(&self, request: &'r TokenRequest) -> &'r str {
@@ -53,11 +51,7 @@ impl Backend for LiveKit {
             tracing::error!(rule = decision.rule, error = %err, "the LiveKit token could not be serialized");
             WebhookError::Internal
         })?;
-        let body = serde_json::to_vec(&response).map_err(|err| {
-            tracing::error!(rule = decision.rule, error = %err, "the LiveKit answer could not be serialized");
-            WebhookError::Internal
-        })?;
         tracing::debug!(rule = decision.rule, room = %request.room, access = ?grant.access, "LiveKit token issued");
-        Ok(Reply::ok(body))
+        Ok(Reply::json(&response))
     }
 }

@@ -4,7 +4,7 @@
 use crate::backend::Backend;
 use crate::error::WebhookError;
 use crate::reply::Reply;
-use crate::request::RequestHead;
+use crate::request::{RequestHead, form};
 use crate::rules::Decision;
 
 use super::auth::AuthError;
@@ -12,22 +12,10 @@ use super::channel::ChannelKind;
 use super::config::Pusher;
 use super::form::{ChannelRequest, FormError};
 
-/// The content type pusher-js (and the batch plugin) send.
-pub const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
-
 /// Refuses a body not declared as a form (415): a JSON body is not what
 /// pusher-js sends.
 pub(super) fn require_form(head: &RequestHead<'_>) -> Result<(), WebhookError> {
-    let essence = head
-        .content_type()
-        .and_then(|ct| ct.split(';').next())
-        .map(str::trim);
-    match essence {
-        Some(essence) if essence.eq_ignore_ascii_case(FORM_CONTENT_TYPE) => Ok(()),
-        _ => Err(WebhookError::WrongContentType {
-            expected: FORM_CONTENT_TYPE,
-        }),
-    }
+    form::require_form(head.content_type())
 }
 
 pub(super) fn form_error(error: FormError) -> WebhookError {
@@ -72,8 +60,7 @@ impl Pusher {
                 decision.grant.info.as_ref(),
             )
             .map_err(auth_error)?;
-        let body = serde_json::to_vec(&answer).map_err(|_| WebhookError::Internal)?;
-        Ok(Reply::ok(body))
+        Ok(Reply::json(&answer))
     }
 }
 

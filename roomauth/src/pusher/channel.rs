@@ -69,6 +69,10 @@ pub enum ChannelError {
     /// The prefix alone (`private-`, `presence-`, `private-encrypted-`).
     #[error("`channel_name` has no name after its `{0}` prefix")]
     NoRoom(&'static str),
+    /// The room after the prefix fails the [floor](crate::name) every
+    /// backend holds room names to (a look-alike name): its reason.
+    #[error("{0}")]
+    RoomName(String),
 }
 
 /// Whether `b` is in the protocol's channel-name charset.
@@ -85,13 +89,19 @@ impl Channel {
         if name.len() > MAX_CHANNEL_NAME_LEN {
             return Err(ChannelError::TooLong);
         }
-        if !name.bytes().all(is_channel_byte) {
-            return Err(ChannelError::Charset);
-        }
-        let (prefix, kind) = ChannelKind::PREFIXES
+        let prefixed = ChannelKind::PREFIXES
             .into_iter()
-            .find(|(prefix, _)| name.starts_with(prefix))
-            .ok_or(ChannelError::Public)?;
+            .find(|(prefix, _)| name.starts_with(prefix));
+        if !name.bytes().all(is_channel_byte) {
+            // A look-alike room gets the floor's refusal, as from every
+            // backend; other bytes outside the charset, the protocol's.
+            let room = prefixed.map_or(name, |(prefix, _)| &name[prefix.len()..]);
+            return Err(match crate::name::check_name("room", room) {
+                Err(reason) => ChannelError::RoomName(reason),
+                Ok(()) => ChannelError::Charset,
+            });
+        }
+        let (prefix, kind) = prefixed.ok_or(ChannelError::Public)?;
         if name.len() == prefix.len() {
             return Err(ChannelError::NoRoom(prefix));
         }
@@ -175,13 +185,22 @@ mod tests {
         for bad in [
             "private-project 1",
             "private-project-1:x",
-            "private-project-1\n",
-            "private-project-1\u{200b}",
             "private-prøject",
             "private-a/b",
             "private-%41",
         ] {
             assert_eq!(Channel::parse(bad), Err(ChannelError::Charset), "{bad:?}");
+        }
+        for look_alike in [
+            "private-project-1\n",
+            "private-project-1\u{200b}",
+            "presence- project-1",
+            "private-encrypted-project-1\u{202e}",
+        ] {
+            assert!(
+                matches!(Channel::parse(look_alike), Err(ChannelError::RoomName(_))),
+                "{look_alike:?}"
+            );
         }
         let longest = format!("private-{}", "a".repeat(MAX_CHANNEL_NAME_LEN - 8));
         assert!(Channel::parse(&longest).is_ok());

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use crate::backend::Backend;
 use crate::endpoint::{Endpoint, Served};
 use crate::error::WebhookError;
+use crate::name::check_room_name;
 use crate::reply::Reply;
 use crate::request::RequestHead;
 use crate::rule::{BoxFuture, FromContext, IntoDecision, Refusal, RequestContext};
@@ -76,13 +77,6 @@ where
     }
 }
 
-fn json_reply(value: &impl serde::Serialize) -> Reply {
-    match serde_json::to_vec(value) {
-        Ok(body) => Reply::ok(body),
-        Err(_) => WebhookError::Internal.into(),
-    }
-}
-
 impl<Cx: RequestContext> Webhook<Cx, Pusher> {
     /// The batched-authorization endpoint of the `pusher-js-auth` plugin,
     /// with this webhook's rules, origin checks and limits:
@@ -146,7 +140,13 @@ impl<Cx: RequestContext> Endpoint for Batch<Cx> {
     }
 
     fn decode(&self, head: &RequestHead<'_>, body: &[u8]) -> Result<BatchRequest, WebhookError> {
-        decode_form(&self.webhook, head, body, BatchRequest::from_form)
+        let batch = decode_form(&self.webhook, head, body, BatchRequest::from_form)?;
+        // The floor on every channel's room, as the webhook holds a single
+        // request's room to it.
+        for channel in &batch.channels {
+            check_room_name(channel.room())?;
+        }
+        Ok(batch)
     }
 
     async fn answer(&self, batch: BatchRequest, cx: &mut Cx) -> Outcome<Cx::Rejection> {
@@ -175,7 +175,7 @@ impl<Cx: RequestContext> Endpoint for Batch<Cx> {
             };
             answer.push(request.channel, entry);
         }
-        Outcome::Reply(json_reply(&answer))
+        Outcome::Reply(Reply::json(&answer))
     }
 }
 
@@ -232,7 +232,7 @@ impl<Cx: RequestContext> Endpoint for SignInEndpoint<Cx> {
                 grant.user.as_str(),
                 grant.info.as_ref(),
             ) {
-                Ok(answer) => json_reply(&answer),
+                Ok(answer) => Reply::json(&answer),
                 Err(error) => auth_error(error).into(),
             },
         )

@@ -5,6 +5,7 @@
 use std::borrow::Cow;
 
 use super::channel::{Channel, ChannelError};
+use crate::request::form::{self, fields, once};
 use super::socket_id::{SocketId, SocketIdError};
 
 /// Most channels in one batched request.
@@ -41,12 +42,9 @@ pub struct BatchRequest {
 /// repeats the input.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormError {
-    /// A `%` not followed by two hex digits.
-    #[error("the body's percent-encoding is broken: `%` must be followed by two hex digits")]
-    Percent,
-    /// A field sent twice.
-    #[error("`{0}` is sent more than once")]
-    Duplicate(&'static str),
+    /// Broken percent-encoding, or a field sent twice.
+    #[error(transparent)]
+    Form(#[from] form::FormError),
     /// A required field is absent.
     #[error("`{0}` is missing: pusher-js sends it, is this request from pusher-js?")]
     Missing(&'static str),
@@ -68,36 +66,6 @@ pub enum FormError {
     /// A batch over [`MAX_BATCH_CHANNELS`].
     #[error("a batched request may name at most {MAX_BATCH_CHANNELS} channels")]
     TooManyChannels,
-}
-
-/// The body's fields, decoded, after checking the percent-encoding
-/// (`form_urlencoded` would keep a broken `%zz` as text).
-fn fields(body: &[u8]) -> Result<form_urlencoded::Parse<'_>, FormError> {
-    let mut rest = body;
-    while let Some(at) = memchr::memchr(b'%', rest) {
-        match rest.get(at + 1..at + 3) {
-            Some([a, b]) if a.is_ascii_hexdigit() && b.is_ascii_hexdigit() => {
-                rest = &rest[at + 3..];
-            }
-            _ => return Err(FormError::Percent),
-        }
-    }
-    Ok(form_urlencoded::parse(body))
-}
-
-/// Sets `slot` to `value`, refusing a second value.
-fn once<'a>(
-    slot: &mut Option<Cow<'a, str>>,
-    value: Cow<'a, str>,
-    name: &'static str,
-) -> Result<(), FormError> {
-    match slot {
-        Some(_) => Err(FormError::Duplicate(name)),
-        None => {
-            *slot = Some(value);
-            Ok(())
-        }
-    }
 }
 
 fn socket_id(value: Option<Cow<'_, str>>) -> Result<SocketId, FormError> {
@@ -216,20 +184,20 @@ mod tests {
         let cases: [(&[u8], FormError); 9] = [
             (
                 b"socket_id=1.2&channel_name=private-%zz",
-                FormError::Percent,
+                FormError::Form(form::FormError::Percent),
             ),
-            (b"socket_id=1.2&channel_name=private-a%", FormError::Percent),
+            (b"socket_id=1.2&channel_name=private-a%", FormError::Form(form::FormError::Percent)),
             (
                 b"socket_id=1.2&channel_name=private-a%4",
-                FormError::Percent,
+                FormError::Form(form::FormError::Percent),
             ),
             (
                 b"socket_id=1.2&socket_id=3.4&channel_name=private-a",
-                FormError::Duplicate("socket_id"),
+                FormError::Form(form::FormError::Duplicate("socket_id")),
             ),
             (
                 b"socket_id=1.2&channel_name=private-a&channel_name=private-b",
-                FormError::Duplicate("channel_name"),
+                FormError::Form(form::FormError::Duplicate("channel_name")),
             ),
             (b"channel_name=private-a", FormError::Missing("socket_id")),
             (b"socket_id=1.2", FormError::Missing("channel_name")),
@@ -238,7 +206,7 @@ mod tests {
                 FormError::SocketId(SocketIdError::Format),
             ),
             (
-                b"socket_id=1.2&channel_name=private-a%0A",
+                b"socket_id=1.2&channel_name=private-a%3A",
                 FormError::Channel(ChannelError::Charset),
             ),
         ];

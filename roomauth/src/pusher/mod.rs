@@ -73,7 +73,7 @@ mod sign;
 mod socket_id;
 
 pub use auth::{AuthError, ChannelAuth, MAX_USER_INFO_LEN, UserAuth};
-pub use backend::FORM_CONTENT_TYPE;
+pub use crate::request::form::FORM_CONTENT_TYPE;
 pub use batch::{BatchAnswer, BatchEntry};
 pub use channel::{Channel, ChannelError, ChannelKind, MAX_CHANNEL_NAME_LEN};
 pub use config::{

@@ -2,7 +2,7 @@
 
 use super::wire::{ObjectKind, Permission, WebhookRequest};
 use crate::error::WebhookError;
-use crate::request::require_json;
+use crate::request::decode_json;
 
 /// The most bytes a room name or document name may have.
 pub const MAX_NAME_LEN: usize = 256;
@@ -24,15 +24,8 @@ impl RoomRequest {
     /// Checks the content type and parses `body` (either form of the
     /// [module docs](super)).
     pub fn parse(content_type: Option<&str>, body: &[u8]) -> Result<RoomRequest, WebhookError> {
-        require_json(content_type)?;
-        if body.iter().all(u8::is_ascii_whitespace) {
-            return Err(WebhookError::malformed(
-                "the body is empty; send `{\"room\": \"<name>\"}`",
-            ));
-        }
-        let request: WebhookRequest = serde_json::from_slice(body).map_err(|e| {
-            WebhookError::malformed(format!("the body is not a valid webhook request: {e}"))
-        })?;
+        let request: WebhookRequest =
+            decode_json(content_type, body, r#"`{"room": "<name>"}`"#)?;
         RoomRequest::from_wire(request)
     }
 
@@ -125,13 +118,10 @@ fn object_name(object: ObjectKind) -> &'static str {
 }
 
 /// A room or document name (or any name a provisioner puts in a token):
-/// not empty, at most [`MAX_NAME_LEN`] bytes, no control characters (they
-/// have no business in a name and break logs), no invisible formatting
-/// characters (bidirectional overrides, zero-width characters, line
-/// separators: they make a name display as another), and no whitespace at
-/// either end (`" project-1"` would look like `project-1`). Nothing is
-/// decoded or normalized: `%31` stays `%31`, and a rule sees the name
-/// exactly as sent.
+/// the [floor](crate::name::check_name) every backend holds names to (not
+/// empty, no control characters, no invisible formatting characters, no
+/// whitespace at either end), and Room Service's own limit of
+/// [`MAX_NAME_LEN`] bytes. Nothing is decoded or normalized.
 ///
 /// `what` names the name in the reason (`"room"`, `"document"`, `"user"`):
 /// `Err` says what is wrong, to answer with a 400.
@@ -145,70 +135,13 @@ fn object_name(object: ObjectKind) -> &'static str {
 /// );
 /// ```
 pub fn check_name(what: &str, name: &str) -> Result<(), String> {
-    if name.is_empty() {
-        return Err(format!("the {what} name is empty"));
-    }
     if name.len() > MAX_NAME_LEN {
         return Err(format!(
             "the {what} name is {} bytes long; at most {MAX_NAME_LEN} are accepted",
             name.len()
         ));
     }
-    // One pass over the bytes while they are printable ASCII, the usual
-    // name: no control character, no invisible formatting character (all
-    // are outside ASCII), and the space the only whitespace.
-    let bytes = name.as_bytes();
-    match bytes.iter().position(|b| !(0x20..0x7f).contains(b)) {
-        None if name.starts_with(' ') || name.ends_with(' ') => Err(whitespace_at_end(what)),
-        None => Ok(()),
-        // An ASCII byte outside the printable range: C0 controls and DEL.
-        Some(at) if bytes.get(at).is_some_and(u8::is_ascii) => Err(control_character(what)),
-        // The first non-ASCII character: the rest of the name as text.
-        Some(at) => check_text_name(what, name, at),
-    }
-}
-
-/// [`check_name`] from byte `from` on, where the first non-ASCII character
-/// starts; the bytes before it are printable ASCII.
-fn check_text_name(what: &str, name: &str, from: usize) -> Result<(), String> {
-    // A control character anywhere is reported before an invisible one.
-    let mut invisible = false;
-    for c in name.get(from..).unwrap_or(name).chars() {
-        if c.is_control() {
-            return Err(control_character(what));
-        }
-        invisible |= is_invisible_format(c);
-    }
-    if invisible {
-        return Err(format!(
-            "the {what} name contains an invisible formatting character (bidirectional control, zero-width character or line separator)"
-        ));
-    }
-    if name.starts_with(char::is_whitespace) || name.ends_with(char::is_whitespace) {
-        return Err(whitespace_at_end(what));
-    }
-    Ok(())
-}
-
-fn control_character(what: &str) -> String {
-    format!("the {what} name contains a control character")
-}
-
-fn whitespace_at_end(what: &str) -> String {
-    format!("the {what} name starts or ends with whitespace")
-}
-
-/// Characters that are not seen themselves: Unicode's
-/// `Default_Ignorable_Code_Point` (zero-width characters and joiners,
-/// bidirectional controls, the soft hyphen, the combining grapheme joiner,
-/// the Hangul fillers, variation selectors, tag characters, ...), from the
-/// Unicode Character Database as ICU4X ships it; and the line and paragraph
-/// separators and interlinear annotation characters, which break or hide
-/// text without being default-ignorable.
-fn is_invisible_format(c: char) -> bool {
-    const IGNORABLE: icu_properties::CodePointSetDataBorrowed<'static> =
-        icu_properties::CodePointSetData::new::<icu_properties::props::DefaultIgnorableCodePoint>();
-    IGNORABLE.contains(c) || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FFF9}'..='\u{FFFB}')
+    crate::name::check_name(what, name)
 }
 
 #[cfg(test)]
@@ -393,7 +326,7 @@ mod tests {
         if name.chars().any(char::is_control) {
             return Err(format!("the {what} name contains a control character"));
         }
-        if name.chars().any(is_invisible_format) {
+        if name.chars().any(crate::name::is_invisible_format) {
             return Err(format!(
                 "the {what} name contains an invisible formatting character (bidirectional control, zero-width character or line separator)"
             ));

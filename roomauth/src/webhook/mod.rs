@@ -4,14 +4,15 @@
 //!
 //! The request path: the `Origin` (and, for form-encoded backends,
 //! `Sec-Fetch-Site`) is checked, then the body's size, then the backend
-//! decodes and validates the request ([`Backend::decode`]), the rules decide
-//! on the room it names ([`Rules::decide`]), and the backend issues the
-//! grant ([`Backend::grant`]).
+//! decodes and validates the request ([`Backend::decode`]), the room it
+//! names is held to the [floor](crate::name) every backend shares, the rules
+//! decide on that room ([`Rules::decide`]), and the backend issues the grant
+//! ([`Backend::grant`]).
 //!
 //! | status | when |
 //! | --- | --- |
 //! | 200 | allowed: the backend's answer |
-//! | 400 | the body is not a request of the backend |
+//! | 400 | the body is not a request of the backend, or its room name is a look-alike ([`crate::name`]) |
 //! | 401 | not logged in |
 //! | 403 | not allowed, or no rule answers for the room, or the request is cross-site |
 //! | 413 | the body is over the limit |
@@ -30,6 +31,7 @@ pub use crate::reply::Reply;
 pub use crate::request::{RequestHead, require_json};
 
 use crate::backend::Backend;
+use crate::name::check_room_name;
 use crate::rule::{Deny, Refusal, RequestContext, Rule};
 pub use crate::rules::BuildError;
 use crate::rules::{Decision, Rules};
@@ -41,13 +43,13 @@ pub const DEFAULT_BODY_LIMIT: usize = 16 * 1024;
 
 /// An auth endpoint: a backend, the rules, and limits. Cheap to clone.
 ///
-/// ```no_run
+/// ```
 /// # use roomauth::{Webhook, rules, room_auth};
-/// # use roomauth::room_service::RoomService;
+/// # use roomauth::testing::Stub;
 /// # #[room_auth(rooms = "lobby")]
 /// # fn lobby() -> Option<String> { Some("guest".into()) }
 /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
-/// let webhook: Webhook<(), _> = Webhook::builder(RoomService::from_env()?)
+/// let webhook: Webhook<(), _> = Webhook::builder(Stub)   // or RoomService, Pusher, LiveKit, ...
 ///     .rules(rules![lobby])
 ///     .build()?;
 /// # Ok(()) }
@@ -165,7 +167,7 @@ impl<Cx: RequestContext, B: Backend> WebhookBuilder<Cx, B> {
 /// What the webhook answers.
 #[derive(Debug)]
 pub enum Outcome<R> {
-    /// A JSON answer: the provisioner's body (200) or `{"error": ...}`.
+    /// A JSON answer: the backend's grant (200) or `{"error": ...}`.
     Reply(Reply),
     /// A framework extractor's rejection, to be sent as the framework would.
     Rejected(R),
@@ -182,7 +184,7 @@ pub enum Denied<R> {
 
 impl<Cx: RequestContext, B: Backend> Webhook<Cx, B> {
     /// Starts a webhook for `backend`:
-    /// `Webhook::builder(RoomService::from_env()?)`.
+    /// `Webhook::builder(Pusher::from_env()?)`.
     pub fn builder(backend: B) -> WebhookBuilder<Cx, B> {
         WebhookBuilder {
             rules: Vec::new(),
@@ -241,14 +243,22 @@ impl<Cx: RequestContext, B: Backend> Webhook<Cx, B> {
     /// The checks that need the request's head: where it comes from
     /// ([`allowed_origins`](WebhookBuilder::allowed_origins),
     /// [`same_site_only`](WebhookBuilder::same_site_only)), the body's
-    /// size, then the backend's decoding. Adapters call it before they hand
-    /// the head to the request context, so that the head is not copied.
+    /// size, then the backend's decoding, then the [room-name
+    /// floor](crate::name) on the room it names. Adapters call it before
+    /// they hand the head to the request context, so that the head is not
+    /// copied.
     pub fn decode(&self, head: &RequestHead<'_>, body: &[u8]) -> Result<B::Request, WebhookError> {
         self.check_source(head, body.len())?;
         let backend = &self.inner.backend;
-        backend.decode(head, body).inspect_err(|error| {
-            tracing::debug!(backend = backend.name(), %error, "request refused");
-        })
+        backend
+            .decode(head, body)
+            .and_then(|request| {
+                check_room_name(backend.room(&request))?;
+                Ok(request)
+            })
+            .inspect_err(|error| {
+                tracing::debug!(backend = backend.name(), %error, "request refused");
+            })
     }
 
     /// Decides on a decoded request's room and, for a yes, issues the
@@ -377,3 +387,6 @@ pub fn refused<R>(room: &str, refusal: Refusal<R>) -> Denied<R> {
     tracing::info!(room, outcome, "room auth");
     Denied::Error(error)
 }
+
+#[cfg(test)]
+mod tests;

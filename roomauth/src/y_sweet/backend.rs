@@ -3,8 +3,8 @@
 use crate::backend::Backend;
 use crate::error::WebhookError;
 use crate::reply::Reply;
-use crate::request::RequestHead;
-use crate::request::require_json;
+use crate::name::floor_or;
+use crate::request::{RequestHead, decode_json};
 use crate::rule::Access;
 use crate::rules::Decision;
 use crate::upstream::UpstreamError;
@@ -96,11 +96,12 @@ impl Backend for YSweet {
     }
 
     fn decode(&self, head: &RequestHead<'_>, body: &[u8]) -> Result<ClientRequest, WebhookError> {
-        require_json(head.content_type())?;
-        let request: ClientRequest = serde_json::from_slice(body).map_err(|e| {
-            WebhookError::malformed(format!("expected {{\"docId\": \"...\"}}: {e}"))
+        let request: ClientRequest =
+            decode_json(head.content_type(), body, r#"`{"docId": "<id>"}`"#)?;
+        // A look-alike id gets the floor's refusal, as from every backend.
+        validate_doc_id(&request.doc_id).map_err(|e| {
+            floor_or(&request.doc_id, WebhookError::malformed(e.to_string()))
         })?;
-        validate_doc_id(&request.doc_id).map_err(|e| WebhookError::malformed(e.to_string()))?;
         Ok(request)
     }
 
