@@ -100,9 +100,10 @@ async fn upstream_faults_map_to_502_503_504_in_bounded_time() {
             assert_eq!(answer.json["token"], "tok_fault", "{fault:?}: {answer:?}");
         } else {
             assert!(
-                answer.error().is_some_and(|m| m
-                    .starts_with("the realtime service failed: ")
-                    && m.contains("Room Service")),
+                answer
+                    .error()
+                    .is_some_and(|m| m.starts_with("the realtime service failed: ")
+                        && m.contains("Room Service")),
                 "{fault:?}: a JSON error: {answer:?}"
             );
             survived += 1;

@@ -43,13 +43,20 @@ const HOCUSPOCUS_SECRET: &str = "room-name-floor-hocuspocus-secret";
 const JSON: &str = "application/json";
 const FORM: &str = "application/x-www-form-urlencoded";
 
-/// Every backend's endpoint, as `(name, content type, the body asking for a
-/// room)`.
-const ENDPOINTS: [(&str, &str, fn(&str) -> Vec<u8>); 9] = [
-    ("room-service", JSON, |room| json!({ "room": room }).to_string().into_bytes()),
+/// An endpoint: its name, its content type, and the body asking for a room.
+type Endpoint = (&'static str, &'static str, fn(&str) -> Vec<u8>);
+
+/// Every backend's endpoint, Pusher's batch endpoint included.
+const ENDPOINTS: [Endpoint; 9] = [
+    ("room-service", JSON, |room| {
+        json!({ "room": room }).to_string().into_bytes()
+    }),
     ("pusher", FORM, |room| {
-        format!("socket_id=1234.5678&channel_name={}", encoded(&format!("private-{room}")))
-            .into_bytes()
+        format!(
+            "socket_id=1234.5678&channel_name={}",
+            encoded(&format!("private-{room}"))
+        )
+        .into_bytes()
     }),
     ("pusher-batch", FORM, |room| {
         format!(
@@ -58,12 +65,24 @@ const ENDPOINTS: [(&str, &str, fn(&str) -> Vec<u8>); 9] = [
         )
         .into_bytes()
     }),
-    ("livekit", JSON, |room| json!({ "room_name": room }).to_string().into_bytes()),
-    ("liveblocks", JSON, |room| json!({ "room": room }).to_string().into_bytes()),
-    ("hocuspocus", JSON, |room| json!({ "documentName": room }).to_string().into_bytes()),
-    ("y-sweet", JSON, |room| json!({ "docId": room }).to_string().into_bytes()),
-    ("centrifugo", JSON, |room| json!({ "channel": room }).to_string().into_bytes()),
-    ("centrifugo-token", JSON, |room| json!({ "channel": room }).to_string().into_bytes()),
+    ("livekit", JSON, |room| {
+        json!({ "room_name": room }).to_string().into_bytes()
+    }),
+    ("liveblocks", JSON, |room| {
+        json!({ "room": room }).to_string().into_bytes()
+    }),
+    ("hocuspocus", JSON, |room| {
+        json!({ "documentName": room }).to_string().into_bytes()
+    }),
+    ("y-sweet", JSON, |room| {
+        json!({ "docId": room }).to_string().into_bytes()
+    }),
+    ("centrifugo", JSON, |room| {
+        json!({ "channel": room }).to_string().into_bytes()
+    }),
+    ("centrifugo-token", JSON, |room| {
+        json!({ "channel": room }).to_string().into_bytes()
+    }),
 ];
 
 /// Percent-encodes every byte but ASCII letters, digits and `-`.
@@ -176,12 +195,20 @@ async fn every_backend_refuses_look_alike_names_alike() {
     // name's), except the relaying ones, whose service is not running: they
     // get past the floor and the rules, and fail upstream.
     for (endpoint, content_type, body) in ENDPOINTS {
-        let (status, message) = backends.ask(endpoint, content_type, &body("project-1")).await;
-        let expected = if matches!(endpoint, "liveblocks" | "y-sweet") { 502 } else { 200 };
+        let (status, message) = backends
+            .ask(endpoint, content_type, &body("project-1"))
+            .await;
+        let expected = if matches!(endpoint, "liveblocks" | "y-sweet") {
+            502
+        } else {
+            200
+        };
         assert_eq!(status, expected, "{endpoint}: {message}");
     }
     for name in LOOK_ALIKES {
-        let floor = roomauth::name::check_room_name(name).unwrap_err().to_string();
+        let floor = roomauth::name::check_room_name(name)
+            .unwrap_err()
+            .to_string();
         for (endpoint, content_type, body) in ENDPOINTS {
             let answer = backends.ask(endpoint, content_type, &body(name)).await;
             assert_eq!(answer, (400, floor.clone()), "{endpoint}, {name:?}");
@@ -197,7 +224,11 @@ async fn every_json_backend_refuses_an_array() {
             continue;
         }
         let object = String::from_utf8(body("project-1")).unwrap();
-        for array in [format!("[{object}]"), r#"["project-1"]"#.to_owned(), "[]".to_owned()] {
+        for array in [
+            format!("[{object}]"),
+            r#"["project-1"]"#.to_owned(),
+            "[]".to_owned(),
+        ] {
             let (status, message) = backends.ask(endpoint, content_type, array.as_bytes()).await;
             assert_eq!(status, 400, "{endpoint}: {array}: {message}");
             assert!(

@@ -170,7 +170,10 @@ mod tests {
             ("a\u{85}", "the room name contains a control character"),
             (" a", "the room name starts or ends with whitespace"),
             ("a\u{3000}", "the room name starts or ends with whitespace"),
-            ("\u{feff}a", "the room name contains an invisible formatting character (bidirectional control, zero-width character or line separator)"),
+            (
+                "\u{feff}a",
+                "the room name contains an invisible formatting character (bidirectional control, zero-width character or line separator)",
+            ),
         ] {
             assert_eq!(check_name("room", name), Err(reason.to_owned()), "{name:?}");
         }

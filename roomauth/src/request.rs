@@ -128,10 +128,20 @@ mod tests {
 
     #[test]
     fn content_type_first() {
-        for content_type in [None, Some("text/plain"), Some("application/x-www-form-urlencoded")] {
+        for content_type in [
+            None,
+            Some("text/plain"),
+            Some("application/x-www-form-urlencoded"),
+        ] {
             assert_eq!(decode(content_type, "[]").unwrap_err().status(), 415);
         }
-        assert!(decode(Some("application/vnd.api+json; charset=utf-8"), r#"{"room":"a"}"#).is_ok());
+        assert!(
+            decode(
+                Some("application/vnd.api+json; charset=utf-8"),
+                r#"{"room":"a"}"#
+            )
+            .is_ok()
+        );
     }
 
     #[test]

@@ -338,7 +338,11 @@ impl Backend for Stub {
         &request.room
     }
 
-    async fn grant(&self, request: &StubRequest, decision: Decision) -> Result<Reply, WebhookError> {
+    async fn grant(
+        &self,
+        request: &StubRequest,
+        decision: Decision,
+    ) -> Result<Reply, WebhookError> {
         let grant = decision.grant;
         Ok(Reply::json(&StubGrant {
             rule: decision.rule.to_owned(),

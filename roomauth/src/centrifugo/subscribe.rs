@@ -38,8 +38,11 @@ impl Backend for CentrifugoSubscribe {
         body: &[u8],
     ) -> Result<SubscribeRequest, WebhookError> {
         self.check_secret(head)?;
-        let request: SubscribeRequest =
-            decode_json(head.content_type(), body, "Centrifugo's subscribe proxy request")?;
+        let request: SubscribeRequest = decode_json(
+            head.content_type(),
+            body,
+            "Centrifugo's subscribe proxy request",
+        )?;
         decoded_room(&request.channel)?;
         Ok(request)
     }

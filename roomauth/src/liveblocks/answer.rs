@@ -95,7 +95,10 @@ mod tests {
     #[test]
     fn extra_fields_are_not_relayed() {
         let answer = TokenAnswer::from_json(br#"{"token":"a.b.c","debug":"x"}"#).unwrap();
-        assert_eq!(crate::reply::Reply::json(&answer).body, &br#"{"token":"a.b.c"}"#[..]);
+        assert_eq!(
+            crate::reply::Reply::json(&answer).body,
+            &br#"{"token":"a.b.c"}"#[..]
+        );
     }
 
     #[test]

@@ -39,8 +39,7 @@ impl AuthRequest {
     /// decoder](crate::request::decode_json). Every failure is a 400 (415
     /// for another content type) that says what to fix.
     pub fn decode(content_type: Option<&str>, body: &[u8]) -> Result<AuthRequest, WebhookError> {
-        let body: AuthEndpointBody =
-            decode_json(content_type, body, r#"`{"room": "<room id>"}`"#)?;
+        let body: AuthEndpointBody = decode_json(content_type, body, r#"`{"room": "<room id>"}`"#)?;
         let Some(room) = body.room else {
             return Err(WebhookError::malformed(
                 "no `room`: this endpoint authorizes rooms only; requests outside a room \

@@ -5,8 +5,8 @@
 use std::borrow::Cow;
 
 use super::channel::{Channel, ChannelError};
-use crate::request::form::{self, fields, once};
 use super::socket_id::{SocketId, SocketIdError};
+use crate::request::form::{self, fields, once};
 
 /// Most channels in one batched request.
 pub const MAX_BATCH_CHANNELS: usize = 100;
@@ -186,7 +186,10 @@ mod tests {
                 b"socket_id=1.2&channel_name=private-%zz",
                 FormError::Form(form::FormError::Percent),
             ),
-            (b"socket_id=1.2&channel_name=private-a%", FormError::Form(form::FormError::Percent)),
+            (
+                b"socket_id=1.2&channel_name=private-a%",
+                FormError::Form(form::FormError::Percent),
+            ),
             (
                 b"socket_id=1.2&channel_name=private-a%4",
                 FormError::Form(form::FormError::Percent),

@@ -72,8 +72,8 @@ mod master_key;
 mod sign;
 mod socket_id;
 
-pub use auth::{AuthError, ChannelAuth, MAX_USER_INFO_LEN, UserAuth};
 pub use crate::request::form::FORM_CONTENT_TYPE;
+pub use auth::{AuthError, ChannelAuth, MAX_USER_INFO_LEN, UserAuth};
 pub use batch::{BatchAnswer, BatchEntry};
 pub use channel::{Channel, ChannelError, ChannelKind, MAX_CHANNEL_NAME_LEN};
 pub use config::{

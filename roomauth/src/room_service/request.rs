@@ -24,8 +24,7 @@ impl RoomRequest {
     /// Checks the content type and parses `body` (either form of the
     /// [module docs](super)).
     pub fn parse(content_type: Option<&str>, body: &[u8]) -> Result<RoomRequest, WebhookError> {
-        let request: WebhookRequest =
-            decode_json(content_type, body, r#"`{"room": "<name>"}`"#)?;
+        let request: WebhookRequest = decode_json(content_type, body, r#"`{"room": "<name>"}`"#)?;
         RoomRequest::from_wire(request)
     }
 

@@ -411,7 +411,8 @@ async fn upstream_failures_map_to_502_and_504() {
         assert_eq!(status, expected, "{body}");
         let message = body["error"].as_str().unwrap();
         assert!(
-            message.starts_with("the realtime service failed: ") && message.contains("Room Service"),
+            message.starts_with("the realtime service failed: ")
+                && message.contains("Room Service"),
             "{body}"
         );
     }

@@ -59,7 +59,9 @@ fn webhook(
         patterns: vec![Pattern::parse("room-<n>").unwrap()],
         calls: Arc::clone(&calls),
     };
-    let webhook = configure(Webhook::builder(Stub).rule(rule)).build().unwrap();
+    let webhook = configure(Webhook::builder(Stub).rule(rule))
+        .build()
+        .unwrap();
     (webhook, calls)
 }
 
@@ -130,19 +132,40 @@ fn refusals_are_the_contracts_answers() {
     );
     let failed = send(&webhook, &[], &room("room-4"));
     assert_eq!(failed.status, StatusCode::INTERNAL_SERVER_ERROR);
-    assert!(!error_of(&failed).contains("database"), "the cause is logged, not shown");
+    assert!(
+        !error_of(&failed).contains("database"),
+        "the cause is logged, not shown"
+    );
 }
 
 #[test]
 fn content_types_and_shapes() {
     let (webhook, calls) = webhook(|b| b);
-    for content_type in [None, Some("text/plain"), Some("application/x-www-form-urlencoded")] {
+    for content_type in [
+        None,
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+    ] {
         let Outcome::Reply(reply) =
             block_on(webhook.handle(content_type, room("room-1").as_bytes(), &mut ()));
-        assert_eq!(reply.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{content_type:?}");
+        assert_eq!(
+            reply.status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type:?}"
+        );
     }
-    for body in ["", "[\"room-1\"]", "\"room-1\"", "{}", r#"{"room":"room-1","user":"bob"}"#] {
-        assert_eq!(send(&webhook, &[], body).status, StatusCode::BAD_REQUEST, "{body}");
+    for body in [
+        "",
+        "[\"room-1\"]",
+        "\"room-1\"",
+        "{}",
+        r#"{"room":"room-1","user":"bob"}"#,
+    ] {
+        assert_eq!(
+            send(&webhook, &[], body).status,
+            StatusCode::BAD_REQUEST,
+            "{body}"
+        );
     }
     assert_eq!(calls.load(Ordering::Relaxed), 0, "no rule ran");
 }
@@ -150,13 +173,23 @@ fn content_types_and_shapes() {
 #[test]
 fn the_floor_refuses_look_alike_rooms_before_the_rules() {
     let (webhook, calls) = webhook(|b| b);
-    for name in ["room-1\u{202e}", "room-\u{200b}1", "\u{feff}room-1", "room-1 ", "room-1\n"] {
+    for name in [
+        "room-1\u{202e}",
+        "room-\u{200b}1",
+        "\u{feff}room-1",
+        "room-1 ",
+        "room-1\n",
+    ] {
         let reply = send(&webhook, &[], &room(name));
         assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{name:?}");
         let expected = crate::name::check_room_name(name).unwrap_err().to_string();
         assert_eq!(error_of(&reply), expected);
     }
-    assert_eq!(calls.load(Ordering::Relaxed), 0, "no rule saw a look-alike name");
+    assert_eq!(
+        calls.load(Ordering::Relaxed),
+        0,
+        "no rule saw a look-alike name"
+    );
 }
 
 #[test]
@@ -176,7 +209,12 @@ fn allowed_origins() {
         let reply = send(&webhook, &[("origin", origin)], &room("room-1"));
         assert_eq!(reply.status, StatusCode::OK, "{origin}");
     }
-    for origin in ["https://evil.example", "null", "https://app.example.evil", ""] {
+    for origin in [
+        "https://evil.example",
+        "null",
+        "https://app.example.evil",
+        "",
+    ] {
         let reply = send(&webhook, &[("origin", origin)], &room("room-1"));
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{origin}");
         assert_eq!(reply, WebhookError::OriginRefused.into());
@@ -184,7 +222,12 @@ fn allowed_origins() {
     // No `Origin`: not a browser's cross-site request, unless it says so.
     assert_eq!(send(&webhook, &[], &room("room-1")).status, StatusCode::OK);
     assert_eq!(
-        send(&webhook, &[("sec-fetch-site", "cross-site")], &room("room-1")).status,
+        send(
+            &webhook,
+            &[("sec-fetch-site", "cross-site")],
+            &room("room-1")
+        )
+        .status,
         StatusCode::FORBIDDEN
     );
     assert_eq!(calls.load(Ordering::Relaxed), 3, "refused before the rules");
@@ -199,11 +242,21 @@ fn same_site_only() {
         (&[("sec-fetch-site", "same-site")], StatusCode::FORBIDDEN),
         (&[("sec-fetch-site", "cross-site")], StatusCode::FORBIDDEN),
         // Without `Sec-Fetch-Site`, the `Origin` against the `Host`.
-        (&[("origin", "https://app.example"), ("host", "app.example")], StatusCode::OK),
-        (&[("origin", "https://evil.example"), ("host", "app.example")], StatusCode::FORBIDDEN),
+        (
+            &[("origin", "https://app.example"), ("host", "app.example")],
+            StatusCode::OK,
+        ),
+        (
+            &[("origin", "https://evil.example"), ("host", "app.example")],
+            StatusCode::FORBIDDEN,
+        ),
         (&[("origin", "https://app.example")], StatusCode::FORBIDDEN),
         (&[], StatusCode::OK),
     ] {
-        assert_eq!(send(&webhook, headers, &room("room-1")).status, status, "{headers:?}");
+        assert_eq!(
+            send(&webhook, headers, &room("room-1")).status,
+            status,
+            "{headers:?}"
+        );
     }
 }

@@ -2,8 +2,8 @@
 
 use crate::backend::Backend;
 use crate::error::WebhookError;
-use crate::reply::Reply;
 use crate::name::floor_or;
+use crate::reply::Reply;
 use crate::request::{RequestHead, decode_json};
 use crate::rule::Access;
 use crate::rules::Decision;
@@ -99,9 +99,8 @@ impl Backend for YSweet {
         let request: ClientRequest =
             decode_json(head.content_type(), body, r#"`{"docId": "<id>"}`"#)?;
         // A look-alike id gets the floor's refusal, as from every backend.
-        validate_doc_id(&request.doc_id).map_err(|e| {
-            floor_or(&request.doc_id, WebhookError::malformed(e.to_string()))
-        })?;
+        validate_doc_id(&request.doc_id)
+            .map_err(|e| floor_or(&request.doc_id, WebhookError::malformed(e.to_string())))?;
         Ok(request)
     }
 
