@@ -19,10 +19,13 @@ use crate::rules::Decision;
 /// A realtime service's auth endpoint: how its request reads, which room it
 /// names, and how a grant is issued.
 ///
-/// The webhook calls [`decode`](Backend::decode), then the rules on
-/// [`room`](Backend::room), then [`grant`](Backend::grant) for a yes. A
-/// backend validates everything in `decode` (names, ids, sizes, its own
-/// limits), so that nothing is signed or sent on that was not checked.
+/// The webhook calls [`decode`](Backend::decode), holds the
+/// [`room`](Backend::room) to the [room-name floor](crate::name), runs the
+/// rules on it, then calls [`grant`](Backend::grant) for a yes. A backend
+/// validates in `decode` everything the floor does not (ids, sizes, its own
+/// limits on names), so that nothing is signed or sent on that was not
+/// checked; it reads JSON with [`decode_json`](crate::request::decode_json)
+/// and answers with [`Reply::json`].
 pub trait Backend: Send + Sync + 'static {
     /// The client's request, decoded and validated.
     type Request: Send + Sync;
