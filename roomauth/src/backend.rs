@@ -6,7 +6,8 @@
 //! service's server) asks the app's endpoint whether a user may enter a
 //! room; the app decides and signs or provisions a grant for exactly that
 //! room. The [`Webhook`](crate::webhook::Webhook) runs the shared part
-//! (origin and size checks, the rules, the error contract); a backend
+//! (origin and size checks, the room-name floor, the rules, the error
+//! contract); a backend
 //! supplies the three steps that differ.
 
 use std::future::Future;

@@ -76,8 +76,9 @@ impl fmt::Display for Deny {
     }
 }
 
-/// The application's id for the user a rule let in. It is sent to the
-/// provisioner, echoed back, and shown to other clients in the room.
+/// The application's id for the user a rule let in. The backend puts it in
+/// the grant (a token's identity, a presence `user_id`), and the service
+/// shows it to other clients in the room.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct UserId(String);
 
