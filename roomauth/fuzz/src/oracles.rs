@@ -197,11 +197,17 @@ pub const CONTENT_TYPES: [Option<&str>; 8] = [
     None,
 ];
 
-/// `RoomRequest::parse` on any bytes: never panics; refuses with 400 or 415
-/// and a short JSON error; accepts only JSON bodies naming one room whose
-/// names follow the documented rules, which re-encode to the same request.
+/// Room Service's decode as the webhook runs it (`RoomRequest::parse`, then
+/// the room-name floor on the room) on any bytes: never panics; refuses
+/// with 400 or 415 and a short JSON error; accepts only JSON bodies naming
+/// one room whose names follow the documented rules, which re-encode to the
+/// same request.
 pub fn webhook_body(content_type: Option<&str>, body: &[u8]) {
-    let request = match RoomRequest::parse(content_type, body) {
+    let decoded = RoomRequest::parse(content_type, body).and_then(|request| {
+        roomauth::name::check_room_name(&request.room)?;
+        Ok(request)
+    });
+    let request = match decoded {
         Ok(request) => request,
         Err(error) => {
             let status = error.status().as_u16();
