@@ -7,8 +7,8 @@
 
 use http::{HeaderMap, HeaderValue};
 use roomauth::backend::Backend;
-use roomauth::endpoint::{Endpoint, Served};
 use roomauth::centrifugo::{CentrifugoSubscribe, CentrifugoToken, TokenSecret};
+use roomauth::endpoint::{Endpoint as _, Served};
 use roomauth::hocuspocus::{Hocuspocus, HocuspocusSecret, SIGNATURE_HEADER};
 use roomauth::liveblocks::Liveblocks;
 use roomauth::livekit::LiveKit;
@@ -44,10 +44,10 @@ const JSON: &str = "application/json";
 const FORM: &str = "application/x-www-form-urlencoded";
 
 /// An endpoint: its name, its content type, and the body asking for a room.
-type Endpoint = (&'static str, &'static str, fn(&str) -> Vec<u8>);
+type Route = (&'static str, &'static str, fn(&str) -> Vec<u8>);
 
 /// Every backend's endpoint, Pusher's batch endpoint included.
-const ENDPOINTS: [Endpoint; 9] = [
+const ENDPOINTS: [Route; 9] = [
     ("room-service", JSON, |room| {
         json!({ "room": room }).to_string().into_bytes()
     }),
