@@ -56,7 +56,9 @@
 //!   backend speaks: the request head, the one JSON and form decoders, the
 //!   reply and its one encoder, the error contract, and the room-name floor
 //!   the webhook holds every backend's room to;
-//! - [`upstream`]: calls to a backend's own service, and their errors;
+//! - `upstream`: calls to a backend's own service (with the backends that
+//!   call out: Room Service, Liveblocks, y-sweet); their errors are in
+//!   [`error`];
 //! - `jwt` (internal): the HS256 token signer of the backends that mint
 //!   tokens;
 //! - [`backend`]: the [`backend::Backend`] trait each service implements;
@@ -111,6 +113,7 @@ pub mod secret;
 pub mod serve;
 pub mod testing;
 mod text;
+#[cfg(any(feature = "room-service", feature = "liveblocks", feature = "y-sweet"))]
 pub mod upstream;
 pub mod webhook;
 #[cfg(feature = "y-sweet")]

@@ -5,6 +5,7 @@ use crate::error::WebhookError;
 use crate::reply::Reply;
 use crate::request::{RequestHead, decode_json};
 use crate::rules::Decision;
+use crate::text::Escaped;
 
 use super::channel::{decoded_room, room_of};
 use super::config::CentrifugoSubscribe;
@@ -73,7 +74,9 @@ impl Backend for CentrifugoSubscribe {
         // rules granted, or presence and publications would carry another
         // user's name.
         let answer = if !request.user.is_empty() && request.user != user {
-            tracing::warn!(backend = "centrifugo", channel = %request.channel, connection_user = %request.user, session_user = %user, "refused: the connection's user is not the session's");
+            // Both users are client text: escaped, or a `\n` in one would end
+            // this line and forge the next.
+            tracing::warn!(backend = "centrifugo", channel = %Escaped(&request.channel), connection_user = %Escaped(&request.user), session_user = %Escaped(user), "refused: the connection's user is not the session's");
             SubscribeAnswer::permission_denied()
         } else {
             SubscribeAnswer::subscribed(decision.grant.info.clone())

@@ -144,6 +144,35 @@ impl std::error::Error for UpstreamError {}
 mod tests {
     use super::*;
 
+    const ROOM_SERVICE: Service = Service {
+        name: "Room Service",
+        url_setting: "ROOMSERVICE_URL",
+        key_setting: "ROOMSERVICE_API_KEY",
+    };
+
+    #[test]
+    fn messages_name_the_service_and_what_to_check() {
+        let err = UpstreamError::new(
+            ROOM_SERVICE,
+            UpstreamErrorKind::KeyRefused {
+                status: StatusCode::UNAUTHORIZED,
+            },
+        );
+        assert_eq!(
+            err.to_string(),
+            "Room Service refused the API key (401 Unauthorized): check ROOMSERVICE_API_KEY"
+        );
+        let limited = UpstreamError::new(
+            ROOM_SERVICE,
+            UpstreamErrorKind::RateLimited {
+                retry_after: Some(Duration::from_secs(7)),
+            },
+        );
+        assert!(limited.to_string().contains("retry after 7 s"), "{limited}");
+        assert_eq!(limited.retry_after(), Some(Duration::from_secs(7)));
+        assert!(UpstreamError::new(ROOM_SERVICE, UpstreamErrorKind::Timeout).is_timeout());
+    }
+
     #[test]
     fn an_invalid_answer_is_shown_escaped() {
         let service = Service {

@@ -2,9 +2,16 @@
 //!
 //! A 200 carries `{"token": "<access token>"}`: a JWT, signed by Liveblocks
 //! (the local dev server's are unsigned, `alg: none`, with an empty third
-//! part). roomauth checks its shape and relays `{"token": …}` and nothing
-//! else; the browser's client decodes the payload itself.
+//! part). roomauth checks its shape, then that its payload grants what was
+//! asked and no more (an access token, `"k": "acc"`, for the same user, the
+//! one room, and no write scope for a read grant), and relays
+//! `{"token": …}` and nothing else; the browser's client decodes the
+//! payload itself.
 
+use std::collections::BTreeMap;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
 /// The longest token relayed, in bytes; a longer one is an invalid answer.
@@ -73,11 +80,143 @@ impl TokenAnswer {
         }
         Ok(())
     }
+
+    /// Checks that the token's payload grants what was asked and no more:
+    /// an access token (`"k": "acc"`, not an ID token whose permissions
+    /// are the room accesses stored in Liveblocks) for `user`, whose
+    /// `perms` name `room` alone, with a write scope for a `write` grant
+    /// and only read scopes (and presence) otherwise.
+    pub fn check_grant(&self, user: &str, room: &str, write: bool) -> Result<(), InvalidAnswer> {
+        let invalid = |reason| Err(InvalidAnswer { reason });
+        let payload = self.token.split('.').nth(1).unwrap_or_default();
+        let Some(claims) = URL_SAFE_NO_PAD
+            .decode(payload)
+            .ok()
+            .and_then(|json| serde_json::from_slice::<AccessClaims>(&json).ok())
+        else {
+            return invalid(r#"the token's payload is not {"k", "uid", "perms"}"#);
+        };
+        if claims.k != "acc" {
+            return invalid("the token is not an access token");
+        }
+        if claims.uid != user {
+            return invalid("the token is for another user");
+        }
+        let mut rooms = claims.perms.iter();
+        let scopes = match (rooms.next(), rooms.next()) {
+            (Some((granted, scopes)), None) if granted == room => scopes,
+            _ => return invalid("the token grants another room than the one asked"),
+        };
+        let granted_write = scopes
+            .iter()
+            .any(|scope| scope == "room:write" || scope == "*:write");
+        if write && !granted_write {
+            return invalid("the token does not grant the write access asked");
+        }
+        let read_only = |scope: &String| {
+            scope.ends_with(":read") || scope.ends_with(":none") || scope == "room:presence:write"
+        };
+        if !write && !scopes.iter().all(read_only) {
+            return invalid("the token grants more than the read access asked");
+        }
+        Ok(())
+    }
+}
+
+/// The claims of an access token that say what it grants.
+#[derive(Deserialize)]
+struct AccessClaims {
+    /// `"acc"` for an access token, `"id"` for an ID token.
+    k: String,
+    /// The user.
+    uid: String,
+    /// Room id (or pattern) to scopes.
+    perms: BTreeMap<String, Vec<String>>,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An unsigned token with `payload`, as the dev server makes them.
+    fn token_with(payload: serde_json::Value) -> TokenAnswer {
+        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+        let payload = URL_SAFE_NO_PAD.encode(payload.to_string());
+        let body = serde_json::json!({ "token": format!("{header}.{payload}.") }).to_string();
+        TokenAnswer::from_json(body.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn the_token_grants_what_was_asked_and_no_more() {
+        use serde_json::json;
+        let read = json!(["room:read", "room:presence:write"]);
+        let claims = |k: &str, uid: &str, perms: serde_json::Value| json!({"k": k, "pid": "localdev", "uid": uid, "perms": perms, "iat": 1, "exp": 2});
+        let ok = token_with(claims("acc", "alice", json!({"project-1": read})));
+        assert_eq!(ok.check_grant("alice", "project-1", false), Ok(()));
+        let write = token_with(claims("acc", "alice", json!({"project-1": ["room:write"]})));
+        assert_eq!(write.check_grant("alice", "project-1", true), Ok(()));
+        let cases = [
+            (
+                write.clone(),
+                false,
+                "the token grants more than the read access asked",
+            ),
+            (
+                ok.clone(),
+                true,
+                "the token does not grant the write access asked",
+            ),
+            (
+                token_with(claims("id", "alice", json!({"project-1": read}))),
+                false,
+                "the token is not an access token",
+            ),
+            (
+                token_with(claims("acc", "mallory", json!({"project-1": read}))),
+                false,
+                "the token is for another user",
+            ),
+            (
+                token_with(claims("acc", "alice", json!({"project-2": read}))),
+                false,
+                "the token grants another room than the one asked",
+            ),
+            (
+                token_with(claims("acc", "alice", json!({"project-*": read}))),
+                false,
+                "the token grants another room than the one asked",
+            ),
+            (
+                token_with(claims(
+                    "acc",
+                    "alice",
+                    json!({"project-1": read, "project-2": read}),
+                )),
+                false,
+                "the token grants another room than the one asked",
+            ),
+            (
+                token_with(claims("acc", "alice", json!({}))),
+                false,
+                "the token grants another room than the one asked",
+            ),
+            (
+                token_with(json!({"k": "acc", "uid": "alice"})),
+                false,
+                r#"the token's payload is not {"k", "uid", "perms"}"#,
+            ),
+        ];
+        for (token, write, reason) in cases {
+            assert_eq!(
+                token.check_grant("alice", "project-1", write),
+                Err(InvalidAnswer { reason }),
+                "{}",
+                token.token
+            );
+        }
+        let opaque = TokenAnswer::from_json(br#"{"token":"a.b.c"}"#).unwrap();
+        assert!(opaque.check_grant("alice", "project-1", false).is_err());
+    }
 
     #[test]
     fn cloud_and_dev_server_tokens() {

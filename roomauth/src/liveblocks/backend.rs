@@ -9,6 +9,7 @@ use crate::reply::Reply;
 use crate::request::RequestHead;
 use crate::rule::Access;
 use crate::rules::Decision;
+use crate::text::Escaped;
 use crate::upstream::UpstreamError;
 
 use super::answer::{MAX_ANSWER_BYTES, TokenAnswer};
@@ -54,17 +55,24 @@ impl Backend for Liveblocks {
         })?);
         let answer = self
             .upstream
-            .post_json(&self.endpoint, &self.authorization, payload, MAX_ANSWER_BYTES)
+            .post_json(&self.endpoint, Some(&self.authorization), payload, MAX_ANSWER_BYTES)
             .await
             .map_err(|error| {
-                tracing::warn!(rule = decision.rule, room = %request.room, %error, "Liveblocks did not authorize the session");
+                tracing::warn!(rule = decision.rule, room = %Escaped(&request.room), %error, "Liveblocks did not authorize the session");
                 WebhookError::Upstream(error)
             })?;
-        let token = TokenAnswer::from_json(&answer.body).map_err(|err| {
-            let error: UpstreamError = self.upstream.invalid_answer(err.reason.to_owned());
-            WebhookError::Upstream(error)
-        })?;
-        tracing::debug!(rule = decision.rule, room = %request.room, access = ?grant.access, "Liveblocks session authorized");
+        let write = grant.access == Access::Write;
+        let token = TokenAnswer::from_json(&answer)
+            .and_then(|token| {
+                token
+                    .check_grant(grant.user.as_str(), &request.room, write)
+                    .map(|()| token)
+            })
+            .map_err(|err| {
+                let error: UpstreamError = self.upstream.invalid_answer(err.reason.to_owned());
+                WebhookError::Upstream(error)
+            })?;
+        tracing::debug!(rule = decision.rule, room = %Escaped(&request.room), access = ?grant.access, "Liveblocks session authorized");
         Ok(Reply::json(&token))
     }
 }

@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::fmt;
 
 use http::HeaderValue;
-use reqwest::Url;
+use url::Url;
 
 use crate::env::{self, Env, EnvError};
 use crate::secret::Secret;
@@ -34,7 +34,7 @@ pub const SERVICE: Service = Service {
 
 /// Authorizes Liveblocks sessions through its REST API: the secret key, the
 /// `/v2/authorize-user` endpoint, and one pooled HTTP client with a
-/// deadline and bounded retries ([`HttpUpstream`]). Clone it (cheap) rather
+/// deadline and bounded retries ([`crate::upstream`]). Clone it (cheap) rather
 /// than building one per call. `Debug` never shows the key.
 #[derive(Clone)]
 pub struct Liveblocks {
@@ -126,17 +126,14 @@ impl LiveblocksBuilder {
         let secret_key = self.secret_key.ok_or(ConfigError::MissingSecretKey)?;
         check_secret_key(secret_key.expose())?;
         let endpoint = authorize_endpoint(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
-        let (client, policy) =
-            self.upstream
-                .build_client()
-                .map_err(|err| ConfigError::Unusable {
-                    reason: err.to_string(),
-                })?;
+        let upstream = HttpUpstream::new(&self.upstream, SERVICE, Some(secret_key.clone()))
+            .map_err(|err| ConfigError::Unusable {
+                reason: err.to_string(),
+            })?;
         // The key was checked to be `sk_` and word characters: a valid header.
         let mut authorization = HeaderValue::try_from(format!("Bearer {}", secret_key.expose()))
             .map_err(|_| ConfigError::InvalidSecretKey)?;
         authorization.set_sensitive(true);
-        let upstream = HttpUpstream::new(client, SERVICE, policy, Some(secret_key.clone()));
         Ok(Liveblocks {
             secret_key,
             endpoint,

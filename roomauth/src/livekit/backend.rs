@@ -6,6 +6,7 @@ use crate::reply::Reply;
 use crate::request::RequestHead;
 use crate::rule::Access;
 use crate::rules::Decision;
+use crate::text::Escaped;
 
 use super::{LiveKit, Participant, TokenRequest};
 
@@ -34,7 +35,7 @@ impl Backend for LiveKit {
         if !request.identity_matches(identity) {
             tracing::info!(
                 rule = decision.rule,
-                room = %request.room,
+                room = %Escaped(&request.room),
                 "the client named another participant_identity than the session's user"
             );
             return Err(WebhookError::malformed(
@@ -51,7 +52,7 @@ impl Backend for LiveKit {
             tracing::error!(rule = decision.rule, error = %err, "the LiveKit token could not be serialized");
             WebhookError::Internal
         })?;
-        tracing::debug!(rule = decision.rule, room = %request.room, access = ?grant.access, "LiveKit token issued");
+        tracing::debug!(rule = decision.rule, room = %Escaped(&request.room), access = ?grant.access, "LiveKit token issued");
         Ok(Reply::json(&response))
     }
 }

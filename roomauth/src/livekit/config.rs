@@ -5,7 +5,7 @@ use std::ffi::OsString;
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::Url;
+use url::Url;
 
 use crate::env::{self, Env, EnvError};
 use crate::jwt::Hs256Signer;

@@ -18,14 +18,14 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use http::header::HeaderValue;
-use reqwest::Url;
 use serde::Deserialize;
+use url::Url;
 
 use super::config::{ConfigError, ENV_API_KEY};
 use super::provision::{ProvisionError, Provisioned, Provisioner, SERVICE};
 use super::wire::{ProvisionRequest, ProvisionResponse};
 use crate::secret::ApiKey;
-use crate::text::truncate;
+use crate::text::{Escaped, truncate};
 use crate::upstream::{
     HttpUpstream, MAX_REASON_BYTES, SettingsError, UpstreamSettings, service_endpoint,
 };
@@ -90,7 +90,7 @@ impl std::str::FromStr for AuthScheme {
 
 /// Provisions through a Room Service-compatible server over HTTP(S).
 ///
-/// Holds one pooled keep-alive [`reqwest::Client`], built once; clone the
+/// Holds one pooled keep-alive HTTP client, built once; clone the
 /// `HttpProvisioner` (cheap) or share it behind an `Arc` rather than building
 /// one per call.
 ///
@@ -162,17 +162,20 @@ impl HttpProvisionerBuilder {
         let api_key = self.api_key.ok_or(ConfigError::MissingApiKey)?;
         check_api_key(&api_key)?;
         let endpoint = provision_endpoint(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
-        let (client, policy) = self.upstream.build_client().map_err(|err| match err {
-            SettingsError::ZeroTimeout { what } => ConfigError::ZeroTimeout { what },
-            SettingsError::Unusable { reason } => ConfigError::Unusable { reason },
-            SettingsError::HttpClient { reason } => ConfigError::HttpClient { reason },
-        })?;
+        let upstream =
+            HttpUpstream::new(&self.upstream, SERVICE, Some(api_key.clone())).map_err(|err| {
+                match err {
+                    SettingsError::ZeroTimeout { what } => ConfigError::ZeroTimeout { what },
+                    SettingsError::Unusable { reason } => ConfigError::Unusable { reason },
+                    SettingsError::HttpClient { reason } => ConfigError::HttpClient { reason },
+                }
+            })?;
         let mut authorization =
             HeaderValue::try_from(format!("{}{}", self.auth_scheme.prefix(), api_key.expose()))
                 .map_err(|_| ConfigError::InvalidApiKey)?;
         authorization.set_sensitive(true);
         Ok(HttpProvisioner {
-            upstream: HttpUpstream::new(client, SERVICE, policy, Some(api_key.clone())),
+            upstream,
             endpoint,
             api_key,
             authorization,
@@ -245,15 +248,15 @@ impl HttpProvisioner {
             .upstream
             .post_json(
                 &self.endpoint,
-                &self.authorization,
+                Some(&self.authorization),
                 payload,
                 MAX_RESPONSE_BYTES,
             )
             .await?;
-        let response = parse_response(&answer.body).map_err(|err| self.scrub(err))?;
+        let response = parse_response(&answer).map_err(|err| self.scrub(err))?;
         Ok(Provisioned {
             response,
-            body: answer.body,
+            body: answer,
         })
     }
 
@@ -265,7 +268,7 @@ impl HttpProvisioner {
                 ProvisionError::from(self.upstream.invalid_answer(reason))
             }
             other => {
-                tracing::warn!(endpoint = %self.endpoint, error = %other, "Room Service answered with an unusable body");
+                tracing::warn!(endpoint = %self.endpoint, error = %Escaped(&other), "Room Service answered with an unusable body");
                 other
             }
         }

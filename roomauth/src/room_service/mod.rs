@@ -91,6 +91,7 @@ use crate::reply::Reply;
 use crate::request::RequestHead;
 use crate::rule::{Access, Grant};
 use crate::rules::Decision;
+use crate::text::Escaped;
 use crate::upstream::UpstreamError;
 
 /// The Room Service backend: its auth webhook over a [`Provisioner`].
@@ -159,7 +160,7 @@ impl<P: Provisioner> Backend for RoomService<P> {
         let wanted = provision_request(decision.grant, request);
         let provisioned = self.provisioner.provision(&wanted).await.map_err(|error| {
             let error = UpstreamError::from(error);
-            tracing::warn!(rule, %error, "provisioning failed");
+            tracing::warn!(rule, error = %Escaped(&error), "provisioning failed");
             WebhookError::Upstream(error)
         })?;
         check_answer(&wanted, &provisioned.response).map_err(|reason| {

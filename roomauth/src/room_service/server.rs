@@ -204,11 +204,11 @@ async fn provision(
             Ok(response)
         }
         Err(err @ ProvisionError::InvalidRequest { .. }) => {
-            tracing::info!(user = %Escaped(truncate(&request.user, 64)), error = %err, "refused an invalid provision request");
+            tracing::info!(user = %Escaped(truncate(&request.user, 64)), error = %Escaped(&err), "refused an invalid provision request");
             Err(Reject::new(StatusCode::BAD_REQUEST, err.to_string()))
         }
         Err(err) => {
-            tracing::error!(error = %err, "provisioning failed");
+            tracing::error!(error = %Escaped(&err), "provisioning failed");
             Err(Reject::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
                 err.to_string(),

@@ -257,7 +257,7 @@ impl<Cx: RequestContext, B: Backend> Webhook<Cx, B> {
                 Ok(request)
             })
             .inspect_err(|error| {
-                tracing::debug!(backend = backend.name(), %error, "request refused");
+                tracing::debug!(backend = backend.name(), error = %Escaped(error), "request refused");
             })
     }
 

@@ -1,5 +1,7 @@
 //! [`YSweet`]: the [`Backend`] of the auth endpoint `@y-sweet/client` calls.
 
+use url::Url;
+
 use crate::backend::Backend;
 use crate::error::WebhookError;
 use crate::name::floor_or;
@@ -7,7 +9,7 @@ use crate::reply::Reply;
 use crate::request::{RequestHead, decode_json};
 use crate::rule::Access;
 use crate::rules::Decision;
-use crate::upstream::UpstreamError;
+use crate::upstream::{UpstreamError, UpstreamErrorKind};
 
 use super::config::YSweet;
 use super::doc_id::validate_doc_id;
@@ -19,34 +21,31 @@ use super::wire::{
 const MAX_ANSWER_BYTES: usize = 64 * 1024;
 
 impl YSweet {
-    /// A POST of `body` as JSON to `path` of the server, with the server token.
+    /// A POST of `body` as JSON to `path` of the server, with the server
+    /// token, through the shared relay.
     async fn post(
         &self,
         path: &str,
         body: &impl serde::Serialize,
     ) -> Result<bytes::Bytes, UpstreamError> {
-        let url = self.connection.endpoint(path);
-        let body = serde_json::to_vec(body).map_err(|e| {
+        let url = Url::parse(&self.connection.endpoint(path)).map_err(|err| {
+            // The base was parsed with the connection string and the path
+            // is validated: only a bug gets here.
+            tracing::error!(error = %err, "the y-sweet endpoint is not a URL");
+            self.upstream.error(UpstreamErrorKind::Connect)
+        })?;
+        let payload = serde_json::to_vec(body).map_err(|e| {
             self.upstream
                 .invalid_answer(format!("cannot encode the request: {e}"))
         })?;
-        let answer = self
-            .upstream
-            .call(
-                |http| {
-                    let request = http
-                        .post(&url)
-                        .header(http::header::CONTENT_TYPE, "application/json")
-                        .body(body.clone());
-                    match self.connection.server_token() {
-                        Some(token) => request.bearer_auth(token),
-                        None => request,
-                    }
-                },
+        self.upstream
+            .post_json(
+                &url,
+                self.authorization.as_ref(),
+                payload.into(),
                 MAX_ANSWER_BYTES,
             )
-            .await?;
-        Ok(answer.body)
+            .await
     }
 
     /// `POST /doc/new`: creates the document when it is missing (a no-op

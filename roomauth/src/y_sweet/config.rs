@@ -6,6 +6,8 @@ use std::time::Duration;
 
 use crate::env::{self, Env, EnvError};
 use crate::secret::Secret;
+use http::HeaderValue;
+
 use crate::upstream::{CallPolicy, HttpUpstream, Service, UpstreamSettings};
 
 use super::connection::{ConnectionString, ConnectionStringError};
@@ -28,13 +30,17 @@ pub const SERVICE: Service = Service {
 /// How long client tokens are valid unless configured: y-sweet's own default.
 pub const DEFAULT_VALID_FOR: Duration = Duration::from_secs(3600);
 
-/// The default deadline of one grant's calls to the server, retries included.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The default deadline of one grant's calls to the server, retries
+/// included: every relaying backend's.
+pub use crate::upstream::DEFAULT_TIMEOUT;
 
 /// The auth endpoint of `@y-sweet/client` (see the [module docs](super)).
 #[derive(Debug, Clone)]
 pub struct YSweet {
     pub(super) connection: ConnectionString,
+    /// `Bearer <server token>`, marked sensitive; `None` for a server
+    /// started without `--auth`.
+    pub(super) authorization: Option<HeaderValue>,
     pub(super) upstream: HttpUpstream,
     pub(super) valid_for: Duration,
 }
@@ -58,38 +64,60 @@ pub enum ConfigError {
 
 impl YSweet {
     /// An endpoint that asks the server of `connection` for client tokens,
-    /// with a 5 s deadline and up to 2 retries of safe failures.
+    /// with the deadline and retries every relaying backend has by default
+    /// ([`UpstreamSettings::default`]: 10 s, up to 2 retries of safe
+    /// failures).
     pub fn new(connection: ConnectionString) -> Result<YSweet, ConfigError> {
-        YSweet::with_policy(
-            connection,
-            CallPolicy {
-                timeout: DEFAULT_TIMEOUT,
-                max_retries: 2,
-                retry_backoff: Duration::from_millis(50),
-            },
-        )
+        YSweet::with_settings(connection, UpstreamSettings::default())
     }
 
-    /// [`new`](Self::new) with the deadline and retries of `policy`.
+    /// [`new`](Self::new) with the deadline and retries of `policy`, the
+    /// other settings at their defaults.
     pub fn with_policy(
         connection: ConnectionString,
         policy: CallPolicy,
     ) -> Result<YSweet, ConfigError> {
-        let (client, policy) = UpstreamSettings {
+        let settings = UpstreamSettings {
             timeout: policy.timeout,
-            connect_timeout: policy.timeout,
             max_retries: policy.max_retries,
             retry_backoff: policy.retry_backoff,
-            pool_max_idle_per_host: 16,
-        }
-        .build_client()
-        .map_err(|err| ConfigError::Client(err.to_string()))?;
+            ..UpstreamSettings::default()
+        };
+        YSweet::with_settings(connection, settings)
+    }
+
+    /// [`new`](Self::new) with the connection, deadline and retry
+    /// `settings` of every relaying backend.
+    pub fn with_settings(
+        connection: ConnectionString,
+        settings: UpstreamSettings,
+    ) -> Result<YSweet, ConfigError> {
+        let authorization = match connection.server_token() {
+            Some(token) => {
+                let mut value = HeaderValue::try_from(format!("Bearer {token}")).map_err(|_| {
+                    ConfigError::Client(format!(
+                        "the server token in {ENV_CONNECTION_STRING} contains control characters"
+                    ))
+                })?;
+                value.set_sensitive(true);
+                Some(value)
+            }
+            None => None,
+        };
         let key = connection.server_token().map(Secret::new);
+        let upstream = HttpUpstream::new(&settings, SERVICE, key)
+            .map_err(|err| ConfigError::Client(err.to_string()))?;
         Ok(YSweet {
-            upstream: HttpUpstream::new(client, SERVICE, policy, key),
             connection,
+            authorization,
+            upstream,
             valid_for: DEFAULT_VALID_FOR,
         })
+    }
+
+    /// The deadline and retries of a call.
+    pub fn policy(&self) -> CallPolicy {
+        self.upstream.policy()
     }
 
     /// An endpoint for the server of `Y_SWEET_CONNECTION_STRING`

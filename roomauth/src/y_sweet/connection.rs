@@ -5,7 +5,7 @@
 use std::fmt;
 
 use percent_encoding::percent_decode_str;
-use reqwest::Url;
+use url::Url;
 
 use crate::secret::Secret;
 

@@ -26,7 +26,7 @@
 //! | 401 / 403 | not logged in / not allowed |
 //! | 502 | the server is down, refused the server token, or answered garbage |
 //! | 503 | the server is rate limiting (its `Retry-After` is passed on) |
-//! | 504 | the server did not answer within the deadline (5 s by default) |
+//! | 504 | the server did not answer within the deadline (10 s by default, as every relaying backend) |
 
 mod backend;
 mod config;
