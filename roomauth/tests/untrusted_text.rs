@@ -2,7 +2,10 @@
 //! upstream whose body makes serde quote a newline and a fake log line, an
 //! app whose rule fails with such a message, a `roomauth-local` client that
 //! sends such a user id. Each test captures every formatted log line and
-//! checks that the fake line never starts a line of its own. And an
+//! checks that the fake line never starts a line of its own. The same for
+//! client fields that backends log: the user a Centrifugo subscribe proxy
+//! request names (issue 18, item 4), the session's user it is compared
+//! with, and a field that serde quotes in a Room Service refusal. And an
 //! upstream that echoes the API key in a 200 answer is refused, so the key
 //! never reaches the browser (item 4).
 
@@ -244,4 +247,84 @@ async fn an_answer_echoing_the_api_key_never_reaches_the_browser() {
         .await
         .unwrap();
     assert_eq!(reply.status, 200);
+}
+
+/// Runs `body` through `webhook` as a JSON request.
+async fn handle<B: Backend>(webhook: &roomauth::Webhook<Anyone, B>, body: &[u8]) -> Reply {
+    let roomauth::webhook::Outcome::Reply(reply) = webhook
+        .handle(Some("application/json"), body, &mut Anyone)
+        .await;
+    reply
+}
+
+#[derive(Default)]
+struct Anyone;
+impl roomauth::rule::RequestContext for Anyone {
+    type Rejection = std::convert::Infallible;
+}
+
+#[cfg(feature = "centrifugo")]
+#[tokio::test]
+async fn a_centrifugo_user_cannot_forge_a_line() {
+    use roomauth::centrifugo::CentrifugoSubscribe;
+
+    #[roomauth::room_auth(rooms = "project-<id>")]
+    fn projects(id: u64) -> Result<Grant, Deny> {
+        let _ = id;
+        Ok(Grant::write("alice"))
+    }
+    // A session whose user id is text a user chose.
+    #[roomauth::room_auth(rooms = "named-<id>")]
+    fn named(id: u64) -> Result<Grant, Deny> {
+        let _ = id;
+        Ok(Grant::write(format!("mallory\n{FAKE}")))
+    }
+    let webhook = roomauth::Webhook::<Anyone, _>::builder(CentrifugoSubscribe::new())
+        .rules(roomauth::rules![projects, named])
+        .build()
+        .unwrap();
+    let hostile = format!("mallory\n{FAKE}");
+    for body in [
+        // The connection's user, as the subscribe request names it.
+        serde_json::json!({"client": "c", "user": hostile, "channel": "project-1"}),
+        // The session's user, compared with the connection's.
+        serde_json::json!({"client": "c", "user": "bob", "channel": "named-1"}),
+    ] {
+        let (logs, _guard) = Logs::capture();
+        let reply = handle(&webhook, body.to_string().as_bytes()).await;
+        // Another user than the session's: Centrifugo's refusal, in a 200.
+        assert_eq!(reply.status, 200, "{body}");
+        let answer: serde_json::Value = serde_json::from_slice(&reply.body).unwrap();
+        assert_eq!(answer["error"]["code"], 403, "{answer}");
+        assert!(
+            logs.text()
+                .contains("the connection's user is not the session's"),
+            "{}",
+            logs.text()
+        );
+        assert_not_forged(&logs);
+    }
+}
+
+#[tokio::test]
+async fn a_field_serde_quotes_cannot_forge_a_line() {
+    #[roomauth::room_auth(rooms = "project-<id>")]
+    fn projects(id: u64) -> Result<Grant, Deny> {
+        let _ = id;
+        Ok(Grant::write("alice"))
+    }
+    let webhook =
+        roomauth::Webhook::<Anyone, _>::builder(RoomService::new(LocalProvisioner::development()))
+            .rules(roomauth::rules![projects])
+            .build()
+            .unwrap();
+    let (logs, _guard) = Logs::capture();
+    // serde's "unknown variant" quotes the permission as it is.
+    let body = serde_json::json!({"resources": [
+        {"object": "room", "reference": "project-1", "permission": format!("mallory\n{FAKE}")}
+    ]});
+    let reply = handle(&webhook, body.to_string().as_bytes()).await;
+    assert_eq!(reply.status, 400);
+    assert!(logs.text().contains("request refused"), "{}", logs.text());
+    assert_not_forged(&logs);
 }

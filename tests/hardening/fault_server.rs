@@ -1,7 +1,8 @@
 //! The fault-injecting provisioner: raw HTTP/1.1 on a tokio `TcpListener`
 //! standing in for Room Service, answering every request with one chosen
 //! fault (resets, silence, slow bodies, error statuses, lying or huge
-//! answers, an echo of the `Authorization` header, bytes that are not HTTP).
+//! answers, an echo of the `Authorization` header, bytes that are not HTTP);
+//! or, for the other relaying backends, one fixed answer to every request.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -50,6 +51,8 @@ pub enum Fault {
     OtherRoom,
     /// A 200 granting the room and another one.
     ExtraRoom,
+    /// A 200 granting the room and a document in it nobody asked for.
+    ExtraDocument,
     /// A 200 whose resources have no ids.
     NoIds,
     /// A 200 announcing a 2 MiB body.
@@ -62,6 +65,9 @@ pub enum Fault {
     EchoAuthorization(usize),
     /// Bytes that are not HTTP.
     NotHttp,
+    /// A 200 with this JSON body, whatever was asked (for y-sweet and
+    /// Liveblocks, whose answers are not Room Service's).
+    Answer(&'static str),
 }
 
 /// The fault-injecting provisioner: raw HTTP/1.1 on a tokio `TcpListener`,
@@ -245,6 +251,15 @@ async fn serve_fault(mut stream: TcpStream, fault: Fault, attempts: Arc<AtomicUs
                 v["resources"].as_array_mut().unwrap().push(json!({"object": "room", "reference": "project-2", "permission": "join", "id": "rm_2"}));
             }),
         ),
+        Fault::ExtraDocument => http(
+            200,
+            "",
+            &answer_for(&body, |v| {
+                let room = v["resources"][0]["reference"].clone();
+                v["resources"].as_array_mut().unwrap().push(json!({"object": "document", "reference": "unasked", "permission": "read_write", "room": room, "id": "doc_1"}));
+            }),
+        ),
+        Fault::Answer(answer) => http(200, "", answer),
         Fault::NoIds => http(
             200,
             "",
