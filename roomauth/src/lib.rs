@@ -62,6 +62,8 @@
 //! - `jwt` (internal): the HS256 token signer of the backends that mint
 //!   tokens;
 //! - [`backend`]: the [`backend::Backend`] trait each service implements;
+//! - `revoke` (feature `revoke`): the `Revoker`, one call that tells every
+//!   configured service when someone's access changes;
 //! - [`webhook`]: the framework-neutral request path and error contract;
 //! - [`endpoint`]: the one call shape of the webhook and of every endpoint
 //!   beside it, which the adapters serve;
@@ -103,6 +105,8 @@ pub mod pattern;
 pub mod pusher;
 pub mod reply;
 pub mod request;
+#[cfg(feature = "revoke")]
+pub mod revoke;
 pub mod room;
 #[cfg(feature = "room-service")]
 pub mod room_service;

@@ -61,6 +61,8 @@
 //! (an empty secret or master key is an error at start); the secret and
 //! the master key never appear in `Debug`, errors or logs.
 
+#[cfg(feature = "revoke")]
+mod api;
 mod auth;
 mod backend;
 mod batch;
@@ -73,6 +75,11 @@ mod sign;
 mod socket_id;
 
 pub use crate::request::form::FORM_CONTENT_TYPE;
+#[cfg(feature = "revoke")]
+pub use api::{
+    MAX_USER_ID_LEN, PUSHER_APP_ID, PUSHER_HOST, PUSHER_PORT, PUSHER_SCHEME, PusherApi,
+    PusherApiError,
+};
 pub use auth::{AuthError, ChannelAuth, MAX_USER_INFO_LEN, UserAuth};
 pub use batch::{BatchAnswer, BatchEntry};
 pub use channel::{Channel, ChannelError, ChannelKind, MAX_CHANNEL_NAME_LEN};

@@ -51,6 +51,15 @@ impl Signer {
         auth.push_str(&hex::encode(digest));
         auth
     }
+
+    /// `hex(HMAC-SHA256(secret, data))`: the `auth_signature` of a call to
+    /// the server HTTP API.
+    #[cfg(feature = "revoke")]
+    pub(crate) fn hex(&self, data: &[u8]) -> String {
+        let mut mac = self.mac.clone();
+        mac.update(data);
+        hex::encode(mac.finalize().into_bytes())
+    }
 }
 
 impl fmt::Debug for Signer {
