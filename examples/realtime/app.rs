@@ -3,7 +3,9 @@
 //!
 //! Demo data: alice writes project-1 and reads project-2; bob writes
 //! project-2; carol can log in and is in no project; project-3 exists with
-//! no members.
+//! no members; admin is in no project and may change anyone's access
+//! (`POST /admin/access`), which the app's [`Revoker`] then pushes to every
+//! service it can reach.
 //!
 //! A session is a signed `session` cookie holding a server-side session id
 //! (`POST /login`). Clients that cannot send the cookie (a Hocuspocus
@@ -27,7 +29,7 @@ pub mod pusher;
 pub mod y_sweet;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use axum::extract::{FromRef, FromRequestParts, State};
@@ -41,6 +43,7 @@ use roomauth::centrifugo::{CentrifugoSubscribe, CentrifugoToken};
 use roomauth::hocuspocus::Hocuspocus;
 use roomauth::liveblocks::Liveblocks;
 use roomauth::livekit::LiveKit;
+use roomauth::revoke::Revoker;
 use roomauth::room_service::{Provisioner, RoomService};
 use roomauth::rule::Rule;
 use roomauth::y_sweet::YSweet;
@@ -66,7 +69,10 @@ pub struct Member {
     pub projects: HashMap<u64, Access>,
 }
 
-/// The demo users: alice, bob and carol.
+/// The demo user who may change others' access (`POST /admin/access`).
+pub const ADMIN: &str = "admin";
+
+/// The demo users: alice, bob, carol and admin.
 pub fn demo_users() -> HashMap<&'static str, Member> {
     HashMap::from([
         (
@@ -90,6 +96,13 @@ pub fn demo_users() -> HashMap<&'static str, Member> {
                 projects: HashMap::new(),
             },
         ),
+        (
+            ADMIN,
+            Member {
+                name: "Admin",
+                projects: HashMap::new(),
+            },
+        ),
     ])
 }
 
@@ -98,11 +111,14 @@ pub fn demo_users() -> HashMap<&'static str, Member> {
 pub struct AppState {
     /// Signs and checks the session cookie.
     pub cookie_key: Key,
-    /// The demo users.
-    pub users: Arc<HashMap<&'static str, Member>>,
+    /// The demo users; `POST /admin/access` changes their projects.
+    pub users: Arc<RwLock<HashMap<&'static str, Member>>>,
     /// The live sessions and their bearer tokens (`POST /token`): logout
     /// ends both, so a copied cookie or token dies with the session.
     pub sessions: Sessions,
+    /// Tells the services when someone's access changes; empty (the
+    /// services re-ask only) unless [`Backends::revoker`] configures it.
+    pub revoker: Revoker,
 }
 
 impl AppState {
@@ -110,14 +126,21 @@ impl AppState {
     pub fn demo(cookie_key: Key) -> AppState {
         AppState {
             cookie_key,
-            users: Arc::new(demo_users()),
+            users: Arc::new(RwLock::new(demo_users())),
             sessions: Sessions::default(),
+            revoker: Revoker::default(),
         }
     }
 
     /// Starts a session for `user`; returns its id.
     pub fn start_session(&self, user: &str) -> String {
         self.sessions.start(user, SESSION_LIFETIME)
+    }
+
+    /// `user`'s record as it is now.
+    pub fn member(&self, user: &str) -> Option<Member> {
+        let users = self.users.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        users.get(user).cloned()
     }
 }
 
@@ -159,11 +182,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             }
         };
         let user = user.ok_or_else(not_logged_in)?;
-        let member = state
-            .users
-            .get(user.as_str())
-            .cloned()
-            .ok_or_else(not_logged_in)?;
+        let member = state.member(&user).ok_or_else(not_logged_in)?;
         Ok(CurrentUser { id: user, member })
     }
 }
@@ -204,10 +223,10 @@ async fn login(
     jar: SignedCookieJar,
     Json(login): Json<Login>,
 ) -> Response {
-    if !app.users.contains_key(login.user.as_str()) {
+    if app.member(&login.user).is_none() {
         return error(
             StatusCode::BAD_REQUEST,
-            "unknown user: log in as `alice`, `bob` or `carol`",
+            "unknown user: log in as `alice`, `bob`, `carol` or `admin`",
         );
     }
     let session = app.start_session(&login.user);
@@ -243,6 +262,85 @@ async fn logout(State(app): State<AppState>, jar: SignedCookieJar) -> Response {
         .into_response()
 }
 
+/// The body of `POST /admin/access`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessChange {
+    /// Whose access changes.
+    pub user: String,
+    /// The project.
+    pub project: u64,
+    /// `"write"`, `"read"`, or `null` to remove the user from the project.
+    pub access: Option<AccessName>,
+}
+
+/// An access level as `POST /admin/access` names it.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AccessName {
+    /// Read-only.
+    Read,
+    /// Read-write.
+    Write,
+}
+
+/// `POST /admin/access {"user": "alice", "project": 1, "access": "write" |
+/// "read" | null}`, for `admin` only: changes the user's access, then tells
+/// every service the [`Revoker`] reaches. Answers `{"revoked": [{"service",
+/// "outcome"}]}` (200 even when a service failed: the change itself is made,
+/// and each failure says why).
+async fn change_access(
+    State(app): State<AppState>,
+    admin: CurrentUser,
+    body: Result<Json<AccessChange>, axum::extract::rejection::JsonRejection>,
+) -> Response {
+    if admin.id != ADMIN {
+        return error(StatusCode::FORBIDDEN, "only admin may change access");
+    }
+    let Json(change) = match body {
+        Ok(body) => body,
+        Err(rejection) => {
+            let message = format!(
+                "expected {{\"user\": \"alice\", \"project\": 1, \"access\": \"write\" | \"read\" | null}}: {}",
+                rejection.body_text()
+            );
+            return error(StatusCode::BAD_REQUEST, &message);
+        }
+    };
+    let access = change.access.map(|access| match access {
+        AccessName::Read => Access::Read,
+        AccessName::Write => Access::Write,
+    });
+    {
+        let mut users = app.users.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let Some(member) = users.get_mut(change.user.as_str()) else {
+            return error(StatusCode::NOT_FOUND, "unknown user: alice, bob or carol");
+        };
+        match access {
+            Some(access) => member.projects.insert(change.project, access),
+            None => member.projects.remove(&change.project),
+        };
+    }
+    // The record first, then the services: they ask the rules again.
+    let report = app
+        .revoker
+        .access_changed(&change.user, &format!("project-{}", change.project), access)
+        .await;
+    let revoked: Vec<_> = report
+        .outcomes
+        .iter()
+        .map(|outcome| {
+            let text = match &outcome.result {
+                Ok(applied) => format!("{applied:?}"),
+                Err(err) => format!("failed: {err}"),
+            };
+            json!({ "service": outcome.service, "outcome": text, "ms": outcome.elapsed.as_millis() })
+        })
+        .collect();
+    Json(json!({ "user": change.user, "project": change.project, "revoked": revoked }))
+        .into_response()
+}
+
 async fn index() -> Html<&'static str> {
     Html(include_str!("index.html"))
 }
@@ -272,6 +370,8 @@ pub struct Backends {
     /// Centrifugo's subscription tokens
     /// (`centrifugo::token_from_env_or_dev`).
     pub centrifugo_token: CentrifugoToken,
+    /// The services told when access changes ([`revoker_from_env`]).
+    pub revoker: Revoker,
 }
 
 impl Backends {
@@ -286,6 +386,7 @@ impl Backends {
             y_sweet: y_sweet::dev(),
             centrifugo_subscribe: CentrifugoSubscribe::new(),
             centrifugo_token: centrifugo::dev_token(),
+            revoker: Revoker::default(),
         }
     }
 
@@ -304,13 +405,34 @@ impl Backends {
         backends.y_sweet = y_sweet::from_env_or_dev()?;
         backends.centrifugo_subscribe = CentrifugoSubscribe::from_env()?;
         backends.centrifugo_token = centrifugo::token_from_env_or_dev()?;
+        backends.revoker = revoker_from_env(&backends.pusher)?;
         Ok(backends)
     }
+}
+
+/// The services whose server API the environment names: Pusher's HTTP API
+/// (`PUSHER_APP_ID`, `PUSHER_HOST`, `PUSHER_PORT`, `PUSHER_SCHEME`) and the
+/// Hocuspocus extension's hook (`HOCUSPOCUS_URL`, signed with the
+/// Hocuspocus secret). None set: an empty revoker, the services re-ask
+/// only.
+pub fn revoker_from_env(
+    pusher: &roomauth::pusher::Pusher,
+) -> Result<Revoker, Box<dyn std::error::Error>> {
+    Ok(Revoker::builder()
+        .target_if(roomauth::pusher::PusherApi::from_env(pusher)?)
+        .target_if(roomauth::hocuspocus::HocuspocusHook::from_env(
+            hocuspocus::secret_from_env_or_dev()?,
+        )?)
+        .build())
 }
 
 /// The whole app: the page, login, logout and bearer tokens, and every
 /// backend's endpoint over the same rules.
 pub fn app(state: AppState, backends: Backends) -> Result<Router, roomauth::BuildError> {
+    let state = AppState {
+        revoker: backends.revoker.clone(),
+        ..state
+    };
     let room_service = Webhook::builder(RoomService::new(backends.room_service))
         .rules(rules())
         .build()?;
@@ -319,6 +441,7 @@ pub fn app(state: AppState, backends: Backends) -> Result<Router, roomauth::Buil
         .route("/login", post(login))
         .route("/logout", post(logout))
         .route("/token", post(token))
+        .route("/admin/access", post(change_access))
         .route("/api/roomservice", post(room_service));
     // Each backend mounts its endpoint here.
     let signin = roomauth::pusher::signin(|user: CurrentUser| {

@@ -33,6 +33,17 @@
 //! about those cookies' user, and the answer is no credential (Hocuspocus
 //! acts on it only in the call that asked), so there is nothing to gain.
 //!
+//! **Keeping the answer true.** The extension asks again for each open
+//! connection, with the identity it presented: every `recheckIntervalMs`
+//! (default 60 s), when the provider sends a new token
+//! (`provider.sendToken()`, Hocuspocus's `onTokenSync`), and at once when
+//! the app's `Revoker` calls the hook it serves
+//! on the Hocuspocus server's port (`HocuspocusHook`, feature `revoke`,
+//! `POST /roomauth/recheck`, signed with the same secret). A refusal
+//! closes the connection (the provider's `onClose`, reason
+//! `permission-denied`); a grant makes it read-only or read-write as the
+//! rules now say. Without the hook the bound is the interval.
+//!
 //! # Configuration
 //!
 //! [`Hocuspocus::from_env`] reads `HOCUSPOCUS_SECRET` (required; empty is
@@ -42,12 +53,16 @@
 pub mod answer;
 mod backend;
 mod config;
+#[cfg(feature = "revoke")]
+mod hook;
 pub mod request;
 pub mod signature;
 
 pub use answer::AuthenticateAnswer;
 pub use config::{ConfigError, ENV_SECRET, Hocuspocus};
 pub use request::AuthenticateRequest;
+#[cfg(feature = "revoke")]
+pub use hook::{HOCUSPOCUS_URL, HOOK_PATH, HocuspocusHook, HocuspocusHookError, Rechecked};
 pub use signature::{HocuspocusSecret, SIGNATURE_HEADER, SignatureError};
 
 /// roomauth's Hocuspocus extension (`extension.mjs`): Node 20, no
