@@ -139,7 +139,10 @@ impl AppState {
 
     /// `user`'s record as it is now.
     pub fn member(&self, user: &str) -> Option<Member> {
-        let users = self.users.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let users = self
+            .users
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         users.get(user).cloned()
     }
 }
@@ -312,7 +315,10 @@ async fn change_access(
         AccessName::Write => Access::Write,
     });
     {
-        let mut users = app.users.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut users = app
+            .users
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         let Some(member) = users.get_mut(change.user.as_str()) else {
             return error(StatusCode::NOT_FOUND, "unknown user: alice, bob or carol");
         };

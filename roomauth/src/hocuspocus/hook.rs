@@ -212,14 +212,28 @@ mod tests {
     #[test]
     fn the_hook_lives_under_the_server_base() {
         for (base, endpoint) in [
-            ("http://127.0.0.1:1234", "http://127.0.0.1:1234/roomauth/recheck"),
-            ("http://127.0.0.1:1234/", "http://127.0.0.1:1234/roomauth/recheck"),
-            ("https://docs.example/collab/", "https://docs.example/collab/roomauth/recheck"),
+            (
+                "http://127.0.0.1:1234",
+                "http://127.0.0.1:1234/roomauth/recheck",
+            ),
+            (
+                "http://127.0.0.1:1234/",
+                "http://127.0.0.1:1234/roomauth/recheck",
+            ),
+            (
+                "https://docs.example/collab/",
+                "https://docs.example/collab/roomauth/recheck",
+            ),
         ] {
             let hook = HocuspocusHook::new(base, secret()).unwrap();
             assert_eq!(hook.endpoint().as_str(), endpoint);
         }
-        for bad in ["ws://127.0.0.1:1234", "127.0.0.1:1234", "http://u:p@h", "http://h/?q"] {
+        for bad in [
+            "ws://127.0.0.1:1234",
+            "127.0.0.1:1234",
+            "http://u:p@h",
+            "http://h/?q",
+        ] {
             assert!(
                 matches!(
                     HocuspocusHook::new(bad, secret()),
@@ -238,6 +252,9 @@ mod tests {
             HocuspocusHook::body("alice", Some("project-1")),
             r#"{"documentName":"project-1","user":"alice"}"#
         );
-        assert_eq!(HocuspocusHook::body("al\"ice", None), r#"{"user":"al\"ice"}"#);
+        assert_eq!(
+            HocuspocusHook::body("al\"ice", None),
+            r#"{"user":"al\"ice"}"#
+        );
     }
 }
