@@ -192,3 +192,232 @@ async fn subscription_tokens_verify_with_an_independent_library() {
         );
     }
 }
+
+/// Re-asking: with `expire_after`, subscriptions carry `expire_at`; the
+/// sub-refresh proxy extends them while the rules allow, and answers
+/// `{"result": {"expired": true}}` once the admin removed alice.
+#[tokio::test]
+async fn sub_refresh_answers_from_the_rules() {
+    let interval = Duration::from_secs(30);
+    let app = realtime_app(app::Backends {
+        centrifugo_subscribe: CentrifugoSubscribe::new().expire_after(interval),
+        ..app::Backends::dev()
+    })
+    .await;
+    let base = app.url("");
+    let alice = login_cookie(&base, "alice").await;
+    let admin = login_cookie(&base, "admin").await;
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_secs()
+    };
+    let expires_in = |body: &Value, at: &str| {
+        let expire_at = body["result"]["expire_at"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("no expire_at in {at}: {body}"));
+        expire_at.saturating_sub(now())
+    };
+
+    let subscribe = app.url("/centrifugo/subscribe");
+    let (status, body) = post(
+        &subscribe,
+        Some(&alice),
+        None,
+        &proxy_request("alice", "project:1"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["result"]["info"], json!({"name": "Alice"}), "{body}");
+    assert!(
+        (29..=30).contains(&expires_in(&body, "subscribe")),
+        "{body}"
+    );
+
+    let refresh = app.url("/centrifugo/sub-refresh");
+    let (status, body) = post(
+        &refresh,
+        Some(&alice),
+        None,
+        &proxy_request("alice", "project:1"),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["result"]["info"], json!({"name": "Alice"}), "{body}");
+    assert!(body["result"].get("expired").is_none(), "{body}");
+    assert!(
+        (29..=30).contains(&expires_in(&body, "sub-refresh")),
+        "{body}"
+    );
+
+    let expired = json!({"result": {"expired": true}});
+    // Another user's connection, or no session: expired.
+    let (_, body) = post(
+        &refresh,
+        Some(&alice),
+        None,
+        &proxy_request("bob", "project:1"),
+    )
+    .await;
+    assert_eq!(body, expired);
+    let (_, body) = post(&refresh, None, None, &proxy_request("alice", "project:1")).await;
+    assert_eq!(body, expired);
+
+    // The admin removes alice from project 1: the next refresh ends it,
+    // project 2 stays.
+    let changed = reqwest::Client::new()
+        .post(app.url("/admin/access"))
+        .header("cookie", &admin)
+        .json(&json!({"user": "alice", "project": 1, "access": null}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(changed.status(), 200);
+    let (_, body) = post(
+        &refresh,
+        Some(&alice),
+        None,
+        &proxy_request("alice", "project:1"),
+    )
+    .await;
+    assert_eq!(body, expired);
+    let (_, body) = post(
+        &refresh,
+        Some(&alice),
+        None,
+        &proxy_request("alice", "$project:2"),
+    )
+    .await;
+    assert!(expires_in(&body, "project 2") > 0, "{body}");
+    // Malformed refreshes are HTTP errors, as on the subscribe proxy.
+    let (status, _) = post(&refresh, Some(&alice), None, &json!({"user": "alice"})).await;
+    assert_eq!(status, 400);
+}
+
+/// Revoking by contract: `CentrifugoApi` posts Centrifugo's server API
+/// (`/api/unsubscribe`, `/api/disconnect`, `X-API-Key`, JSON) to a stub
+/// that records what it got; Centrifugo's `error` answers (HTTP 200) are
+/// failures, reported without losing the other services.
+#[tokio::test]
+async fn server_api_requests_by_contract() {
+    use roomauth::centrifugo::CentrifugoApi;
+    use roomauth::revoke::{Applied, Revoker};
+    use roomauth::secret::ApiKey;
+    use std::sync::{Arc, Mutex};
+
+    type Seen = Arc<Mutex<Vec<(String, Option<String>, Option<String>, Value)>>>;
+    let seen: Seen = Arc::default();
+    let stub = {
+        let seen = Arc::clone(&seen);
+        axum::Router::new().route(
+            "/api/{method}",
+            axum::routing::post(
+                move |axum::extract::Path(method): axum::extract::Path<String>,
+                      headers: axum::http::HeaderMap,
+                      body: String| {
+                    let seen = Arc::clone(&seen);
+                    async move {
+                        let header = |name: &str| {
+                            headers
+                                .get(name)
+                                .and_then(|v| v.to_str().ok())
+                                .map(str::to_owned)
+                        };
+                        let body: Value = serde_json::from_str(&body).unwrap_or(Value::Null);
+                        let channel = body["channel"].as_str().unwrap_or_default().to_owned();
+                        seen.lock().unwrap().push((
+                            method,
+                            header("x-api-key"),
+                            header("content-type"),
+                            body,
+                        ));
+                        if channel == "$project:9" {
+                            axum::Json(
+                                json!({"error": {"code": 102, "message": "unknown channel"}}),
+                            )
+                        } else {
+                            axum::Json(json!({"result": {}}))
+                        }
+                    }
+                },
+            ),
+        )
+    };
+    let stub = serve(stub).await;
+    let api = CentrifugoApi::new(&stub.url(""), ApiKey::new("centrifugo-api-key"))
+        .expect("the API")
+        .channels(|room: &str| {
+            let channel = room.replacen("project-", "project:", 1);
+            vec![channel.clone(), format!("${channel}")]
+        });
+    let down = CentrifugoApi::new("http://127.0.0.1:9", ApiKey::new("k")).expect("the API");
+    let revoker = Revoker::builder().target(api).target(down).build();
+
+    let report = revoker.revoke("alice", "project-1").await;
+    assert_eq!(report.outcomes[0].result, Ok(Applied::Done), "{report}");
+    assert!(report.outcomes[1].result.is_err(), "{report}");
+    let report = revoker.revoke_user("bob").await;
+    assert_eq!(report.outcomes[0].result, Ok(Applied::Done), "{report}");
+    let report = revoker
+        .access_changed("alice", "project-2", Some(roomauth::Access::Read))
+        .await;
+    assert!(
+        matches!(report.outcomes[0].result, Ok(Applied::Nothing(_))),
+        "{report}"
+    );
+    let report = revoker.revoke("alice", "project-9").await;
+    let failure = report.outcomes[0]
+        .result
+        .as_ref()
+        .expect_err("an error answer");
+    assert!(
+        failure
+            .to_string()
+            .contains("unsubscribe failed: error 102 unknown channel"),
+        "{failure}"
+    );
+    assert!(
+        !report.to_string().contains("centrifugo-api-key"),
+        "{report}"
+    );
+
+    let key = Some("centrifugo-api-key".to_owned());
+    let json_type = Some("application/json".to_owned());
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        [
+            (
+                "unsubscribe".to_owned(),
+                key.clone(),
+                json_type.clone(),
+                json!({"user": "alice", "channel": "project:1"})
+            ),
+            (
+                "unsubscribe".to_owned(),
+                key.clone(),
+                json_type.clone(),
+                json!({"user": "alice", "channel": "$project:1"})
+            ),
+            (
+                "disconnect".to_owned(),
+                key.clone(),
+                json_type.clone(),
+                json!({"user": "bob"})
+            ),
+            (
+                "unsubscribe".to_owned(),
+                key.clone(),
+                json_type.clone(),
+                json!({"user": "alice", "channel": "project:9"})
+            ),
+            (
+                "unsubscribe".to_owned(),
+                key,
+                json_type,
+                json!({"user": "alice", "channel": "$project:9"})
+            ),
+        ]
+    );
+}

@@ -3,6 +3,7 @@
 //! | path | what |
 //! | --- | --- |
 //! | `POST /centrifugo/subscribe` | the subscribe proxy (`subscribe_proxy_enabled`); checks `X-Centrifugo-Proxy-Secret` when `CENTRIFUGO_PROXY_SECRET` is set |
+//! | `POST /centrifugo/sub-refresh` | the sub-refresh proxy (`sub_refresh_proxy_enabled`): the rules asked again before a subscription's `expire_at` |
 //! | `POST /centrifugo/subscription-token` | HS256 subscription tokens for `$` channels (centrifuge-js `getToken`) |
 //!
 //! Tokens are signed with `CENTRIFUGO_CLIENT_SUBSCRIPTION_TOKEN_HMAC_SECRET_KEY`
@@ -42,15 +43,19 @@ pub fn token_from_env_or_dev() -> Result<CentrifugoToken, ConfigError> {
     Ok(dev_token())
 }
 
-/// Both endpoints over `rules`.
+/// The three endpoints over `rules`.
 pub fn routes<S: Clone + Send + Sync + 'static>(
     subscribe: CentrifugoSubscribe,
     token: CentrifugoToken,
     rules: impl Fn() -> Vec<Box<dyn Rule<AxumContext<S>>>>,
 ) -> Result<Router<S>, BuildError> {
+    let refresh = Webhook::builder(subscribe.sub_refresh())
+        .rules(rules())
+        .build()?;
     let subscribe = Webhook::builder(subscribe).rules(rules()).build()?;
     let token = Webhook::builder(token).rules(rules()).build()?;
     Ok(Router::new()
         .route("/centrifugo/subscribe", post(subscribe))
+        .route("/centrifugo/sub-refresh", post(refresh))
         .route("/centrifugo/subscription-token", post(token)))
 }

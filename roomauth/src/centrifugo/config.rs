@@ -10,6 +10,7 @@ use http::HeaderName;
 use crate::env::{self, Env, EnvError};
 use crate::secret::Secret;
 
+use super::sub_refresh::{CentrifugoSubRefresh, DEFAULT_SUB_REFRESH_INTERVAL};
 use super::token::{DEFAULT_TOKEN_TTL, TokenSecret};
 
 /// The environment variable holding the value of the static header
@@ -56,6 +57,7 @@ pub enum ConfigError {
 #[derive(Debug, Clone, Default)]
 pub struct CentrifugoSubscribe {
     pub(super) secret: Option<ProxySecret>,
+    pub(super) expire_after: Option<Duration>,
 }
 
 /// A static header and its value that every proxy request must carry.
@@ -69,7 +71,36 @@ impl CentrifugoSubscribe {
     /// A proxy endpoint without a static secret: protect it by network
     /// (Centrifugo's proxy requests are not signed).
     pub fn new() -> CentrifugoSubscribe {
-        CentrifugoSubscribe { secret: None }
+        CentrifugoSubscribe {
+            secret: None,
+            expire_after: None,
+        }
+    }
+
+    /// Subscriptions expire `interval` after each answer of the rules
+    /// (`expire_at`), and Centrifugo asks the sub-refresh proxy
+    /// ([`sub_refresh`](Self::sub_refresh), `sub_refresh_proxy_enabled`)
+    /// whether to extend them: a withdrawn grant ends within `interval`.
+    /// Whole seconds, at least one. Without it a subscription lasts as long
+    /// as the connection (revoke with the server API, `CentrifugoApi`).
+    pub fn expire_after(mut self, interval: Duration) -> Self {
+        self.expire_after = Some(interval);
+        self
+    }
+
+    /// The re-asking interval ([`expire_after`](Self::expire_after)).
+    pub fn refresh_interval(&self) -> Option<Duration> {
+        self.expire_after
+    }
+
+    /// The sub-refresh proxy endpoint for these subscriptions: the same
+    /// static header, extending by the same interval
+    /// ([`DEFAULT_SUB_REFRESH_INTERVAL`] when none was set).
+    pub fn sub_refresh(&self) -> CentrifugoSubRefresh {
+        CentrifugoSubRefresh::new(
+            self.clone(),
+            self.expire_after.unwrap_or(DEFAULT_SUB_REFRESH_INTERVAL),
+        )
     }
 
     /// Requires `header: value` on every request (Centrifugo's

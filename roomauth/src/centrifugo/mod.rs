@@ -31,6 +31,21 @@
 //! static header is a 401 (compared in constant time), a malformed body a
 //! 400, a body not declared as JSON a 415, an oversized one a 413.
 //!
+//! **Re-asking** ([`CentrifugoSubscribe::expire_after`]). With an
+//! interval set, allowed subscriptions carry `expire_at` (now + interval)
+//! and Centrifugo asks the sub-refresh proxy ([`CentrifugoSubRefresh`],
+//! `sub_refresh_proxy_enabled`) before they expire; the rules answer
+//! again: `{"result": {"expire_at": ..}}` to extend, `{"result":
+//! {"expired": true}}` when the grant is gone, so a withdrawn grant ends
+//! within the interval. A token subscription (`$` channels) lasts until
+//! its token expires ([`CentrifugoToken::ttl`], 10 minutes by default);
+//! centrifuge-js then calls `getToken` again, which goes back through the
+//! rules.
+//!
+//! **Revoking** (`CentrifugoApi`, feature `revoke`): Centrifugo's server
+//! API, `unsubscribe` a user from a room's channels, `disconnect` a user,
+//! with `X-API-Key`.
+//!
 //! **Subscription tokens** ([`CentrifugoToken`]). For channels a client
 //! subscribes to with a token (`$` channels), the browser posts
 //! `{"channel": "$project:1"}` (from centrifuge-js's `getToken`) and gets
@@ -52,6 +67,9 @@
 pub mod channel;
 mod config;
 pub mod proxy;
+#[cfg(feature = "revoke")]
+mod server_api;
+mod sub_refresh;
 mod subscribe;
 mod subscription_token;
 pub mod token;
@@ -60,6 +78,11 @@ pub use config::{
     CentrifugoSubscribe, CentrifugoToken, ConfigError, ENV_PROXY_SECRET,
     ENV_SUBSCRIPTION_TOKEN_SECRET, ENV_TOKEN_SECRET, PROXY_SECRET_HEADER,
 };
-pub use proxy::{SubscribeAnswer, SubscribeRequest};
+pub use proxy::{SubRefreshAnswer, SubscribeAnswer, SubscribeRequest};
+#[cfg(feature = "revoke")]
+pub use server_api::{
+    API_KEY_HEADER, CENTRIFUGO_API_URL, CENTRIFUGO_HTTP_API_KEY, CentrifugoApi, CentrifugoApiError,
+};
+pub use sub_refresh::{CentrifugoSubRefresh, DEFAULT_SUB_REFRESH_INTERVAL};
 pub use subscription_token::{TokenAnswer, TokenRequest};
 pub use token::{SubscriptionClaims, TokenSecret};

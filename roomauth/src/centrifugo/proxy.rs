@@ -48,6 +48,55 @@ pub struct SubscribeResult {
     /// join/leave, publications).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub info: Option<serde_json::Value>,
+    /// When the subscription expires (Unix seconds) unless the sub-refresh
+    /// proxy extends it; none: it lasts as long as the connection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expire_at: Option<u64>,
+}
+
+/// The sub-refresh proxy's answer (`SubRefreshResponse`), HTTP 200 like the
+/// subscribe proxy's.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubRefreshAnswer {
+    /// Extended (`{"result": {"expire_at": .., "info": ..}}`) or ended
+    /// (`{"result": {"expired": true}}`).
+    Result(SubRefreshResult),
+    /// The rule failed: `{"error": {"code": 500, .., "temporary": true}}`.
+    Error(ProxyError),
+}
+
+/// `SubRefreshResult`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SubRefreshResult {
+    /// `true`: the subscription ends now (the client gets `unsubscribed`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub expired: bool,
+    /// The new expiry (Unix seconds).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expire_at: Option<u64>,
+    /// The grant's user info, replacing the subscriber's channel info.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub info: Option<serde_json::Value>,
+}
+
+impl SubRefreshAnswer {
+    /// Still allowed: extended until `expire_at`, with the grant's info.
+    pub fn extended(expire_at: u64, info: Option<serde_json::Value>) -> SubRefreshAnswer {
+        SubRefreshAnswer::Result(SubRefreshResult {
+            expired: false,
+            expire_at: Some(expire_at),
+            info,
+        })
+    }
+
+    /// No longer allowed (or no session): `{"result": {"expired": true}}`.
+    pub fn expired() -> SubRefreshAnswer {
+        SubRefreshAnswer::Result(SubRefreshResult {
+            expired: true,
+            ..SubRefreshResult::default()
+        })
+    }
 }
 
 /// `Error`: the code the client's `unsubscribed` event carries. Codes in
@@ -62,10 +111,33 @@ pub struct ProxyError {
     pub temporary: bool,
 }
 
+impl ProxyError {
+    /// An error with this code, message and retry flag.
+    pub fn new(code: u32, message: &str, temporary: bool) -> ProxyError {
+        ProxyError {
+            code,
+            message: message.to_owned(),
+            temporary,
+        }
+    }
+}
+
 impl SubscribeAnswer {
     /// Allowed, with the grant's user info.
     pub fn subscribed(info: Option<serde_json::Value>) -> SubscribeAnswer {
-        SubscribeAnswer::Result(SubscribeResult { info })
+        SubscribeAnswer::Result(SubscribeResult {
+            info,
+            expire_at: None,
+        })
+    }
+
+    /// Allowed until `expire_at` (Unix seconds): Centrifugo then asks the
+    /// sub-refresh proxy again.
+    pub fn subscribed_until(info: Option<serde_json::Value>, expire_at: u64) -> SubscribeAnswer {
+        SubscribeAnswer::Result(SubscribeResult {
+            info,
+            expire_at: Some(expire_at),
+        })
     }
 
     /// The rules refused (or no rule answers for the channel: the same answer).
@@ -88,11 +160,7 @@ impl SubscribeAnswer {
     }
 
     fn error(code: u32, message: &str, temporary: bool) -> SubscribeAnswer {
-        SubscribeAnswer::Error(ProxyError {
-            code,
-            message: message.to_owned(),
-            temporary,
-        })
+        SubscribeAnswer::Error(ProxyError::new(code, message, temporary))
     }
 }
 
@@ -142,6 +210,26 @@ mod tests {
         assert_eq!(
             answer(SubscribeAnswer::internal()),
             json!({"error": {"code": 500, "message": "internal error", "temporary": true}})
+        );
+        assert_eq!(
+            answer(SubscribeAnswer::subscribed_until(None, 1_765_436_268)),
+            json!({"result": {"expire_at": 1_765_436_268}})
+        );
+    }
+
+    #[test]
+    fn sub_refresh_answers_in_the_proxy_shape() {
+        let answer = |a: SubRefreshAnswer| serde_json::to_value(a).expect("json");
+        assert_eq!(
+            answer(SubRefreshAnswer::expired()),
+            json!({"result": {"expired": true}})
+        );
+        assert_eq!(
+            answer(SubRefreshAnswer::extended(
+                1_765_436_268,
+                Some(json!({"name": "Alice"}))
+            )),
+            json!({"result": {"expire_at": 1_765_436_268, "info": {"name": "Alice"}}})
         );
     }
 }

@@ -10,6 +10,7 @@ use crate::text::Escaped;
 use super::channel::{decoded_room, room_of};
 use super::config::CentrifugoSubscribe;
 use super::proxy::{SubscribeAnswer, SubscribeRequest};
+use super::sub_refresh::expire_at;
 
 impl CentrifugoSubscribe {
     fn check_secret(&self, head: &RequestHead<'_>) -> Result<(), WebhookError> {
@@ -23,6 +24,35 @@ impl CentrifugoSubscribe {
             tracing::warn!(backend = "centrifugo", header = %secret.header, "proxy request refused: static secret header missing or wrong");
             Err(WebhookError::BadSignature)
         }
+    }
+
+    /// Decodes a proxy request (subscribe and sub-refresh share the
+    /// shape): the static header first, then the JSON, then the channel.
+    /// `what` names the request in errors.
+    pub(super) fn decode_proxy(
+        &self,
+        head: &RequestHead<'_>,
+        body: &[u8],
+        what: &'static str,
+    ) -> Result<SubscribeRequest, WebhookError> {
+        self.check_secret(head)?;
+        let request: SubscribeRequest = decode_json(head.content_type(), body, what)?;
+        decoded_room(&request.channel)?;
+        Ok(request)
+    }
+
+    /// Whether the connection's user (when Centrifugo knows one) is the
+    /// user the rules granted. The cookie is the browser's, the connection
+    /// Centrifugo's: another user would put another name on presence and
+    /// publications. A mismatch is logged.
+    pub(super) fn same_user(request: &SubscribeRequest, granted: &str) -> bool {
+        if request.user.is_empty() || request.user == granted {
+            return true;
+        }
+        // Both users are client text: escaped, or a `\n` in one would end
+        // this line and forge the next.
+        tracing::warn!(backend = "centrifugo", channel = %Escaped(&request.channel), connection_user = %Escaped(&request.user), session_user = %Escaped(granted), "refused: the connection's user is not the session's");
+        false
     }
 }
 
@@ -38,14 +68,7 @@ impl Backend for CentrifugoSubscribe {
         head: &RequestHead<'_>,
         body: &[u8],
     ) -> Result<SubscribeRequest, WebhookError> {
-        self.check_secret(head)?;
-        let request: SubscribeRequest = decode_json(
-            head.content_type(),
-            body,
-            "Centrifugo's subscribe proxy request",
-        )?;
-        decoded_room(&request.channel)?;
-        Ok(request)
+        self.decode_proxy(head, body, "Centrifugo's subscribe proxy request")
     }
 
     fn room<'r>(&self, request: &'r SubscribeRequest) -> &'r str {
@@ -68,18 +91,13 @@ impl Backend for CentrifugoSubscribe {
         request: &SubscribeRequest,
         decision: Decision,
     ) -> Result<Reply, WebhookError> {
-        let user = decision.grant.user.as_str();
-        // The cookie is the browser's, the connection Centrifugo's: when
-        // Centrifugo knows the connection's user, it must be the one the
-        // rules granted, or presence and publications would carry another
-        // user's name.
-        let answer = if !request.user.is_empty() && request.user != user {
-            // Both users are client text: escaped, or a `\n` in one would end
-            // this line and forge the next.
-            tracing::warn!(backend = "centrifugo", channel = %Escaped(&request.channel), connection_user = %Escaped(&request.user), session_user = %Escaped(user), "refused: the connection's user is not the session's");
+        let info = decision.grant.info;
+        let answer = if !Self::same_user(request, decision.grant.user.as_str()) {
             SubscribeAnswer::permission_denied()
+        } else if let Some(interval) = self.expire_after {
+            SubscribeAnswer::subscribed_until(info, expire_at(interval))
         } else {
-            SubscribeAnswer::subscribed(decision.grant.info.clone())
+            SubscribeAnswer::subscribed(info)
         };
         Ok(Reply::json(&answer))
     }

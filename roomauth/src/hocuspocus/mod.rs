@@ -60,9 +60,9 @@ pub mod signature;
 
 pub use answer::AuthenticateAnswer;
 pub use config::{ConfigError, ENV_SECRET, Hocuspocus};
-pub use request::AuthenticateRequest;
 #[cfg(feature = "revoke")]
 pub use hook::{HOCUSPOCUS_URL, HOOK_PATH, HocuspocusHook, HocuspocusHookError, Rechecked};
+pub use request::AuthenticateRequest;
 pub use signature::{HocuspocusSecret, SIGNATURE_HEADER, SignatureError};
 
 /// roomauth's Hocuspocus extension (`extension.mjs`): Node 20, no
