@@ -211,3 +211,142 @@ async fn hostile_requests_get_a_4xx_json_answer() {
         assert!(answer.json.get("participant_token").is_none(), "{shown}");
     }
 }
+
+/// Revoking: `LiveKitRoomService`'s `RemoveParticipant` and
+/// `UpdateParticipant` (a downgrade) are what `livekit-server-sdk`'s
+/// `RoomServiceClient` sends for the same calls (path, body, the admin
+/// token's claims), and the SDK's `TokenVerifier` accepts roomauth's admin
+/// tokens. Both are captured by stub servers on 127.0.0.1 (no LiveKit
+/// server installs here).
+#[tokio::test(flavor = "multi_thread")]
+async fn room_service_calls_match_the_server_sdk() {
+    use roomauth::livekit::LiveKitRoomService;
+    use roomauth::revoke::{Applied, Revoker};
+    use std::sync::{Arc, Mutex};
+
+    type Seen = Arc<Mutex<Vec<(String, String, String)>>>;
+    let seen: Seen = Arc::default();
+    let stub = {
+        let seen = Arc::clone(&seen);
+        axum::Router::new().route(
+            "/twirp/livekit.RoomService/{method}",
+            axum::routing::post(
+                move |uri: axum::http::Uri, headers: axum::http::HeaderMap, body: String| {
+                    let seen = Arc::clone(&seen);
+                    async move {
+                        let bearer = headers
+                            .get("authorization")
+                            .and_then(|v| v.to_str().ok())
+                            .and_then(|v| v.strip_prefix("Bearer "))
+                            .unwrap_or_default()
+                            .to_owned();
+                        let not_there = body.contains("\"bob\"");
+                        seen.lock()
+                            .unwrap()
+                            .push((uri.path().to_owned(), body, bearer));
+                        if not_there {
+                            (
+                                axum::http::StatusCode::NOT_FOUND,
+                                axum::Json(
+                                    json!({"code": "not_found", "msg": "participant not found"}),
+                                ),
+                            )
+                        } else {
+                            (axum::http::StatusCode::OK, axum::Json(json!({})))
+                        }
+                    }
+                },
+            ),
+        )
+    };
+    let stub = serve(stub).await;
+    let livekit = LiveKit::builder()
+        .api_key(API_KEY)
+        .api_secret(API_SECRET)
+        // As LIVEKIT_URL would name it: ws:// is called as http://.
+        .server_url(stub.url("").replacen("http", "ws", 1))
+        .build()
+        .expect("LiveKit config");
+    let revoker = Revoker::builder()
+        .target(LiveKitRoomService::new(&livekit).expect("RoomService"))
+        .build();
+    let report = revoker.revoke("alice", "project-1").await;
+    assert_eq!(report.outcomes[0].result, Ok(Applied::Done), "{report}");
+    let report = revoker
+        .access_changed("alice", "project-1", Some(roomauth::Access::Read))
+        .await;
+    assert_eq!(report.outcomes[0].result, Ok(Applied::Done), "{report}");
+    // Not in the room (LiveKit's 404): nothing to revoke.
+    let report = revoker.revoke("bob", "project-1").await;
+    assert!(
+        matches!(report.outcomes[0].result, Ok(Applied::Nothing(_))),
+        "{report}"
+    );
+    let report = revoker.revoke_user("alice").await;
+    assert!(
+        matches!(report.outcomes[0].result, Ok(Applied::Unsupported(_))),
+        "{report}"
+    );
+    let ours = seen.lock().unwrap().clone();
+    assert_eq!(ours.len(), 3);
+
+    let tokens: Vec<&str> = ours.iter().map(|(_, _, token)| token.as_str()).collect();
+    let input = serde_json::to_string(&tokens).expect("json");
+    let sdk = tokio::task::spawn_blocking(move || {
+        let project = npm_project("tests/node/livekit");
+        let mut child = project
+            .node("room-service.mjs")
+            .env("API_KEY", API_KEY)
+            .env("API_SECRET", API_SECRET)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("run node");
+        use std::io::Write as _;
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
+        let output = child.wait_with_output().expect("node output");
+        assert!(output.status.success(), "{output:?}");
+        serde_json::from_slice::<Value>(&output.stdout).expect("one JSON line")
+    })
+    .await
+    .unwrap();
+    let claims = |token: &str| -> Value {
+        use base64::Engine as _;
+        let payload = token.split('.').nth(1).expect("a JWT");
+        serde_json::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(payload)
+                .expect("base64url"),
+        )
+        .expect("JSON claims")
+    };
+    for (i, (path, body, token)) in ours.iter().take(2).enumerate() {
+        let reference = &sdk["sdk"][i];
+        assert_eq!(reference["path"], *path, "{sdk:#}");
+        assert_eq!(
+            reference["body"],
+            serde_json::from_str::<Value>(body).expect("json body"),
+            "{sdk:#}"
+        );
+        // The same claims but the times, and the same lifetime.
+        let (mine, theirs) = (claims(token), &reference["claims"]);
+        assert_eq!(mine["video"], theirs["video"], "{mine} vs {theirs}");
+        assert_eq!(mine["iss"], theirs["iss"]);
+        let lifetime = |c: &Value| c["exp"].as_u64().unwrap() - c["nbf"].as_u64().unwrap();
+        assert_eq!(lifetime(&mine), lifetime(theirs));
+        assert_eq!(
+            mine.as_object().unwrap().keys().collect::<Vec<_>>(),
+            theirs.as_object().unwrap().keys().collect::<Vec<_>>()
+        );
+        // The SDK's verifier accepts roomauth's admin token.
+        assert_eq!(
+            sdk["verified"][i]["video"],
+            json!({"roomAdmin": true, "room": "project-1"})
+        );
+    }
+}

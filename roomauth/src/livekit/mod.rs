@@ -38,6 +38,16 @@
 //! under another name. The client's `participant_name`, metadata,
 //! attributes and `room_config` are ignored.
 //!
+//! # Keeping grants true
+//!
+//! A token admits its holder until it expires ([`DEFAULT_TTL`], or the
+//! builder's `ttl`: shorter lifetimes bound a withdrawn grant tighter, and
+//! livekit-client's `TokenSource` asks the endpoint again, through the
+//! rules, when its cached token expires). A participant already in the
+//! room stays until removed: `LiveKitRoomService` (feature `revoke`)
+//! removes her (`RemoveParticipant`) or changes her publish rights
+//! (`UpdateParticipant`) through LiveKit's server API.
+//!
 //! # Configuration
 //!
 //! [`LiveKit::from_env`] reads `LIVEKIT_API_KEY`, `LIVEKIT_API_SECRET` and
@@ -48,10 +58,14 @@ mod backend;
 pub mod claims;
 mod config;
 pub mod request;
+#[cfg(feature = "revoke")]
+pub mod room_service;
 mod token;
 
 pub use config::{
     ConfigError, DEFAULT_TTL, ENV_API_KEY, ENV_API_SECRET, ENV_URL, LiveKit, LiveKitBuilder,
 };
 pub use request::{TokenRequest, TokenSourceRequest};
+#[cfg(feature = "revoke")]
+pub use room_service::{LiveKitRoomService, RoomServiceError};
 pub use token::{Participant, TokenSourceResponse};
