@@ -238,3 +238,71 @@ async fn hocuspocus_revoke_and_recheck() {
     assert!(ms("token_sync_closed") < PULL_INTERVAL_MS / 2, "{report:#}");
     served.abort();
 }
+
+/// `POST /admin/access` is admin's only, says what is wrong with a body,
+/// and without configured services re-asks only (nothing revoked).
+#[tokio::test]
+async fn admin_access_is_for_admin_only() {
+    let router =
+        app::app(app::AppState::demo(Key::generate()), app::Backends::dev()).expect("the app");
+    let server = serve(router).await;
+    let base = server.url("");
+    let post = |cookie: Option<String>, body: &'static str| {
+        let url = server.url("/admin/access");
+        async move {
+            let mut request = reqwest::Client::new()
+                .post(url)
+                .header("content-type", "application/json")
+                .body(body);
+            if let Some(cookie) = cookie {
+                request = request.header("cookie", cookie);
+            }
+            let answer = request.send().await.expect("post");
+            let status = answer.status().as_u16();
+            (status, answer.json::<Value>().await.unwrap_or_default())
+        }
+    };
+    let change = r#"{"user": "alice", "project": 1, "access": null}"#;
+    assert_eq!(post(None, change).await.0, 401);
+    for user in ["alice", "bob", "carol"] {
+        let cookie = login_cookie(&base, user).await;
+        let (status, body) = post(Some(cookie), change).await;
+        assert_eq!(status, 403, "{user}: {body}");
+        assert_eq!(body["error"], "only admin may change access");
+    }
+    let admin = login_cookie(&base, "admin").await;
+    for bad in [
+        r#"{"user": "alice", "project": 1, "access": "admin"}"#,
+        r#"{"user": "alice", "project": -1, "access": null}"#,
+        r#"{"user": "alice", "access": null}"#,
+        "not json",
+    ] {
+        let (status, body) = post(Some(admin.clone()), bad).await;
+        assert_eq!(status, 400, "{bad}: {body}");
+        assert!(
+            body["error"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("expected {"),
+            "{body}"
+        );
+    }
+    let (status, _) = post(
+        Some(admin.clone()),
+        r#"{"user": "mallory", "project": 1, "access": "read"}"#,
+    )
+    .await;
+    assert_eq!(status, 404);
+    // Changed, with no service to tell: alice is refused on her next ask.
+    let (status, body) = post(Some(admin), change).await;
+    assert_eq!((status, &body["revoked"]), (200, &json!([])), "{body}");
+    let alice = login_cookie(&base, "alice").await;
+    let asked = reqwest::Client::new()
+        .post(server.url("/livekit/token"))
+        .header("cookie", alice)
+        .json(&json!({"room_name": "project-1"}))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(asked.status(), 403);
+}

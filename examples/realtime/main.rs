@@ -19,6 +19,14 @@
 //! unless `CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY` is set. `POST /token`
 //! gives the logged-in session a bearer token (the Hocuspocus provider's
 //! `token`).
+//!
+//! Keeping decisions true: log in as `admin` and `POST /admin/access
+//! {"user": "alice", "project": 1, "access": "write" | "read" | null}`; the
+//! app changes its record, then tells the services it can reach: Soketi's
+//! (or Pusher's) HTTP API when `PUSHER_APP_ID`, `PUSHER_HOST`,
+//! `PUSHER_PORT` and `PUSHER_SCHEME` are set, the Hocuspocus extension's
+//! hook when `HOCUSPOCUS_URL` is (the Hocuspocus server's HTTP address).
+//! Without them the services find out when they ask again.
 
 mod app;
 #[path = "../common/mod.rs"]
@@ -37,6 +45,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         None => Key::generate(),
     };
     let backends = app::Backends::from_env_or_dev()?;
+    let backends_revoked: Vec<&str> = backends.revoker.services().collect();
     let router = app::app(app::AppState::demo(cookie_key), backends)?;
 
     let listener =
@@ -53,6 +62,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "  Pusher         POST http://{addr}/pusher/auth, /pusher/user-auth, /pusher/batch-auth"
     );
     println!("  Bearer token   POST http://{addr}/token");
+    println!(
+        "  Access (admin) POST http://{addr}/admin/access         revoking on: {:?}",
+        backends_revoked
+    );
     println!("  Hocuspocus     POST http://{addr}/hocuspocus/auth          (HOCUSPOCUS_SECRET)");
     println!(
         "  y-sweet        POST http://{addr}/y-sweet/auth             (Y_SWEET_CONNECTION_STRING)"
@@ -60,6 +73,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "  Centrifugo     POST http://{addr}/centrifugo/subscribe     (CENTRIFUGO_PROXY_SECRET, optional)"
     );
+    println!("                 POST http://{addr}/centrifugo/sub-refresh");
     println!(
         "                 POST http://{addr}/centrifugo/subscription-token (CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY)"
     );
