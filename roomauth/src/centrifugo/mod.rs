@@ -68,7 +68,7 @@ pub mod channel;
 mod config;
 pub mod proxy;
 #[cfg(feature = "revoke")]
-mod server_api;
+pub mod server_api;
 mod sub_refresh;
 mod subscribe;
 mod subscription_token;

@@ -53,7 +53,10 @@ const SERVICE: Service = Service {
     key_setting: "PUSHER_APP_KEY and PUSHER_APP_SECRET",
 };
 
-/// The server HTTP API of one Pusher app (see the [module docs](self)).
+/// The server HTTP API of one Pusher app: ends a signed-in user's
+/// connections (`terminate_connections`), signed as the `pusher` Node SDK
+/// signs it; as a [`Revoke`] target, on every change that withdraws
+/// access (the client reconnects, and the rules refuse only what changed).
 #[derive(Clone)]
 pub struct PusherApi {
     base: Url,
