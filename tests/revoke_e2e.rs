@@ -150,7 +150,7 @@ const PULL_INTERVAL_MS: u64 = 2000;
 async fn hocuspocus_revoke_and_recheck() {
     let project = node_project("hocuspocus");
     roomauth_suite::tools::npm_project(&project);
-    let secret = || HocuspocusSecret::new(SECRET).expect("secret");
+    let hocuspocus = Hocuspocus::new(HocuspocusSecret::new(SECRET).expect("secret"));
 
     // The app needs the push server's address for its revoker, and the
     // servers need the app's: bind the app's port first, serve it later.
@@ -175,10 +175,10 @@ async fn hocuspocus_revoke_and_recheck() {
     };
     let push = start("60000", "on");
     let pull = start(&PULL_INTERVAL_MS.to_string(), "off");
-    let hook = HocuspocusHook::new(push.ready["http"].as_str().expect("http"), secret())
+    let hook = HocuspocusHook::new(push.ready["http"].as_str().expect("http"), &hocuspocus)
         .expect("the hook");
     let backends = app::Backends {
-        hocuspocus: Hocuspocus::new(secret()),
+        hocuspocus,
         revoker: Revoker::builder().target(hook).build(),
         ..app::Backends::dev()
     };

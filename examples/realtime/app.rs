@@ -411,24 +411,38 @@ impl Backends {
         backends.y_sweet = y_sweet::from_env_or_dev()?;
         backends.centrifugo_subscribe = CentrifugoSubscribe::from_env()?;
         backends.centrifugo_token = centrifugo::token_from_env_or_dev()?;
-        backends.revoker = revoker_from_env(&backends.pusher)?;
+        backends.revoker = revoker_from_env(&backends)?;
         Ok(backends)
     }
 }
 
 /// The services whose server API the environment names: Pusher's HTTP API
-/// (`PUSHER_APP_ID`, `PUSHER_HOST`, `PUSHER_PORT`, `PUSHER_SCHEME`) and the
+/// (`PUSHER_APP_ID`, `PUSHER_HOST`, `PUSHER_PORT`, `PUSHER_SCHEME`), the
 /// Hocuspocus extension's hook (`HOCUSPOCUS_URL`, signed with the
-/// Hocuspocus secret). None set: an empty revoker, the services re-ask
-/// only.
-pub fn revoker_from_env(
-    pusher: &roomauth::pusher::Pusher,
-) -> Result<Revoker, Box<dyn std::error::Error>> {
+/// Hocuspocus secret), Centrifugo's server API (`CENTRIFUGO_API_URL`,
+/// `CENTRIFUGO_HTTP_API_KEY`; `project-1` is its `project:1` and
+/// `$project:1`) and, when `LIVEKIT_URL` is set, LiveKit's RoomService.
+/// None set: an empty revoker, the services re-ask only.
+pub fn revoker_from_env(backends: &Backends) -> Result<Revoker, Box<dyn std::error::Error>> {
+    use roomauth::centrifugo::CentrifugoApi;
+    use roomauth::hocuspocus::HocuspocusHook;
+    use roomauth::livekit::LiveKitRoomService;
+    use roomauth::pusher::PusherApi;
+    let centrifugo = CentrifugoApi::from_env()?.map(|api| {
+        api.channels(|room: &str| {
+            let channel = room.replacen("project-", "project:", 1);
+            vec![channel.clone(), format!("${channel}")]
+        })
+    });
+    let livekit = match roomauth::env::process(roomauth::livekit::ENV_URL) {
+        Some(_) => Some(LiveKitRoomService::new(&backends.livekit)?),
+        None => None,
+    };
     Ok(Revoker::builder()
-        .target_if(roomauth::pusher::PusherApi::from_env(pusher)?)
-        .target_if(roomauth::hocuspocus::HocuspocusHook::from_env(
-            hocuspocus::secret_from_env_or_dev()?,
-        )?)
+        .target_if(PusherApi::from_env(&backends.pusher)?)
+        .target_if(HocuspocusHook::from_env(&backends.hocuspocus)?)
+        .target_if(centrifugo)
+        .target_if(livekit)
         .build())
 }
 

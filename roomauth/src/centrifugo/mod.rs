@@ -81,7 +81,7 @@ pub use config::{
 pub use proxy::{SubRefreshAnswer, SubscribeAnswer, SubscribeRequest};
 #[cfg(feature = "revoke")]
 pub use server_api::{
-    API_KEY_HEADER, CENTRIFUGO_API_URL, CENTRIFUGO_HTTP_API_KEY, CentrifugoApi, CentrifugoApiError,
+    API_KEY_HEADER, CentrifugoApi, CentrifugoApiError, ENV_API_URL, ENV_HTTP_API_KEY,
 };
 pub use sub_refresh::{CentrifugoSubRefresh, DEFAULT_SUB_REFRESH_INTERVAL};
 pub use subscription_token::{TokenAnswer, TokenRequest};

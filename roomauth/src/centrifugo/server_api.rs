@@ -15,6 +15,7 @@
 //! downgrade needs no call: the publish proxy asks the rules at every
 //! publication.
 
+use std::ffi::OsString;
 use std::fmt;
 use std::sync::Arc;
 
@@ -23,16 +24,18 @@ use http::header::{CONTENT_TYPE, HeaderValue};
 use reqwest::Url;
 use serde::Deserialize;
 
+use crate::env::{self, Env, EnvError};
 use crate::revoke::{Applied, Change, Revoke, RevokeError};
 use crate::rule::{Access, BoxFuture};
 use crate::secret::ApiKey;
 use crate::upstream::{HttpUpstream, Service, SettingsError, UpstreamSettings};
 
 /// Centrifugo's HTTP address (`http://127.0.0.1:8000`).
-pub const CENTRIFUGO_API_URL: &str = "CENTRIFUGO_API_URL";
+pub const ENV_API_URL: &str = "CENTRIFUGO_API_URL";
 /// The server API key (Centrifugo's own `http_api.key`, set there as
 /// `CENTRIFUGO_HTTP_API_KEY`).
-pub const CENTRIFUGO_HTTP_API_KEY: &str = "CENTRIFUGO_HTTP_API_KEY";
+pub const ENV_HTTP_API_KEY: &str = "CENTRIFUGO_HTTP_API_KEY";
+const KEY_WHAT: &str = "Centrifugo's server API key (`http_api.key`)";
 /// The header the key travels in.
 pub const API_KEY_HEADER: &str = "x-api-key";
 /// The largest answer read.
@@ -40,8 +43,8 @@ const MAX_ANSWER: usize = 16 * 1024;
 
 const SERVICE: Service = Service {
     name: "the Centrifugo server API",
-    url_setting: CENTRIFUGO_API_URL,
-    key_setting: CENTRIFUGO_HTTP_API_KEY,
+    url_setting: ENV_API_URL,
+    key_setting: ENV_HTTP_API_KEY,
 };
 
 /// Which channels a room is: the room and its `$` form by default.
@@ -69,9 +72,9 @@ pub enum CentrifugoApiError {
         /// The one missing.
         missing: &'static str,
     },
-    /// A variable is not valid Unicode.
-    #[error("{0} is not valid Unicode")]
-    NotUnicode(&'static str),
+    /// A variable cannot be used (not Unicode, an empty key).
+    #[error(transparent)]
+    Env(#[from] EnvError),
     /// The URL is not `http(s)://host[:port][/base]`.
     #[error("CENTRIFUGO_API_URL must be Centrifugo's http(s):// address: {0}")]
     InvalidUrl(String),
@@ -134,25 +137,32 @@ impl CentrifugoApi {
         })
     }
 
-    /// Reads [`CENTRIFUGO_API_URL`] and [`CENTRIFUGO_HTTP_API_KEY`]; `None`
-    /// when neither is set.
+    /// Reads [`ENV_API_URL`] and [`ENV_HTTP_API_KEY`]; `None` when
+    /// neither is set.
     pub fn from_env() -> Result<Option<CentrifugoApi>, CentrifugoApiError> {
-        let var = |name| match std::env::var(name) {
-            Ok(value) if !value.trim().is_empty() => Ok(Some(value)),
-            Ok(_) | Err(std::env::VarError::NotPresent) => Ok(None),
-            Err(std::env::VarError::NotUnicode(_)) => Err(CentrifugoApiError::NotUnicode(name)),
-        };
-        match (var(CENTRIFUGO_API_URL)?, var(CENTRIFUGO_HTTP_API_KEY)?) {
+        CentrifugoApi::from_lookup(env::process)
+    }
+
+    /// [`from_env`](Self::from_env) over any variable lookup (`None`:
+    /// unset).
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<OsString>,
+    ) -> Result<Option<CentrifugoApi>, CentrifugoApiError> {
+        let env = Env::new(lookup);
+        match (
+            env.optional(ENV_API_URL)?,
+            env.secret(ENV_HTTP_API_KEY, KEY_WHAT)?,
+        ) {
             (None, None) => Ok(None),
             (Some(_), None) => Err(CentrifugoApiError::Incomplete {
-                set: CENTRIFUGO_API_URL,
-                missing: CENTRIFUGO_HTTP_API_KEY,
+                set: ENV_API_URL,
+                missing: ENV_HTTP_API_KEY,
             }),
             (None, Some(_)) => Err(CentrifugoApiError::Incomplete {
-                set: CENTRIFUGO_HTTP_API_KEY,
-                missing: CENTRIFUGO_API_URL,
+                set: ENV_HTTP_API_KEY,
+                missing: ENV_API_URL,
             }),
-            (Some(url), Some(key)) => CentrifugoApi::new(url.trim(), ApiKey::new(key)).map(Some),
+            (Some(url), Some(key)) => CentrifugoApi::new(url.trim(), key).map(Some),
         }
     }
 
@@ -306,5 +316,28 @@ mod tests {
                 Err(CentrifugoApiError::InvalidUrl(_))
             ));
         }
+    }
+
+    #[test]
+    fn from_env_needs_both_variables() {
+        use crate::env::fixture::vars;
+        assert!(CentrifugoApi::from_lookup(vars(&[])).unwrap().is_none());
+        let url = (ENV_API_URL, "http://127.0.0.1:8000");
+        assert!(
+            CentrifugoApi::from_lookup(vars(&[url, (ENV_HTTP_API_KEY, "k")]))
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(
+            CentrifugoApi::from_lookup(vars(&[url])).unwrap_err(),
+            CentrifugoApiError::Incomplete {
+                set: ENV_API_URL,
+                missing: ENV_HTTP_API_KEY
+            }
+        );
+        assert!(matches!(
+            CentrifugoApi::from_lookup(vars(&[url, (ENV_HTTP_API_KEY, " ")])).unwrap_err(),
+            CentrifugoApiError::Env(EnvError::EmptySecret { .. })
+        ));
     }
 }

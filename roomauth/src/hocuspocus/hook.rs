@@ -15,6 +15,7 @@
 //! keeps it (the app did not answer). So a downgrade, an upgrade and a
 //! removal are one call, and a replayed request only asks again.
 
+use std::ffi::OsString;
 use std::fmt;
 
 use bytes::Bytes;
@@ -22,14 +23,16 @@ use http::header::{CONTENT_TYPE, HeaderValue};
 use reqwest::Url;
 use serde::Deserialize;
 
+use super::config::Hocuspocus;
 use super::signature::{HocuspocusSecret, SIGNATURE_HEADER};
+use crate::env::{self, Env, EnvError};
 use crate::revoke::{Applied, Change, Revoke, RevokeError};
 use crate::rule::BoxFuture;
 use crate::upstream::{HttpUpstream, Service, SettingsError, UpstreamSettings};
 
 /// The Hocuspocus server's HTTP base (`http://127.0.0.1:1234`), read by
 /// [`HocuspocusHook::from_env`].
-pub const HOCUSPOCUS_URL: &str = "HOCUSPOCUS_URL";
+pub const ENV_URL: &str = "HOCUSPOCUS_URL";
 /// The hook's path, as the extension serves it by default (`hookPath`).
 pub const HOOK_PATH: &str = "/roomauth/recheck";
 /// The largest answer read.
@@ -37,7 +40,7 @@ const MAX_ANSWER: usize = 4 * 1024;
 
 const SERVICE: Service = Service {
     name: "the Hocuspocus extension's recheck hook",
-    url_setting: HOCUSPOCUS_URL,
+    url_setting: ENV_URL,
     key_setting: "HOCUSPOCUS_SECRET",
 };
 
@@ -72,8 +75,8 @@ pub enum HocuspocusHookError {
     #[error("HOCUSPOCUS_URL must be the Hocuspocus server's http(s):// address: {0}")]
     InvalidUrl(String),
     /// `HOCUSPOCUS_URL` is not valid Unicode.
-    #[error("HOCUSPOCUS_URL is not valid Unicode")]
-    NotUnicode,
+    #[error(transparent)]
+    Env(#[from] EnvError),
     /// The HTTP client settings are unusable.
     #[error(transparent)]
     Settings(#[from] SettingsError),
@@ -82,17 +85,19 @@ pub enum HocuspocusHookError {
 impl HocuspocusHook {
     /// The hook of the Hocuspocus server at `base_url`
     /// (`http://127.0.0.1:1234`; the hook is `{base_url}/roomauth/recheck`),
-    /// signed with `secret` (the extension's `HOCUSPOCUS_SECRET`).
-    pub fn new(base_url: &str, secret: HocuspocusSecret) -> Result<Self, HocuspocusHookError> {
-        HocuspocusHook::with_settings(base_url, secret, UpstreamSettings::default())
+    /// signed with `hocuspocus`'s secret (the extension's
+    /// `HOCUSPOCUS_SECRET`).
+    pub fn new(base_url: &str, hocuspocus: &Hocuspocus) -> Result<Self, HocuspocusHookError> {
+        HocuspocusHook::with_settings(base_url, hocuspocus, UpstreamSettings::default())
     }
 
     /// [`new`](Self::new) with these timeouts and retries.
     pub fn with_settings(
         base_url: &str,
-        secret: HocuspocusSecret,
+        hocuspocus: &Hocuspocus,
         settings: UpstreamSettings,
     ) -> Result<Self, HocuspocusHookError> {
+        let secret = hocuspocus.secret.clone();
         let invalid = || HocuspocusHookError::InvalidUrl(base_url.to_owned());
         let mut endpoint = Url::parse(base_url).map_err(|_| invalid())?;
         if !matches!(endpoint.scheme(), "http" | "https")
@@ -113,13 +118,21 @@ impl HocuspocusHook {
         })
     }
 
-    /// The hook at [`HOCUSPOCUS_URL`] with `secret`; `None` when it is
-    /// unset.
-    pub fn from_env(secret: HocuspocusSecret) -> Result<Option<Self>, HocuspocusHookError> {
-        match std::env::var(HOCUSPOCUS_URL) {
-            Ok(url) if !url.trim().is_empty() => HocuspocusHook::new(url.trim(), secret).map(Some),
-            Ok(_) | Err(std::env::VarError::NotPresent) => Ok(None),
-            Err(std::env::VarError::NotUnicode(_)) => Err(HocuspocusHookError::NotUnicode),
+    /// The hook at [`ENV_URL`] (`HOCUSPOCUS_URL`) with `hocuspocus`'s
+    /// secret; `None` when it is unset.
+    pub fn from_env(hocuspocus: &Hocuspocus) -> Result<Option<Self>, HocuspocusHookError> {
+        HocuspocusHook::from_lookup(hocuspocus, env::process)
+    }
+
+    /// [`from_env`](Self::from_env) over any variable lookup (`None`:
+    /// unset).
+    pub fn from_lookup(
+        hocuspocus: &Hocuspocus,
+        lookup: impl Fn(&str) -> Option<OsString>,
+    ) -> Result<Option<Self>, HocuspocusHookError> {
+        match Env::new(lookup).optional(ENV_URL)? {
+            Some(url) => HocuspocusHook::new(url.trim(), hocuspocus).map(Some),
+            None => Ok(None),
         }
     }
 
@@ -205,8 +218,8 @@ impl fmt::Debug for HocuspocusHook {
 mod tests {
     use super::*;
 
-    fn secret() -> HocuspocusSecret {
-        HocuspocusSecret::new("hook-secret").unwrap()
+    fn secret() -> Hocuspocus {
+        Hocuspocus::new(HocuspocusSecret::new("hook-secret").unwrap())
     }
 
     #[test]
@@ -225,7 +238,7 @@ mod tests {
                 "https://docs.example/collab/roomauth/recheck",
             ),
         ] {
-            let hook = HocuspocusHook::new(base, secret()).unwrap();
+            let hook = HocuspocusHook::new(base, &secret()).unwrap();
             assert_eq!(hook.endpoint().as_str(), endpoint);
         }
         for bad in [
@@ -236,14 +249,41 @@ mod tests {
         ] {
             assert!(
                 matches!(
-                    HocuspocusHook::new(bad, secret()),
+                    HocuspocusHook::new(bad, &secret()),
                     Err(HocuspocusHookError::InvalidUrl(_))
                 ),
                 "{bad}"
             );
         }
-        let debug = format!("{:?}", HocuspocusHook::new("http://h", secret()).unwrap());
+        let debug = format!("{:?}", HocuspocusHook::new("http://h", &secret()).unwrap());
         assert!(!debug.contains("hook-secret"), "{debug}");
+    }
+
+    #[test]
+    fn from_env_reads_hocuspocus_url() {
+        use crate::env::fixture::vars;
+        assert!(
+            HocuspocusHook::from_lookup(&secret(), vars(&[]))
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            HocuspocusHook::from_lookup(&secret(), vars(&[(ENV_URL, " ")]))
+                .unwrap()
+                .is_none()
+        );
+        let hook =
+            HocuspocusHook::from_lookup(&secret(), vars(&[(ENV_URL, "http://127.0.0.1:1234")]))
+                .unwrap()
+                .unwrap();
+        assert_eq!(
+            hook.endpoint().as_str(),
+            "http://127.0.0.1:1234/roomauth/recheck"
+        );
+        assert!(matches!(
+            HocuspocusHook::from_lookup(&secret(), vars(&[(ENV_URL, "ws://h")])),
+            Err(HocuspocusHookError::InvalidUrl(_))
+        ));
     }
 
     #[test]

@@ -61,7 +61,7 @@ pub mod signature;
 pub use answer::AuthenticateAnswer;
 pub use config::{ConfigError, ENV_SECRET, Hocuspocus};
 #[cfg(feature = "revoke")]
-pub use hook::{HOCUSPOCUS_URL, HOOK_PATH, HocuspocusHook, HocuspocusHookError, Rechecked};
+pub use hook::{ENV_URL, HOOK_PATH, HocuspocusHook, HocuspocusHookError, Rechecked};
 pub use request::AuthenticateRequest;
 pub use signature::{HocuspocusSecret, SIGNATURE_HEADER, SignatureError};
 

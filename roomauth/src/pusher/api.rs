@@ -17,6 +17,7 @@
 //! channel through the auth endpoint, so the rules refuse exactly the rooms
 //! the user lost.
 
+use std::ffi::OsString;
 use std::fmt;
 
 use bytes::Bytes;
@@ -26,19 +27,20 @@ use reqwest::Url;
 
 use super::config::Pusher;
 use super::sign::Signer;
+use crate::env::{self, Env, EnvError};
 use crate::revoke::{Applied, Change, Revoke, RevokeError};
 use crate::rule::BoxFuture;
 use crate::upstream::{HttpUpstream, Service, SettingsError, UpstreamSettings};
 
 /// The app id (the numeric id of a Pusher app, Soketi's `app-id`).
-pub const PUSHER_APP_ID: &str = "PUSHER_APP_ID";
+pub const ENV_APP_ID: &str = "PUSHER_APP_ID";
 /// The API host: `api-<cluster>.pusher.com` for Pusher, the server's host
 /// for Soketi and others.
-pub const PUSHER_HOST: &str = "PUSHER_HOST";
+pub const ENV_HOST: &str = "PUSHER_HOST";
 /// The API port; default 443 for `https`, 80 for `http`.
-pub const PUSHER_PORT: &str = "PUSHER_PORT";
+pub const ENV_PORT: &str = "PUSHER_PORT";
 /// `https` (default) or `http`.
-pub const PUSHER_SCHEME: &str = "PUSHER_SCHEME";
+pub const ENV_SCHEME: &str = "PUSHER_SCHEME";
 
 /// The body the SDK sends with `terminate_connections`.
 const TERMINATE_BODY: &str = "{}";
@@ -67,6 +69,7 @@ pub struct PusherApi {
 
 /// Why a [`PusherApi`] could not be configured. Never carries a secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum PusherApiError {
     /// One of `PUSHER_APP_ID` and `PUSHER_HOST` is set without the other.
     #[error(
@@ -78,21 +81,16 @@ pub enum PusherApiError {
         /// The one missing.
         missing: &'static str,
     },
-    /// A variable is not valid Unicode.
-    #[error("{0} is not valid Unicode")]
-    NotUnicode(&'static str),
+    /// A variable cannot be used (not Unicode, a scheme or port that does
+    /// not parse).
+    #[error(transparent)]
+    Env(#[from] EnvError),
     /// The app id is empty or not made of `[A-Za-z0-9_-]`.
     #[error("the Pusher app id must be letters, digits, `-` or `_` (PUSHER_APP_ID)")]
     InvalidAppId,
     /// The base URL is not `http(s)://host[:port]`.
     #[error("the Pusher API address must be http(s)://host[:port], with no path: {0}")]
     InvalidUrl(String),
-    /// `PUSHER_SCHEME` is neither `https` nor `http`.
-    #[error("PUSHER_SCHEME must be `https` or `http`, not {0:?}")]
-    InvalidScheme(String),
-    /// `PUSHER_PORT` is not a port number.
-    #[error("PUSHER_PORT must be a port number (1-65535), not {0:?}")]
-    InvalidPort(String),
     /// The HTTP client settings are unusable.
     #[error(transparent)]
     Settings(#[from] SettingsError),
@@ -141,55 +139,58 @@ impl PusherApi {
         })
     }
 
-    /// Reads [`PUSHER_APP_ID`], [`PUSHER_HOST`], [`PUSHER_PORT`] and
-    /// [`PUSHER_SCHEME`] (the names Laravel and the Pusher SDKs use);
-    /// `None` when neither the app id nor the host is set.
+    /// Reads [`ENV_APP_ID`], [`ENV_HOST`], [`ENV_PORT`] and
+    /// [`ENV_SCHEME`] (`PUSHER_APP_ID`, `PUSHER_HOST`, `PUSHER_PORT`,
+    /// `PUSHER_SCHEME`: the names Laravel and the Pusher SDKs use); `None`
+    /// when neither the app id nor the host is set.
     pub fn from_env(pusher: &Pusher) -> Result<Option<PusherApi>, PusherApiError> {
-        PusherApi::from_lookup(pusher, |name| match std::env::var(name) {
-            Ok(value) => Ok(Some(value)),
-            Err(std::env::VarError::NotPresent) => Ok(None),
-            Err(std::env::VarError::NotUnicode(_)) => Err(PusherApiError::NotUnicode(name)),
-        })
+        PusherApi::from_lookup(pusher, env::process)
     }
 
-    /// [`from_env`](Self::from_env) over any variable lookup.
+    /// [`from_env`](Self::from_env) over any variable lookup (`None`:
+    /// unset).
     pub fn from_lookup(
         pusher: &Pusher,
-        lookup: impl Fn(&'static str) -> Result<Option<String>, PusherApiError>,
+        lookup: impl Fn(&str) -> Option<OsString>,
     ) -> Result<Option<PusherApi>, PusherApiError> {
-        let var = |name| -> Result<Option<String>, PusherApiError> {
-            Ok(lookup(name)?.filter(|value| !value.trim().is_empty()))
-        };
-        let (app_id, host) = match (var(PUSHER_APP_ID)?, var(PUSHER_HOST)?) {
+        let env = Env::new(lookup);
+        let (app_id, host) = match (env.optional(ENV_APP_ID)?, env.optional(ENV_HOST)?) {
             (None, None) => return Ok(None),
             (Some(_), None) => {
                 return Err(PusherApiError::Incomplete {
-                    set: PUSHER_APP_ID,
-                    missing: PUSHER_HOST,
+                    set: ENV_APP_ID,
+                    missing: ENV_HOST,
                 });
             }
             (None, Some(_)) => {
                 return Err(PusherApiError::Incomplete {
-                    set: PUSHER_HOST,
-                    missing: PUSHER_APP_ID,
+                    set: ENV_HOST,
+                    missing: ENV_APP_ID,
                 });
             }
             (Some(app_id), Some(host)) => (app_id, host),
         };
-        let scheme = var(PUSHER_SCHEME)?.unwrap_or_else(|| "https".to_owned());
+        let scheme = env
+            .optional(ENV_SCHEME)?
+            .unwrap_or_else(|| "https".to_owned());
+        let scheme = scheme.trim();
         if scheme != "https" && scheme != "http" {
-            return Err(PusherApiError::InvalidScheme(scheme));
-        }
-        let base = match var(PUSHER_PORT)? {
-            Some(port) => {
-                let number: u16 = port
-                    .trim()
-                    .parse()
-                    .ok()
-                    .filter(|&p| p != 0)
-                    .ok_or_else(|| PusherApiError::InvalidPort(port.clone()))?;
-                format!("{scheme}://{}:{number}", host.trim())
+            return Err(EnvError::Invalid {
+                name: ENV_SCHEME,
+                what: "`https` or `http`",
             }
+            .into());
+        }
+        const PORT_WHAT: &str = "the API port, 1 to 65535";
+        let base = match env.parsed::<u16>(ENV_PORT, PORT_WHAT)? {
+            Some(0) => {
+                return Err(EnvError::Invalid {
+                    name: ENV_PORT,
+                    what: PORT_WHAT,
+                }
+                .into());
+            }
+            Some(port) => format!("{scheme}://{}:{port}", host.trim()),
             None => format!("{scheme}://{}", host.trim()),
         };
         PusherApi::new(pusher, app_id.trim(), &base).map(Some)
@@ -359,32 +360,22 @@ mod tests {
         }
     }
 
-    fn lookup<'a>(
-        vars: &'a [(&'static str, &'a str)],
-    ) -> impl Fn(&'static str) -> Result<Option<String>, PusherApiError> + 'a {
-        move |name| {
-            Ok(vars
-                .iter()
-                .find(|(k, _)| *k == name)
-                .map(|(_, v)| v.to_string()))
-        }
-    }
-
     #[test]
     fn from_env_reads_the_laravel_names() {
+        use crate::env::fixture::vars;
         let pusher = Pusher::new("app-key", "app-secret").unwrap();
         assert!(
-            PusherApi::from_lookup(&pusher, lookup(&[]))
+            PusherApi::from_lookup(&pusher, vars(&[]))
                 .unwrap()
                 .is_none()
         );
         let api = PusherApi::from_lookup(
             &pusher,
-            lookup(&[
-                (PUSHER_APP_ID, "app-id"),
-                (PUSHER_HOST, "127.0.0.1"),
-                (PUSHER_PORT, "6001"),
-                (PUSHER_SCHEME, "http"),
+            vars(&[
+                (ENV_APP_ID, "app-id"),
+                (ENV_HOST, "127.0.0.1"),
+                (ENV_PORT, "6001"),
+                (ENV_SCHEME, "http"),
             ]),
         )
         .unwrap()
@@ -392,7 +383,7 @@ mod tests {
         assert_eq!(api.base.as_str(), "http://127.0.0.1:6001/");
         let api = PusherApi::from_lookup(
             &pusher,
-            lookup(&[(PUSHER_APP_ID, "1"), (PUSHER_HOST, "api-eu.pusher.com")]),
+            vars(&[(ENV_APP_ID, "1"), (ENV_HOST, "api-eu.pusher.com")]),
         )
         .unwrap()
         .unwrap();
@@ -400,39 +391,38 @@ mod tests {
         let debug = format!("{api:?}");
         assert!(!debug.contains("app-secret"), "{debug}");
 
-        let err = |vars: &[(&'static str, &str)]| {
-            PusherApi::from_lookup(&pusher, lookup(vars)).unwrap_err()
-        };
+        let err =
+            |set: &[(&'static str, &str)]| PusherApi::from_lookup(&pusher, vars(set)).unwrap_err();
         assert_eq!(
-            err(&[(PUSHER_APP_ID, "1")]),
+            err(&[(ENV_APP_ID, "1")]),
             PusherApiError::Incomplete {
-                set: PUSHER_APP_ID,
-                missing: PUSHER_HOST
+                set: ENV_APP_ID,
+                missing: ENV_HOST
             }
         );
         assert!(
-            err(&[(PUSHER_HOST, "h")])
+            err(&[(ENV_HOST, "h")])
                 .to_string()
                 .contains("PUSHER_APP_ID")
         );
+        let invalid = |name| move |err: PusherApiError| matches!(err, PusherApiError::Env(EnvError::Invalid { name: n, .. }) if n == name);
+        assert!(invalid(ENV_SCHEME)(err(&[
+            (ENV_APP_ID, "1"),
+            (ENV_HOST, "h"),
+            (ENV_SCHEME, "ws")
+        ])));
+        for port in ["0", "65536", "http"] {
+            assert!(
+                invalid(ENV_PORT)(err(&[(ENV_APP_ID, "1"), (ENV_HOST, "h"), (ENV_PORT, port)])),
+                "{port}"
+            );
+        }
         assert_eq!(
-            err(&[
-                (PUSHER_APP_ID, "1"),
-                (PUSHER_HOST, "h"),
-                (PUSHER_SCHEME, "ws")
-            ]),
-            PusherApiError::InvalidScheme("ws".into())
-        );
-        assert_eq!(
-            err(&[(PUSHER_APP_ID, "1"), (PUSHER_HOST, "h"), (PUSHER_PORT, "0")]),
-            PusherApiError::InvalidPort("0".into())
-        );
-        assert_eq!(
-            err(&[(PUSHER_APP_ID, "1/2"), (PUSHER_HOST, "h")]),
+            err(&[(ENV_APP_ID, "1/2"), (ENV_HOST, "h")]),
             PusherApiError::InvalidAppId
         );
         assert!(matches!(
-            err(&[(PUSHER_APP_ID, "1"), (PUSHER_HOST, "h/path")]),
+            err(&[(ENV_APP_ID, "1"), (ENV_HOST, "h/path")]),
             PusherApiError::InvalidUrl(_)
         ));
     }

@@ -77,8 +77,7 @@ mod socket_id;
 pub use crate::request::form::FORM_CONTENT_TYPE;
 #[cfg(feature = "revoke")]
 pub use api::{
-    MAX_USER_ID_LEN, PUSHER_APP_ID, PUSHER_HOST, PUSHER_PORT, PUSHER_SCHEME, PusherApi,
-    PusherApiError,
+    ENV_APP_ID, ENV_HOST, ENV_PORT, ENV_SCHEME, MAX_USER_ID_LEN, PusherApi, PusherApiError,
 };
 pub use auth::{AuthError, ChannelAuth, MAX_USER_INFO_LEN, UserAuth};
 pub use batch::{BatchAnswer, BatchEntry};
