@@ -112,7 +112,7 @@ async fn pusher_revoke_through_soketi() {
     assert_eq!(out["upgrade"]["status"], 200, "{out:#}");
     assert_eq!(
         out["upgrade"]["body"]["revoked"][0]["outcome"],
-        json!("Nothing(\"an upgrade takes effect on the client's next authorization\")"),
+        json!("nothing to do (an upgrade takes effect on the client's next authorization)"),
         "{out:#}"
     );
     assert_eq!(
@@ -127,7 +127,7 @@ async fn pusher_revoke_through_soketi() {
         "{out:#}"
     );
     assert_eq!(
-        out["revoke"]["body"]["revoked"][0]["outcome"], "Done",
+        out["revoke"]["body"]["revoked"][0]["outcome"], "done",
         "{out:#}"
     );
     assert_eq!(out["terminated"]["code"], 4009, "{out:#}");
@@ -221,9 +221,9 @@ async fn hocuspocus_revoke_and_recheck() {
         json!({
             "before": {"push1": "read-write", "pull1": "read-write", "push2": "readonly",
                         "bob2": "read-write", "pull2_token": "readonly"},
-            "upgrade": {"status": 200, "hook": "Done", "alice_edit_reaches_bob": true},
-            "downgrade": {"status": 200, "hook": "Done", "alice_edit_reaches_bob": false},
-            "revoke": {"status": 200, "hook": "Done"},
+            "upgrade": {"status": 200, "hook": "done", "alice_edit_reaches_bob": true},
+            "downgrade": {"status": 200, "hook": "done", "alice_edit_reaches_bob": false},
+            "revoke": {"status": 200, "hook": "done"},
             "push1": {"closed": "permission-denied"},
             "pull1": {"closed": "permission-denied"},
             "push2_after": {"bob_edit_reaches_alice": true},

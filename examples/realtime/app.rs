@@ -337,7 +337,7 @@ async fn change_access(
         .iter()
         .map(|outcome| {
             let text = match &outcome.result {
-                Ok(applied) => format!("{applied:?}"),
+                Ok(applied) => applied.to_string(),
                 Err(err) => format!("failed: {err}"),
             };
             json!({ "service": outcome.service, "outcome": text, "ms": outcome.elapsed.as_millis() })

@@ -99,6 +99,16 @@ pub enum Applied {
     Unsupported(&'static str),
 }
 
+impl fmt::Display for Applied {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Applied::Done => f.write_str("done"),
+            Applied::Nothing(why) => write!(f, "nothing to do ({why})"),
+            Applied::Unsupported(bound) => write!(f, "no server call ({bound})"),
+        }
+    }
+}
+
 /// Why a target could not apply a change. Never carries a secret.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum RevokeError {
