@@ -119,6 +119,9 @@ pub enum RevokeError {
     /// service's API cannot carry): what to fix.
     #[error("{0}")]
     Unsendable(String),
+    /// The target panicked (a bug in it; the panic is in the log).
+    #[error("the target failed unexpectedly (it panicked): see the log")]
+    Panicked,
 }
 
 /// A backend's server API, as a [`Revoker`] calls it. Implemented by each
@@ -296,14 +299,8 @@ impl Revoker {
             .iter()
             .zip(results)
             .map(|(target, result)| {
-                let (result, elapsed) = result.unwrap_or_else(|| {
-                    (
-                        Err(RevokeError::Unsendable(
-                            "the target panicked: see the log".to_owned(),
-                        )),
-                        Duration::ZERO,
-                    )
-                });
+                let (result, elapsed) =
+                    result.unwrap_or((Err(RevokeError::Panicked), Duration::ZERO));
                 match &result {
                     Ok(applied) => {
                         tracing::info!(service = target.service(), user = %crate::text::Escaped(change.user()), ?applied, ?elapsed, "revocation applied")
@@ -398,6 +395,7 @@ mod tests {
         assert_eq!(report.outcomes[2].result, Ok(Applied::Done));
         let failed: Vec<_> = report.failures().map(|(service, _)| service).collect();
         assert_eq!(failed, ["down", "panics"]);
+        assert_eq!(report.outcomes[1].result, Err(RevokeError::Panicked));
         let text = report.to_string();
         assert!(
             text.contains("down: failed: cannot connect to Down"),

@@ -236,28 +236,24 @@ impl PusherApi {
 
     /// Ends every connection of `user` (signed in with `pusher.signin()`).
     pub async fn terminate_user_connections(&self, user: &str) -> Result<(), RevokeError> {
-        check_user_id(user)?;
-        // Signed per attempt: a retry carries a fresh timestamp.
-        let upstream = &self.upstream;
-        upstream
+        let path = self.terminate_path(user)?;
+        let mut url = self.base.clone();
+        url.set_path(&path);
+        self.upstream
             .call(
                 |client| {
+                    // Signed per attempt: a retry carries a fresh timestamp.
                     let timestamp = std::time::SystemTime::now()
                         .duration_since(std::time::UNIX_EPOCH)
                         .map_or(0, |elapsed| elapsed.as_secs());
-                    let (path_and_query, body) = self
-                        .terminate_request(user, timestamp)
-                        .expect("the user id was checked above");
-                    let mut url = self.base.clone();
-                    let (path, query) = path_and_query
-                        .split_once('?')
-                        .unwrap_or((&path_and_query, ""));
-                    url.set_path(path);
-                    url.set_query(Some(query));
+                    let query =
+                        self.signed_query("POST", &path, TERMINATE_BODY.as_bytes(), timestamp);
+                    let mut url = url.clone();
+                    url.set_query(Some(&query));
                     client
                         .post(url)
                         .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                        .body(Bytes::from_static(body.as_bytes()))
+                        .body(Bytes::from_static(TERMINATE_BODY.as_bytes()))
                 },
                 MAX_ANSWER,
             )
