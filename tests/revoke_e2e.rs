@@ -201,6 +201,7 @@ async fn hocuspocus_revoke_and_recheck() {
                 ("ALICE_COOKIE", &alice),
                 ("BOB_COOKIE", &bob),
                 ("ADMIN_COOKIE", &admin),
+                ("HOCUSPOCUS_SECRET", SECRET),
                 ("ALICE_TOKEN", &alice_token),
             ],
             None,
@@ -228,7 +229,11 @@ async fn hocuspocus_revoke_and_recheck() {
             "pull1": {"closed": "permission-denied"},
             "push2_after": {"bob_edit_reaches_alice": true},
             "token_sync": {"closed": "permission-denied"},
-            "hook_unsigned": 401
+            "hook_unsigned": 401,
+            "hook_malformed": {"status": 400,
+                               "error": "expected {\"user\": \"...\", \"documentName\": \"...\" (optional)}"},
+            "hook_get": 405,
+            "hook_oversized": 413
         }),
         "{report:#}"
     );

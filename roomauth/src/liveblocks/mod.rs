@@ -39,6 +39,12 @@
 //! connection and a 5xx are retried a bounded number of times first. Every
 //! one is `{"error": "…"}`, and none contains the secret key.
 //!
+//! **Keeping grants true.** Liveblocks has no server call that ends a
+//! session, and it sets the lifetime of the tokens it issues:
+//! `@liveblocks/client` asks this endpoint again, through the rules, when
+//! its token expires or it reconnects, so that lifetime bounds a withdrawn
+//! grant.
+//!
 //! # Configuration
 //!
 //! [`Liveblocks::from_env`] reads `LIVEBLOCKS_SECRET_KEY` and

@@ -27,6 +27,13 @@
 //! | 502 | the server is down, refused the server token, or answered garbage |
 //! | 503 | the server is rate limiting (its `Retry-After` is passed on) |
 //! | 504 | the server did not answer within the deadline (10 s by default, as every relaying backend) |
+//!
+//! **Keeping grants true.** y-sweet has no server call that ends a
+//! connection, so a withdrawn grant lasts until the client needs a new
+//! token: the token is valid for `validForSeconds` ([`YSweet::valid_for`],
+//! [`DEFAULT_VALID_FOR`] by default; shorter bounds it tighter), and
+//! `@y-sweet/client` asks this endpoint again, through the rules, when it
+//! (re)connects with an expired token.
 
 mod backend;
 mod config;

@@ -8,6 +8,7 @@
 //
 //   APP_URL=... PUSH_URL=ws://.. PUSH_HTTP=http://.. PULL_URL=ws://.. \
 //   ALICE_COOKIE=.. BOB_COOKIE=.. ADMIN_COOKIE=.. ALICE_TOKEN=.. node revoke.mjs
+import { createHmac } from 'node:crypto'
 import { HocuspocusProvider } from '@hocuspocus/provider'
 import WebSocket from 'ws'
 import * as Y from 'yjs'
@@ -139,6 +140,22 @@ const unsigned = await fetch(`${env('PUSH_HTTP')}/roomauth/recheck`, {
   body: JSON.stringify({ user: 'bob' }),
 })
 report.hook_unsigned = unsigned.status
+// Signed but not the hook's body, not a POST: what to send instead.
+const hookUrl = `${env('PUSH_HTTP')}/roomauth/recheck`
+const signedPost = (body) =>
+  fetch(hookUrl, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      'X-Hocuspocus-Signature-256': 'sha256=' + createHmac('sha256', env('HOCUSPOCUS_SECRET')).update(body).digest('hex'),
+    },
+    body,
+  })
+const malformed = await signedPost('{"user": 42}')
+report.hook_malformed = { status: malformed.status, error: (await malformed.json()).error }
+report.hook_get = (await fetch(hookUrl)).status
+const oversized = await signedPost(JSON.stringify({ user: 'x'.repeat(20000) }))
+report.hook_oversized = oversized.status
 
 console.log(JSON.stringify(report))
 for (const provider of providers) provider.destroy()
