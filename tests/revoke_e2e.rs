@@ -233,6 +233,7 @@ async fn hocuspocus_revoke_and_recheck() {
             "hook_malformed": {"status": 400,
                                "error": "expected {\"user\": \"...\", \"documentName\": \"...\" (optional)}"},
             "hook_get": 405,
+            "hook_user_bob": {"closed": 0, "readOnly": 0, "readWrite": 1, "kept": 0},
             "hook_oversized": 413
         }),
         "{report:#}"

@@ -151,6 +151,8 @@ const signedPost = (body) =>
     },
     body,
   })
+// A whole user (no documentName): every document of bob's asked again.
+report.hook_user_bob = await (await signedPost(JSON.stringify({ user: 'bob' }))).json()
 const malformed = await signedPost('{"user": 42}')
 report.hook_malformed = { status: malformed.status, error: (await malformed.json()).error }
 report.hook_get = (await fetch(hookUrl)).status
