@@ -117,7 +117,20 @@ pub mod secret;
 pub mod serve;
 pub mod testing;
 mod text;
-#[cfg(any(feature = "room-service", feature = "liveblocks", feature = "y-sweet"))]
+#[cfg(any(
+    feature = "room-service",
+    feature = "liveblocks",
+    feature = "y-sweet",
+    all(
+        feature = "revoke",
+        any(
+            feature = "pusher",
+            feature = "hocuspocus",
+            feature = "centrifugo",
+            feature = "livekit"
+        )
+    )
+))]
 pub mod upstream;
 pub mod webhook;
 #[cfg(feature = "y-sweet")]

@@ -39,8 +39,8 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use crate::error::upstream::UpstreamError;
 use crate::rule::{Access, BoxFuture};
-use crate::upstream::UpstreamError;
 
 /// What changed: whose access, to what.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -323,7 +323,7 @@ impl Revoker {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::upstream::{Service, UpstreamErrorKind};
+    use crate::error::upstream::{Service, UpstreamErrorKind};
 
     const SERVICE: Service = Service {
         name: "Down",

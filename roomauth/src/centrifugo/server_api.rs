@@ -20,9 +20,10 @@ use std::fmt;
 use std::sync::Arc;
 
 use bytes::Bytes;
-use http::header::{CONTENT_TYPE, HeaderValue};
-use reqwest::Url;
+use http::HeaderMap;
+use http::header::HeaderValue;
 use serde::Deserialize;
+use url::Url;
 
 use crate::env::{self, Env, EnvError};
 use crate::revoke::{Applied, Change, Revoke, RevokeError};
@@ -128,11 +129,10 @@ impl CentrifugoApi {
             return Err(CentrifugoApiError::InvalidKey);
         }
         header.set_sensitive(true);
-        let (client, policy) = settings.build_client()?;
         Ok(CentrifugoApi {
             base,
             key: header,
-            upstream: HttpUpstream::new(client, SERVICE, policy, Some(key)),
+            upstream: HttpUpstream::new(&settings, SERVICE, Some(key))?,
             channels: Arc::new(|room: &str| vec![room.to_owned(), format!("${room}")]),
         })
     }
@@ -190,20 +190,13 @@ impl CentrifugoApi {
         let path = format!("{}/api/{method}", url.path().trim_end_matches('/'));
         url.set_path(&path);
         let body = Bytes::from(body.to_string());
+        let mut headers = HeaderMap::new();
+        headers.insert(API_KEY_HEADER, self.key.clone());
         let answer = self
             .upstream
-            .call(
-                |client| {
-                    client
-                        .post(url.clone())
-                        .header(API_KEY_HEADER, self.key.clone())
-                        .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                        .body(body.clone())
-                },
-                MAX_ANSWER,
-            )
+            .post_json_with(&url, &headers, body, MAX_ANSWER)
             .await?;
-        let parsed: ApiAnswer = serde_json::from_slice(&answer.body).map_err(|e| {
+        let parsed: ApiAnswer = serde_json::from_slice(&answer).map_err(|e| {
             self.upstream.invalid_answer(format!(
                 "expected {{\"result\": ..}} or {{\"error\": ..}}: {e}"
             ))
@@ -287,6 +280,7 @@ impl fmt::Debug for CentrifugoApi {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CentrifugoApi")
             .field("base", &self.base.as_str())
+            .field("policy", &self.upstream.policy())
             .finish_non_exhaustive()
     }
 }

@@ -19,9 +19,10 @@ use std::ffi::OsString;
 use std::fmt;
 
 use bytes::Bytes;
-use http::header::{CONTENT_TYPE, HeaderValue};
-use reqwest::Url;
+use http::HeaderMap;
+use http::header::HeaderValue;
 use serde::Deserialize;
+use url::Url;
 
 use super::config::Hocuspocus;
 use super::signature::{HocuspocusSecret, SIGNATURE_HEADER};
@@ -110,11 +111,10 @@ impl HocuspocusHook {
         }
         let path = format!("{}{HOOK_PATH}", endpoint.path().trim_end_matches('/'));
         endpoint.set_path(&path);
-        let (client, policy) = settings.build_client()?;
         Ok(HocuspocusHook {
             endpoint,
             secret,
-            upstream: HttpUpstream::new(client, SERVICE, policy, None),
+            upstream: HttpUpstream::new(&settings, SERVICE, None)?,
         })
     }
 
@@ -165,20 +165,13 @@ impl HocuspocusHook {
         let body = Self::body(user, document);
         let signature = HeaderValue::from_str(&self.secret.sign(&body))
             .map_err(|_| RevokeError::Unsendable("unprintable signature".to_owned()))?;
+        let mut headers = HeaderMap::new();
+        headers.insert(SIGNATURE_HEADER, signature);
         let answer = self
             .upstream
-            .call(
-                |client| {
-                    client
-                        .post(self.endpoint.clone())
-                        .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                        .header(SIGNATURE_HEADER, signature.clone())
-                        .body(body.clone())
-                },
-                MAX_ANSWER,
-            )
+            .post_json_with(&self.endpoint, &headers, body, MAX_ANSWER)
             .await?;
-        serde_json::from_slice(&answer.body).map_err(|e| {
+        serde_json::from_slice(&answer).map_err(|e| {
             RevokeError::Upstream(self.upstream.invalid_answer(format!(
                 "expected {{\"closed\", \"readOnly\", \"readWrite\", \"kept\"}}: {e}"
             )))
@@ -210,6 +203,7 @@ impl fmt::Debug for HocuspocusHook {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("HocuspocusHook")
             .field("endpoint", &self.endpoint.as_str())
+            .field("policy", &self.upstream.policy())
             .finish_non_exhaustive()
     }
 }

@@ -29,9 +29,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use http::StatusCode;
-use http::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
-use reqwest::Url;
+use http::header::HeaderValue;
 use serde::{Deserialize, Serialize};
+use url::Url;
 
 use super::LiveKit;
 use crate::revoke::{Applied, Change, Revoke, RevokeError};
@@ -155,12 +155,11 @@ impl LiveKitRoomService {
         {
             return Err(invalid());
         }
-        let (client, policy) = settings.build_client()?;
         Ok(LiveKitRoomService {
             livekit: livekit.clone(),
             base,
             // The secret only signs: it is never sent.
-            upstream: HttpUpstream::new(client, SERVICE, policy, None),
+            upstream: HttpUpstream::new(&settings, SERVICE, None)?,
         })
     }
 
@@ -242,16 +241,7 @@ impl LiveKitRoomService {
         let body = Bytes::from(call.body.clone());
         let sent = self
             .upstream
-            .call(
-                |client| {
-                    client
-                        .post(url.clone())
-                        .header(AUTHORIZATION, bearer.clone())
-                        .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                        .body(body.clone())
-                },
-                MAX_ANSWER,
-            )
+            .post_json(&url, Some(&bearer), body, MAX_ANSWER)
             .await;
         match sent {
             Ok(_) => Ok(true),
@@ -294,6 +284,7 @@ impl fmt::Debug for LiveKitRoomService {
         f.debug_struct("LiveKitRoomService")
             .field("base", &self.base.as_str())
             .field("api_key", &self.livekit.api_key)
+            .field("policy", &self.upstream.policy())
             .finish_non_exhaustive()
     }
 }

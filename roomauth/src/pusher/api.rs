@@ -21,9 +21,9 @@ use std::ffi::OsString;
 use std::fmt;
 
 use bytes::Bytes;
-use http::header::{CONTENT_TYPE, HeaderValue};
+use http::HeaderMap;
 use md5::{Digest, Md5};
-use reqwest::Url;
+use url::Url;
 
 use super::config::Pusher;
 use super::sign::Signer;
@@ -129,13 +129,12 @@ impl PusherApi {
         {
             return Err(invalid());
         }
-        let (client, policy) = settings.build_client()?;
         Ok(PusherApi {
             base,
             app_id: app_id.to_owned(),
             signer: pusher.signer.clone(),
             // The secret is never sent, only used to sign: nothing to scrub.
-            upstream: HttpUpstream::new(client, SERVICE, policy, None),
+            upstream: HttpUpstream::new(&settings, SERVICE, None)?,
         })
     }
 
@@ -237,24 +236,24 @@ impl PusherApi {
     /// Ends every connection of `user` (signed in with `pusher.signin()`).
     pub async fn terminate_user_connections(&self, user: &str) -> Result<(), RevokeError> {
         let path = self.terminate_path(user)?;
+        // Signed once per call: servers accept a timestamp within 600 s,
+        // well beyond a call's budget (10 s by default), retries included.
+        let timestamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_secs());
         let mut url = self.base.clone();
         url.set_path(&path);
+        url.set_query(Some(&self.signed_query(
+            "POST",
+            &path,
+            TERMINATE_BODY.as_bytes(),
+            timestamp,
+        )));
         self.upstream
-            .call(
-                |client| {
-                    // Signed per attempt: a retry carries a fresh timestamp.
-                    let timestamp = std::time::SystemTime::now()
-                        .duration_since(std::time::UNIX_EPOCH)
-                        .map_or(0, |elapsed| elapsed.as_secs());
-                    let query =
-                        self.signed_query("POST", &path, TERMINATE_BODY.as_bytes(), timestamp);
-                    let mut url = url.clone();
-                    url.set_query(Some(&query));
-                    client
-                        .post(url)
-                        .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
-                        .body(Bytes::from_static(TERMINATE_BODY.as_bytes()))
-                },
+            .post_json_with(
+                &url,
+                &HeaderMap::new(),
+                Bytes::from_static(TERMINATE_BODY.as_bytes()),
                 MAX_ANSWER,
             )
             .await?;
@@ -309,6 +308,7 @@ impl fmt::Debug for PusherApi {
             .field("base", &self.base.as_str())
             .field("app_id", &self.app_id)
             .field("app_key", &self.signer.app_key())
+            .field("policy", &self.upstream.policy())
             .finish_non_exhaustive()
     }
 }

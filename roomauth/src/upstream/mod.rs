@@ -3,8 +3,10 @@
 //! core with a deadline, bounded retries and a bounded body, and one error
 //! type that every backend's failures map onto, so that the webhook answers
 //! them alike (502, 503 with `Retry-After`, 504). Compiled only with the
-//! backends that call out (`room-service`, `liveblocks`, `y-sweet`); the
-//! HTTP client it uses is its own and appears in no public signature.
+//! backends that call out (`room-service`, `liveblocks`, `y-sweet`) and
+//! with `revoke`'s server API targets (Pusher, Hocuspocus, Centrifugo,
+//! LiveKit); the HTTP client it uses is its own and appears in no public
+//! signature.
 //!
 //! # Deadline and retries
 //!

@@ -6,6 +6,7 @@ use std::fmt;
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use http::HeaderMap;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use url::Url;
 
@@ -63,6 +64,15 @@ impl HttpUpstream {
     /// given), a JSON answer expected, retrying where it is safe, all
     /// within the deadline; returns the body of a 2xx answer, at most
     /// `max_body` bytes, or the error.
+    #[cfg_attr(
+        not(any(
+            feature = "room-service",
+            feature = "liveblocks",
+            feature = "y-sweet",
+            feature = "livekit"
+        )),
+        allow(dead_code)
+    )]
     pub(crate) async fn post_json(
         &self,
         endpoint: &Url,
@@ -70,18 +80,31 @@ impl HttpUpstream {
         payload: Bytes,
         max_body: usize,
     ) -> Result<Bytes, UpstreamError> {
+        let mut headers = HeaderMap::new();
+        if let Some(value) = authorization {
+            headers.insert(AUTHORIZATION, value.clone());
+        }
+        self.post_json_with(endpoint, &headers, payload, max_body)
+            .await
+    }
+
+    /// [`post_json`](Self::post_json) with the service's own headers (a
+    /// signature, an API key header) instead of `Authorization`.
+    pub(crate) async fn post_json_with(
+        &self,
+        endpoint: &Url,
+        headers: &HeaderMap,
+        payload: Bytes,
+        max_body: usize,
+    ) -> Result<Bytes, UpstreamError> {
         self.call(
             || {
-                let request = self
-                    .client
+                self.client
                     .post(endpoint.clone())
                     .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
                     .header(ACCEPT, HeaderValue::from_static("application/json"))
-                    .body(payload.clone());
-                match authorization {
-                    Some(value) => request.header(AUTHORIZATION, value.clone()),
-                    None => request,
-                }
+                    .headers(headers.clone())
+                    .body(payload.clone())
             },
             max_body,
         )
