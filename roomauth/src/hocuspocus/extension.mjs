@@ -63,8 +63,9 @@ export function roomauth({
   if (!secret) {
     throw new Error('roomauth: set HOCUSPOCUS_SECRET (the same secret as the app\'s) or pass `secret`')
   }
-  if (!Number.isFinite(recheckIntervalMs) || recheckIntervalMs < 0) {
-    throw new Error('roomauth: recheckIntervalMs must be a number of milliseconds, 0 for none')
+  // Node's timers hold at most 2^31 - 1 ms; a longer delay would fire at once.
+  if (!Number.isFinite(recheckIntervalMs) || recheckIntervalMs < 0 || recheckIntervalMs > 2 ** 31 - 1) {
+    throw new Error('roomauth: recheckIntervalMs must be 0 (none) to 2147483647 milliseconds')
   }
 
   const sign = (body) => 'sha256=' + createHmac('sha256', secret).update(body).digest('hex')
