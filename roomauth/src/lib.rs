@@ -77,7 +77,8 @@
 //! secret appears in any of them.
 //!
 //! Features: `room-service` (default), `axum` (default), `actix`, `uuid`
-//! (placeholders of type `uuid::Uuid`).
+//! (placeholders of type `uuid::Uuid`), `revoke` (telling the services
+//! when access changes), and one per backend.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
