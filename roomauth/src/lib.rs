@@ -50,7 +50,7 @@
 //! - [`room`]: typed placeholders ([`RoomParam`]) and rooms ([`RoomResource`]);
 //! - [`rule`]: a rule, its [`Grant`] ([`Access`] and user info), [`Deny`];
 //! - [`mod@rules`]: the registered rules and [`rules::Rules::decide`];
-//! - [`env`], [`secret`]: the one configuration reader every backend's
+//! - [`mod@env`], [`secret`]: the one configuration reader every backend's
 //!   `from_env` uses, and the one redacted, constant-time secret type;
 //! - [`request`], [`reply`], [`error`], [`name`]: the contract every
 //!   backend speaks: the request head, the one JSON and form decoders, the
