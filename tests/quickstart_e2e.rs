@@ -12,6 +12,7 @@ use std::sync::Arc;
 use axum_extra::extract::cookie::Key;
 use roomauth::room_service::{HttpProvisioner, LocalProvisioner};
 use roomauth::secret::ApiKey;
+use roomauth_suite::room_service_client::{Strategy, assert_joined_with_write, join_rooms};
 use roomauth_suite::{Browser, Served, serve, serve_local_provisioner};
 use serde_json::{Value, json};
 
@@ -66,6 +67,36 @@ async fn alice_joins_her_projects_with_both_bodies() {
         .verify(answer.json["token"].as_str().unwrap())
         .unwrap();
     assert!(claims.grants_room("project-2") && !claims.grants_room("project-1"));
+}
+
+/// The real `@roomservice/browser` 3.0.4 client, with the seed's auth
+/// function and with its URL strategy: alice (a member: write) gets the
+/// room and its document and edits it; bob (no member) is refused with the
+/// client's own error.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_real_client_joins_with_both_strategies() {
+    let provisioner = Arc::new(LocalProvisioner::development());
+    let server = quickstart(provisioner.clone()).await;
+    let app = server.url("");
+    let joins: Vec<_> = Strategy::BOTH
+        .into_iter()
+        .flat_map(|strategy| [("alice", "project-1", strategy), ("bob", "project-1", strategy)])
+        .collect();
+    let reports = tokio::task::block_in_place(|| join_rooms(&app, &joins));
+    for (report, (user, _, strategy)) in reports.iter().zip(&joins) {
+        if *user == "alice" {
+            assert_joined_with_write(report, &provisioner);
+            continue;
+        }
+        assert_eq!(report["joined"], false, "{report:#}");
+        assert_eq!(report["answer"]["status"], 403, "{report:#}");
+        let error = match strategy {
+            Strategy::AuthFunction => "Error: The auth function must return a 'user' key.",
+            Strategy::Url => "Error: The Auth Webhook returned a status code other than 200.",
+        };
+        assert_eq!(report["error"], error, "{report:#}");
+        assert_eq!(report["ws"], json!([]), "{report:#}");
+    }
 }
 
 #[tokio::test]

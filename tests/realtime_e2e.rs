@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use axum_extra::extract::cookie::Key;
 use roomauth::room_service::LocalProvisioner;
+use roomauth_suite::room_service_client::{Strategy, assert_joined_with_write, join_rooms};
 use roomauth_suite::{Browser, Served, serve};
 use serde_json::json;
 
@@ -75,6 +76,44 @@ async fn room_service_grants_follow_the_rules() {
         .post_json(&endpoint, &json!({"room": "project-1"}))
         .await;
     assert_eq!(answer.status, 401, "{}", answer.text);
+}
+
+/// The real `@roomservice/browser` 3.0.4 client with both strategies: alice
+/// writes project-1 (the room and its document: she edits it) and reads
+/// project-2, where the answer holds the room alone (Room Service has no
+/// read-only document) and the client, which reads the document's id from
+/// every answer, fails as the Room Service module documents.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_real_client_with_write_and_read_grants() {
+    let (server, provisioner) = start().await;
+    let app = server.url("");
+    let joins: Vec<_> = Strategy::BOTH
+        .into_iter()
+        .flat_map(|strategy| [("alice", "project-1", strategy), ("alice", "project-2", strategy)])
+        .collect();
+    let reports = tokio::task::block_in_place(|| join_rooms(&app, &joins));
+    for (report, (_, room, _)) in reports.iter().zip(&joins) {
+        if *room == "project-1" {
+            assert_joined_with_write(report, &provisioner);
+            continue;
+        }
+        assert_eq!(report["answer"]["status"], 200, "{report:#}");
+        let resources = &report["answer"]["body"]["resources"];
+        assert_eq!(resources.as_array().map(Vec::len), Some(1), "{report:#}");
+        assert_eq!(resources[0]["object"], "room", "{report:#}");
+        assert_eq!(report["joined"], false, "{report:#}");
+        assert_eq!(
+            report["error"],
+            "TypeError: Cannot read properties of undefined (reading 'id')",
+            "{report:#}"
+        );
+        assert_eq!(report["docs"], json!([]), "{report:#}");
+        let claims = provisioner
+            .verify(report["answer"]["body"]["token"].as_str().unwrap())
+            .unwrap();
+        assert_eq!(claims.rooms, ["project-2"]);
+        assert!(claims.docs.is_empty(), "{claims:?}");
+    }
 }
 
 #[tokio::test]

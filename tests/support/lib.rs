@@ -4,6 +4,7 @@
 
 pub mod liveblocks_dev;
 pub mod node;
+pub mod room_service_client;
 pub mod soketi;
 pub mod y_sweet;
 

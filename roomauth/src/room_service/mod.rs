@@ -46,9 +46,23 @@
 //!
 //! # Grants
 //!
-//! [`Access::Read`] provisions the room alone (`join`);
-//! [`Access::Write`] the room and the documents the
-//! request names (`read_write`). User info has no place in this protocol.
+//! [`Access::Write`] provisions the room (`join`) and its documents
+//! (`read_write`): those a `{"resources"}` body names, or the room's
+//! [`DEFAULT_DOCUMENT`] for a `{"room"}` body, the one document
+//! `@roomservice/browser` opens. That is the seed's "full read-write access
+//! to the room".
+//!
+//! [`Access::Read`] provisions the room alone: Room Service has no
+//! read-only document (`read_write` is the only permission a document
+//! carries), so no document is issued. `@roomservice/browser` 3.0.4 cannot
+//! use such an answer: `room(name)` reads the document's id from it and
+//! fails with `TypeError: Cannot read properties of undefined (reading
+//! 'id')`, from the auth function and the URL strategy alike. A read rule
+//! is for clients that only join the room (presence); for people who may
+//! look but not edit, grant write here and keep them read-only in the
+//! app's UI, or use a backend that enforces read-only on its server
+//! (Liveblocks, Hocuspocus, y-sweet, LiveKit). User info has no place in
+//! this protocol.
 //!
 //! # Provisioners
 //!
@@ -82,7 +96,7 @@ pub use local::{
     LocalProvisioner, SigningKey, SigningKeys, TOKEN_LIFETIME, TokenClaims, TokenError,
 };
 pub use provision::{ProvisionError, Provisioned, Provisioner, SERVICE};
-pub use request::{MAX_NAME_LEN, MAX_RESOURCES, RoomRequest};
+pub use request::{DEFAULT_DOCUMENT, MAX_NAME_LEN, MAX_RESOURCES, RoomRequest};
 pub use wire::{ObjectKind, Permission, ProvisionRequest, ProvisionResponse, Resource};
 
 use crate::backend::Backend;
@@ -172,7 +186,7 @@ impl<P: Provisioner> Backend for RoomService<P> {
 }
 
 /// The room with `join`, and, with write access, the documents the request
-/// asked for: never more.
+/// asked for (the `default` document for a `{"room"}` body): never more.
 pub(crate) fn provision_request(grant: Grant, request: &RoomRequest) -> ProvisionRequest {
     let write = grant.access == Access::Write;
     let documents = if write { request.documents.len() } else { 0 };

@@ -10,13 +10,21 @@ pub const MAX_NAME_LEN: usize = 256;
 /// The most resources one webhook body may list (the client sends two).
 pub const MAX_RESOURCES: usize = 8;
 
+/// The document `@roomservice/browser` opens in every room (`room(name)`
+/// always asks for `default`): what a `{"room"}` body asks for besides the
+/// room.
+pub const DEFAULT_DOCUMENT: &str = "default";
+
 /// What the browser asked for, once checked: one room, and the names of the
 /// documents in it that it wants to read and write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RoomRequest {
     /// The room to join.
     pub room: String,
-    /// Documents of that room, in request order, without duplicates.
+    /// Documents of that room, in request order, without duplicates: those
+    /// a `{"resources"}` body lists, or [`DEFAULT_DOCUMENT`] for a
+    /// `{"room"}` body (the client's auth function asks for the room, and
+    /// then opens its `default` document).
     pub documents: Vec<String>,
 }
 
@@ -38,7 +46,7 @@ impl RoomRequest {
                 check_room_len(&room)?;
                 Ok(RoomRequest {
                     room,
-                    documents: Vec::new(),
+                    documents: vec![DEFAULT_DOCUMENT.to_owned()],
                 })
             }
             WebhookRequest::Resources { resources } => {
@@ -183,7 +191,7 @@ mod tests {
             RoomRequest::parse(JSON, br#"{"room":"express-minimal"}"#).unwrap(),
             RoomRequest {
                 room: "express-minimal".into(),
-                documents: vec![]
+                documents: vec!["default".into()]
             }
         );
         let url_strategy = br#"{"resources":[{"object":"document","reference":"default","permission":"read_write","room":"express-minimal"},{"object":"room","reference":"express-minimal","permission":"join"}]}"#;

@@ -180,15 +180,19 @@ async fn allowed_room_form_gets_the_provisioners_answer() {
     let claims = local.verify(token).unwrap();
     assert!(claims.grants_room("project-1"));
     assert!(!claims.grants_room("project-2"));
-    // The room alone: it was the only thing asked for.
+    // The room and its `default` document, which the client opens: a
+    // write grant is the seed's full read-write access to the room.
     let objects: Vec<&str> = body["resources"]
         .as_array()
         .unwrap()
         .iter()
         .map(|r| r["object"].as_str().unwrap())
         .collect();
-    assert_eq!(objects, ["room"], "{body}");
-    assert!(claims.docs.is_empty(), "{claims:?}");
+    assert_eq!(objects, ["room", "document"], "{body}");
+    assert_eq!(
+        claims.docs,
+        [("project-1".to_owned(), "default".to_owned())]
+    );
 }
 
 #[tokio::test]
@@ -375,6 +379,20 @@ fn provision_requests_follow_the_access() {
             Resource::document("project-1", "default")
         ]
     );
+    // The auth function's `{"room"}` body: the same two grants.
+    let request =
+        RoomRequest::parse(Some("application/json"), room_body("project-1").as_bytes()).unwrap();
+    assert_eq!(
+        provision_request(Grant::read("alice"), &request).resources,
+        vec![Resource::room("project-1")]
+    );
+    assert_eq!(
+        provision_request(Grant::write("alice"), &request).resources,
+        vec![
+            Resource::room("project-1"),
+            Resource::document("project-1", DEFAULT_DOCUMENT)
+        ]
+    );
 }
 
 #[tokio::test]
@@ -463,23 +481,28 @@ async fn answers_for_another_user_or_room_or_more_are_refused() {
             ],
             token: "t".into(),
         },
-        // An extra document in the asked room.
+        // An extra document in the asked room (the `{"room"}` body asks
+        // for its `default` document only).
         ProvisionResponse {
             user: "alice".into(),
             resources: vec![
                 with_id(Resource::room("project-1")),
                 with_id(Resource::document("project-1", "default")),
+                with_id(Resource::document("project-1", "secrets")),
             ],
             token: "t".into(),
         },
         // A higher permission on the room.
         ProvisionResponse {
             user: "alice".into(),
-            resources: vec![{
-                let mut room = with_id(Resource::room("project-1"));
-                room.permission = Permission::ReadWrite;
-                room
-            }],
+            resources: vec![
+                {
+                    let mut room = with_id(Resource::room("project-1"));
+                    room.permission = Permission::ReadWrite;
+                    room
+                },
+                with_id(Resource::document("project-1", "default")),
+            ],
             token: "t".into(),
         },
     ] {
@@ -487,6 +510,17 @@ async fn answers_for_another_user_or_room_or_more_are_refused() {
         let (status, body) = call(&webhook, &room_body("project-1"), as_user("alice")).await;
         assert_eq!(status, StatusCode::BAD_GATEWAY, "{body}");
     }
+    // Exactly what was asked passes.
+    let webhook = webhook(Answers(ProvisionResponse {
+        user: "alice".into(),
+        resources: vec![
+            with_id(Resource::room("project-1")),
+            with_id(Resource::document("project-1", "default")),
+        ],
+        token: "t".into(),
+    }));
+    let (status, body) = call(&webhook, &room_body("project-1"), as_user("alice")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
 }
 
 #[test]
