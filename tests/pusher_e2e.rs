@@ -42,7 +42,7 @@ async fn app() -> Served {
     let state = app::AppState::demo(Key::generate());
     let forged = pusher_routes::routes(
         pusher("another-secret"),
-        app::rules(),
+        &app::rules().unwrap(),
         signin(|user: app::CurrentUser| Some(user.id)),
     )
     .expect("the forged routes build");

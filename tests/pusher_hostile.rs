@@ -306,7 +306,7 @@ fn the_builder_refuses_an_unprotected_pusher_webhook() {
     let error = Webhook::<AxumContext<app::AppState>, Pusher>::builder(
         app::pusher::pusher_from_env_or_dev().unwrap(),
     )
-    .rules(app::rules())
+    .rules(app::rules().unwrap())
     .build()
     .err()
     .expect("no cross-site protection: refused");

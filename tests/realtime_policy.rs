@@ -9,7 +9,6 @@ mod app;
 use axum::response::IntoResponse;
 use axum_extra::extract::cookie::{Cookie, Key, SignedCookieJar};
 use roomauth::axum::AxumContext;
-use roomauth::rules::Rules;
 use roomauth::testing::{Verdict, assert_policy};
 
 /// The `Cookie` header of a session of `user`, as the app issues it.
@@ -25,7 +24,7 @@ fn session_cookie(state: &app::AppState, user: &str) -> String {
 #[tokio::test]
 async fn who_may_enter_which_project() {
     let state = app::AppState::demo(Key::generate());
-    let rules = Rules::new(app::rules()).unwrap();
+    let rules = app::rules().unwrap();
     let context_for = async |user: Option<&str>| {
         let mut request = http::Request::builder();
         if let Some(user) = user {
@@ -63,7 +62,7 @@ async fn who_may_enter_which_project() {
 #[tokio::test]
 async fn grants_carry_the_users_name() {
     let state = app::AppState::demo(Key::generate());
-    let rules = Rules::new(app::rules()).unwrap();
+    let rules = app::rules().unwrap();
     let request = http::Request::builder()
         .header("cookie", session_cookie(&state, "alice"))
         .body(())

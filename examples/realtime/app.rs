@@ -45,9 +45,8 @@ use roomauth::liveblocks::Liveblocks;
 use roomauth::livekit::LiveKit;
 use roomauth::revoke::Revoker;
 use roomauth::room_service::{Provisioner, RoomService};
-use roomauth::rule::Rule;
 use roomauth::y_sweet::YSweet;
-use roomauth::{Access, Deny, Grant, Webhook, room_auth, rules};
+use roomauth::{Access, Deny, Grant, Rules, Webhook, room_auth, rules};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -209,9 +208,10 @@ pub async fn project_channels(user: CurrentUser, id: u64) -> Result<Grant, Deny>
     project_rooms(user, id).await
 }
 
-/// The app's rules: what every backend answers from.
-pub fn rules() -> Vec<Box<dyn Rule<roomauth::axum::AxumContext<AppState>>>> {
-    rules![project_rooms, project_channels]
+/// The app's rules, declared and checked once: every backend's webhook
+/// answers from this one value (a clone shares it).
+pub fn rules() -> Result<Rules<roomauth::axum::AxumContext<AppState>>, roomauth::BuildError> {
+    Rules::new(rules![project_rooms, project_channels])
 }
 
 /// The body of `POST /login`.
@@ -453,8 +453,9 @@ pub fn app(state: AppState, backends: Backends) -> Result<Router, roomauth::Buil
         revoker: backends.revoker.clone(),
         ..state
     };
+    let rules = rules()?;
     let room_service = Webhook::builder(RoomService::new(backends.room_service))
-        .rules(rules())
+        .rules(&rules)
         .build()?;
     let router = Router::new()
         .route("/", get(index))
@@ -467,18 +468,18 @@ pub fn app(state: AppState, backends: Backends) -> Result<Router, roomauth::Buil
     let signin = roomauth::pusher::signin(|user: CurrentUser| {
         Some(Grant::read(user.id).with_info(json!({ "name": user.member.name })))
     });
-    let router = router.merge(pusher::routes(backends.pusher, rules(), signin)?);
+    let router = router.merge(pusher::routes(backends.pusher, &rules, signin)?);
     let router = router
-        .merge(hocuspocus::routes(backends.hocuspocus, rules())?)
-        .merge(y_sweet::routes(backends.y_sweet, rules())?)
+        .merge(hocuspocus::routes(backends.hocuspocus, &rules)?)
+        .merge(y_sweet::routes(backends.y_sweet, &rules)?)
         .merge(centrifugo::routes(
             backends.centrifugo_subscribe,
             backends.centrifugo_token,
-            rules,
+            &rules,
         )?);
-    let livekit = Webhook::builder(backends.livekit).rules(rules()).build()?;
+    let livekit = Webhook::builder(backends.livekit).rules(&rules).build()?;
     let liveblocks = Webhook::builder(backends.liveblocks)
-        .rules(rules())
+        .rules(&rules)
         .build()?;
     let router = router
         .route("/livekit/token", post(livekit))

@@ -20,8 +20,7 @@ use roomauth::centrifugo::{
     CentrifugoSubscribe, CentrifugoToken, ConfigError, ENV_SUBSCRIPTION_TOKEN_SECRET,
     ENV_TOKEN_SECRET, TokenSecret,
 };
-use roomauth::rule::Rule;
-use roomauth::{BuildError, Webhook};
+use roomauth::{BuildError, Rules, Webhook};
 
 /// A development token HMAC key. Never use it outside a laptop.
 pub const DEV_TOKEN_SECRET: &str = "roomauth-dev-centrifugo-token-secret";
@@ -47,13 +46,13 @@ pub fn token_from_env_or_dev() -> Result<CentrifugoToken, ConfigError> {
 pub fn routes<S: Clone + Send + Sync + 'static>(
     subscribe: CentrifugoSubscribe,
     token: CentrifugoToken,
-    rules: impl Fn() -> Vec<Box<dyn Rule<AxumContext<S>>>>,
+    rules: &Rules<AxumContext<S>>,
 ) -> Result<Router<S>, BuildError> {
     let refresh = Webhook::builder(subscribe.sub_refresh())
-        .rules(rules())
+        .rules(rules)
         .build()?;
-    let subscribe = Webhook::builder(subscribe).rules(rules()).build()?;
-    let token = Webhook::builder(token).rules(rules()).build()?;
+    let subscribe = Webhook::builder(subscribe).rules(rules).build()?;
+    let token = Webhook::builder(token).rules(rules).build()?;
     Ok(Router::new()
         .route("/centrifugo/subscribe", post(subscribe))
         .route("/centrifugo/sub-refresh", post(refresh))

@@ -12,8 +12,7 @@ use axum::Router;
 use axum::routing::post;
 use roomauth::axum::AxumContext;
 use roomauth::hocuspocus::{ConfigError, ENV_SECRET, Hocuspocus, HocuspocusSecret};
-use roomauth::rule::Rule;
-use roomauth::{BuildError, Webhook};
+use roomauth::{BuildError, Rules, Webhook};
 
 /// A development secret shared with the Hocuspocus extension. Never use it
 /// outside a laptop.
@@ -36,7 +35,7 @@ pub fn from_env_or_dev() -> Result<Hocuspocus, ConfigError> {
 /// `POST /hocuspocus/auth` over `rules`.
 pub fn routes<S: Clone + Send + Sync + 'static>(
     hocuspocus: Hocuspocus,
-    rules: Vec<Box<dyn Rule<AxumContext<S>>>>,
+    rules: &Rules<AxumContext<S>>,
 ) -> Result<Router<S>, BuildError> {
     let webhook = Webhook::builder(hocuspocus).rules(rules).build()?;
     Ok(Router::new().route("/hocuspocus/auth", post(webhook)))

@@ -23,8 +23,7 @@ use axum::routing::{get, post};
 use roomauth::axum::AxumContext;
 use roomauth::env::Env;
 use roomauth::pusher::{ConfigError, ENV_APP_KEY, ENV_APP_SECRET, Pusher, SignIn};
-use roomauth::rule::Rule;
-use roomauth::{BuildError, Webhook};
+use roomauth::{BuildError, Rules, Webhook};
 
 /// Soketi's default app key, for local runs.
 pub const DEV_APP_KEY: &str = "app-key";
@@ -57,7 +56,7 @@ pub fn dev_pusher() -> Pusher {
 /// The Pusher routes over `rules`, with `signin` naming the signed-in user.
 pub fn routes<S: Clone + Send + Sync + 'static>(
     pusher: Pusher,
-    rules: Vec<Box<dyn Rule<AxumContext<S>>>>,
+    rules: &Rules<AxumContext<S>>,
     signin: impl SignIn<AxumContext<S>>,
 ) -> Result<Router<S>, BuildError> {
     let webhook: Webhook<AxumContext<S>, Pusher> = Webhook::builder(pusher)

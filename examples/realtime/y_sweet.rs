@@ -7,9 +7,8 @@
 use axum::Router;
 use axum::routing::post;
 use roomauth::axum::AxumContext;
-use roomauth::rule::Rule;
 use roomauth::y_sweet::{ConfigError, ConnectionString, ENV_CONNECTION_STRING, YSweet};
-use roomauth::{BuildError, Webhook};
+use roomauth::{BuildError, Rules, Webhook};
 
 /// Where `y-sweet serve` listens by default, without a server token.
 pub const DEV_CONNECTION_STRING: &str = "ys://127.0.0.1:8080";
@@ -33,7 +32,7 @@ pub fn from_env_or_dev() -> Result<YSweet, ConfigError> {
 /// `POST /y-sweet/auth` over `rules`.
 pub fn routes<S: Clone + Send + Sync + 'static>(
     y_sweet: YSweet,
-    rules: Vec<Box<dyn Rule<AxumContext<S>>>>,
+    rules: &Rules<AxumContext<S>>,
 ) -> Result<Router<S>, BuildError> {
     let webhook = Webhook::builder(y_sweet).rules(rules).build()?;
     Ok(Router::new().route("/y-sweet/auth", post(webhook)))

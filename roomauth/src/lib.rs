@@ -140,7 +140,7 @@ pub mod y_sweet;
 pub use room::{RoomParam, RoomResource};
 pub use roomauth_macros::{RoomParam, RoomResource, room_auth};
 pub use rule::{Access, Deny, Grant};
-pub use rules::BuildError;
+pub use rules::{BuildError, Rules};
 pub use webhook::Webhook;
 
 /// Registers `#[room_auth]` rules by their function names, for

@@ -22,13 +22,67 @@ pub struct Decision {
     pub grant: Grant,
 }
 
-/// A set of rules, indexed by their patterns. Cheap to clone.
+/// A set of rules, indexed by their patterns. Cheap to clone: declare the
+/// app's rules once and give the same value to every webhook, whatever its
+/// backend.
+///
+/// ```no_run
+/// # use roomauth::{Webhook, Rules, rules, room_auth};
+/// # use roomauth::livekit::LiveKit;
+/// # use roomauth::pusher::Pusher;
+/// # #[room_auth(rooms = "project-<id>")]
+/// # fn project_rooms(id: u64) -> Option<String> { Some(id.to_string()) }
+/// # #[room_auth(rooms = "lobby")]
+/// # fn lobby() -> Option<String> { Some("guest".into()) }
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let rules: Rules<()> = Rules::new(rules![project_rooms, lobby])?; // checked once
+/// let livekit = Webhook::builder(LiveKit::from_env()?)
+///     .rules(rules.clone())
+///     .build()?;
+/// let pusher = Webhook::builder(Pusher::from_env()?)
+///     .rules(rules)
+///     .same_site_only()
+///     .build()?;
+/// # Ok(()) }
+/// ```
 pub struct Rules<Cx: RequestContext> {
     inner: Arc<Inner<Cx>>,
 }
 
+/// What [`WebhookBuilder::rules`](crate::webhook::WebhookBuilder::rules)
+/// takes: the list [`rules!`](crate::rules!) makes, or a [`Rules`] value
+/// shared by several webhooks.
+pub trait IntoRules<Cx: RequestContext> {
+    /// The rules, each shared with whoever else holds it.
+    fn into_rules(self) -> Vec<Arc<dyn Rule<Cx>>>;
+}
+
+impl<Cx: RequestContext> IntoRules<Cx> for Vec<Box<dyn Rule<Cx>>> {
+    fn into_rules(self) -> Vec<Arc<dyn Rule<Cx>>> {
+        self.into_iter().map(Arc::from).collect()
+    }
+}
+
+impl<Cx: RequestContext> IntoRules<Cx> for Vec<Arc<dyn Rule<Cx>>> {
+    fn into_rules(self) -> Vec<Arc<dyn Rule<Cx>>> {
+        self
+    }
+}
+
+impl<Cx: RequestContext> IntoRules<Cx> for Rules<Cx> {
+    fn into_rules(self) -> Vec<Arc<dyn Rule<Cx>>> {
+        self.inner.rules.clone()
+    }
+}
+
+impl<Cx: RequestContext> IntoRules<Cx> for &Rules<Cx> {
+    fn into_rules(self) -> Vec<Arc<dyn Rule<Cx>>> {
+        self.inner.rules.clone()
+    }
+}
+
 struct Inner<Cx: RequestContext> {
-    rules: Vec<Box<dyn Rule<Cx>>>,
+    rules: Vec<Arc<dyn Rule<Cx>>>,
     /// Every pattern of every rule, with (rule index, pattern index).
     index: Dispatcher<(usize, usize)>,
 }
@@ -79,9 +133,14 @@ pub enum BuildError {
 }
 
 impl<Cx: RequestContext> Rules<Cx> {
-    /// Indexes `rules`; fails when two patterns could match one room, or
-    /// when there is no rule.
+    /// Indexes `rules` (what `rules![..]` makes); fails when two patterns
+    /// could match one room, or when there is no rule.
     pub fn new(rules: Vec<Box<dyn Rule<Cx>>>) -> Result<Rules<Cx>, BuildError> {
+        Rules::index(rules.into_rules())
+    }
+
+    /// [`Rules::new`] over rules that may be shared with other sets.
+    pub(crate) fn index(rules: Vec<Arc<dyn Rule<Cx>>>) -> Result<Rules<Cx>, BuildError> {
         if rules.is_empty() {
             return Err(BuildError::NoRules);
         }
@@ -219,6 +278,29 @@ mod tests {
             .build()
             .unwrap()
             .block_on(future)
+    }
+
+    #[test]
+    fn one_rule_set_serves_many_webhooks() {
+        let shared = rules(Access::Write, Grant::write("alice"));
+        // What two builders get from `.rules(shared.clone())` and
+        // `.rules(&shared)`: the same rule objects, not copies.
+        let by_value = Rules::index(shared.clone().into_rules()).unwrap();
+        let by_ref = Rules::index((&shared).into_rules()).unwrap();
+        for other in [&by_value, &by_ref] {
+            assert_eq!(other.inner.rules.len(), 1);
+            assert!(Arc::ptr_eq(&other.inner.rules[0], &shared.inner.rules[0]));
+            let decision = block_on(other.decide("room-1", &mut ())).unwrap();
+            assert_eq!(decision.grant, Grant::write("alice"));
+            assert!(block_on(other.decide("room-2", &mut ())).is_err());
+        }
+        // Rules added beside the shared ones are checked against them.
+        let mut twice = shared.clone().into_rules();
+        twice.extend(shared.into_rules());
+        assert!(matches!(
+            Rules::index(twice),
+            Err(BuildError::DuplicateRule("fixed"))
+        ));
     }
 
     #[test]

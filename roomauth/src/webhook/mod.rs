@@ -34,7 +34,7 @@ use crate::backend::Backend;
 use crate::name::check_room_name;
 use crate::rule::{Deny, Refusal, RequestContext, Rule};
 pub use crate::rules::BuildError;
-use crate::rules::{Decision, Rules};
+use crate::rules::{Decision, IntoRules, Rules};
 use crate::text::{Escaped, truncate};
 
 /// The default limit on the body: the clients' bodies are a few hundred
@@ -79,7 +79,7 @@ impl<Cx: RequestContext, B: Backend> Clone for Webhook<Cx, B> {
 /// Builds a [`Webhook`]; see [`Webhook::builder`].
 #[must_use]
 pub struct WebhookBuilder<Cx: RequestContext, B: Backend> {
-    rules: Vec<Box<dyn Rule<Cx>>>,
+    rules: Vec<std::sync::Arc<dyn Rule<Cx>>>,
     backend: B,
     body_limit: usize,
     allowed_origins: Option<Vec<String>>,
@@ -87,16 +87,18 @@ pub struct WebhookBuilder<Cx: RequestContext, B: Backend> {
 }
 
 impl<Cx: RequestContext, B: Backend> WebhookBuilder<Cx, B> {
-    /// Adds rules, as [`rules!`](crate::rules!) lists them:
-    /// `.rules(rules![project_rooms, lobby])`.
-    pub fn rules(mut self, rules: impl IntoIterator<Item = Box<dyn Rule<Cx>>>) -> Self {
-        self.rules.extend(rules);
+    /// Adds rules, as [`rules!`](crate::rules!) lists them
+    /// (`.rules(rules![project_rooms, lobby])`), or the rules of a
+    /// [`Rules`] value that several webhooks share
+    /// (`.rules(shared.clone())`).
+    pub fn rules(mut self, rules: impl IntoRules<Cx>) -> Self {
+        self.rules.extend(rules.into_rules());
         self
     }
 
     /// Adds one rule: a hand-written [`Rule`], or a generated one.
     pub fn rule(mut self, rule: impl Rule<Cx>) -> Self {
-        self.rules.push(Box::new(rule));
+        self.rules.push(std::sync::Arc::new(rule));
         self
     }
 
@@ -154,7 +156,7 @@ impl<Cx: RequestContext, B: Backend> WebhookBuilder<Cx, B> {
         }
         Ok(Webhook {
             inner: std::sync::Arc::new(Inner {
-                rules: Rules::new(self.rules)?,
+                rules: Rules::index(self.rules)?,
                 backend: self.backend,
                 body_limit: self.body_limit,
                 allowed_origins: self.allowed_origins,
