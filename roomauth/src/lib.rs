@@ -170,6 +170,7 @@ pub mod __private {
     pub use crate::room::{ParseRoomError, RoomMatch, RoomParam, RoomResource, first_match_only};
     pub use crate::rule::{
         Access, BoxFuture, Deny, FromContext, Grant, IntoDecision, Refusal, RequestContext, Rule,
+        log_rejection,
     };
 
     /// A rule as [`WebhookBuilder::rules`](crate::webhook::WebhookBuilder::rules)

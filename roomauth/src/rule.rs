@@ -294,6 +294,23 @@ pub trait FromContext<Cx: RequestContext>: Sized {
     fn from_context(cx: &mut Cx) -> impl Future<Output = Result<Self, Cx::Rejection>> + Send;
 }
 
+/// Logs that `T`, an extractor parameter of the rule `rule`, refused the
+/// request for `room`: what `#[room_auth]` rules call, so that the log
+/// names the extractor (the framework's answer, passed through, does not).
+#[doc(hidden)]
+pub fn log_rejection<T>(rule: &'static str, room: &str) {
+    tracing::info!(
+        room,
+        rule,
+        extractor = std::any::type_name::<T>(),
+        outcome = "rejected by an extractor",
+        hint = "the extractor's own answer was sent, as the framework sends it: \
+                give the request what this extractor reads (a header, a cookie, \
+                the app's state), or take `Option<T>` to decide without it",
+        "room auth"
+    );
+}
+
 /// Why the rules did not let the user in.
 #[derive(Debug)]
 pub enum Refusal<R> {

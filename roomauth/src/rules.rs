@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use crate::pattern::{Dispatcher, OverlapError};
+use crate::pattern::{Dispatcher, OverlapError, Pattern};
 use crate::room::RoomMatch;
 use crate::rule::{Deny, Grant, Refusal, RequestContext, Rule};
 
@@ -179,6 +179,13 @@ impl<Cx: RequestContext> Rules<Cx> {
     /// The rules, in registration order.
     pub fn iter(&self) -> impl Iterator<Item = &dyn Rule<Cx>> {
         self.inner.rules.iter().map(|rule| &**rule)
+    }
+
+    /// The registered patterns that look meant for `room` when none
+    /// matches it ([`pattern::near`](crate::pattern::near)): what the log
+    /// names when no rule answers.
+    pub fn near(&self, room: &str) -> Vec<&Pattern> {
+        crate::pattern::near(self.iter().flat_map(|rule| rule.patterns()), room)
     }
 
     /// Finds the rule for `room` and runs it with `cx`. Deny by default:

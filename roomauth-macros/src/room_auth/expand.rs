@@ -186,6 +186,7 @@ fn patterns(rule: &RuleDef<'_>, p: &TokenStream) -> TokenStream {
 /// the extractors in the order written.
 fn bindings(rule: &RuleDef<'_>, p: &TokenStream) -> Vec<TokenStream> {
     let refuse = quote!(return #p::Err);
+    let name_str = rule.func.sig.ident.to_string();
     let room_of = match &rule.rooms {
         Rooms::Type(path) => quote_spanned!(path.span()=> (__roomauth_room_resource::<#path>().1)),
         Rooms::Patterns(_) => quote!(),
@@ -231,9 +232,14 @@ fn bindings(rule: &RuleDef<'_>, p: &TokenStream) -> Vec<TokenStream> {
         let ty = param.ty;
         let rejected = match &param.source {
             Source::Session => quote!(#p::Err(_) => #refuse(#p::Refusal::Unauthenticated)),
-            Source::Extractor => {
-                quote!(#p::Err(__roomauth_rejection) => #refuse(#p::Refusal::Rejected(__roomauth_rejection)))
-            }
+            // The log names the extractor: the framework's own answer
+            // (actix's 400, say) says nothing of which parameter refused.
+            Source::Extractor => quote! {
+                #p::Err(__roomauth_rejection) => {
+                    #p::log_rejection::<#ty>(#name_str, __roomauth_room.room);
+                    #refuse(#p::Refusal::Rejected(__roomauth_rejection))
+                }
+            },
             Source::Placeholder(_) | Source::Room => continue,
         };
         // Spanned at the parameter's type: with `context = C`, a type that is

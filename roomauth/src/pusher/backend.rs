@@ -25,9 +25,22 @@ pub(super) fn form_error(error: FormError) -> WebhookError {
 /// The contract's answer when nothing could be signed.
 pub(super) fn auth_error(error: AuthError) -> WebhookError {
     match error {
-        AuthError::EncryptionDisabled => WebhookError::Misconfigured(
-            "encrypted channels are not enabled: set PUSHER_ENCRYPTION_MASTER_KEY_BASE64 (32 bytes, base64)",
-        ),
+        AuthError::EncryptionDisabled => {
+            // The server's configuration, not the client, is at fault: a
+            // 500 that only the browser would see otherwise.
+            tracing::error!(
+                outcome = "encrypted channel without a master key",
+                hint = "set PUSHER_ENCRYPTION_MASTER_KEY_BASE64 (32 random bytes, base64) \
+                        for `Pusher::from_env()`, or call \
+                        `.encryption_master_key_base64(..)` on `Pusher::builder()`; \
+                        or keep the client off `private-encrypted-` channels",
+                "a `private-encrypted-` channel was asked for, and this server has no \
+                 encryption master key"
+            );
+            WebhookError::Misconfigured(
+                "encrypted channels are not enabled: set PUSHER_ENCRYPTION_MASTER_KEY_BASE64 (32 bytes, base64)",
+            )
+        }
         AuthError::UserInfoTooLarge { len } => {
             tracing::warn!(len, "presence user_info over the protocol's 2 KB");
             WebhookError::malformed(error.to_string())

@@ -56,6 +56,17 @@
 //! same rules and checks (`post(webhook.batch())`,
 //! `post(webhook.signin(signin))`; `web::post().to(..)` on actix-web).
 //!
+//! **Sign-in needs the server's user authentication on.** pusher-js's
+//! `pusher.signin()` gets its signature from the sign-in endpoint, sends it
+//! to the server as `pusher:signin`, and waits for `pusher:signin_success`.
+//! A server whose user authentication is off ignores `pusher:signin`: the
+//! endpoint answered 200, no error comes back, and the sign-in waits
+//! forever (Soketi 1.6: `enableUserAuthentication: true` on the app, or
+//! `SOKETI_DEFAULT_APP_USER_AUTHENTICATION=true`; Pusher Channels: "Enable
+//! user authentication" in the app's settings). With it on, Soketi also
+//! closes, after 30 s, a connection that neither signs in nor joins a
+//! private channel (4009).
+//!
 //! **Config**: [`Pusher::from_env`] reads `PUSHER_APP_KEY`,
 //! `PUSHER_APP_SECRET` and (optional) `PUSHER_ENCRYPTION_MASTER_KEY_BASE64`
 //! (an empty secret or master key is an error at start); the secret and

@@ -288,7 +288,12 @@ impl<Cx: RequestContext, B: Backend> Webhook<Cx, B> {
         if !self.origin_allowed(head) {
             // At most 128 bytes of it, escaped: the header is the client's.
             let origin = head.origin().map(|o| truncate(o, 128));
-            tracing::info!(origin, outcome = "origin refused", "room auth");
+            tracing::info!(
+                origin,
+                outcome = "origin refused",
+                hint = self.origin_hint(),
+                "room auth"
+            );
             return Err(WebhookError::OriginRefused);
         }
         if body_len > self.inner.body_limit {
@@ -297,6 +302,20 @@ impl<Cx: RequestContext, B: Backend> Webhook<Cx, B> {
             });
         }
         Ok(())
+    }
+
+    /// What to change when a page's own requests are refused as
+    /// cross-site: the builder call that allows them.
+    fn origin_hint(&self) -> &'static str {
+        if self.inner.allowed_origins.is_some() {
+            "the request's Origin is not in the builder's `.allowed_origins([..])`: \
+             add it there (scheme, host and port, like `https://app.example`) if that \
+             origin's pages call this endpoint"
+        } else {
+            "the builder's `.same_site_only()` refuses pages of other origins: call \
+             `.allowed_origins([\"https://app.example\"])` with the origins whose pages \
+             call this endpoint"
+        }
     }
 
     /// Whether a request with this head may be answered (see
@@ -335,8 +354,33 @@ impl<Cx: RequestContext, B: Backend> Webhook<Cx, B> {
                 );
                 Ok(decision)
             }
+            Err(Refusal::NoRule) => {
+                self.log_no_rule(room);
+                Err(Denied::Error(WebhookError::Forbidden))
+            }
             Err(refusal) => Err(refused(room, refusal)),
         }
+    }
+
+    /// A 403 the client cannot tell from a real refusal, so the log says
+    /// it is none: no rule answers the room, and which patterns were near.
+    fn log_no_rule(&self, room: &str) {
+        let near = self.inner.rules.near(room);
+        let hint = if near.is_empty() {
+            "no registered pattern is near it: add a rule whose `rooms` matches it, \
+             or check what the client sends"
+        } else {
+            "check the spelling of the pattern and of the room, and the placeholders' \
+             types (`<id>` bound to an integer matches digits only)"
+        };
+        let near = near.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
+        tracing::info!(
+            room,
+            outcome = "forbidden: no rule matches",
+            near = near.as_str(),
+            hint,
+            "room auth"
+        );
     }
 }
 
@@ -382,7 +426,8 @@ pub fn refused<R>(room: &str, refusal: Refusal<R>) -> Denied<R> {
             ("internal error", WebhookError::Internal)
         }
         Refusal::Rejected(rejection) => {
-            tracing::info!(room, outcome = "rejected by an extractor", "room auth");
+            // `#[room_auth]` rules have logged it, naming the extractor.
+            tracing::debug!(room, outcome = "rejected by an extractor", "room auth");
             return Denied::Rejected(rejection);
         }
     };
