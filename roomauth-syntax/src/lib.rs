@@ -57,8 +57,9 @@ impl<'a> Part<'a> {
     }
 }
 
-/// One mistake in a pattern: what is wrong, and where.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+/// One mistake in a pattern: what is wrong, and where. `Debug` prints the
+/// message, like `Display`.
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct SyntaxError {
     /// What is wrong.
     pub kind: SyntaxErrorKind,
@@ -240,6 +241,12 @@ impl fmt::Display for SyntaxError {
 }
 
 impl std::error::Error for SyntaxError {}
+
+impl fmt::Debug for SyntaxError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
 
 /// Keywords that cannot be used as placeholder names: the strict keywords of
 /// every edition and the reserved ones. `gen` (reserved only in edition

@@ -124,7 +124,7 @@ impl<L: Fn(&str) -> Option<OsString>> Env<L> {
 /// A variable that cannot be used. Messages name the variable and what to
 /// set it to, never its value (it may be a secret, or one pasted into the
 /// wrong variable).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum EnvError {
     /// A required variable is unset, empty or blank.
@@ -158,6 +158,8 @@ pub enum EnvError {
         what: &'static str,
     },
 }
+
+crate::error::debug_is_display!(EnvError);
 
 impl EnvError {
     /// The variable the error is about.

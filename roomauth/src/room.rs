@@ -164,7 +164,7 @@ pub fn first_match_only(
 }
 
 /// Why a room name is not a value of a [`RoomResource`] type.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ParseRoomError {
     room: String,
     reason: ParseRoomErrorReason,
@@ -202,6 +202,8 @@ impl fmt::Display for ParseRoomError {
 }
 
 impl std::error::Error for ParseRoomError {}
+
+crate::error::debug_is_display!(ParseRoomError);
 
 /// A room name matched by one of a rule's patterns.
 #[derive(Debug, Clone, Copy)]

@@ -104,7 +104,7 @@ impl<Cx: RequestContext> std::fmt::Debug for Rules<Cx> {
 }
 
 /// Why a set of rules could not be built.
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {
     /// Two patterns (of two rules, or of one) could match the same room.
@@ -131,6 +131,8 @@ pub enum BuildError {
     #[error("{0}")]
     Backend(String),
 }
+
+crate::error::debug_is_display!(BuildError);
 
 impl<Cx: RequestContext> Rules<Cx> {
     /// Indexes `rules` (what `rules![..]` makes); fails when two patterns

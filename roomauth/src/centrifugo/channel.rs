@@ -15,7 +15,7 @@ pub const MAX_CHANNEL_LEN: usize = 255;
 pub const PRIVATE_PREFIX: &str = "$";
 
 /// Why a channel name is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum ChannelError {
     /// Empty, or only the private prefix.
     #[error("`channel` is empty")]
@@ -28,6 +28,8 @@ pub enum ChannelError {
     #[error("`channel` may only have printable ASCII characters without spaces")]
     Charset,
 }
+
+crate::error::debug_is_display!(ChannelError);
 
 /// Checks `channel` and gives the room the rules decide on: the channel
 /// without its private prefix.

@@ -36,7 +36,7 @@ const TOKEN_SECRET_WHAT: &str = "Centrifugo's token HMAC secret key (`hmac_secre
 
 /// Why a Centrifugo endpoint could not be configured. Never carries a
 /// secret.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// An environment variable is unset, empty or not Unicode.
@@ -52,6 +52,8 @@ pub enum ConfigError {
     #[error("the Centrifugo token HMAC secret key is empty")]
     EmptyTokenSecret,
 }
+
+crate::error::debug_is_display!(ConfigError);
 
 /// The subscribe proxy endpoint (see the [module docs](super)).
 #[derive(Debug, Clone, Default)]

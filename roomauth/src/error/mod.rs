@@ -12,13 +12,28 @@ use http::StatusCode;
 use crate::text::{escape_controls, truncate};
 pub use upstream::{Service, UpstreamError, UpstreamErrorKind};
 
+/// `Debug` as the `Display` message, for public error types: `main() ->
+/// Result<(), Box<dyn Error>>` and `unwrap()` print an error with `Debug`,
+/// and the message, which says what to fix, is what a developer needs to
+/// read there (not `MasterKey(Base64)`).
+macro_rules! debug_is_display {
+    ($ty:ty) => {
+        impl ::std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                ::std::fmt::Display::fmt(self, f)
+            }
+        }
+    };
+}
+pub(crate) use debug_is_display;
+
 /// Longest message sent to the browser; longer ones (serde's, quoting the
 /// input) are cut, so a hostile body is not echoed back whole.
 const MAX_MESSAGE_LEN: usize = 300;
 
 /// Why the webhook did not grant. [`status`](Self::status) and
 /// [`to_json`](Self::to_json) give the response; no variant carries a secret.
-#[derive(Debug, thiserror::Error)]
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum WebhookError {
     /// 400: the body is not a webhook request.
@@ -70,6 +85,8 @@ pub enum WebhookError {
     #[error("the realtime service failed: {0}")]
     Upstream(#[from] UpstreamError),
 }
+
+crate::error::debug_is_display!(WebhookError);
 
 impl WebhookError {
     /// A 400 with `reason`. Control characters in it (serde's messages quote
@@ -165,6 +182,56 @@ mod tests {
         url_setting: "EXAMPLE_URL",
         key_setting: "EXAMPLE_API_KEY",
     };
+
+    /// What `main() -> Result<(), Box<dyn Error>>` prints after `Error: `.
+    fn as_main_prints(error: impl std::error::Error + 'static) -> (String, String) {
+        let message = error.to_string();
+        let boxed: Box<dyn std::error::Error> = Box::new(error);
+        (format!("{boxed:?}"), message)
+    }
+
+    #[test]
+    fn debug_shows_the_message() {
+        let mut printed = vec![
+            as_main_prints(WebhookError::Forbidden),
+            as_main_prints(crate::rules::BuildError::NoRules),
+            as_main_prints(crate::pattern::Pattern::parse("room-<").unwrap_err()),
+            as_main_prints(UpstreamError::new(
+                SERVICE,
+                UpstreamErrorKind::Timeout,
+            )),
+            as_main_prints(
+                crate::env::Env::new(|_| None)
+                    .required("APP_URL", "the app's URL")
+                    .unwrap_err(),
+            ),
+        ];
+        #[cfg(feature = "pusher")]
+        {
+            printed.push(as_main_prints(
+                crate::pusher::MasterKey::from_base64("!").unwrap_err(),
+            ));
+            printed.push(as_main_prints(
+                crate::pusher::Pusher::new("a:b", "secret").unwrap_err(),
+            ));
+        }
+        for (debug, message) in printed {
+            assert_eq!(debug, message);
+        }
+        #[cfg(feature = "pusher")]
+        assert_eq!(
+            format!(
+                "{:?}",
+                crate::pusher::Pusher::builder()
+                    .app_key("k")
+                    .app_secret("s")
+                    .encryption_master_key_base64("!")
+                    .build()
+                    .unwrap_err()
+            ),
+            "PUSHER_ENCRYPTION_MASTER_KEY_BASE64: the encryption master key is not valid base64"
+        );
+    }
 
     /// How `to_json` made every body before the fixed ones were made once.
     fn built_per_call(error: &WebhookError) -> Bytes {

@@ -21,7 +21,7 @@ pub struct Service {
 }
 
 /// Why a call to a service failed: the service, and what happened.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct UpstreamError {
     /// The service called.
     pub service: Service,
@@ -139,6 +139,8 @@ impl fmt::Display for UpstreamError {
 }
 
 impl std::error::Error for UpstreamError {}
+
+crate::error::debug_is_display!(UpstreamError);
 
 #[cfg(test)]
 mod tests {

@@ -23,13 +23,15 @@ pub struct Hocuspocus {
 }
 
 /// Why a [`Hocuspocus`] could not be configured. Never carries the secret.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// `HOCUSPOCUS_SECRET` is unset, empty or not Unicode.
     #[error(transparent)]
     Env(#[from] EnvError),
 }
+
+crate::error::debug_is_display!(ConfigError);
 
 impl Hocuspocus {
     /// An endpoint that accepts requests signed with `secret`.

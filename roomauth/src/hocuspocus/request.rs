@@ -17,12 +17,14 @@ pub struct AuthenticateRequest {
 }
 
 /// Why a `documentName` is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum DocumentNameError {
     /// Over [`MAX_DOCUMENT_NAME_LEN`] bytes.
     #[error("`documentName` is over {MAX_DOCUMENT_NAME_LEN} bytes")]
     TooLong,
 }
+
+crate::error::debug_is_display!(DocumentNameError);
 
 impl AuthenticateRequest {
     /// Checks the document name against roomauth's limit for Hocuspocus.

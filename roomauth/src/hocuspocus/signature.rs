@@ -69,7 +69,7 @@ impl fmt::Debug for HocuspocusSecret {
 }
 
 /// Why a request's signature was refused (answered 401, logged).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum SignatureError {
     /// No `X-Hocuspocus-Signature-256` header.
     #[error("no X-Hocuspocus-Signature-256 header")]
@@ -81,6 +81,8 @@ pub enum SignatureError {
     #[error("the X-Hocuspocus-Signature-256 header does not match the body")]
     Mismatch,
 }
+
+crate::error::debug_is_display!(SignatureError);
 
 #[cfg(test)]
 mod tests {

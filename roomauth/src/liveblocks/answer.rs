@@ -28,12 +28,14 @@ pub struct TokenAnswer {
 
 /// Why Liveblocks' answer is unusable. The reason names what is wrong,
 /// never the body.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{reason}")]
 pub struct InvalidAnswer {
     /// What is wrong with the answer.
     pub reason: &'static str,
 }
+
+crate::error::debug_is_display!(InvalidAnswer);
 
 impl TokenAnswer {
     /// Parses and checks a 200 body: a JSON object whose `token` looks like

@@ -86,12 +86,14 @@ impl Serialize for OneRoom<'_> {
 }
 
 /// Why a grant's user info cannot be sent as Liveblocks `userInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error("Liveblocks userInfo must be a JSON object; the rule returned {kind}")]
 pub struct UserInfoNotAnObject {
     /// The JSON type the rule returned (`"a string"`, `"an array"`, …).
     pub kind: &'static str,
 }
+
+crate::error::debug_is_display!(UserInfoNotAnObject);
 
 /// The grant's user info as Liveblocks `userInfo`: a JSON object, or none
 /// (`None` and `null`).

@@ -168,7 +168,7 @@ fn authorize_endpoint(base: &str) -> Result<Url, ConfigError> {
 
 /// A configuration problem found while building a [`Liveblocks`]. Messages
 /// say what to fix; none contains the key.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// No secret key was given.
@@ -198,6 +198,8 @@ pub enum ConfigError {
         reason: String,
     },
 }
+
+crate::error::debug_is_display!(ConfigError);
 
 #[cfg(test)]
 mod tests {

@@ -200,7 +200,7 @@ fn check_server_url(url: &str) -> Result<String, ConfigError> {
 
 /// A configuration problem found while building a [`LiveKit`]. Messages say
 /// what to fix; none contains the secret.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// No API key was given.
@@ -239,6 +239,8 @@ pub enum ConfigError {
     #[error(transparent)]
     Env(#[from] EnvError),
 }
+
+crate::error::debug_is_display!(ConfigError);
 
 #[cfg(test)]
 mod tests {

@@ -80,7 +80,7 @@ impl<'r, T> Match<'_, 'r, T> {
 }
 
 /// Refusal to add a pattern that overlaps one already in a [`Dispatcher`].
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "room pattern `{new}` overlaps room pattern `{existing}`: the room name {witness:?} matches \
      both; change the literal text of one of them (a distinct prefix or suffix, say) or the type \
@@ -97,6 +97,8 @@ pub struct OverlapError {
     /// A room name that matches both.
     pub witness: String,
 }
+
+crate::error::debug_is_display!(OverlapError);
 
 impl<T> Dispatcher<T> {
     /// Starts building a dispatcher.

@@ -101,7 +101,7 @@ impl Pattern {
 }
 
 /// Why [`Pattern::format`](Pattern::format) refused to build a room name.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum FormatError {
     /// Not one value per placeholder.
@@ -203,6 +203,8 @@ pub enum FormatError {
         room: String,
     },
 }
+
+crate::error::debug_is_display!(FormatError);
 
 #[cfg(test)]
 mod tests {

@@ -166,11 +166,13 @@ impl FromStr for Pattern {
 }
 
 /// A pattern that does not parse: every mistake found in it.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 pub struct PatternError {
     pub(super) pattern: String,
     pub(super) errors: Vec<SyntaxError>,
 }
+
+crate::error::debug_is_display!(PatternError);
 
 impl PatternError {
     /// The pattern's source text.

@@ -49,7 +49,7 @@ impl Pattern {
 
 /// Refusal to shape a placeholder a pattern does not have
 /// ([`Pattern::with_shape`](Pattern::with_shape)).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
     "room pattern `{pattern}` has no placeholder `<{placeholder}>`: shape one of its placeholders \
      ({})",
@@ -60,6 +60,8 @@ pub struct NoPlaceholder {
     pub(super) placeholder: String,
     pub(super) placeholders: Vec<String>,
 }
+
+crate::error::debug_is_display!(NoPlaceholder);
 
 #[cfg(test)]
 mod tests {

@@ -39,7 +39,7 @@ pub struct UserAuth {
 
 /// Why no answer was signed. Each is the app's configuration or data, not
 /// a secret; the messages say what to change.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AuthError {
     /// A `private-encrypted-` channel with no master key configured.
     #[error(
@@ -56,6 +56,8 @@ pub enum AuthError {
     #[error("the user id is empty")]
     EmptyUserId,
 }
+
+crate::error::debug_is_display!(AuthError);
 
 /// `channel_data` of a presence member, in the field order of the official
 /// SDKs.

@@ -47,7 +47,7 @@ pub struct Channel {
 }
 
 /// Why a channel name was refused. The message never repeats the name.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ChannelError {
     /// Empty.
     #[error("`channel_name` is missing its value")]
@@ -74,6 +74,8 @@ pub enum ChannelError {
     #[error("{0}")]
     RoomName(String),
 }
+
+crate::error::debug_is_display!(ChannelError);
 
 /// Whether `b` is in the protocol's channel-name charset.
 fn is_channel_byte(b: u8) -> bool {

@@ -21,7 +21,7 @@ pub struct Pusher {
 }
 
 /// Why a [`Pusher`] could not be configured. Never carries a secret.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// An environment variable is unset, empty or not Unicode.
@@ -44,6 +44,8 @@ pub enum ConfigError {
     #[error("{ENV_ENCRYPTION_MASTER_KEY_BASE64}: {0}")]
     MasterKey(#[from] MasterKeyError),
 }
+
+crate::error::debug_is_display!(ConfigError);
 
 /// The environment variable holding the app key (public: pusher-js gets it
 /// too).

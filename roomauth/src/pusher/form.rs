@@ -40,7 +40,7 @@ pub struct BatchRequest {
 
 /// Why a body was refused; each message says what to fix and never
 /// repeats the input.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormError {
     /// Broken percent-encoding, or a field sent twice.
     #[error(transparent)]
@@ -67,6 +67,8 @@ pub enum FormError {
     #[error("a batched request may name at most {MAX_BATCH_CHANNELS} channels")]
     TooManyChannels,
 }
+
+crate::error::debug_is_display!(FormError);
 
 fn socket_id(value: Option<Cow<'_, str>>) -> Result<SocketId, FormError> {
     Ok(SocketId::parse(

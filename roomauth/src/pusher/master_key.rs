@@ -12,7 +12,7 @@ use secrecy::{ExposeSecret, SecretBox};
 pub struct MasterKey(SecretBox<[u8; MasterKey::LEN]>);
 
 /// Why a master key was refused. Never carries the key.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MasterKeyError {
     /// Not standard base64.
     #[error("the encryption master key is not valid base64")]
@@ -21,6 +21,8 @@ pub enum MasterKeyError {
     #[error("the encryption master key must be 32 bytes once decoded, not {0}")]
     Length(usize),
 }
+
+crate::error::debug_is_display!(MasterKeyError);
 
 impl MasterKey {
     /// The key's length in bytes.

@@ -16,7 +16,7 @@ pub const MAX_SOCKET_ID_LEN: usize = 64;
 pub struct SocketId(String);
 
 /// Why a socket id was refused. The message never repeats the value.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SocketIdError {
     /// Not `<digits>.<digits>`.
     #[error(
@@ -27,6 +27,8 @@ pub enum SocketIdError {
     #[error("`socket_id` is longer than {MAX_SOCKET_ID_LEN} bytes")]
     TooLong,
 }
+
+crate::error::debug_is_display!(SocketIdError);
 
 impl SocketId {
     /// Validates `id`.

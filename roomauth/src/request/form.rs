@@ -25,7 +25,7 @@ pub fn require_form(content_type: Option<&str>) -> Result<(), WebhookError> {
 
 /// Why a form body was refused; each message says what to fix and never
 /// repeats the input.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 pub enum FormError {
     /// A `%` not followed by two hex digits.
     #[error("the body's percent-encoding is broken: `%` must be followed by two hex digits")]
@@ -34,6 +34,8 @@ pub enum FormError {
     #[error("`{0}` is sent more than once")]
     Duplicate(&'static str),
 }
+
+crate::error::debug_is_display!(FormError);
 
 /// The body's fields, decoded, after checking the percent-encoding
 /// (`form_urlencoded` would keep a broken `%zz` as text).

@@ -19,7 +19,7 @@ pub(super) const API_KEY_WHAT: &str =
 
 /// A configuration problem found while building a provisioner. Messages say
 /// what to fix; none contains a secret.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// No API key was given.
@@ -103,3 +103,5 @@ pub enum ConfigError {
         reason: String,
     },
 }
+
+crate::error::debug_is_display!(ConfigError);

@@ -85,7 +85,7 @@ impl Provisioned {
 /// answer each the right way (a timeout is a 504, the rest 502, say).
 ///
 /// Messages say what went wrong and what to check; none contains the API key.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ProvisionError {
     /// No connection to the provisioner could be made (or it broke before an
@@ -148,6 +148,8 @@ pub enum ProvisionError {
         reason: String,
     },
 }
+
+crate::error::debug_is_display!(ProvisionError);
 
 impl From<UpstreamError> for ProvisionError {
     fn from(error: UpstreamError) -> ProvisionError {

@@ -147,7 +147,7 @@ macro_rules! upstream_setters {
 pub(crate) use upstream_setters;
 
 /// Why [`UpstreamSettings`] cannot be used. Each message says what to fix.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 pub enum SettingsError {
     /// A timeout of zero: `what` is `"request"` or `"connect"`.
     #[error("the {what} timeout must be greater than zero")]
@@ -168,6 +168,8 @@ pub enum SettingsError {
         reason: String,
     },
 }
+
+crate::error::debug_is_display!(SettingsError);
 
 impl UpstreamSettings {
     /// The deadline and retries of a call.

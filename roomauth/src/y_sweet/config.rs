@@ -47,7 +47,7 @@ pub struct YSweet {
 
 /// Why a [`YSweet`] could not be made. Never carries the connection
 /// string (it holds the server token).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
     /// `Y_SWEET_CONNECTION_STRING` is unset, empty or not Unicode.
@@ -61,6 +61,8 @@ pub enum ConfigError {
     #[error("the y-sweet client settings are wrong: {0}")]
     Client(String),
 }
+
+crate::error::debug_is_display!(ConfigError);
 
 impl YSweet {
     /// An endpoint that asks the server of `connection` for client tokens,

@@ -21,7 +21,7 @@ pub struct ConnectionString {
 
 /// Why a connection string was refused. No variant carries the string (it
 /// has the token in it).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ConnectionStringError {
     /// Not a URL.
     #[error(
@@ -40,6 +40,8 @@ pub enum ConnectionStringError {
     #[error("the server token in the y-sweet connection string is not valid percent-encoded UTF-8")]
     Token,
 }
+
+crate::error::debug_is_display!(ConnectionStringError);
 
 impl ConnectionString {
     /// Parses `ys://<token>@host:port[/path]` or `yss://…` as the y-sweet SDK

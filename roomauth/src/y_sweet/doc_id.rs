@@ -5,7 +5,7 @@
 pub const MAX_DOC_ID_LEN: usize = 256;
 
 /// Why a doc id is refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum DocIdError {
     /// Empty.
     #[error("`docId` is empty")]
@@ -17,6 +17,8 @@ pub enum DocIdError {
     #[error("`docId` may only have ASCII letters, digits, `-` and `_`")]
     Charset,
 }
+
+crate::error::debug_is_display!(DocIdError);
 
 /// Checks `doc_id` as y-sweet does (`[A-Za-z0-9_-]+`), with a length limit.
 /// A valid id needs no escaping in the server's URL paths.

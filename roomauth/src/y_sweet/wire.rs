@@ -69,7 +69,7 @@ pub struct ClientToken {
 }
 
 /// Why a client token from the server is not relayed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ClientTokenError {
     /// For another document than asked.
     #[error("the client token is for another document")]
@@ -92,6 +92,8 @@ pub enum ClientTokenError {
     #[error("the client token's url is not ws:// or wss://")]
     NotWebSocket,
 }
+
+crate::error::debug_is_display!(ClientTokenError);
 
 impl ClientToken {
     /// Checks that the token is the one asked for and grants no more: same

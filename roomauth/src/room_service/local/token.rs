@@ -47,7 +47,7 @@ impl TokenClaims {
 }
 
 /// Why a token was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TokenError {
     /// The token is not a well-formed JWT of this provisioner.
@@ -77,6 +77,8 @@ pub enum TokenError {
     #[error("the token has expired")]
     Expired,
 }
+
+crate::error::debug_is_display!(TokenError);
 
 #[derive(Deserialize)]
 pub(super) struct RawHeader {
