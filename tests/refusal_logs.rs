@@ -220,3 +220,34 @@ async fn an_encrypted_channel_without_a_master_key_is_logged_as_an_error() {
     );
     assert!(!text.contains("app-secret"), "{text}");
 }
+
+/// `presence-project-<id>`, the trap: Pusher's rules see `project-1`.
+#[room_auth(rooms = "presence-project-<id>")]
+async fn presence_projects(id: u64) -> Option<String> {
+    (id > 0).then(|| "alice".to_owned())
+}
+
+#[test]
+fn a_pusher_pattern_with_a_channel_prefix_is_refused_at_build() {
+    let error = Webhook::<(), _>::builder(Pusher::new("app-key", "app-secret").unwrap())
+        .rules(rules![presence_projects])
+        .same_site_only()
+        .build()
+        .err()
+        .expect("refused at build");
+    assert_eq!(
+        format!("{error:?}"),
+        "rule `presence_projects`: the pattern `presence-project-<id>` starts with the Pusher \
+         channel prefix `presence-`, but rules decide on the channel name after its prefix \
+         (channel `presence-project-1` is room `project-1`): write `rooms = \"project-<id>\"`, \
+         which serves the `private-`, `presence-` and `private-encrypted-` channels of that \
+         name alike"
+    );
+    // Other backends take it: their rooms have no channel prefix.
+    assert!(
+        Webhook::<(), _>::builder(RoomService::new(LocalProvisioner::development()))
+            .rules(rules![presence_projects])
+            .build()
+            .is_ok()
+    );
+}

@@ -13,6 +13,7 @@
 use std::future::Future;
 
 use crate::error::WebhookError;
+use crate::pattern::Pattern;
 use crate::reply::Reply;
 use crate::request::RequestHead;
 use crate::rules::Decision;
@@ -58,6 +59,17 @@ pub trait Backend: Send + Sync + 'static {
     /// cannot send JSON without a preflight the webhook never answers.
     fn accepts_form_bodies(&self) -> bool {
         false
+    }
+
+    /// Refuses, when the webhook is built, a pattern that no request of
+    /// this backend can ever match, saying what to write instead (`Err` is
+    /// the message). Pusher's rules see the channel name after its prefix,
+    /// so a pattern `presence-project-<id>` would match nothing and every
+    /// subscription would get a plausible 403. Every pattern is fine by
+    /// default.
+    fn check_pattern(&self, pattern: &Pattern) -> Result<(), String> {
+        let _ = pattern;
+        Ok(())
     }
 
     /// The reply to a refusal of the rules (401 not logged in, 403, 500 the

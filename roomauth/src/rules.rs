@@ -126,6 +126,15 @@ pub enum BuildError {
         "the webhook has no rules and would refuse every room; add them with `.rules(rules![..])`"
     )]
     NoRules,
+    /// A rule's pattern can never match a room of this backend (a Pusher
+    /// pattern with a channel prefix, say); the message says what to write.
+    #[error("rule `{rule}`: {reason}")]
+    PatternRefused {
+        /// The rule whose pattern it is.
+        rule: &'static str,
+        /// Why, and what to write instead.
+        reason: String,
+    },
     /// The backend cannot be served as configured (a form-encoded backend
     /// without cross-site protection, say); the message says what to set.
     #[error("{0}")]

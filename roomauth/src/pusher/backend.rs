@@ -3,6 +3,7 @@
 
 use crate::backend::Backend;
 use crate::error::WebhookError;
+use crate::pattern::Pattern;
 use crate::reply::Reply;
 use crate::request::{RequestHead, form};
 use crate::rules::Decision;
@@ -107,5 +108,9 @@ impl Backend for Pusher {
 
     fn accepts_form_bodies(&self) -> bool {
         true
+    }
+
+    fn check_pattern(&self, pattern: &Pattern) -> Result<(), String> {
+        super::channel::check_pattern(pattern)
     }
 }

@@ -37,6 +37,26 @@ impl ChannelKind {
     }
 }
 
+/// Refuses a rule pattern that starts with a channel prefix: rules see the
+/// channel name after it, so such a pattern matches no channel. `Err` says
+/// what to write instead.
+pub(super) fn check_pattern(pattern: &crate::pattern::Pattern) -> Result<(), String> {
+    let text = pattern.as_str();
+    match ChannelKind::PREFIXES
+        .into_iter()
+        .find(|(prefix, _)| pattern.literal_prefix().starts_with(prefix))
+    {
+        Some((prefix, _)) => Err(format!(
+            "the pattern `{text}` starts with the Pusher channel prefix `{prefix}`, but rules \
+             decide on the channel name after its prefix (channel `{prefix}project-1` is room \
+             `project-1`): write `rooms = \"{}\"`, which serves the `private-`, `presence-` and \
+             `private-encrypted-` channels of that name alike",
+            text.get(prefix.len()..).unwrap_or_default()
+        )),
+        None => Ok(()),
+    }
+}
+
 /// A validated channel name that needs authorization: only bytes of
 /// `[A-Za-z0-9_\-=@,.;]`, at most [`MAX_CHANNEL_NAME_LEN`], a known prefix
 /// and a non-empty room after it.
@@ -208,5 +228,27 @@ mod tests {
         assert!(Channel::parse(&longest).is_ok());
         let over = format!("{longest}a");
         assert_eq!(Channel::parse(&over), Err(ChannelError::TooLong));
+    }
+
+    #[test]
+    fn patterns_with_a_channel_prefix_are_refused_with_the_fix() {
+        use crate::pattern::Pattern;
+        let check = |p: &str| check_pattern(&Pattern::parse(p).unwrap());
+        let error = check("presence-project-<id>").unwrap_err();
+        assert!(
+            error.starts_with(
+                "the pattern `presence-project-<id>` starts with the Pusher channel prefix `presence-`"
+            ) && error.contains("write `rooms = \"project-<id>\"`"),
+            "{error}"
+        );
+        let error = check("private-encrypted-<room>").unwrap_err();
+        assert!(
+            error.contains("prefix `private-encrypted-`") && error.contains("`rooms = \"<room>\"`"),
+            "{error}"
+        );
+        assert!(check("private-lobby").unwrap_err().contains("`rooms = \"lobby\"`"));
+        for fine in ["project-<id>", "<kind>-project", "privately-<x>", "lobby"] {
+            assert_eq!(check(fine), Ok(()), "{fine}");
+        }
     }
 }

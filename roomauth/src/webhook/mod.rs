@@ -141,8 +141,9 @@ impl<Cx: RequestContext, B: Backend> WebhookBuilder<Cx, B> {
     }
 
     /// Indexes the rules' patterns; fails when two could match one room,
-    /// when there is no rule, or when a form-encoded backend has no
-    /// cross-site protection.
+    /// when there is no rule, when the backend can never be asked for a
+    /// room of a pattern ([`Backend::check_pattern`]), or when a
+    /// form-encoded backend has no cross-site protection.
     pub fn build(self) -> Result<Webhook<Cx, B>, BuildError> {
         if self.backend.accepts_form_bodies()
             && self.allowed_origins.is_none()
@@ -153,6 +154,16 @@ impl<Cx: RequestContext, B: Backend> WebhookBuilder<Cx, B> {
                  call `.same_site_only()` or `.allowed_origins([..])` on the builder",
                 self.backend.name()
             )));
+        }
+        for rule in &self.rules {
+            for pattern in rule.patterns() {
+                self.backend
+                    .check_pattern(pattern)
+                    .map_err(|reason| BuildError::PatternRefused {
+                        rule: rule.name(),
+                        reason,
+                    })?;
+            }
         }
         Ok(Webhook {
             inner: std::sync::Arc::new(Inner {
