@@ -40,3 +40,24 @@ fn session_keys_are_checked_and_never_quoted() {
         "SESSION_KEY must be at least 64 bytes (128 hex digits), not 63"
     );
 }
+
+#[path = "../examples/common/sessions.rs"]
+mod sessions;
+
+/// A bearer token lasts its own lifetime, never longer than its session.
+#[test]
+fn bearer_tokens_are_short_lived() {
+    use std::time::Duration;
+    let sessions = sessions::Sessions::default();
+    let id = sessions.start("alice", Duration::from_secs(3600));
+    let short = sessions.token(&id, Duration::from_millis(50)).unwrap();
+    let long = sessions.token(&id, Duration::from_secs(3600)).unwrap();
+    assert_ne!(short, long);
+    assert_eq!(sessions.token_user(&short).as_deref(), Some("alice"));
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(sessions.token_user(&short), None, "expired");
+    assert_eq!(sessions.token_user(&long).as_deref(), Some("alice"));
+    sessions.end(&id);
+    assert_eq!(sessions.token_user(&long), None, "ended with the session");
+    assert_eq!(sessions.token("no-such-session", Duration::from_secs(1)), None);
+}

@@ -146,23 +146,31 @@ async fn unknown_users_cannot_log_in() {
     assert!(answer.json["error"].as_str().unwrap().contains("alice"));
 }
 
-/// `POST /token`: a bearer token for the logged-in session, accepted as
-/// `Authorization: Bearer` in place of the cookie, ending with the session.
+/// `POST /token`: a short-lived bearer token for the logged-in session,
+/// taken in place of the cookie by the Hocuspocus endpoint only (where the
+/// extension forwards the provider's `token`), ending with the session: not
+/// a copy of the session for every endpoint.
 #[tokio::test]
-async fn bearer_tokens_stand_for_the_session() {
+async fn bearer_tokens_are_for_the_hocuspocus_provider_only() {
     let (server, _) = start().await;
-    let endpoint = server.url("/api/roomservice");
     let client = reqwest::Client::new();
-    let ask = async |token: &str| {
-        client
-            .post(&endpoint)
+    let secret = roomauth::hocuspocus::HocuspocusSecret::new(app::hocuspocus::DEV_SECRET).unwrap();
+    // As the Hocuspocus extension calls: signed body, the provider's token.
+    let hocuspocus = async |token: &str, cookie: Option<&str>| {
+        let body = br#"{"documentName":"project-1"}"#;
+        let mut request = client
+            .post(server.url(app::hocuspocus::AUTH_PATH))
             .bearer_auth(token)
-            .json(&json!({"room": "project-1"}))
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .as_u16()
+            .header("content-type", "application/json")
+            .header(
+                roomauth::hocuspocus::SIGNATURE_HEADER,
+                secret.sign(body),
+            )
+            .body(&body[..]);
+        if let Some(cookie) = cookie {
+            request = request.header("cookie", cookie);
+        }
+        request.send().await.unwrap().status().as_u16()
     };
 
     // No session, no token.
@@ -175,22 +183,32 @@ async fn bearer_tokens_stand_for_the_session() {
         .await;
     let answer = alice.post(&server.url("/token"), None, "").await;
     assert_eq!(answer.status, 200, "{}", answer.text);
+    assert_eq!(answer.json["expires_in"], 300, "{}", answer.text);
     let token = answer.json["token"].as_str().unwrap().to_owned();
     let again = alice.post(&server.url("/token"), None, "").await;
-    assert_eq!(again.json["token"], token.as_str(), "one token per session");
-    assert_eq!(ask(&token).await, 200);
-    assert_eq!(ask("not-a-token").await, 401);
+    assert_ne!(again.json["token"], token.as_str(), "a fresh token per call");
+    assert_eq!(hocuspocus(&token, None).await, 200);
+    assert_eq!(hocuspocus("not-a-token", None).await, 401);
+
+    // Elsewhere a bearer token is no session (alice's cookie gets 200).
+    let answer = client
+        .post(server.url("/api/roomservice"))
+        .bearer_auth(&token)
+        .json(&json!({"room": "project-1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 401);
+    let answer = alice
+        .post_json(&server.url("/api/roomservice"), &json!({"room": "project-1"}))
+        .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
 
     // A wrong bearer token is refused even with a valid cookie.
-    let mut request = client
-        .post(&endpoint)
-        .bearer_auth("not-a-token")
-        .json(&json!({"room": "project-1"}));
-    request = request.header("cookie", alice.cookie().unwrap());
-    assert_eq!(request.send().await.unwrap().status(), 401);
+    assert_eq!(hocuspocus("not-a-token", alice.cookie()).await, 401);
 
     // Logout ends the token too.
     let logout = alice.post(&server.url("/logout"), None, "").await;
     assert_eq!(logout.status, 204);
-    assert_eq!(ask(&token).await, 401);
+    assert_eq!(hocuspocus(&token, None).await, 401);
 }

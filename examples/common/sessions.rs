@@ -1,7 +1,8 @@
 //! The examples' server-side sessions: a session lives in this table, not in
 //! the cookie, so that it expires on the server and logout ends it for every
-//! copy of the cookie. A session may also hand out a bearer token that
-//! stands for it (a Hocuspocus provider's `token`, say).
+//! copy of the cookie. A session may also hand out short-lived bearer
+//! tokens (a Hocuspocus provider's `token`): each dies at its own expiry or
+//! with the session, whichever comes first.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -17,8 +18,8 @@ pub struct Sessions {
 struct Table {
     /// session id -> (user, expiry).
     live: HashMap<String, (String, Instant)>,
-    /// bearer token -> session id.
-    tokens: HashMap<String, String>,
+    /// bearer token -> (session id, expiry).
+    tokens: HashMap<String, (String, Instant)>,
 }
 
 impl Sessions {
@@ -30,7 +31,7 @@ impl Sessions {
         // Forget the expired ones, so that the table does not grow forever.
         table.live.retain(|_, (_, expires)| *expires > now);
         let Table { live, tokens } = &mut *table;
-        tokens.retain(|_, session| live.contains_key(session));
+        tokens.retain(|_, (session, expires)| *expires > now && live.contains_key(session));
         live.insert(id.clone(), (user.to_owned(), now + lifetime));
         id
     }
@@ -42,28 +43,33 @@ impl Sessions {
             Some((user, expires)) if *expires > Instant::now() => Some(user.clone()),
             Some(_) => {
                 table.live.remove(id);
-                table.tokens.retain(|_, session| session != id);
+                table.tokens.retain(|_, (session, _)| session != id);
                 None
             }
             None => None,
         }
     }
 
-    /// The bearer token of live session `id`, made on first use.
-    pub fn token(&self, id: &str) -> Option<String> {
+    /// A new bearer token for live session `id`, valid for `lifetime`
+    /// (and no longer than the session): a token that leaks is good for
+    /// minutes, not for the session's hours.
+    pub fn token(&self, id: &str, lifetime: Duration) -> Option<String> {
         self.user(id)?;
-        let mut table = self.lock();
-        if let Some((token, _)) = table.tokens.iter().find(|(_, session)| *session == id) {
-            return Some(token.clone());
-        }
         let token = random_id();
-        table.tokens.insert(token.clone(), id.to_owned());
+        let expires = Instant::now() + lifetime;
+        self.lock()
+            .tokens
+            .insert(token.clone(), (id.to_owned(), expires));
         Some(token)
     }
 
-    /// The user of bearer `token`, while its session is live.
+    /// The user of bearer `token`, while it and its session are live.
     pub fn token_user(&self, token: &str) -> Option<String> {
-        let session = self.lock().tokens.get(token).cloned()?;
+        let (session, expires) = self.lock().tokens.get(token).cloned()?;
+        if expires <= Instant::now() {
+            self.lock().tokens.remove(token);
+            return None;
+        }
         self.user(&session)
     }
 
@@ -71,7 +77,7 @@ impl Sessions {
     pub fn end(&self, id: &str) {
         let mut table = self.lock();
         table.live.remove(id);
-        table.tokens.retain(|_, session| session != id);
+        table.tokens.retain(|_, (session, _)| session != id);
     }
 
     fn lock(&self) -> MutexGuard<'_, Table> {

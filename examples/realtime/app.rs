@@ -8,10 +8,11 @@
 //! service it can reach.
 //!
 //! A session is a signed `session` cookie holding a server-side session id
-//! (`POST /login`). Clients that cannot send the cookie (a Hocuspocus
-//! provider's `token`, a native app) get a bearer token for the logged-in
-//! session from `POST /token` and send it as `Authorization: Bearer
-//! <token>`; it dies with the session (logout or expiry).
+//! (`POST /login`). The Hocuspocus provider, which cannot send the cookie,
+//! gets a bearer token for the logged-in session from `POST /token` as its
+//! `token`; the token lasts five minutes ([`BEARER_TOKEN_LIFETIME`]), is
+//! taken on `/hocuspocus/auth` only, and dies with the session (logout or
+//! expiry).
 
 // Each backend's endpoint, in its own file (`#[path]`, so that the tests
 // that include this file get them too).
@@ -58,6 +59,11 @@ pub use sessions::Sessions;
 pub const SESSION_COOKIE: &str = "session";
 /// How long a session lasts.
 pub const SESSION_LIFETIME: Duration = Duration::from_secs(8 * 60 * 60);
+/// How long a bearer token from `POST /token` lasts: long enough for the
+/// Hocuspocus provider to connect with it, short enough that a leaked one
+/// is soon worthless (the provider's `token` can be an async function that
+/// fetches a fresh one for each connection).
+pub const BEARER_TOKEN_LIFETIME: Duration = Duration::from_secs(5 * 60);
 
 /// A demo user: their name, and their access to each project.
 #[derive(Debug, Clone)]
@@ -152,10 +158,13 @@ impl FromRef<AppState> for Key {
     }
 }
 
-/// The logged-in user, from the signed session cookie or a bearer token of
-/// the session (`Authorization: Bearer`, from `POST /token`): the app's own
-/// session extractor, as an existing codebase would have it. A bearer
-/// token that is not a live session's is refused, cookie or not.
+/// The logged-in user, from the signed session cookie or, on the
+/// Hocuspocus endpoint only, a bearer token of the session
+/// (`Authorization: Bearer`, from `POST /token`, which the Hocuspocus
+/// extension forwards): the app's own session extractor, as an existing
+/// codebase would have it. A bearer token that is not a live one is
+/// refused, cookie or not; elsewhere a bearer token is refused outright, so
+/// a token is no copy of the session.
 pub struct CurrentUser {
     /// The user's id.
     pub id: String,
@@ -174,6 +183,13 @@ impl FromRequestParts<AppState> for CurrentUser {
             .and_then(|value| value.to_str().ok())
             .and_then(|value| value.strip_prefix("Bearer "));
         let user = match bearer {
+            Some(_) if parts.uri.path() != hocuspocus::AUTH_PATH => {
+                return Err(error(
+                    StatusCode::UNAUTHORIZED,
+                    "bearer tokens from POST /token are for the Hocuspocus provider only: \
+                     send the session cookie",
+                ));
+            }
             Some(token) => state.sessions.token_user(token.trim()),
             None => {
                 let jar = SignedCookieJar::<Key>::from_request_parts(parts, state)
@@ -241,15 +257,20 @@ async fn login(
     (jar.add(cookie), Json(json!({ "user": login.user }))).into_response()
 }
 
-/// `POST /token`: a bearer token for the session of the cookie,
-/// `{"token": "<hex>"}` (the same one on every call), for clients that send
-/// `Authorization: Bearer` instead of the cookie.
+/// `POST /token`: a new bearer token for the session of the cookie,
+/// `{"token": "<hex>", "expires_in": <seconds>}`, for the Hocuspocus
+/// provider's `token` (the only endpoint that takes it); it lasts
+/// [`BEARER_TOKEN_LIFETIME`], and dies with the session.
 async fn token(State(app): State<AppState>, jar: SignedCookieJar) -> Response {
     match jar
         .get(SESSION_COOKIE)
-        .and_then(|session| app.sessions.token(session.value()))
+        .and_then(|session| app.sessions.token(session.value(), BEARER_TOKEN_LIFETIME))
     {
-        Some(token) => Json(json!({ "token": token })).into_response(),
+        Some(token) => Json(json!({
+            "token": token,
+            "expires_in": BEARER_TOKEN_LIFETIME.as_secs(),
+        }))
+        .into_response(),
         None => error(StatusCode::UNAUTHORIZED, "not logged in: POST /login first"),
     }
 }
@@ -381,7 +402,9 @@ pub struct Backends {
 }
 
 impl Backends {
-    /// Every backend on its development defaults: no account, no key.
+    /// Every backend on its development defaults: no account, no key. The
+    /// tests' starting point (`main` reads [`Backends::from_env_or_dev`]).
+    #[allow(dead_code)]
     pub fn dev() -> Backends {
         Backends {
             room_service: Arc::new(roomauth::room_service::LocalProvisioner::development()),
@@ -397,20 +420,24 @@ impl Backends {
     }
 
     /// Every backend from its environment variables, or its development
-    /// default where they are unset.
+    /// default where they are unset. Each is built once, from what is set:
+    /// no development default is built first and replaced (its start-up
+    /// warnings would be about a configuration that is not used).
     pub fn from_env_or_dev() -> Result<Backends, Box<dyn std::error::Error>> {
-        let mut backends = Backends::dev();
-        backends.room_service = match roomauth::room_service::provisioner_from_env()? {
-            roomauth::room_service::EnvProvisioner::Http(http) => Arc::new(http),
-            roomauth::room_service::EnvProvisioner::Local(local) => Arc::new(local),
+        let mut backends = Backends {
+            room_service: match roomauth::room_service::provisioner_from_env()? {
+                roomauth::room_service::EnvProvisioner::Http(http) => Arc::new(http),
+                roomauth::room_service::EnvProvisioner::Local(local) => Arc::new(local),
+            },
+            pusher: pusher::pusher_from_env_or_dev()?,
+            livekit: livekit::from_env_or_dev()?,
+            liveblocks: liveblocks::from_env_or_dev()?,
+            hocuspocus: hocuspocus::from_env_or_dev()?,
+            y_sweet: y_sweet::from_env_or_dev()?,
+            centrifugo_subscribe: CentrifugoSubscribe::from_env()?,
+            centrifugo_token: centrifugo::token_from_env_or_dev()?,
+            revoker: Revoker::default(),
         };
-        backends.pusher = pusher::pusher_from_env_or_dev()?;
-        backends.livekit = livekit::from_env_or_dev()?;
-        backends.liveblocks = liveblocks::from_env_or_dev()?;
-        backends.hocuspocus = hocuspocus::from_env_or_dev()?;
-        backends.y_sweet = y_sweet::from_env_or_dev()?;
-        backends.centrifugo_subscribe = CentrifugoSubscribe::from_env()?;
-        backends.centrifugo_token = centrifugo::token_from_env_or_dev()?;
         backends.revoker = revoker_from_env(&backends)?;
         Ok(backends)
     }

@@ -18,6 +18,10 @@ use roomauth::{BuildError, Rules, Webhook};
 /// outside a laptop.
 pub const DEV_SECRET: &str = "roomauth-dev-hocuspocus-secret";
 
+/// Where the extension calls: the one path that takes a bearer token from
+/// `POST /token` in place of the cookie.
+pub const AUTH_PATH: &str = "/hocuspocus/auth";
+
 /// The endpoint keyed with [`DEV_SECRET`].
 pub fn dev() -> Hocuspocus {
     Hocuspocus::new(HocuspocusSecret::new(DEV_SECRET).expect("the development secret is not empty"))
@@ -38,5 +42,5 @@ pub fn routes<S: Clone + Send + Sync + 'static>(
     rules: &Rules<AxumContext<S>>,
 ) -> Result<Router<S>, BuildError> {
     let webhook = Webhook::builder(hocuspocus).rules(rules).build()?;
-    Ok(Router::new().route("/hocuspocus/auth", post(webhook)))
+    Ok(Router::new().route(AUTH_PATH, post(webhook)))
 }

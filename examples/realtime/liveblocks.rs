@@ -1,7 +1,12 @@
-//! Liveblocks for the realtime example: `LIVEBLOCKS_SECRET_KEY` and
-//! `LIVEBLOCKS_BASE_URL` when set, else Liveblocks' local dev server
-//! (`npx liveblocks dev`, on `http://127.0.0.1:1153` with `sk_localdev`).
+//! Liveblocks for the realtime example. Without `LIVEBLOCKS_SECRET_KEY`,
+//! Liveblocks' local dev server (`npx liveblocks dev`, on
+//! `http://127.0.0.1:1153` with `sk_localdev`). With it, Liveblocks itself
+//! (`https://api.liveblocks.io`, or `LIVEBLOCKS_BASE_URL`): a real secret key
+//! is never sent to the dev server's address, where anything may listen.
 
+use std::ffi::OsString;
+
+use roomauth::env::Env;
 use roomauth::liveblocks::{
     ConfigError, ENV_BASE_URL, ENV_SECRET_KEY, LOCAL_DEV_SECRET_KEY, Liveblocks,
 };
@@ -18,14 +23,23 @@ pub fn dev() -> Liveblocks {
         .expect("the dev server's values are a valid configuration")
 }
 
-/// Liveblocks from the environment, each unset variable replaced by the
-/// local dev server's value.
+/// Liveblocks from the process environment: see [`from_lookup_or_dev`].
 pub fn from_env_or_dev() -> Result<Liveblocks, ConfigError> {
+    from_lookup_or_dev(roomauth::env::process)
+}
+
+/// Liveblocks from `lookup`'s variables: the app's own secret key goes to
+/// `LIVEBLOCKS_BASE_URL` or Liveblocks' API, never to the dev server's
+/// default address; without a key, the local dev server.
+pub fn from_lookup_or_dev(
+    lookup: impl Fn(&str) -> Option<OsString>,
+) -> Result<Liveblocks, ConfigError> {
+    let own_key = Env::new(&lookup).optional(ENV_SECRET_KEY)?.is_some();
     Liveblocks::from_lookup(|name| {
-        roomauth::env::process(name).or_else(|| {
+        lookup(name).filter(|value| !value.is_empty()).or_else(|| {
             let dev = match name {
                 ENV_SECRET_KEY => LOCAL_DEV_SECRET_KEY,
-                ENV_BASE_URL => DEV_BASE_URL,
+                ENV_BASE_URL if !own_key => DEV_BASE_URL,
                 _ => return None,
             };
             Some(dev.into())

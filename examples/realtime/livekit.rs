@@ -3,6 +3,8 @@
 //! LiveKit's dev mode (`livekit-server --dev`), so that a fresh checkout
 //! runs without an account.
 
+use std::ffi::OsString;
+
 use roomauth::livekit::{ConfigError, ENV_API_KEY, ENV_API_SECRET, ENV_URL, LiveKit};
 
 /// The API key of `livekit-server --dev`.
@@ -22,11 +24,16 @@ pub fn dev() -> LiveKit {
         .expect("the dev-mode values are a valid configuration")
 }
 
-/// LiveKit from the environment, each unset variable replaced by its
-/// dev-mode value.
+/// LiveKit from the process environment: see [`from_lookup_or_dev`].
 pub fn from_env_or_dev() -> Result<LiveKit, ConfigError> {
+    from_lookup_or_dev(roomauth::env::process)
+}
+
+/// LiveKit from `lookup`'s variables, each unset one replaced by its
+/// dev-mode value. Only dev mode's own short secret is warned about.
+pub fn from_lookup_or_dev(lookup: impl Fn(&str) -> Option<OsString>) -> Result<LiveKit, ConfigError> {
     LiveKit::from_lookup(|name| {
-        roomauth::env::process(name).or_else(|| {
+        lookup(name).filter(|value| !value.is_empty()).or_else(|| {
             let dev = match name {
                 ENV_API_KEY => DEV_API_KEY,
                 ENV_API_SECRET => DEV_API_SECRET,

@@ -16,9 +16,12 @@
 //! `HOCUSPOCUS_SECRET` is set; y-sweet asks `y-sweet serve` on
 //! `ys://127.0.0.1:8080` unless `Y_SWEET_CONNECTION_STRING` is set;
 //! Centrifugo's tokens are signed with `centrifugo::DEV_TOKEN_SECRET`
-//! unless `CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY` is set. `POST /token`
-//! gives the logged-in session a bearer token (the Hocuspocus provider's
-//! `token`).
+//! unless `CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY` is set. A production
+//! Liveblocks key is never sent to the dev server: with
+//! `LIVEBLOCKS_SECRET_KEY` set, the example talks to Liveblocks itself
+//! unless `LIVEBLOCKS_BASE_URL` says otherwise. `POST /token` gives the
+//! logged-in session a bearer token for the Hocuspocus provider's `token`,
+//! good for five minutes and on `/hocuspocus/auth` only.
 //!
 //! Keeping decisions true: log in as `admin` and `POST /admin/access
 //! {"user": "alice", "project": 1, "access": "write" | "read" | null}`; the
