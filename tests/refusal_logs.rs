@@ -251,3 +251,35 @@ fn a_pusher_pattern_with_a_channel_prefix_is_refused_at_build() {
             .is_ok()
     );
 }
+
+/// A refusal written as `Err(String)`: the app's failure, a 500.
+#[room_auth(rooms = "club-<id>")]
+async fn clubs(id: u64) -> Result<String, String> {
+    Err(format!("not a member of club {id}"))
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_err_string_is_a_500_whose_log_says_how_to_refuse() {
+    let (logs, _guard) = Logs::capture();
+    let webhook: Webhook<(), _> =
+        Webhook::builder(RoomService::new(LocalProvisioner::development()))
+            .rules(rules![clubs])
+            .build()
+            .unwrap();
+    let head = headers(&[("content-type", JSON)]);
+    let outcome = webhook
+        .handle_request(RequestHead::new(&head), br#"{"room":"club-1"}"#, &mut ())
+        .await;
+    assert_eq!(status(outcome), StatusCode::INTERNAL_SERVER_ERROR);
+    let text = logs.text();
+    let line = text
+        .lines()
+        .find(|line| line.contains(" ERROR "))
+        .unwrap_or_else(|| panic!("no error logged:\n{text}"));
+    assert!(
+        line.contains("the rule failed")
+            && line.contains("not a member of club 1")
+            && line.contains("return `Err(Deny::Forbidden)` (403) or `None`"),
+        "{line}"
+    );
+}

@@ -144,11 +144,35 @@ pub use rules::{BuildError, Rules};
 pub use webhook::Webhook;
 
 /// Registers `#[room_auth]` rules by their function names, for
-/// [`WebhookBuilder::rules`](webhook::WebhookBuilder::rules):
+/// [`WebhookBuilder::rules`](webhook::WebhookBuilder::rules) or
+/// [`Rules::new`]:
 ///
-/// ```ignore
-/// Webhook::builder(backend).rules(rules![project_rooms, lobby]).build()?
 /// ```
+/// # #[cfg(feature = "room-service")] {
+/// use roomauth::room_service::{LocalProvisioner, RoomService};
+/// use roomauth::{Webhook, room_auth, rules};
+///
+/// #[room_auth(rooms = "project-<id>")]
+/// fn project_rooms(id: u64) -> Option<String> {
+///     (id == 1).then(|| "alice".to_owned())
+/// }
+///
+/// #[room_auth(rooms = "lobby", access = "read")]
+/// fn lobby() -> Option<String> {
+///     Some("guest".to_owned())
+/// }
+///
+/// let webhook: Webhook<(), _> = Webhook::builder(RoomService::new(LocalProvisioner::development()))
+///     .rules(rules![project_rooms, lobby])
+///     .build()
+///     .unwrap();
+/// # }
+/// ```
+///
+/// Each name must be a function with `#[room_auth]`, which generates the
+/// rule struct of the same name that `rules!` registers: a plain function
+/// is `error[E0574]: expected struct, variant or union type, found
+/// function`; add `#[room_auth(rooms = "..")]` to it.
 #[macro_export]
 macro_rules! rules {
     ($($($segment:ident)::+),* $(,)?) => {

@@ -245,6 +245,26 @@ impl<U: Into<UserId>> IntoGrant for U {
 /// - `Result<U, E>`: `Ok` lets the user in, `Err` converts into [`Deny`].
 /// - `Option<U>`: `None` is [`Deny::Forbidden`].
 ///
+/// **Refusing is `Err(Deny::Forbidden)` (403), `Err(Deny::Unauthorized)`
+/// (401) or `None`.** Any other error (`Err("not a member".to_string())`,
+/// a database error through `?`) is [`Deny::Internal`]: the app's own
+/// failure, answered 500 with no detail and logged at ERROR (`the rule
+/// failed`, with the error). So `?` on a failing database call does the
+/// right thing, and a refusal written as `Err(String)` is a 500, not a 403:
+///
+/// ```
+/// use roomauth::{Deny, room_auth};
+///
+/// #[room_auth(rooms = "project-<id>")]
+/// fn projects(id: u64) -> Result<String, Deny> {
+///     if id == 1 {
+///         Ok("alice".to_owned())
+///     } else {
+///         Err(Deny::Forbidden) // not `Err("not a member".into())`: that is a 500
+///     }
+/// }
+/// ```
+///
 /// `U` is a [`Grant`] or a user id ([`IntoGrant`]).
 #[diagnostic::on_unimplemented(
     message = "a `#[room_auth]` function must return `Result<U, E>` or `Option<U>`, not `{Self}`",
@@ -287,7 +307,8 @@ impl RequestContext for () {
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be a parameter of a `#[room_auth]` function here",
     label = "not a room placeholder, and not an extractor of this web framework",
-    note = "parameters named like a `<placeholder>` of the pattern are parsed from the room name; every other parameter must be an extractor of the web framework the webhook is mounted in"
+    note = "parameters named like a `<placeholder>` of the pattern are parsed from the room name; every other parameter must be an extractor of the web framework the webhook is mounted in",
+    note = "axum's extractors need roomauth's `axum` feature (on by default), actix-web's its `actix` feature: `roomauth = {{ version = \"..\", features = [\"actix\"] }}`"
 )]
 pub trait FromContext<Cx: RequestContext>: Sized {
     /// Extracts the value, or the framework's rejection.

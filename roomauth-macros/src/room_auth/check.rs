@@ -154,6 +154,18 @@ fn params_of<'a>(func: &'a ItemFn, cx: &mut Ctxt) -> Vec<Param<'a>> {
                 "the rule must know the concrete type to parse or extract it: name the type",
             );
         }
+        if let Type::Reference(reference) = &*typed.ty {
+            let owned = type_text(&reference.elem);
+            let name = param_name(&typed.pat).map_or_else(|| "_".to_owned(), |n| n.to_string());
+            cx.error_spanned_help(
+                &typed.ty,
+                format!("a `#[room_auth]` parameter cannot be a reference: `{name}` borrows `{owned}`"),
+                format!(
+                    "the rule extracts or parses each argument and passes it by value: \
+                     write `{name}: {owned}`"
+                ),
+            );
+        }
         // The rule calls the function with one argument per parameter, so
         // a parameter must not disappear under `#[cfg]`.
         let mut cfg = false;
@@ -174,6 +186,15 @@ fn params_of<'a>(func: &'a ItemFn, cx: &mut Ctxt) -> Vec<Param<'a>> {
         });
     }
     params
+}
+
+/// A type as the user wrote it, without the spaces a token stream puts
+/// between every token (`web::Json<Body>`, not `web :: Json < Body >`).
+fn type_text(ty: &Type) -> String {
+    let text = ty.to_token_stream().to_string();
+    [(" :: ", "::"), (" < ", "<"), (" <", "<"), ("< ", "<"), (" >", ">"), (" ,", ","), ("& ", "&")]
+        .iter()
+        .fold(text, |text, (from, to)| text.replace(from, to))
 }
 
 /// The name a parameter binds, without `r#`, if its pattern is a plain

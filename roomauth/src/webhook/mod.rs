@@ -433,7 +433,14 @@ pub fn refused<R>(room: &str, refusal: Refusal<R>) -> Denied<R> {
         }
         Refusal::Deny(Deny::Internal(error)) => {
             // The app's error may quote input: escaped, it cannot forge lines.
-            tracing::error!(room, error = %Escaped(&error), "the rule failed");
+            tracing::error!(
+                room,
+                error = %Escaped(&error),
+                hint = "answered 500: if the rule meant to refuse, return \
+                        `Err(Deny::Forbidden)` (403) or `None`; any other error is the \
+                        app's failure",
+                "the rule failed"
+            );
             ("internal error", WebhookError::Internal)
         }
         Refusal::Rejected(rejection) => {
