@@ -59,5 +59,8 @@ fn bearer_tokens_are_short_lived() {
     assert_eq!(sessions.token_user(&long).as_deref(), Some("alice"));
     sessions.end(&id);
     assert_eq!(sessions.token_user(&long), None, "ended with the session");
-    assert_eq!(sessions.token("no-such-session", Duration::from_secs(1)), None);
+    assert_eq!(
+        sessions.token("no-such-session", Duration::from_secs(1)),
+        None
+    );
 }

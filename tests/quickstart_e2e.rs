@@ -80,7 +80,12 @@ async fn the_real_client_joins_with_both_strategies() {
     let app = server.url("");
     let joins: Vec<_> = Strategy::BOTH
         .into_iter()
-        .flat_map(|strategy| [("alice", "project-1", strategy), ("bob", "project-1", strategy)])
+        .flat_map(|strategy| {
+            [
+                ("alice", "project-1", strategy),
+                ("bob", "project-1", strategy),
+            ]
+        })
         .collect();
     let reports = tokio::task::block_in_place(|| join_rooms(&app, &joins));
     for (report, (user, _, strategy)) in reports.iter().zip(&joins) {

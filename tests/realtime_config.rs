@@ -36,7 +36,11 @@ fn a_liveblocks_key_never_goes_to_the_dev_server() {
             .to_string()
     };
     // Nothing set: the local dev server, with its own key.
-    assert!(endpoint(&[]).starts_with(liveblocks::DEV_BASE_URL), "{}", endpoint(&[]));
+    assert!(
+        endpoint(&[]).starts_with(liveblocks::DEV_BASE_URL),
+        "{}",
+        endpoint(&[])
+    );
     // The app's key, no URL: Liveblocks itself, not 127.0.0.1:1153.
     let own_key = endpoint(&[("LIVEBLOCKS_SECRET_KEY", "sk_prod_0123456789")]);
     assert!(
@@ -48,7 +52,10 @@ fn a_liveblocks_key_never_goes_to_the_dev_server() {
         ("LIVEBLOCKS_SECRET_KEY", "sk_prod_0123456789"),
         ("LIVEBLOCKS_BASE_URL", "https://liveblocks.internal.example"),
     ]);
-    assert!(both.starts_with("https://liveblocks.internal.example"), "{both}");
+    assert!(
+        both.starts_with("https://liveblocks.internal.example"),
+        "{both}"
+    );
     // An empty key is no key: the dev server.
     let empty = endpoint(&[("LIVEBLOCKS_SECRET_KEY", "")]);
     assert!(empty.starts_with(liveblocks::DEV_BASE_URL), "{empty}");
@@ -60,7 +67,10 @@ fn no_weak_secret_warning_for_a_strong_livekit_secret() {
     let (logs, _guard) = Logs::capture();
     livekit::from_lookup_or_dev(lookup(&[
         ("LIVEKIT_API_KEY", "APIprod"),
-        ("LIVEKIT_API_SECRET", "a-strong-secret-of-forty-four-bytes-or-more!"),
+        (
+            "LIVEKIT_API_SECRET",
+            "a-strong-secret-of-forty-four-bytes-or-more!",
+        ),
         ("LIVEKIT_URL", "wss://livekit.example"),
     ]))
     .unwrap();

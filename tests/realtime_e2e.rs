@@ -89,7 +89,12 @@ async fn the_real_client_with_write_and_read_grants() {
     let app = server.url("");
     let joins: Vec<_> = Strategy::BOTH
         .into_iter()
-        .flat_map(|strategy| [("alice", "project-1", strategy), ("alice", "project-2", strategy)])
+        .flat_map(|strategy| {
+            [
+                ("alice", "project-1", strategy),
+                ("alice", "project-2", strategy),
+            ]
+        })
         .collect();
     let reports = tokio::task::block_in_place(|| join_rooms(&app, &joins));
     for (report, (_, room, _)) in reports.iter().zip(&joins) {
@@ -103,8 +108,7 @@ async fn the_real_client_with_write_and_read_grants() {
         assert_eq!(resources[0]["object"], "room", "{report:#}");
         assert_eq!(report["joined"], false, "{report:#}");
         assert_eq!(
-            report["error"],
-            "TypeError: Cannot read properties of undefined (reading 'id')",
+            report["error"], "TypeError: Cannot read properties of undefined (reading 'id')",
             "{report:#}"
         );
         assert_eq!(report["docs"], json!([]), "{report:#}");
@@ -162,10 +166,7 @@ async fn bearer_tokens_are_for_the_hocuspocus_provider_only() {
             .post(server.url(app::hocuspocus::AUTH_PATH))
             .bearer_auth(token)
             .header("content-type", "application/json")
-            .header(
-                roomauth::hocuspocus::SIGNATURE_HEADER,
-                secret.sign(body),
-            )
+            .header(roomauth::hocuspocus::SIGNATURE_HEADER, secret.sign(body))
             .body(&body[..]);
         if let Some(cookie) = cookie {
             request = request.header("cookie", cookie);
@@ -186,7 +187,11 @@ async fn bearer_tokens_are_for_the_hocuspocus_provider_only() {
     assert_eq!(answer.json["expires_in"], 300, "{}", answer.text);
     let token = answer.json["token"].as_str().unwrap().to_owned();
     let again = alice.post(&server.url("/token"), None, "").await;
-    assert_ne!(again.json["token"], token.as_str(), "a fresh token per call");
+    assert_ne!(
+        again.json["token"],
+        token.as_str(),
+        "a fresh token per call"
+    );
     assert_eq!(hocuspocus(&token, None).await, 200);
     assert_eq!(hocuspocus("not-a-token", None).await, 401);
 
@@ -200,7 +205,10 @@ async fn bearer_tokens_are_for_the_hocuspocus_provider_only() {
         .unwrap();
     assert_eq!(answer.status(), 401);
     let answer = alice
-        .post_json(&server.url("/api/roomservice"), &json!({"room": "project-1"}))
+        .post_json(
+            &server.url("/api/roomservice"),
+            &json!({"room": "project-1"}),
+        )
         .await;
     assert_eq!(answer.status, 200, "{}", answer.text);
 

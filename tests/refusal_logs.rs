@@ -153,7 +153,11 @@ async fn an_extractor_refusal_names_the_extractor() {
         .uri("/api/roomservice")
         .to_http_request();
     let outcome = webhook
-        .handle_request(RequestHead::new(&head), body, &mut ActixContext::new(request))
+        .handle_request(
+            RequestHead::new(&head),
+            body,
+            &mut ActixContext::new(request),
+        )
         .await;
     match outcome {
         Outcome::Rejected(rejection) => {
@@ -184,7 +188,11 @@ async fn an_extractor_refusal_names_the_extractor() {
         .uri("/api/roomservice?code=code-7")
         .to_http_request();
     let outcome = webhook
-        .handle_request(RequestHead::new(&head), body, &mut ActixContext::new(request))
+        .handle_request(
+            RequestHead::new(&head),
+            body,
+            &mut ActixContext::new(request),
+        )
         .await;
     assert_eq!(status(outcome), StatusCode::OK);
     assert!(!logs.text().contains("rejected by an extractor"));

@@ -31,7 +31,9 @@ pub fn from_env_or_dev() -> Result<LiveKit, ConfigError> {
 
 /// LiveKit from `lookup`'s variables, each unset one replaced by its
 /// dev-mode value. Only dev mode's own short secret is warned about.
-pub fn from_lookup_or_dev(lookup: impl Fn(&str) -> Option<OsString>) -> Result<LiveKit, ConfigError> {
+pub fn from_lookup_or_dev(
+    lookup: impl Fn(&str) -> Option<OsString>,
+) -> Result<LiveKit, ConfigError> {
     LiveKit::from_lookup(|name| {
         lookup(name).filter(|value| !value.is_empty()).or_else(|| {
             let dev = match name {

@@ -75,8 +75,14 @@ pub fn assert_joined_with_write(report: &Value, provisioner: &LocalProvisioner) 
     let (room_id, doc_id) = (id_of("room"), id_of("document"));
     let token = answer["token"].as_str().expect("a token");
     let bearer = format!("Bearer: {token}");
-    assert_eq!(report["docs"][0], json!({"id": doc_id, "authorization": bearer}));
-    assert_eq!(report["presence"][0], json!({"id": room_id, "authorization": bearer}));
+    assert_eq!(
+        report["docs"][0],
+        json!({"id": doc_id, "authorization": bearer})
+    );
+    assert_eq!(
+        report["presence"][0],
+        json!({"id": room_id, "authorization": bearer})
+    );
     let ws = report["ws"].as_array().expect("websocket messages");
     assert_eq!(ws[0], json!({"type": "guest:authenticate", "body": token}));
     assert_eq!(ws[1], json!({"type": "room:join", "body": room_id}));

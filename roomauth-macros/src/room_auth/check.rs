@@ -159,7 +159,9 @@ fn params_of<'a>(func: &'a ItemFn, cx: &mut Ctxt) -> Vec<Param<'a>> {
             let name = param_name(&typed.pat).map_or_else(|| "_".to_owned(), |n| n.to_string());
             cx.error_spanned_help(
                 &typed.ty,
-                format!("a `#[room_auth]` parameter cannot be a reference: `{name}` borrows `{owned}`"),
+                format!(
+                    "a `#[room_auth]` parameter cannot be a reference: `{name}` borrows `{owned}`"
+                ),
                 format!(
                     "the rule extracts or parses each argument and passes it by value: \
                      write `{name}: {owned}`"
@@ -192,9 +194,17 @@ fn params_of<'a>(func: &'a ItemFn, cx: &mut Ctxt) -> Vec<Param<'a>> {
 /// between every token (`web::Json<Body>`, not `web :: Json < Body >`).
 fn type_text(ty: &Type) -> String {
     let text = ty.to_token_stream().to_string();
-    [(" :: ", "::"), (" < ", "<"), (" <", "<"), ("< ", "<"), (" >", ">"), (" ,", ","), ("& ", "&")]
-        .iter()
-        .fold(text, |text, (from, to)| text.replace(from, to))
+    [
+        (" :: ", "::"),
+        (" < ", "<"),
+        (" <", "<"),
+        ("< ", "<"),
+        (" >", ">"),
+        (" ,", ","),
+        ("& ", "&"),
+    ]
+    .iter()
+    .fold(text, |text, (from, to)| text.replace(from, to))
 }
 
 /// The name a parameter binds, without `r#`, if its pattern is a plain

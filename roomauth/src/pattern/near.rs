@@ -74,7 +74,10 @@ mod tests {
         assert_eq!(names(&patterns, "projcet-1"), ["project-<id>"]);
         assert_eq!(names(&patterns, "lobbi"), ["lobby"]);
         assert_eq!(names(&patterns, "lobby-2"), ["lobby"]);
-        assert_eq!(names(&patterns, "org-acme-teams-1"), ["org-<org>-team-<team>"]);
+        assert_eq!(
+            names(&patterns, "org-acme-teams-1"),
+            ["org-<org>-team-<team>"]
+        );
         // Nothing near.
         assert!(names(&patterns, "zzz").is_empty());
         assert!(names(&patterns, "").is_empty());

@@ -246,7 +246,11 @@ mod tests {
             error.contains("prefix `private-encrypted-`") && error.contains("`rooms = \"<room>\"`"),
             "{error}"
         );
-        assert!(check("private-lobby").unwrap_err().contains("`rooms = \"lobby\"`"));
+        assert!(
+            check("private-lobby")
+                .unwrap_err()
+                .contains("`rooms = \"lobby\"`")
+        );
         for fine in ["project-<id>", "<kind>-project", "privately-<x>", "lobby"] {
             assert_eq!(check(fine), Ok(()), "{fine}");
         }

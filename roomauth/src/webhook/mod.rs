@@ -157,12 +157,12 @@ impl<Cx: RequestContext, B: Backend> WebhookBuilder<Cx, B> {
         }
         for rule in &self.rules {
             for pattern in rule.patterns() {
-                self.backend
-                    .check_pattern(pattern)
-                    .map_err(|reason| BuildError::PatternRefused {
+                self.backend.check_pattern(pattern).map_err(|reason| {
+                    BuildError::PatternRefused {
                         rule: rule.name(),
                         reason,
-                    })?;
+                    }
+                })?;
             }
         }
         Ok(Webhook {
@@ -384,7 +384,11 @@ impl<Cx: RequestContext, B: Backend> Webhook<Cx, B> {
             "check the spelling of the pattern and of the room, and the placeholders' \
              types (`<id>` bound to an integer matches digits only)"
         };
-        let near = near.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ");
+        let near = near
+            .iter()
+            .map(|p| format!("`{p}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         tracing::info!(
             room,
             outcome = "forbidden: no rule matches",
