@@ -128,13 +128,17 @@ async fn allowed_requests_leak_no_secret_and_grant_exactly_what_was_asked() {
         }
     }
     // What the in-process provisioner was asked: the session's user, the
-    // room and documents of the request, nothing else.
+    // room and documents of the request (a `{"room"}` body asks for the
+    // room's `default` document, which the client opens), nothing else.
     let asked = counting.requests.lock().unwrap().clone();
     assert_eq!(asked.len(), 3, "{asked:?}");
     assert_eq!(asked[0].user, "alice");
     assert_eq!(
         asked[0].resources,
-        vec![roomauth::room_service::Resource::room("project-1")]
+        vec![
+            roomauth::room_service::Resource::room("project-1"),
+            roomauth::room_service::Resource::document("project-1", "default")
+        ]
     );
     assert_eq!(
         asked[1].resources,
@@ -145,6 +149,13 @@ async fn allowed_requests_leak_no_secret_and_grant_exactly_what_was_asked() {
         ]
     );
     assert_eq!(asked[2].user, "bob");
+    assert_eq!(
+        asked[2].resources,
+        vec![
+            roomauth::room_service::Resource::room("project-2"),
+            roomauth::room_service::Resource::document("project-2", "default")
+        ]
+    );
 
     // Debug output of everything that holds a secret.
     everything += &format!(
