@@ -376,6 +376,10 @@ impl<Cx: RequestContext, B: Backend> Webhook<Cx, B> {
     /// A 403 the client cannot tell from a real refusal, so the log says
     /// it is none: no rule answers the room, and which patterns were near.
     fn log_no_rule(&self, room: &str) {
+        // The search costs edit distances: only for a log that is read.
+        if !tracing::enabled!(tracing::Level::INFO) {
+            return;
+        }
         let near = self.inner.rules.near(room);
         let hint = if near.is_empty() {
             "no registered pattern is near it: add a rule whose `rooms` matches it, \
