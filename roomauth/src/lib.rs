@@ -76,9 +76,28 @@
 //! Deny by default; every failure has its status and a JSON message; no
 //! secret appears in any of them.
 //!
-//! Features: `room-service` (default), `axum` (default), `actix`, `uuid`
-//! (placeholders of type `uuid::Uuid`), `revoke` (telling the services
-//! when access changes), and one per backend.
+//! # Features
+//!
+//! Each backend and adapter is behind its own cargo feature (on docs.rs,
+//! every item is marked with the feature it needs):
+//!
+//! | feature | what it adds |
+//! | --- | --- |
+//! | `axum` (default) | the axum adapter: `post(webhook)`, [`serve`] |
+//! | `room-service` (default) | [`room_service`]: Room Service's webhook, its HTTP and embedded provisioners |
+//! | `actix` | the actix-web adapter |
+//! | `pusher` | [`pusher`]: Pusher Channels and its servers (Soketi, Reverb, Sockudo): channel auth, batch auth, user sign-in |
+//! | `livekit` | [`livekit`]: access tokens for `TokenSource.endpoint` |
+//! | `liveblocks` | [`liveblocks`]: sessions through `/v2/authorize-user` |
+//! | `hocuspocus` | [`hocuspocus`]: the `onAuthenticate` extension's endpoint |
+//! | `y-sweet` | [`y_sweet`]: the `@y-sweet/client` auth endpoint |
+//! | `centrifugo` | [`centrifugo`]: subscribe, publish and sub-refresh proxies, subscription tokens |
+//! | `revoke` | `revoke`: the `Revoker`, telling every configured service when access changes |
+//! | `uuid` | [`RoomParam`] for `uuid::Uuid` placeholders |
+//!
+//! Only `room-service`, `liveblocks`, `y-sweet` and `revoke` pull an HTTP
+//! client (reqwest): they call out to a service.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
