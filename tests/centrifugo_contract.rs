@@ -12,7 +12,7 @@ mod app;
 use std::time::Duration;
 
 use axum_extra::extract::cookie::Key;
-use roomauth::centrifugo::{CentrifugoSubscribe, CentrifugoToken, TokenSecret};
+use roomauth::centrifugo::{CentrifugoPublish, CentrifugoSubscribe, CentrifugoToken, TokenSecret};
 use roomauth_suite::node::{node_project, run_node_script};
 use roomauth_suite::{Served, login_cookie, serve};
 use serde_json::{Value, json};
@@ -115,6 +115,114 @@ async fn subscribe_proxy_answers_in_proxy_shape() {
     let (status, _) = post(&url, Some(&alice), s, &json!({"user": "alice"})).await;
     assert_eq!(status, 400, "no channel");
     let (status, _) = post(&url, Some(&alice), s, &proxy_request("alice", "project 1")).await;
+    assert_eq!(status, 400, "space in channel");
+}
+
+/// A publish proxy request as Centrifugo v6 sends it: the subscribe
+/// request's fields plus the publication.
+fn publish_request(user: &str, channel: &str, data: Value) -> Value {
+    let mut request = proxy_request(user, channel);
+    request["data"] = data;
+    request
+}
+
+#[tokio::test]
+async fn publish_proxy_publishes_only_for_write_grants() {
+    let backend = CentrifugoPublish::new()
+        .require_header(
+            axum::http::HeaderName::from_static("x-centrifugo-proxy-secret"),
+            "static-secret",
+        )
+        .expect("a proxy secret");
+    let app = realtime_app(app::Backends {
+        centrifugo_publish: backend,
+        ..app::Backends::dev()
+    })
+    .await;
+    let url = app.url("/centrifugo/publish");
+    let alice = login_cookie(&app.url(""), "alice").await;
+    let bob = login_cookie(&app.url(""), "bob").await;
+    let s = Some("static-secret");
+    let published = json!({"result": {}});
+    let read_only = json!({"error": {"code": 403, "message": "permission denied: read-only", "temporary": false}});
+    let denied =
+        json!({"error": {"code": 403, "message": "permission denied", "temporary": false}});
+    let text = json!({"text": "hello"});
+
+    let cases = [
+        // alice writes project-1 and reads project-2; bob writes project-2.
+        (Some(&alice), "alice", "project:1", published.clone()),
+        (Some(&alice), "alice", "$project:1", published.clone()),
+        (Some(&alice), "alice", "project-1", published.clone()),
+        (Some(&alice), "", "project:1", published.clone()),
+        (Some(&bob), "bob", "project:2", published.clone()),
+        (Some(&alice), "alice", "project:2", read_only.clone()),
+        (Some(&alice), "alice", "$project:2", read_only.clone()),
+        (Some(&alice), "alice", "project:3", denied.clone()),
+        (Some(&alice), "alice", "lobby", denied.clone()),
+        (Some(&bob), "bob", "project:1", denied.clone()),
+        // The connection is bob's, the cookie alice's: refused.
+        (Some(&alice), "bob", "project:1", denied.clone()),
+        (
+            None,
+            "alice",
+            "project:1",
+            json!({"error": {"code": 401, "message": "unauthorized", "temporary": false}}),
+        ),
+    ];
+    for (cookie, user, channel, expected) in cases {
+        let (status, body) = post(
+            &url,
+            cookie.map(String::as_str),
+            s,
+            &publish_request(user, channel, text.clone()),
+        )
+        .await;
+        assert_eq!((status, &body), (200, &expected), "{user} on {channel}");
+    }
+
+    // A publication up to Centrifugo's default message size is decided;
+    // a bigger body is an HTTP error.
+    let big = json!({"text": "x".repeat(63 * 1024)});
+    let (status, body) = post(
+        &url,
+        Some(&alice),
+        s,
+        &publish_request("alice", "project:1", big),
+    )
+    .await;
+    assert_eq!((status, body), (200, published));
+    let huge = json!({"text": "x".repeat(66 * 1024)});
+    let (status, _) = post(
+        &url,
+        Some(&alice),
+        s,
+        &publish_request("alice", "project:1", huge),
+    )
+    .await;
+    assert_eq!(status, 413, "over the body limit");
+
+    // Requests Centrifugo never sends: HTTP errors.
+    let request = publish_request("alice", "project:1", text.clone());
+    assert_eq!(
+        post(&url, Some(&alice), None, &request).await.0,
+        401,
+        "no static header"
+    );
+    assert_eq!(
+        post(&url, Some(&alice), Some("wrong"), &request).await.0,
+        401,
+        "wrong static header"
+    );
+    let (status, _) = post(&url, Some(&alice), s, &json!({"user": "alice", "data": {}})).await;
+    assert_eq!(status, 400, "no channel");
+    let (status, _) = post(
+        &url,
+        Some(&alice),
+        s,
+        &publish_request("alice", "project 1", text),
+    )
+    .await;
     assert_eq!(status, 400, "space in channel");
 }
 

@@ -40,7 +40,7 @@ use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use axum_extra::extract::cookie::{Cookie, Key, SameSite, SignedCookieJar};
-use roomauth::centrifugo::{CentrifugoSubscribe, CentrifugoToken};
+use roomauth::centrifugo::{CentrifugoPublish, CentrifugoSubscribe, CentrifugoToken};
 use roomauth::hocuspocus::Hocuspocus;
 use roomauth::liveblocks::Liveblocks;
 use roomauth::livekit::LiveKit;
@@ -394,6 +394,8 @@ pub struct Backends {
     pub y_sweet: YSweet,
     /// Centrifugo's subscribe proxy (`CentrifugoSubscribe::from_env`).
     pub centrifugo_subscribe: CentrifugoSubscribe,
+    /// Centrifugo's publish proxy (`CentrifugoPublish::from_env`).
+    pub centrifugo_publish: CentrifugoPublish,
     /// Centrifugo's subscription tokens
     /// (`centrifugo::token_from_env_or_dev`).
     pub centrifugo_token: CentrifugoToken,
@@ -414,6 +416,7 @@ impl Backends {
             hocuspocus: hocuspocus::dev(),
             y_sweet: y_sweet::dev(),
             centrifugo_subscribe: CentrifugoSubscribe::new(),
+            centrifugo_publish: CentrifugoPublish::new(),
             centrifugo_token: centrifugo::dev_token(),
             revoker: Revoker::default(),
         }
@@ -435,6 +438,7 @@ impl Backends {
             hocuspocus: hocuspocus::from_env_or_dev()?,
             y_sweet: y_sweet::from_env_or_dev()?,
             centrifugo_subscribe: CentrifugoSubscribe::from_env()?,
+            centrifugo_publish: CentrifugoPublish::from_env()?,
             centrifugo_token: centrifugo::token_from_env_or_dev()?,
             revoker: Revoker::default(),
         };
@@ -501,6 +505,7 @@ pub fn app(state: AppState, backends: Backends) -> Result<Router, roomauth::Buil
         .merge(y_sweet::routes(backends.y_sweet, &rules)?)
         .merge(centrifugo::routes(
             backends.centrifugo_subscribe,
+            backends.centrifugo_publish,
             backends.centrifugo_token,
             &rules,
         )?);

@@ -1,9 +1,10 @@
-//! Centrifugo for the realtime example, two endpoints:
+//! Centrifugo for the realtime example, four endpoints:
 //!
 //! | path | what |
 //! | --- | --- |
 //! | `POST /centrifugo/subscribe` | the subscribe proxy (`subscribe_proxy_enabled`); checks `X-Centrifugo-Proxy-Secret` when `CENTRIFUGO_PROXY_SECRET` is set |
 //! | `POST /centrifugo/sub-refresh` | the sub-refresh proxy (`sub_refresh_proxy_enabled`): the rules asked again before a subscription's `expire_at` |
+//! | `POST /centrifugo/publish` | the publish proxy (`publish_proxy_enabled`): write grants publish, read grants do not; the same header check |
 //! | `POST /centrifugo/subscription-token` | HS256 subscription tokens for `$` channels (centrifuge-js `getToken`) |
 //!
 //! Tokens are signed with `CENTRIFUGO_CLIENT_SUBSCRIPTION_TOKEN_HMAC_SECRET_KEY`
@@ -17,8 +18,8 @@ use axum::Router;
 use axum::routing::post;
 use roomauth::axum::AxumContext;
 use roomauth::centrifugo::{
-    CentrifugoSubscribe, CentrifugoToken, ConfigError, ENV_SUBSCRIPTION_TOKEN_SECRET,
-    ENV_TOKEN_SECRET, TokenSecret,
+    CentrifugoPublish, CentrifugoSubscribe, CentrifugoToken, ConfigError,
+    ENV_SUBSCRIPTION_TOKEN_SECRET, ENV_TOKEN_SECRET, TokenSecret,
 };
 use roomauth::{BuildError, Rules, Webhook};
 
@@ -42,9 +43,15 @@ pub fn token_from_env_or_dev() -> Result<CentrifugoToken, ConfigError> {
     Ok(dev_token())
 }
 
-/// The three endpoints over `rules`.
+/// The largest publish proxy request taken: a publication as big as
+/// Centrifugo's default WebSocket message limit (64 KiB) and the request's
+/// other fields.
+pub const PUBLISH_BODY_LIMIT: usize = 65 * 1024;
+
+/// The four endpoints over `rules`.
 pub fn routes<S: Clone + Send + Sync + 'static>(
     subscribe: CentrifugoSubscribe,
+    publish: CentrifugoPublish,
     token: CentrifugoToken,
     rules: &Rules<AxumContext<S>>,
 ) -> Result<Router<S>, BuildError> {
@@ -52,9 +59,14 @@ pub fn routes<S: Clone + Send + Sync + 'static>(
         .rules(rules)
         .build()?;
     let subscribe = Webhook::builder(subscribe).rules(rules).build()?;
+    let publish = Webhook::builder(publish)
+        .rules(rules)
+        .body_limit(PUBLISH_BODY_LIMIT)
+        .build()?;
     let token = Webhook::builder(token).rules(rules).build()?;
     Ok(Router::new()
         .route("/centrifugo/subscribe", post(subscribe))
         .route("/centrifugo/sub-refresh", post(refresh))
+        .route("/centrifugo/publish", post(publish))
         .route("/centrifugo/subscription-token", post(token)))
 }

@@ -78,6 +78,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     println!("                 POST http://{addr}/centrifugo/sub-refresh");
     println!(
+        "                 POST http://{addr}/centrifugo/publish       (the same secret header)"
+    );
+    println!(
         "                 POST http://{addr}/centrifugo/subscription-token (CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY)"
     );
     // Idle and slow clients are bounded (roomauth::serve's defaults).

@@ -1,6 +1,5 @@
-//! The two Centrifugo endpoints' settings: the subscribe proxy's static
-//! secret header and the subscription tokens' HMAC key, from the
-//! environment or in code.
+//! The Centrifugo endpoints' settings: the proxies' static secret header
+//! and the subscription tokens' HMAC key, from the environment or in code.
 
 use std::ffi::OsString;
 use std::time::Duration;
@@ -19,7 +18,7 @@ use super::token::{DEFAULT_TOKEN_TTL, TokenSecret};
 /// network), empty is an error.
 pub const ENV_PROXY_SECRET: &str = "CENTRIFUGO_PROXY_SECRET";
 
-/// The header [`CentrifugoSubscribe::from_env`] checks.
+/// The header the proxies' `from_env` check.
 pub const PROXY_SECRET_HEADER: &str = "x-centrifugo-proxy-secret";
 
 /// Centrifugo v6's environment variable for its token HMAC key
@@ -62,11 +61,40 @@ pub struct CentrifugoSubscribe {
     pub(super) expire_after: Option<Duration>,
 }
 
+/// The publish proxy endpoint (see the [module docs](super)): a write
+/// grant publishes, a read grant and no grant do not.
+#[derive(Debug, Clone, Default)]
+pub struct CentrifugoPublish {
+    pub(super) secret: Option<ProxySecret>,
+}
+
 /// A static header and its value that every proxy request must carry.
 #[derive(Debug, Clone)]
 pub(super) struct ProxySecret {
     pub(super) header: HeaderName,
     pub(super) value: Secret,
+}
+
+impl ProxySecret {
+    /// `header: value`; an empty value is [`ConfigError::EmptyProxySecret`].
+    fn new(header: HeaderName, value: impl Into<Secret>) -> Result<ProxySecret, ConfigError> {
+        let value = value.into();
+        if value.is_empty() {
+            return Err(ConfigError::EmptyProxySecret);
+        }
+        Ok(ProxySecret { header, value })
+    }
+
+    /// `X-Centrifugo-Proxy-Secret` when `CENTRIFUGO_PROXY_SECRET` is set;
+    /// set but empty is an error.
+    fn from_lookup(
+        lookup: impl Fn(&str) -> Option<OsString>,
+    ) -> Result<Option<ProxySecret>, ConfigError> {
+        Env::new(lookup)
+            .secret(ENV_PROXY_SECRET, PROXY_SECRET_WHAT)?
+            .map(|value| ProxySecret::new(HeaderName::from_static(PROXY_SECRET_HEADER), value))
+            .transpose()
+    }
 }
 
 impl CentrifugoSubscribe {
@@ -113,11 +141,7 @@ impl CentrifugoSubscribe {
         header: HeaderName,
         value: impl Into<Secret>,
     ) -> Result<Self, ConfigError> {
-        let value = value.into();
-        if value.is_empty() {
-            return Err(ConfigError::EmptyProxySecret);
-        }
-        self.secret = Some(ProxySecret { header, value });
+        self.secret = Some(ProxySecret::new(header, value)?);
         Ok(self)
     }
 
@@ -132,11 +156,46 @@ impl CentrifugoSubscribe {
     pub fn from_lookup(
         lookup: impl Fn(&str) -> Option<OsString>,
     ) -> Result<CentrifugoSubscribe, ConfigError> {
-        match Env::new(lookup).secret(ENV_PROXY_SECRET, PROXY_SECRET_WHAT)? {
-            Some(value) => CentrifugoSubscribe::new()
-                .require_header(HeaderName::from_static(PROXY_SECRET_HEADER), value),
-            None => Ok(CentrifugoSubscribe::new()),
-        }
+        Ok(CentrifugoSubscribe {
+            secret: ProxySecret::from_lookup(lookup)?,
+            expire_after: None,
+        })
+    }
+}
+
+impl CentrifugoPublish {
+    /// A proxy endpoint without a static secret: protect it by network
+    /// (Centrifugo's proxy requests are not signed).
+    pub fn new() -> CentrifugoPublish {
+        CentrifugoPublish { secret: None }
+    }
+
+    /// Requires `header: value` on every request, as
+    /// [`CentrifugoSubscribe::require_header`] does.
+    pub fn require_header(
+        mut self,
+        header: HeaderName,
+        value: impl Into<Secret>,
+    ) -> Result<Self, ConfigError> {
+        self.secret = Some(ProxySecret::new(header, value)?);
+        Ok(self)
+    }
+
+    /// [`new`](Self::new), requiring `X-Centrifugo-Proxy-Secret` when
+    /// `CENTRIFUGO_PROXY_SECRET` is set (the same header as the subscribe
+    /// proxy); set but empty is an error.
+    pub fn from_env() -> Result<CentrifugoPublish, ConfigError> {
+        CentrifugoPublish::from_lookup(env::process)
+    }
+
+    /// [`CentrifugoPublish::from_env`] over any variable lookup (`None`:
+    /// unset).
+    pub fn from_lookup(
+        lookup: impl Fn(&str) -> Option<OsString>,
+    ) -> Result<CentrifugoPublish, ConfigError> {
+        Ok(CentrifugoPublish {
+            secret: ProxySecret::from_lookup(lookup)?,
+        })
     }
 }
 

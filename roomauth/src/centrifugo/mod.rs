@@ -1,4 +1,4 @@
-//! Centrifugo: the subscribe proxy and subscription tokens.
+//! Centrifugo: the subscribe and publish proxies, and subscription tokens.
 //!
 //! **Subscribe proxy** ([`CentrifugoSubscribe`]). With
 //! `subscribe_proxy_enabled` on a namespace, Centrifugo posts each
@@ -30,6 +30,31 @@
 //! Requests Centrifugo never sends are HTTP errors: a wrong or missing
 //! static header is a 401 (compared in constant time), a malformed body a
 //! 400, a body not declared as JSON a 415, an oversized one a 413.
+//!
+//! **Publish proxy** ([`CentrifugoPublish`]): where a read grant stays
+//! read-only. A subscription (by proxy or token) lets a client publish only
+//! where the namespace allows it (`allow_publish_for_subscriber`, or any
+//! client with `allow_publish_for_client`); with `publish_proxy_enabled`
+//! instead, Centrifugo asks the app for each publication
+//! (`PublishRequest`: the subscribe request's fields plus `data`), and the
+//! rules decide on the channel as for subscribing:
+//!
+//! | outcome | body |
+//! | --- | --- |
+//! | a write grant | `{"result": {}}` (the data is published as sent) |
+//! | a read grant | `{"error": {"code": 403, "message": "permission denied: read-only", "temporary": false}}` |
+//! | no grant, no rule, or another connection's user | `{"error": {"code": 403, "message": "permission denied", "temporary": false}}` |
+//! | not logged in | `{"error": {"code": 401, "message": "unauthorized", "temporary": false}}` |
+//! | the rule failed | `{"error": {"code": 500, "message": "internal error", "temporary": true}}` |
+//!
+//! So that read means read, turn the publish proxy on for every namespace
+//! whose subscribers may publish, and leave `allow_publish_for_subscriber`
+//! and `allow_publish_for_client` off there (they let a publication through
+//! without asking). The publication itself is not read; the webhook's body
+//! limit bounds it (16 KiB by default: raise it with
+//! [`body_limit`](crate::webhook::WebhookBuilder::body_limit) for bigger
+//! publications; an oversized one is a 413, which Centrifugo reports to
+//! the client as an internal error).
 //!
 //! **Re-asking** ([`CentrifugoSubscribe::expire_after`]). With an
 //! interval set, allowed subscriptions carry `expire_at` (now + interval)
@@ -67,6 +92,8 @@
 pub mod channel;
 mod config;
 pub mod proxy;
+mod proxy_endpoint;
+mod publish;
 #[cfg(feature = "revoke")]
 pub mod server_api;
 mod sub_refresh;
@@ -75,10 +102,12 @@ mod subscription_token;
 pub mod token;
 
 pub use config::{
-    CentrifugoSubscribe, CentrifugoToken, ConfigError, ENV_PROXY_SECRET,
+    CentrifugoPublish, CentrifugoSubscribe, CentrifugoToken, ConfigError, ENV_PROXY_SECRET,
     ENV_SUBSCRIPTION_TOKEN_SECRET, ENV_TOKEN_SECRET, PROXY_SECRET_HEADER,
 };
-pub use proxy::{SubRefreshAnswer, SubscribeAnswer, SubscribeRequest};
+pub use proxy::{
+    PublishAnswer, PublishRequest, SubRefreshAnswer, SubscribeAnswer, SubscribeRequest,
+};
 #[cfg(feature = "revoke")]
 pub use server_api::{
     API_KEY_HEADER, CentrifugoApi, CentrifugoApiError, ENV_API_URL, ENV_HTTP_API_KEY,

@@ -1,6 +1,7 @@
-//! The subscribe proxy's JSON, from Centrifugo's `proxy.proto`
-//! (`SubscribeRequest`, `SubscribeResponse`) in its JSON encoding, where
-//! `bytes` fields such as `data`, `meta` and `info` are embedded JSON.
+//! The proxies' JSON, from Centrifugo's `proxy.proto` (`SubscribeRequest`,
+//! `SubscribeResponse`, `PublishRequest`, `PublishResponse`) in its JSON
+//! encoding, where `bytes` fields such as `data`, `meta` and `info` are
+//! embedded JSON.
 
 use serde::{Deserialize, Serialize};
 
@@ -29,17 +30,40 @@ pub struct SubscribeRequest {
     pub channel: String,
 }
 
-/// The answer: exactly one of `result`, `error`, `disconnect`, with HTTP 200
+/// What Centrifugo posts for each publication to a channel with the
+/// publish proxy on: the fields of [`SubscribeRequest`] plus the
+/// publication (`data`, or `b64data` with binary encoding), which roomauth
+/// accepts and does not read: the rules decide who may publish, not what.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct PublishRequest {
+    /// Centrifugo's id of the client connection.
+    #[serde(default)]
+    pub client: String,
+    /// The connection's user; empty for an anonymous connection.
+    #[serde(default)]
+    pub user: String,
+    /// The channel the client publishes to.
+    pub channel: String,
+}
+
+/// A proxy's answer: exactly one of `result`, `error`, with HTTP 200
 /// (Centrifugo turns any other status into a temporary internal error, and
-/// the client would resubscribe forever).
+/// the client would retry forever). `R` is the proxy's result:
+/// [`SubscribeResult`] or [`PublishResult`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub enum SubscribeAnswer {
-    /// Subscribed: `{"result": {"info": {...}}}` (`{"result": {}}` without info).
-    Result(SubscribeResult),
+pub enum ProxyAnswer<R> {
+    /// Allowed: `{"result": {...}}`.
+    Result(R),
     /// Refused: `{"error": {"code": 403, "message": "permission denied", "temporary": false}}`.
     Error(ProxyError),
 }
+
+/// The subscribe proxy's answer (`SubscribeResponse`).
+pub type SubscribeAnswer = ProxyAnswer<SubscribeResult>;
+
+/// The publish proxy's answer (`PublishResponse`).
+pub type PublishAnswer = ProxyAnswer<PublishResult>;
 
 /// `SubscribeResult`: what roomauth sets of it.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -99,15 +123,21 @@ impl SubRefreshAnswer {
     }
 }
 
-/// `Error`: the code the client's `unsubscribed` event carries. Codes in
-/// `[400, 1999]` are the app's (Centrifugo's own are below 400).
+/// `PublishResult`: empty, so that Centrifugo publishes the client's data
+/// unchanged (`{"result": {}}`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct PublishResult {}
+
+/// `Error`: the code the client's `unsubscribed` event (or its failed
+/// publish call) carries. Codes in `[400, 1999]` are the app's
+/// (Centrifugo's own are below 400).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProxyError {
     /// The code.
     pub code: u32,
     /// A short message for the client.
     pub message: String,
-    /// `true`: the client resubscribes later; `false`: it stays unsubscribed.
+    /// `true`: the client tries again later; `false`: it does not.
     pub temporary: bool,
 }
 
@@ -125,7 +155,7 @@ impl ProxyError {
 impl SubscribeAnswer {
     /// Allowed, with the grant's user info.
     pub fn subscribed(info: Option<serde_json::Value>) -> SubscribeAnswer {
-        SubscribeAnswer::Result(SubscribeResult {
+        ProxyAnswer::Result(SubscribeResult {
             info,
             expire_at: None,
         })
@@ -134,33 +164,48 @@ impl SubscribeAnswer {
     /// Allowed until `expire_at` (Unix seconds): Centrifugo then asks the
     /// sub-refresh proxy again.
     pub fn subscribed_until(info: Option<serde_json::Value>, expire_at: u64) -> SubscribeAnswer {
-        SubscribeAnswer::Result(SubscribeResult {
+        ProxyAnswer::Result(SubscribeResult {
             info,
             expire_at: Some(expire_at),
         })
     }
+}
 
+impl PublishAnswer {
+    /// Allowed: Centrifugo publishes the client's data as sent.
+    pub fn published() -> PublishAnswer {
+        ProxyAnswer::Result(PublishResult {})
+    }
+
+    /// A read grant: the user may be in the channel, not publish to it.
+    /// `{"error": {"code": 403, "message": "permission denied: read-only", "temporary": false}}`.
+    pub fn read_only() -> PublishAnswer {
+        ProxyAnswer::error(403, "permission denied: read-only", false)
+    }
+}
+
+impl<R: Serialize> ProxyAnswer<R> {
     /// The rules refused (or no rule answers for the channel: the same answer).
-    pub fn permission_denied() -> SubscribeAnswer {
-        SubscribeAnswer::error(403, "permission denied", false)
+    pub fn permission_denied() -> ProxyAnswer<R> {
+        ProxyAnswer::error(403, "permission denied", false)
     }
 
     /// The forwarded cookie carries no session (not logged in, or expired):
     /// `{"error": {"code": 401, "message": "unauthorized", "temporary": false}}`.
-    /// The client stays unsubscribed until the app subscribes it again after
-    /// a new login.
-    pub fn unauthorized() -> SubscribeAnswer {
-        SubscribeAnswer::error(401, "unauthorized", false)
+    /// The client stays refused until the app tries again after a new
+    /// login.
+    pub fn unauthorized() -> ProxyAnswer<R> {
+        ProxyAnswer::error(401, "unauthorized", false)
     }
 
     /// The app's rule failed (the cause is logged): temporary, the client
-    /// resubscribes with backoff.
-    pub fn internal() -> SubscribeAnswer {
-        SubscribeAnswer::error(500, "internal error", true)
+    /// tries again with backoff.
+    pub fn internal() -> ProxyAnswer<R> {
+        ProxyAnswer::error(500, "internal error", true)
     }
 
-    fn error(code: u32, message: &str, temporary: bool) -> SubscribeAnswer {
-        SubscribeAnswer::Error(ProxyError::new(code, message, temporary))
+    fn error(code: u32, message: &str, temporary: bool) -> ProxyAnswer<R> {
+        ProxyAnswer::Error(ProxyError::new(code, message, temporary))
     }
 }
 
@@ -230,6 +275,33 @@ mod tests {
                 Some(json!({"name": "Alice"}))
             )),
             json!({"result": {"expire_at": 1_765_436_268, "info": {"name": "Alice"}}})
+        );
+    }
+
+    #[test]
+    fn publish_request_and_answers() {
+        // The publish proxy request of Centrifugo's docs: the subscribe
+        // fields plus the publication.
+        let request: PublishRequest = serde_json::from_str(
+            r#"{"client":"c","transport":"websocket","protocol":"json","encoding":"json","user":"56","channel":"project:1","data":{"text":"hi"}}"#,
+        )
+        .expect("parses");
+        assert_eq!(
+            (request.user.as_str(), request.channel.as_str()),
+            ("56", "project:1")
+        );
+        assert!(serde_json::from_str::<PublishRequest>(r#"{"user":"56","data":{}}"#).is_err());
+        let answer = |a: PublishAnswer| -> serde_json::Value {
+            serde_json::from_slice(&crate::reply::Reply::json(&a).body).expect("json")
+        };
+        assert_eq!(answer(PublishAnswer::published()), json!({"result": {}}));
+        assert_eq!(
+            answer(PublishAnswer::read_only()),
+            json!({"error": {"code": 403, "message": "permission denied: read-only", "temporary": false}})
+        );
+        assert_eq!(
+            answer(PublishAnswer::permission_denied()),
+            json!({"error": {"code": 403, "message": "permission denied", "temporary": false}})
         );
     }
 }

@@ -3,29 +3,16 @@
 use crate::backend::Backend;
 use crate::error::WebhookError;
 use crate::reply::Reply;
-use crate::request::{RequestHead, decode_json};
+use crate::request::RequestHead;
 use crate::rules::Decision;
-use crate::text::Escaped;
 
-use super::channel::{decoded_room, room_of};
+use super::channel::room_of;
 use super::config::CentrifugoSubscribe;
-use super::proxy::{SubscribeAnswer, SubscribeRequest};
+use super::proxy::{SubscribeAnswer, SubscribeRequest, SubscribeResult};
+use super::proxy_endpoint::{decode_proxy, refusal_reply, same_user};
 use super::sub_refresh::expire_at;
 
 impl CentrifugoSubscribe {
-    fn check_secret(&self, head: &RequestHead<'_>) -> Result<(), WebhookError> {
-        let Some(secret) = &self.secret else {
-            return Ok(());
-        };
-        let presented = head.header(secret.header.as_str()).unwrap_or("");
-        if secret.value.matches(presented) {
-            Ok(())
-        } else {
-            tracing::warn!(backend = "centrifugo", header = %secret.header, "proxy request refused: static secret header missing or wrong");
-            Err(WebhookError::BadSignature)
-        }
-    }
-
     /// Decodes a proxy request (subscribe and sub-refresh share the
     /// shape): the static header first, then the JSON, then the channel.
     /// `what` names the request in errors.
@@ -35,24 +22,19 @@ impl CentrifugoSubscribe {
         body: &[u8],
         what: &'static str,
     ) -> Result<SubscribeRequest, WebhookError> {
-        self.check_secret(head)?;
-        let request: SubscribeRequest = decode_json(head.content_type(), body, what)?;
-        decoded_room(&request.channel)?;
-        Ok(request)
+        decode_proxy(
+            self.secret.as_ref(),
+            head,
+            body,
+            what,
+            |request: &SubscribeRequest| &request.channel,
+        )
     }
 
     /// Whether the connection's user (when Centrifugo knows one) is the
-    /// user the rules granted. The cookie is the browser's, the connection
-    /// Centrifugo's: another user would put another name on presence and
-    /// publications. A mismatch is logged.
+    /// user the rules granted; a mismatch is logged.
     pub(super) fn same_user(request: &SubscribeRequest, granted: &str) -> bool {
-        if request.user.is_empty() || request.user == granted {
-            return true;
-        }
-        // Both users are client text: escaped, or a `\n` in one would end
-        // this line and forge the next.
-        tracing::warn!(backend = "centrifugo", channel = %Escaped(&request.channel), connection_user = %Escaped(&request.user), session_user = %Escaped(granted), "refused: the connection's user is not the session's");
-        false
+        same_user(&request.user, granted, &request.channel)
     }
 }
 
@@ -77,13 +59,7 @@ impl Backend for CentrifugoSubscribe {
     }
 
     fn refusal_reply(&self, error: WebhookError) -> Reply {
-        let answer = match error {
-            WebhookError::Unauthorized => SubscribeAnswer::unauthorized(),
-            WebhookError::Forbidden => SubscribeAnswer::permission_denied(),
-            WebhookError::Internal => SubscribeAnswer::internal(),
-            other => return other.into(),
-        };
-        Reply::json(&answer)
+        refusal_reply::<SubscribeResult>(error)
     }
 
     async fn grant(
