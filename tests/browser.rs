@@ -242,7 +242,9 @@ async fn the_realtime_page_subscribes_with_pusher_js_through_soketi() {
     .await
     .expect("install the npm projects");
     let _ = web;
-    let soketi = roomauth_suite::soketi::Soketi::start(node.dir());
+    // The example's development default: client events off, as on Soketi.
+    let soketi =
+        roomauth_suite::soketi::Soketi::start(node.dir(), realtime::pusher::DEV_CLIENT_EVENTS);
     let state = realtime::AppState::demo(Key::generate());
     let server = serve(realtime::app(state, realtime::Backends::dev()).unwrap()).await;
 

@@ -4,6 +4,10 @@
 //! Soketi's HTTP API), all on 127.0.0.1, on axum (examples/realtime/pusher.rs)
 //! and on actix-web (the actix quickstart's sessions). The Node side is
 //! tests/pusher-node/client.js; it prints one JSON line, checked here.
+//!
+//! Read means read: with the app's client events on and off (Soketi's
+//! `enableClientMessages`, roomauth's `ClientEvents`), no reader's client
+//! event reaches another member (tests/pusher-node/client-events.js).
 
 #[path = "../examples/realtime/app.rs"]
 #[allow(dead_code)]
@@ -18,7 +22,7 @@ mod actix_app;
 use actix_web::{App, HttpServer, web};
 use axum_extra::extract::cookie::Key;
 use roomauth::actix::ActixContext;
-use roomauth::pusher::{Pusher, signin};
+use roomauth::pusher::{ClientEvents, Pusher, signin};
 use roomauth::{Deny, Grant, Webhook, room_auth, rules};
 use roomauth_suite::soketi::{APP_ID, APP_KEY, APP_SECRET, Soketi};
 use roomauth_suite::tools::npm_project;
@@ -27,10 +31,17 @@ use serde_json::{Value, json};
 
 use app::pusher as pusher_routes;
 
+/// Soketi's app with `secret`; client events off, as Soketi's app in these
+/// tests (see `a_reader_never_publishes` for both stances).
 fn pusher(secret: &str) -> Pusher {
+    pusher_with(secret, ClientEvents::Off)
+}
+
+fn pusher_with(secret: &str, client_events: ClientEvents) -> Pusher {
     Pusher::builder()
         .app_key(APP_KEY)
         .app_secret(secret)
+        .client_events(client_events)
         .encryption_master_key_base64(pusher_routes::DEV_MASTER_KEY_BASE64)
         .build()
         .expect("a valid Pusher config")
@@ -128,7 +139,7 @@ async fn pusher_js_through_soketi_on_actix() {
 /// fresh Soketi; its one JSON line.
 async fn pusher_js(app_url: String) -> Value {
     let node = npm_project("tests/pusher-node");
-    let soketi = Soketi::start(node.dir());
+    let soketi = Soketi::start(node.dir(), ClientEvents::Off);
     let output = tokio::task::spawn_blocking({
         let node = node.clone();
         let port = soketi.port;
@@ -210,4 +221,148 @@ fn check_client(out: Value) {
         out["batch_requests"], 1,
         "four channels, one request: {out:#}"
     );
+}
+
+/// The realtime example with Soketi's app and this stance on client
+/// events.
+async fn app_with(client_events: ClientEvents) -> Served {
+    let backends = app::Backends {
+        pusher: pusher_with(APP_SECRET, client_events),
+        ..app::Backends::dev()
+    };
+    serve(
+        app::app(app::AppState::demo(Key::generate()), backends)
+            .expect("the realtime example builds"),
+    )
+    .await
+}
+
+/// Runs tests/pusher-node/client-events.js against the app at `app_url`
+/// and a fresh Soketi relaying client events or not.
+async fn client_events_run(app_url: String, client_events: ClientEvents) -> Value {
+    let node = npm_project("tests/pusher-node");
+    let soketi = Soketi::start(node.dir(), client_events);
+    let output = tokio::task::spawn_blocking({
+        let node = node.clone();
+        let port = soketi.port;
+        move || {
+            node.node("client-events.js")
+                .env("APP_URL", &app_url)
+                .env("SOKETI_PORT", port.to_string())
+                .env("APP_ID", APP_ID)
+                .env("APP_KEY", APP_KEY)
+                .env("APP_SECRET", APP_SECRET)
+                .env("MASTER_KEY_BASE64", pusher_routes::DEV_MASTER_KEY_BASE64)
+                .output()
+                .expect("run node")
+        }
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let out: Value = serde_json::from_str(stdout.lines().last().unwrap_or_default())
+        .unwrap_or_else(|_| {
+            panic!(
+                "client-events.js printed no result: {stdout}\n{}",
+                String::from_utf8_lossy(&output.stderr)
+            )
+        });
+    assert!(output.status.success(), "{out:#}");
+    out
+}
+
+const KINDS: [&str; 3] = [
+    "private-project-2",
+    "presence-project-2",
+    "private-encrypted-project-2",
+];
+
+/// alice reads project-2, bob writes it. With client events on, alice's
+/// read grant is refused on every kind of channel (403 with the reason, on
+/// the single and the batch endpoint), and her raw `client-*` frames reach
+/// nobody while bob's do. With them off, alice subscribes and receives
+/// what the app publishes, and Soketi refuses every member's client
+/// events (4301), hers included. Either way, no client event of alice's
+/// reaches bob.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_reader_never_publishes() {
+    // Client events on.
+    let server = app_with(ClientEvents::On).await;
+    let alice = roomauth_suite::login_cookie(&server.url(""), "alice").await;
+    for channel in KINDS {
+        let answer = reqwest::Client::new()
+            .post(server.url("/pusher/auth"))
+            .header("cookie", &alice)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("socket_id=1234.5678&channel_name={channel}"))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(answer.status(), 403, "{channel}");
+        let body: Value = answer.json().await.expect("json");
+        let message = body["error"].as_str().expect("an error message");
+        assert!(
+            message.starts_with("this user may only read this room")
+                && message.contains("client events")
+                && message.contains("PUSHER_CLIENT_EVENTS=off"),
+            "{message}"
+        );
+    }
+    let batch: Value = reqwest::Client::new()
+        .post(server.url("/pusher/batch-auth"))
+        .header("cookie", &alice)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("socket_id=1234.5678&channel_name[0]=private-project-2&channel_name[1]=private-project-1")
+        .send()
+        .await
+        .expect("post")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(batch["private-project-2"]["status"], 403, "{batch}");
+    assert!(
+        batch["private-project-2"]["error"]
+            .as_str()
+            .is_some_and(|e| e.contains("client events")),
+        "{batch}"
+    );
+    assert_eq!(batch["private-project-1"]["status"], 200, "{batch}");
+
+    let on = client_events_run(server.url(""), ClientEvents::On).await;
+    for channel in KINDS {
+        assert_eq!(on["alice"][channel]["error"]["status"], 403, "{on:#}");
+        assert_eq!(on["bob1"][channel]["ok"], true, "{on:#}");
+        assert_eq!(on["bob2"][channel]["ok"], true, "{on:#}");
+    }
+    let received = on["received"].as_array().expect("received");
+    assert!(
+        received.iter().all(|e| e["event"] == "client-from-bob"),
+        "a reader's event reached bob: {on:#}"
+    );
+    // The writer's events are relayed (the server does relay them).
+    for channel in KINDS {
+        assert!(
+            received.iter().any(|e| e["channel"] == channel),
+            "bob's event on {channel} was not relayed: {on:#}"
+        );
+    }
+    drop(server);
+
+    // Client events off.
+    let server = app_with(ClientEvents::Off).await;
+    let off = client_events_run(server.url(""), ClientEvents::Off).await;
+    for channel in KINDS {
+        assert_eq!(off["alice"][channel]["ok"], true, "{off:#}");
+        assert_eq!(
+            off["reader_got"][channel]["data"],
+            json!({"n": 1}),
+            "{off:#}"
+        );
+    }
+    assert_eq!(off["received"], json!([]), "{off:#}");
+    for sender in ["alice", "bob1"] {
+        let errors = off["errors"][sender].as_array().expect("errors");
+        assert_eq!(errors.len(), KINDS.len(), "{off:#}");
+        assert!(errors.iter().all(|e| e["code"] == 4301), "{off:#}");
+    }
 }

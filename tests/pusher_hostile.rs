@@ -312,3 +312,59 @@ fn the_builder_refuses_an_unprotected_pusher_webhook() {
     .expect("no cross-site protection: refused");
     assert!(error.to_string().contains("same_site_only"), "{error}");
 }
+
+/// The realtime example's Pusher configuration: its development default is
+/// client events off (as Soketi's default app), `PUSHER_CLIENT_EVENTS`
+/// overrides it, a value other than `on`/`off` stops it, and with a real
+/// app's key and secret the stance is required.
+#[test]
+fn the_example_says_its_stance_on_client_events() {
+    use roomauth::pusher::ClientEvents;
+    use std::ffi::OsString;
+
+    fn vars(
+        vars: &'static [(&'static str, &'static str)],
+    ) -> impl Fn(&str) -> Option<OsString> + Copy {
+        move |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| OsString::from(v))
+        }
+    }
+    let from = app::pusher::pusher_from_lookup_or_dev;
+    assert_eq!(from(vars(&[])).unwrap().client_events(), ClientEvents::Off);
+    assert_eq!(
+        from(vars(&[("PUSHER_CLIENT_EVENTS", "on")]))
+            .unwrap()
+            .client_events(),
+        ClientEvents::On
+    );
+    let error = from(vars(&[("PUSHER_CLIENT_EVENTS", "maybe")])).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("PUSHER_CLIENT_EVENTS is not valid: set it to `on` or `off`"),
+        "{error}"
+    );
+    let error = from(vars(&[
+        ("PUSHER_APP_KEY", "key"),
+        ("PUSHER_APP_SECRET", "secret"),
+    ]))
+    .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("PUSHER_CLIENT_EVENTS is not set"),
+        "{error}"
+    );
+    let app = from(vars(&[
+        ("PUSHER_APP_KEY", "key"),
+        ("PUSHER_APP_SECRET", "secret"),
+        ("PUSHER_CLIENT_EVENTS", "off"),
+    ]))
+    .unwrap();
+    assert_eq!(
+        (app.app_key(), app.client_events()),
+        ("key", ClientEvents::Off)
+    );
+}

@@ -7,12 +7,12 @@
 
 use http::{HeaderMap, HeaderValue};
 use roomauth::backend::Backend;
-use roomauth::centrifugo::{CentrifugoSubscribe, CentrifugoToken, TokenSecret};
+use roomauth::centrifugo::{CentrifugoPublish, CentrifugoSubscribe, CentrifugoToken, TokenSecret};
 use roomauth::endpoint::{Endpoint as _, Served};
 use roomauth::hocuspocus::{Hocuspocus, HocuspocusSecret, SIGNATURE_HEADER};
 use roomauth::liveblocks::Liveblocks;
 use roomauth::livekit::LiveKit;
-use roomauth::pusher::Pusher;
+use roomauth::pusher::{ClientEvents, Pusher};
 use roomauth::room_service::{LocalProvisioner, RoomService};
 use roomauth::secret::ApiKey;
 use roomauth::webhook::{Outcome, RequestHead, Webhook};
@@ -47,7 +47,7 @@ const FORM: &str = "application/x-www-form-urlencoded";
 type Route = (&'static str, &'static str, fn(&str) -> Vec<u8>);
 
 /// Every backend's endpoint, Pusher's batch endpoint included.
-const ENDPOINTS: [Route; 9] = [
+const ENDPOINTS: [Route; 10] = [
     ("room-service", JSON, |room| {
         json!({ "room": room }).to_string().into_bytes()
     }),
@@ -79,6 +79,11 @@ const ENDPOINTS: [Route; 9] = [
     }),
     ("centrifugo", JSON, |room| {
         json!({ "channel": room }).to_string().into_bytes()
+    }),
+    ("centrifugo-publish", JSON, |room| {
+        json!({ "channel": room, "data": {} })
+            .to_string()
+            .into_bytes()
     }),
     ("centrifugo-token", JSON, |room| {
         json!({ "channel": room }).to_string().into_bytes()
@@ -115,6 +120,7 @@ struct Backends {
     hocuspocus: Webhook<(), Hocuspocus>,
     y_sweet: Webhook<(), YSweet>,
     subscribe: Webhook<(), CentrifugoSubscribe>,
+    publish: Webhook<(), CentrifugoPublish>,
     token: Webhook<(), CentrifugoToken>,
 }
 
@@ -122,7 +128,9 @@ impl Backends {
     fn new() -> Backends {
         Backends {
             room_service: webhook(RoomService::new(LocalProvisioner::development())),
-            pusher: webhook(Pusher::new("app-key", "app-secret-of-the-floor-test").unwrap()),
+            pusher: webhook(
+                Pusher::new("app-key", "app-secret-of-the-floor-test", ClientEvents::Off).unwrap(),
+            ),
             livekit: webhook(
                 LiveKit::builder()
                     .api_key("APIfloor")
@@ -145,6 +153,7 @@ impl Backends {
                 YSweet::new(ConnectionString::parse("ys://127.0.0.1:9").unwrap()).unwrap(),
             ),
             subscribe: webhook(CentrifugoSubscribe::new()),
+            publish: webhook(CentrifugoPublish::new()),
             token: webhook(CentrifugoToken::new(
                 TokenSecret::new("a-centrifugo-secret-of-at-least-32-bytes").unwrap(),
             )),
@@ -177,6 +186,7 @@ impl Backends {
             "hocuspocus" => self.hocuspocus.handle_request(head, body, &mut ()).await,
             "y-sweet" => self.y_sweet.handle_request(head, body, &mut ()).await,
             "centrifugo" => self.subscribe.handle_request(head, body, &mut ()).await,
+            "centrifugo-publish" => self.publish.handle_request(head, body, &mut ()).await,
             "centrifugo-token" => self.token.handle_request(head, body, &mut ()).await,
             other => panic!("no endpoint {other}"),
         };

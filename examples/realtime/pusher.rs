@@ -9,11 +9,19 @@
 //! | `GET /vendor/pusher-auth.js` | the `pusher-js-auth` plugin, from the same folder |
 //!
 //! Configuration: `PUSHER_APP_KEY`, `PUSHER_APP_SECRET`,
-//! `PUSHER_ENCRYPTION_MASTER_KEY_BASE64`; when the key and secret are unset,
-//! Soketi's local defaults (`app-key`, `app-secret`) and a development master
-//! key. The endpoints refuse cross-site requests (`same_site_only`): the
-//! page calling them is served by the app itself.
+//! `PUSHER_CLIENT_EVENTS` (`on` or `off`, required with them),
+//! `PUSHER_ENCRYPTION_MASTER_KEY_BASE64`. When the key and secret are unset,
+//! the development default applies: Soketi's local app (`app-key`,
+//! `app-secret`), a development master key, and client events `off`, as
+//! `soketi start` runs its default app (`SOKETI_DEFAULT_APP_ENABLE_CLIENT_MESSAGES`
+//! is false by default); `PUSHER_CLIENT_EVENTS` still overrides it, and a
+//! value other than `on` or `off` stops the example at start. With client
+//! events `on`, alice's read grant on project-2 is refused (403, with the
+//! reason): the server would let her publish there. The endpoints refuse
+//! cross-site requests (`same_site_only`): the page calling them is served
+//! by the app itself.
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use axum::Router;
@@ -22,7 +30,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use roomauth::axum::AxumContext;
 use roomauth::env::Env;
-use roomauth::pusher::{ConfigError, ENV_APP_KEY, ENV_APP_SECRET, Pusher, SignIn};
+use roomauth::pusher::{
+    ClientEvents, ConfigError, ENV_APP_KEY, ENV_APP_SECRET, ENV_CLIENT_EVENTS, Pusher, SignIn,
+};
 use roomauth::{BuildError, Rules, Webhook};
 
 /// Soketi's default app key, for local runs.
@@ -33,21 +43,46 @@ pub const DEV_APP_SECRET: &str = "app-secret";
 /// `roomauth-dev-master-key-32-bytes`. Never use it outside a laptop.
 pub const DEV_MASTER_KEY_BASE64: &str = "cm9vbWF1dGgtZGV2LW1hc3Rlci1rZXktMzItYnl0ZXM=";
 
+/// The stance on client events of the development default: `off`, as
+/// Soketi's default app has them.
+pub const DEV_CLIENT_EVENTS: ClientEvents = ClientEvents::Off;
+
 /// `Pusher::from_env()`, or the local defaults when neither key nor secret
-/// is set.
+/// is set (with `PUSHER_CLIENT_EVENTS` when set, [`DEV_CLIENT_EVENTS`]
+/// otherwise). An invalid `PUSHER_CLIENT_EVENTS` is an error either way.
 pub fn pusher_from_env_or_dev() -> Result<Pusher, ConfigError> {
-    let env = Env::process();
+    pusher_from_lookup_or_dev(roomauth::env::process)
+}
+
+/// [`pusher_from_env_or_dev`] over any variable lookup.
+pub fn pusher_from_lookup_or_dev(
+    lookup: impl Fn(&str) -> Option<OsString> + Copy,
+) -> Result<Pusher, ConfigError> {
+    let env = Env::new(lookup);
     if env.optional(ENV_APP_KEY)?.is_some() || env.optional(ENV_APP_SECRET)?.is_some() {
-        return Pusher::from_env();
+        return Pusher::from_lookup(lookup);
     }
-    Ok(dev_pusher())
+    let client_events = env
+        .parsed(
+            ENV_CLIENT_EVENTS,
+            "`on` or `off` (the development default is `off`)",
+        )?
+        .unwrap_or(DEV_CLIENT_EVENTS);
+    Ok(dev_pusher_with(client_events))
 }
 
 /// The Pusher app on Soketi's development defaults.
 pub fn dev_pusher() -> Pusher {
+    dev_pusher_with(DEV_CLIENT_EVENTS)
+}
+
+/// The Pusher app on Soketi's development defaults, with this stance on
+/// client events.
+pub fn dev_pusher_with(client_events: ClientEvents) -> Pusher {
     Pusher::builder()
         .app_key(DEV_APP_KEY)
         .app_secret(DEV_APP_SECRET)
+        .client_events(client_events)
         .encryption_master_key_base64(DEV_MASTER_KEY_BASE64)
         .build()
         .expect("the development defaults are a valid configuration")

@@ -23,7 +23,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use hmac::{Hmac, KeyInit, Mac};
 use http::StatusCode;
 use roomauth::axum::AxumContext;
-use roomauth::pusher::Pusher;
+use roomauth::pusher::{ClientEvents, Pusher};
 use roomauth::{Webhook, rules};
 use serde_json::Value;
 use sha2::Sha256;
@@ -45,7 +45,7 @@ type PusherWebhook = Webhook<AxumContext<AppState>, Pusher>;
 
 fn bench(c: &mut Criterion) {
     let state = AppState::demo();
-    let pusher = Pusher::new(APP_KEY, APP_SECRET).expect("Pusher config");
+    let pusher = Pusher::new(APP_KEY, APP_SECRET, ClientEvents::Off).expect("Pusher config");
     let webhook: PusherWebhook = Webhook::builder(pusher)
         .rules(rules![realtime::project_rooms])
         .same_site_only()

@@ -21,7 +21,7 @@ use http::StatusCode;
 use http::request::Parts;
 use proptest::prelude::*;
 use roomauth::axum::AxumContext;
-use roomauth::pusher::{MasterKey, Pusher};
+use roomauth::pusher::{ClientEvents, MasterKey, Pusher};
 use roomauth::rule::{Access, Grant};
 use roomauth::{Deny, Webhook, room_auth, rules};
 use serde_json::{Value, json};
@@ -97,6 +97,7 @@ fn fixture() -> Fixture {
     let pusher = Pusher::builder()
         .app_key(APP_KEY)
         .app_secret(APP_SECRET)
+        .client_events(ClientEvents::Off)
         .encryption_master_key(MasterKey::new([7; MasterKey::LEN]))
         .build()
         .expect("Pusher config");

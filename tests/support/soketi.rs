@@ -6,11 +6,17 @@
 //! build, since the original is a GitHub dependency). Every socket it opens
 //! is bound to 127.0.0.1 through its config file, including node-discover's
 //! UDP port, which otherwise broadcasts on 0.0.0.0.
+//!
+//! Each start says whether the app relays client events
+//! (`enableClientMessages`), as the roomauth app must say it too
+//! ([`ClientEvents`]).
 
 use std::net::{TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use roomauth::pusher::ClientEvents;
 
 /// The app Soketi serves: Soketi's own defaults.
 pub const APP_ID: &str = "app-id";
@@ -52,8 +58,9 @@ fn free_udp_port() -> u16 {
 
 impl Soketi {
     /// Starts Soketi from the npm project `node_project` (with its
-    /// `node_modules` installed) and waits until `/ready` answers.
-    pub fn start(node_project: &Path) -> Soketi {
+    /// `node_modules` installed), its app relaying client events or not,
+    /// and waits until `/ready` answers.
+    pub fn start(node_project: &Path, client_events: ClientEvents) -> Soketi {
         let bin = node_project.join("node_modules/@soketi/soketi/bin/server.js");
         assert!(
             bin.exists(),
@@ -78,7 +85,8 @@ impl Soketi {
             "debug": false,
             "appManager.array.apps": [{
                 "id": APP_ID, "key": APP_KEY, "secret": APP_SECRET,
-                "maxConnections": -1, "enableClientMessages": true, "enabled": true,
+                "maxConnections": -1, "enabled": true,
+                "enableClientMessages": client_events == ClientEvents::On,
                 "enableUserAuthentication": true,
                 "maxBackendEventsPerSecond": -1, "maxClientEventsPerSecond": -1,
                 "maxReadRequestsPerSecond": -1, "webhooks": [],

@@ -53,6 +53,11 @@ pub enum WebhookError {
         "requests from this origin are not accepted: call the webhook from the app's own pages"
     )]
     OriginRefused,
+    /// 403: the rules granted read access, but the backend, as configured,
+    /// cannot keep a reader from publishing (Pusher with client events on);
+    /// the message says why and what to change.
+    #[error("this user may only read this room, but {0}")]
+    ReadOnlyUnavailable(&'static str),
     /// 413: the body is over the size limit.
     #[error("the request body is over the limit of {limit} bytes")]
     PayloadTooLarge {
@@ -101,7 +106,9 @@ impl WebhookError {
         match self {
             WebhookError::Malformed(_) => StatusCode::BAD_REQUEST,
             WebhookError::Unauthorized => StatusCode::UNAUTHORIZED,
-            WebhookError::Forbidden | WebhookError::OriginRefused => StatusCode::FORBIDDEN,
+            WebhookError::Forbidden
+            | WebhookError::OriginRefused
+            | WebhookError::ReadOnlyUnavailable(_) => StatusCode::FORBIDDEN,
             WebhookError::PayloadTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             WebhookError::UnsupportedMediaType | WebhookError::WrongContentType { .. } => {
                 StatusCode::UNSUPPORTED_MEDIA_TYPE
@@ -161,6 +168,7 @@ impl WebhookError {
             | WebhookError::PayloadTooLarge { .. }
             | WebhookError::WrongContentType { .. }
             | WebhookError::Misconfigured(_)
+            | WebhookError::ReadOnlyUnavailable(_)
             | WebhookError::Upstream(_) => None,
         }
     }

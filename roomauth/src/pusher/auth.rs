@@ -98,6 +98,10 @@ fn check_user(user_id: &str, user_info: Option<&Value>) -> Result<(), AuthError>
 impl Pusher {
     /// Signs `channel` for `socket_id`. For presence, `user_id` and
     /// `user_info` become the member others see; other kinds ignore them.
+    /// This is the signature alone: the endpoints sign only what the rules
+    /// granted, and refuse a read grant while client events are on
+    /// ([`ClientEvents`](super::ClientEvents)); a caller of this method
+    /// decides that itself.
     /// Both inputs are already validated ([`SocketId`], [`Channel`]), so
     /// nothing but their own bytes can reach the signed string.
     pub fn authorize_channel(
@@ -164,12 +168,14 @@ mod tests {
     //! The test vectors produced by the official `pusher`
     //! 5.3.4 Node SDK (`authorizeChannel`, `authenticateUser`).
     use super::*;
+    use crate::pusher::ClientEvents;
     use serde_json::json;
 
     fn pusher() -> Pusher {
         Pusher::builder()
             .app_key("app-key")
             .app_secret("app-secret")
+            .client_events(ClientEvents::Off)
             .encryption_master_key_base64("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU=")
             .build()
             .unwrap()
@@ -268,7 +274,7 @@ mod tests {
 
     #[test]
     fn refuses_what_it_must_not_sign() {
-        let plain = Pusher::new("app-key", "app-secret").unwrap();
+        let plain = Pusher::new("app-key", "app-secret", ClientEvents::Off).unwrap();
         let encrypted = Channel::parse("private-encrypted-project-1").unwrap();
         assert_eq!(
             plain.authorize_channel(&socket(), &encrypted, "alice", None),

@@ -8,7 +8,7 @@ use crate::reply::Reply;
 use crate::request::{RequestHead, form};
 use crate::rules::Decision;
 
-use super::auth::AuthError;
+use super::auth::{AuthError, ChannelAuth};
 use super::channel::ChannelKind;
 use super::config::Pusher;
 use super::form::{ChannelRequest, FormError};
@@ -60,20 +60,32 @@ impl Pusher {
         Ok(())
     }
 
+    /// The signed answer for a decided channel, or why the decision cannot
+    /// be signed (a read grant while client events are on, a presence user
+    /// the protocol refuses).
+    pub(super) fn answer_channel(
+        &self,
+        request: &ChannelRequest,
+        decision: &Decision,
+    ) -> Result<ChannelAuth, WebhookError> {
+        self.client_events
+            .check_access(&request.channel, decision)?;
+        self.authorize_channel(
+            &request.socket_id,
+            &request.channel,
+            decision.grant.user.as_str(),
+            decision.grant.info.as_ref(),
+        )
+        .map_err(auth_error)
+    }
+
     /// The 200 answer for a decided channel.
     pub(super) fn channel_reply(
         &self,
         request: &ChannelRequest,
         decision: &Decision,
     ) -> Result<Reply, WebhookError> {
-        let answer = self
-            .authorize_channel(
-                &request.socket_id,
-                &request.channel,
-                decision.grant.user.as_str(),
-                decision.grant.info.as_ref(),
-            )
-            .map_err(auth_error)?;
+        let answer = self.answer_channel(request, decision)?;
         Ok(Reply::json(&answer))
     }
 }
@@ -112,5 +124,114 @@ impl Backend for Pusher {
 
     fn check_pattern(&self, pattern: &Pattern) -> Result<(), String> {
         super::channel::check_pattern(pattern)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::Grant;
+    use crate::pusher::{Channel, ClientEvents, SocketId};
+
+    fn pusher(client_events: ClientEvents) -> Pusher {
+        Pusher::builder()
+            .app_key("app-key")
+            .app_secret("app-secret")
+            .client_events(client_events)
+            .encryption_master_key_base64("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU=")
+            .build()
+            .unwrap()
+    }
+
+    fn request(channel: &str) -> ChannelRequest {
+        ChannelRequest {
+            socket_id: SocketId::parse("1234.5678").unwrap(),
+            channel: Channel::parse(channel).unwrap(),
+        }
+    }
+
+    fn decision(grant: Grant) -> Decision {
+        Decision {
+            rule: "projects",
+            grant,
+        }
+    }
+
+    /// The warn lines logged while `f` runs.
+    fn logs_of(f: impl FnOnce()) -> String {
+        #[derive(Clone, Default)]
+        struct Buffer(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Buffer {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .finish();
+        tracing::subscriber::with_default(subscriber, f);
+        String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
+    }
+
+    const KINDS: [&str; 3] = [
+        "private-project-2",
+        "presence-project-2",
+        "private-encrypted-project-2",
+    ];
+
+    #[test]
+    fn with_client_events_on_a_read_grant_is_refused_with_the_reason() {
+        let pusher = pusher(ClientEvents::On);
+        for channel in KINDS {
+            let mut refused = None;
+            let logs = logs_of(|| {
+                refused =
+                    Some(pusher.answer_channel(&request(channel), &decision(Grant::read("alice"))));
+            });
+            let error = refused.unwrap().unwrap_err();
+            assert_eq!(error.status(), http::StatusCode::FORBIDDEN, "{channel}");
+            let message = error.to_string();
+            assert!(
+                message.contains("may only read")
+                    && message.contains("client events")
+                    && message.contains("PUSHER_CLIENT_EVENTS=off"),
+                "{message}"
+            );
+            assert!(
+                logs.contains("WARN") && logs.contains("read grant refused"),
+                "{logs}"
+            );
+            assert!(logs.contains(channel) && logs.contains("alice"), "{logs}");
+            // A write grant signs.
+            assert!(
+                pusher
+                    .answer_channel(&request(channel), &decision(Grant::write("bob")))
+                    .is_ok(),
+                "{channel}"
+            );
+        }
+    }
+
+    #[test]
+    fn with_client_events_off_read_and_write_sign_the_same() {
+        let pusher = pusher(ClientEvents::Off);
+        for channel in KINDS {
+            let read = pusher
+                .answer_channel(&request(channel), &decision(Grant::read("alice")))
+                .unwrap();
+            let write = pusher
+                .answer_channel(&request(channel), &decision(Grant::write("alice")))
+                .unwrap();
+            assert_eq!(read, write, "{channel}");
+        }
     }
 }

@@ -1,5 +1,6 @@
-//! The backend's configuration: app key, app secret, optional encryption
-//! master key; from the environment or a builder.
+//! The backend's configuration: app key, app secret, the stance on client
+//! events, optional encryption master key; from the environment or a
+//! builder.
 
 use std::ffi::OsString;
 use std::fmt;
@@ -7,6 +8,7 @@ use std::fmt;
 use crate::env::{self, Env, EnvError};
 use crate::secret::Secret;
 
+use super::client_events::ClientEvents;
 use super::master_key::{MasterKey, MasterKeyError};
 use super::sign::Signer;
 
@@ -18,6 +20,7 @@ use super::sign::Signer;
 pub struct Pusher {
     pub(super) signer: Signer,
     pub(super) master_key: Option<MasterKey>,
+    pub(super) client_events: ClientEvents,
 }
 
 /// Why a [`Pusher`] could not be configured. Never carries a secret.
@@ -40,6 +43,11 @@ pub enum ConfigError {
     /// The app secret is empty.
     #[error("the app secret is empty")]
     EmptyAppSecret,
+    /// No stance on client events was given to the builder.
+    #[error(
+        "no stance on client events: call `.client_events(ClientEvents::On)` if the Pusher server relays client events (`client-*`) from channel members, `.client_events(ClientEvents::Off)` if it does not"
+    )]
+    MissingClientEvents,
     /// The encryption master key is not 32 bytes of base64.
     #[error("{ENV_ENCRYPTION_MASTER_KEY_BASE64}: {0}")]
     MasterKey(#[from] MasterKeyError),
@@ -52,20 +60,28 @@ crate::error::debug_is_display!(ConfigError);
 pub const ENV_APP_KEY: &str = "PUSHER_APP_KEY";
 /// The environment variable holding the app secret.
 pub const ENV_APP_SECRET: &str = "PUSHER_APP_SECRET";
+/// The environment variable holding the app's stance on client events,
+/// `on` or `off` (required; see [`ClientEvents`]).
+pub const ENV_CLIENT_EVENTS: &str = "PUSHER_CLIENT_EVENTS";
+/// What [`ENV_CLIENT_EVENTS`] must be set to, as its errors say.
+const CLIENT_EVENTS_WHAT: &str = "`on` if the Pusher server relays client events (`client-*`) from channel members, `off` if it does not";
 /// The environment variable holding the encryption master key, base64 of
 /// 32 bytes; optional (unset, `private-encrypted-` channels are refused;
 /// set but empty, an error).
 pub const ENV_ENCRYPTION_MASTER_KEY_BASE64: &str = "PUSHER_ENCRYPTION_MASTER_KEY_BASE64";
 
 impl Pusher {
-    /// A backend for the app with this key and secret, no encryption.
+    /// A backend for the app with this key and secret and this stance on
+    /// client events, no encryption.
     pub fn new(
         app_key: impl Into<String>,
         app_secret: impl Into<Secret>,
+        client_events: ClientEvents,
     ) -> Result<Pusher, ConfigError> {
         Pusher::builder()
             .app_key(app_key)
             .app_secret(app_secret)
+            .client_events(client_events)
             .build()
     }
 
@@ -86,7 +102,13 @@ impl Pusher {
         let env = Env::new(lookup);
         let mut builder = Pusher::builder()
             .app_key(env.required(ENV_APP_KEY, "the Pusher app's key")?)
-            .app_secret(env.required_secret(ENV_APP_SECRET, "the Pusher app's secret")?);
+            .app_secret(env.required_secret(ENV_APP_SECRET, "the Pusher app's secret")?)
+            .client_events(env.parsed(ENV_CLIENT_EVENTS, CLIENT_EVENTS_WHAT)?.ok_or(
+                EnvError::Missing {
+                    name: ENV_CLIENT_EVENTS,
+                    what: CLIENT_EVENTS_WHAT,
+                },
+            )?);
         if let Some(key) = env.secret(
             ENV_ENCRYPTION_MASTER_KEY_BASE64,
             "32 random bytes in base64 (`openssl rand -base64 32`), or unset it to refuse encrypted channels",
@@ -106,6 +128,12 @@ impl Pusher {
     pub fn encryption_enabled(&self) -> bool {
         self.master_key.is_some()
     }
+
+    /// The app's stance on client events: with [`ClientEvents::On`], read
+    /// grants are refused.
+    pub fn client_events(&self) -> ClientEvents {
+        self.client_events
+    }
 }
 
 impl fmt::Debug for Pusher {
@@ -113,6 +141,7 @@ impl fmt::Debug for Pusher {
         f.debug_struct("Pusher")
             .field("app_key", &self.app_key())
             .field("app_secret", &"[redacted]")
+            .field("client_events", &self.client_events)
             .field(
                 "encryption_master_key",
                 &self.master_key.as_ref().map(|_| "[redacted]"),
@@ -127,6 +156,7 @@ impl fmt::Debug for Pusher {
 pub struct PusherBuilder {
     app_key: Option<String>,
     app_secret: Option<Secret>,
+    client_events: Option<ClientEvents>,
     master_key: Option<Result<MasterKey, MasterKeyError>>,
 }
 
@@ -140,6 +170,13 @@ impl PusherBuilder {
     /// The app secret (`PUSHER_APP_SECRET`).
     pub fn app_secret(mut self, secret: impl Into<Secret>) -> Self {
         self.app_secret = Some(secret.into());
+        self
+    }
+
+    /// Whether the Pusher server relays client events from channel members
+    /// (`PUSHER_CLIENT_EVENTS`); required, see [`ClientEvents`].
+    pub fn client_events(mut self, client_events: ClientEvents) -> Self {
+        self.client_events = Some(client_events);
         self
     }
 
@@ -167,9 +204,14 @@ impl PusherBuilder {
         if secret.is_empty() {
             return Err(ConfigError::EmptyAppSecret);
         }
+        let client_events = self.client_events.ok_or(ConfigError::MissingClientEvents)?;
         let master_key = self.master_key.transpose()?;
         let signer = Signer::new(app_key, &secret).ok_or(ConfigError::EmptyAppSecret)?;
-        Ok(Pusher { signer, master_key })
+        Ok(Pusher {
+            signer,
+            master_key,
+            client_events,
+        })
     }
 }
 
@@ -178,6 +220,7 @@ impl fmt::Debug for PusherBuilder {
         f.debug_struct("PusherBuilder")
             .field("app_key", &self.app_key)
             .field("app_secret", &self.app_secret)
+            .field("client_events", &self.client_events)
             .field(
                 "encryption_master_key",
                 &self.master_key.as_ref().map(|_| "[redacted]"),
@@ -197,10 +240,11 @@ mod tests {
     }
 
     #[test]
-    fn from_env_reads_the_three_variables() {
+    fn from_env_reads_the_four_variables() {
         let pusher = Pusher::from_lookup(env(&[
             (ENV_APP_KEY, "app-key"),
             (ENV_APP_SECRET, "app-secret"),
+            (ENV_CLIENT_EVENTS, "on"),
             (
                 ENV_ENCRYPTION_MASTER_KEY_BASE64,
                 "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU=",
@@ -209,6 +253,7 @@ mod tests {
         .unwrap();
         assert_eq!(pusher.app_key(), "app-key");
         assert!(pusher.encryption_enabled());
+        assert_eq!(pusher.client_events(), ClientEvents::On);
         let debug = format!("{pusher:?}");
         assert!(
             !debug.contains("app-secret") && !debug.contains("QUJD"),
@@ -241,15 +286,58 @@ mod tests {
         let err = Pusher::from_lookup(env(&[
             (ENV_APP_KEY, "k"),
             (ENV_APP_SECRET, "s"),
+            (ENV_CLIENT_EVENTS, "off"),
             (ENV_ENCRYPTION_MASTER_KEY_BASE64, "c2hvcnQ="),
         ]))
         .unwrap_err();
         assert_eq!(err, ConfigError::MasterKey(MasterKeyError::Length(5)));
-        assert!(
-            !Pusher::from_lookup(env(&[(ENV_APP_KEY, "k"), (ENV_APP_SECRET, "s")]))
-                .unwrap()
-                .encryption_enabled()
-        );
+        let plain = Pusher::from_lookup(env(&[
+            (ENV_APP_KEY, "k"),
+            (ENV_APP_SECRET, "s"),
+            (ENV_CLIENT_EVENTS, "off"),
+        ]))
+        .unwrap();
+        assert!(!plain.encryption_enabled());
+        assert_eq!(plain.client_events(), ClientEvents::Off);
+    }
+
+    #[test]
+    fn client_events_must_be_said() {
+        // No silent default: unset, blank or anything but on/off is an
+        // error naming the variable and its two values.
+        for (value, invalid) in [(None, false), (Some(" "), false), (Some("yes"), true)] {
+            let mut vars = vec![(ENV_APP_KEY, "k"), (ENV_APP_SECRET, "s")];
+            if let Some(value) = value {
+                vars.push((ENV_CLIENT_EVENTS, value));
+            }
+            let err = Pusher::from_lookup(env(&vars)).unwrap_err();
+            let expected = if invalid {
+                EnvError::Invalid {
+                    name: ENV_CLIENT_EVENTS,
+                    what: CLIENT_EVENTS_WHAT,
+                }
+            } else {
+                EnvError::Missing {
+                    name: ENV_CLIENT_EVENTS,
+                    what: CLIENT_EVENTS_WHAT,
+                }
+            };
+            assert_eq!(err, ConfigError::Env(expected), "{value:?}");
+            let message = err.to_string();
+            assert!(
+                message.starts_with("PUSHER_CLIENT_EVENTS is not")
+                    && message.contains("`on`")
+                    && message.contains("`off`"),
+                "{message}"
+            );
+        }
+        let err = Pusher::builder()
+            .app_key("k")
+            .app_secret("s")
+            .build()
+            .unwrap_err();
+        assert_eq!(err, ConfigError::MissingClientEvents);
+        assert!(err.to_string().contains(".client_events("), "{err}");
     }
 
     #[test]
@@ -264,7 +352,11 @@ mod tests {
             })
         ));
         for name in [ENV_APP_SECRET, ENV_ENCRYPTION_MASTER_KEY_BASE64] {
-            let mut vars = vec![(ENV_APP_KEY, "k"), (ENV_APP_SECRET, "s")];
+            let mut vars = vec![
+                (ENV_APP_KEY, "k"),
+                (ENV_APP_SECRET, "s"),
+                (ENV_CLIENT_EVENTS, "off"),
+            ];
             vars.retain(|(k, _)| *k != name);
             vars.push((name, ""));
             let err = Pusher::from_lookup(env(&vars)).unwrap_err();
@@ -281,6 +373,7 @@ mod tests {
         let vars = [
             (ENV_APP_KEY, "k"),
             (ENV_APP_SECRET, "s"),
+            (ENV_CLIENT_EVENTS, "off"),
             (
                 ENV_ENCRYPTION_MASTER_KEY_BASE64,
                 "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVowMTIzNDU=",
@@ -289,6 +382,7 @@ mod tests {
         for name in [
             ENV_APP_KEY,
             ENV_APP_SECRET,
+            ENV_CLIENT_EVENTS,
             ENV_ENCRYPTION_MASTER_KEY_BASE64,
         ] {
             assert_eq!(
@@ -302,13 +396,13 @@ mod tests {
     fn builder_checks_the_key() {
         for bad in ["", "a:b", "a b", "ключ"] {
             assert_eq!(
-                Pusher::new(bad, "secret").unwrap_err(),
+                Pusher::new(bad, "secret", ClientEvents::Off).unwrap_err(),
                 ConfigError::InvalidAppKey,
                 "{bad:?}"
             );
         }
         assert_eq!(
-            Pusher::new("key", "").unwrap_err(),
+            Pusher::new("key", "", ClientEvents::Off).unwrap_err(),
             ConfigError::EmptyAppSecret
         );
         assert_eq!(

@@ -160,14 +160,9 @@ impl<Cx: RequestContext> Endpoint for Batch<Cx> {
             let entry = match pusher.check_serves(&request) {
                 Err(error) => refused_entry(&error),
                 Ok(()) => match self.webhook.decide(request.channel.room(), cx).await {
-                    Ok(decision) => match pusher.authorize_channel(
-                        &request.socket_id,
-                        &request.channel,
-                        decision.grant.user.as_str(),
-                        decision.grant.info.as_ref(),
-                    ) {
+                    Ok(decision) => match pusher.answer_channel(&request, &decision) {
                         Ok(auth) => BatchEntry::Granted(auth),
-                        Err(error) => refused_entry(&auth_error(error)),
+                        Err(error) => refused_entry(&error),
                     },
                     Err(Denied::Error(error)) => refused_entry(&error),
                     Err(Denied::Rejected(rejection)) => return Outcome::Rejected(rejection),

@@ -68,9 +68,10 @@
 //! private channel (4009).
 //!
 //! **Config**: [`Pusher::from_env`] reads `PUSHER_APP_KEY`,
-//! `PUSHER_APP_SECRET` and (optional) `PUSHER_ENCRYPTION_MASTER_KEY_BASE64`
-//! (an empty secret or master key is an error at start); the secret and
-//! the master key never appear in `Debug`, errors or logs.
+//! `PUSHER_APP_SECRET`, `PUSHER_CLIENT_EVENTS` (`on` or `off`, required)
+//! and (optional) `PUSHER_ENCRYPTION_MASTER_KEY_BASE64` (an empty secret
+//! or master key is an error at start); the secret and the master key
+//! never appear in `Debug`, errors or logs.
 
 #[cfg(feature = "revoke")]
 mod api;
@@ -78,6 +79,7 @@ mod auth;
 mod backend;
 mod batch;
 mod channel;
+mod client_events;
 mod config;
 mod endpoints;
 mod form;
@@ -93,9 +95,10 @@ pub use api::{
 pub use auth::{AuthError, ChannelAuth, MAX_USER_INFO_LEN, UserAuth};
 pub use batch::{BatchAnswer, BatchEntry};
 pub use channel::{Channel, ChannelError, ChannelKind, MAX_CHANNEL_NAME_LEN};
+pub use client_events::{ClientEvents, ClientEventsError};
 pub use config::{
-    ConfigError, ENV_APP_KEY, ENV_APP_SECRET, ENV_ENCRYPTION_MASTER_KEY_BASE64, Pusher,
-    PusherBuilder,
+    ConfigError, ENV_APP_KEY, ENV_APP_SECRET, ENV_CLIENT_EVENTS, ENV_ENCRYPTION_MASTER_KEY_BASE64,
+    Pusher, PusherBuilder,
 };
 pub use endpoints::{Batch, SignIn, SignInEndpoint, SignInFn, signin};
 pub use form::{BatchRequest, ChannelRequest, FormError, MAX_BATCH_CHANNELS, UserRequest};
