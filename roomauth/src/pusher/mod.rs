@@ -28,8 +28,51 @@
 //! (`private-encrypted-`, `private-`, `presence-`, longest first), so one
 //! `#[room_auth(rooms = "project-<id>")]` serves all three kinds of
 //! `project-1`, as Laravel's `Broadcast::channel` does. The grant's user
-//! becomes the presence `user_id`, its info the `user_info`. The protocol
-//! has no read-only subscription: a read grant and a write grant both sign.
+//! becomes the presence `user_id`, its info the `user_info`.
+//!
+//! **Read means read.** A signature lets a socket into a channel and
+//! carries no right to publish: the protocol has no read-only
+//! subscription. What members can publish are client events (`client-*`),
+//! which the server relays from every member of a private or presence
+//! channel when the app has them on (and on `private-encrypted-`
+//! channels, a member holds the channel's key, so her events decrypt as
+//! genuine wherever the server relays them). So configuring the backend
+//! requires a stance, [`ClientEvents`] (`.client_events(..)`, or
+//! `PUSHER_CLIENT_EVENTS=on|off`; no default):
+//!
+//! - `off`, the server relays no client events: a read grant signs as a
+//!   write grant does, and the reader can subscribe and receive, not send;
+//! - `on`, the server relays them: a read grant cannot be kept, so it is
+//!   refused, 403 `{"error": "this user may only read this room, but this
+//!   Pusher app relays client events ..."}`, logged at warn; only write
+//!   grants sign. On the batch endpoint the channel's entry is that 403.
+//!
+//! Sign-in (below) names the user and grants no channel: it signs under
+//! both stances.
+//!
+//! | server | its client events switch | a read grant with pusher-js |
+//! | --- | --- | --- |
+//! | Pusher Channels | the app setting "Enable client events" (off until turned on) | off: subscribe and receive; on: refused |
+//! | Soketi | `enableClientMessages` per app (`SOKETI_DEFAULT_APP_ENABLE_CLIENT_MESSAGES`, false by default); off, it answers a client event with `pusher:error` 4301 | off: subscribe and receive; on: refused (both tested against Soketi 1.6.1) |
+//! | Laravel Reverb | `accept_client_events_from` per app: `members` by default (client events on), `none` turns them off | `members`: refused; `none`: subscribe and receive |
+//! | Sockudo | `enable_client_messages` per app (`SOCKUDO_DEFAULT_APP_ENABLE_CLIENT_MESSAGES`) | as Soketi: per-user publish rights exist only for its Protocol V2 clients (below) |
+//! | Ably's Pusher adapter | the Ably app's settings (hosted only, not checked here) | say `on` unless the app relays no client events |
+//!
+//! **Sockudo and per-user read-only.** Sockudo (5.2.0) has per-connection
+//! publish rights: `capabilities` (`{"subscribe": [..], "publish": [..]}`,
+//! lists of channel patterns) from the sign-in's `user_data`
+//! (`parse_and_validate_user_data`, `src/handler/signin_management.rs` of
+//! the `sockudo-adapter` crate) or from a V2 capability token. But its
+//! check of a client event, `validate_client_event`
+//! (`src/handler/validation.rs`), tests them only `if is_v2` (a Protocol V2
+//! connection, `@sockudo/client` with `?protocol=2`), and
+//! `validate_v2_capability` returns `Ok` for any other connection; a
+//! pusher-js (V1) connection is limited by the app-wide switch alone. So
+//! with pusher-js roomauth cannot issue per-user read-only on Sockudo.
+//! With V2 clients it would take the user's writable channel patterns at
+//! sign-in, set once per connection, not per subscription: rules that
+//! decide one room at a time do not enumerate them. Sockudo refuses client
+//! events on `private-encrypted-` channels itself.
 //!
 //! **Validation before signing**: `socket_id` must match `^\d+\.\d+$`
 //! ([`SocketId`]; an unchecked `1234.5678:private-other` would sign another
