@@ -63,8 +63,11 @@ async fn livekit_client_and_server_sdk_accept_the_rules_tokens() {
     assert_eq!(
         claims["video"],
         json!({"room": "project-1", "roomJoin": true, "canSubscribe": true,
-               "canPublish": true, "canPublishData": true})
+               "canPublish": true, "canPublishData": true,
+               "canPublishSources": ["camera", "microphone", "screen_share"]})
     );
+    assert_eq!(claims["attributes"], json!({"role": "editor"}));
+    assert!(claims.get("roomConfig").is_none(), "{claims}");
     let ttl = claims["exp"].as_u64().unwrap() - claims["nbf"].as_u64().unwrap();
     assert_eq!(ttl, 6 * 3600);
 
@@ -76,6 +79,7 @@ async fn livekit_client_and_server_sdk_accept_the_rules_tokens() {
         json!({"room": "project-2", "roomJoin": true, "canSubscribe": true,
                "canPublish": false, "canPublishData": false})
     );
+    assert_eq!(p2["claims"]["attributes"], json!({"role": "viewer"}));
 
     // project-3 has no members: 403; no session: 401. TokenSource throws
     // with the status and the JSON body.
@@ -87,13 +91,38 @@ async fn livekit_client_and_server_sdk_accept_the_rules_tokens() {
     let anonymous = out["no-session"]["error"].as_str().unwrap();
     assert!(anonymous.contains("received 401 /"), "{anonymous}");
 
-    // What the client asks for beyond the room is not in the token.
-    let more = &out["asks-for-more"];
-    assert_eq!(more["ok"], true, "{more}");
-    assert_eq!(more["claims"]["name"], "Alice");
-    assert_eq!(more["claims"]["metadata"], r#"{"name":"Alice"}"#);
-    assert!(more["claims"].get("attributes").is_none());
-    assert!(more["claims"].get("roomConfig").is_none());
+    // What the client asks for and the rule did not decide is refused with
+    // a 400 naming every such field; nothing is dropped silently.
+    let more = out["asks-for-more"]["error"].as_str().unwrap();
+    assert!(
+        more.contains("received 400 /")
+            && more.contains(
+                "participant_name, participant_metadata, participant_attributes.role, room_config.agents[0].agent_name"
+            ),
+        "{more}"
+    );
+    // What the rule decides the same way is granted; the agent is
+    // dispatched through the token (agent dispatch by name).
+    let same = &out["asks-what-the-rule-decides"];
+    assert_eq!(same["ok"], true, "{same}");
+    assert_eq!(same["claims"]["name"], "Alice");
+    assert_eq!(same["claims"]["attributes"], json!({"role": "editor"}));
+    assert_eq!(
+        same["claims"]["roomConfig"],
+        json!({"agents": [{"agentName": "note-taker"}]})
+    );
+    let reader = &out["reader-asks-for-the-agent"];
+    assert_eq!(reader["ok"], true, "{reader}");
+    assert_eq!(reader["claims"]["video"]["canPublish"], false);
+    assert_eq!(
+        reader["claims"]["roomConfig"],
+        json!({"agents": [{"agentName": "note-taker"}]})
+    );
+    let metadata = out["agent-metadata"]["error"].as_str().unwrap();
+    assert!(
+        metadata.contains("received 400 /") && metadata.contains("room_config.agents[0].metadata"),
+        "{metadata}"
+    );
     let other = out["other-identity"]["error"].as_str().unwrap();
     assert!(
         other.contains("received 400 /") && other.contains("participant_identity"),

@@ -157,7 +157,11 @@ fn every_row_names_a_test_that_exists() {
                 line.starts_with("#[") || line.starts_with("///")
             })
             .any(|line| line.trim_start().starts_with("#[") && line.contains("test"));
-        assert!(attributes, "{}: `{name}` in {file} is not a test", row.backend);
+        assert!(
+            attributes,
+            "{}: `{name}` in {file} is not a test",
+            row.backend
+        );
     }
 }
 

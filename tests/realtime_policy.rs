@@ -71,8 +71,15 @@ async fn grants_carry_the_users_name() {
         .decide("project-2", &mut AxumContext::new(request, state.clone()))
         .await
         .unwrap();
+    // And LiveKit's part: the viewer's role, the agent she may dispatch.
     assert_eq!(
         decision.grant,
-        roomauth::Grant::read("alice").with_info(serde_json::json!({ "name": "Alice" }))
+        roomauth::Grant::read("alice")
+            .with_info(serde_json::json!({ "name": "Alice" }))
+            .with_extension(
+                roomauth::livekit::LiveKitGrant::new()
+                    .attribute("role", "viewer")
+                    .allow_agents([app::NOTE_TAKER])
+            )
     );
 }

@@ -30,7 +30,7 @@ use roomauth_suite::{bearer_token, login_cookie, serve};
 use serde_json::{Value, json};
 
 fn pusher() -> Pusher {
-    Pusher::new(APP_KEY, APP_SECRET).expect("a valid Pusher config")
+    Pusher::new(APP_KEY, APP_SECRET, app::pusher::DEV_CLIENT_EVENTS).expect("a valid Pusher config")
 }
 
 /// roomauth's `terminate_connections` is byte for byte what
@@ -69,7 +69,8 @@ fn pusher_api_signs_as_the_node_sdk() {
 #[tokio::test(flavor = "multi_thread")]
 async fn pusher_revoke_through_soketi() {
     let node = npm_project("tests/pusher-node");
-    let soketi = Soketi::start(node.dir());
+    // Client events as the app's development default says (off).
+    let soketi = Soketi::start(node.dir(), app::pusher::DEV_CLIENT_EVENTS);
     let api = PusherApi::new(
         &pusher(),
         APP_ID,

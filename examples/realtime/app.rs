@@ -43,7 +43,7 @@ use axum_extra::extract::cookie::{Cookie, Key, SameSite, SignedCookieJar};
 use roomauth::centrifugo::{CentrifugoPublish, CentrifugoSubscribe, CentrifugoToken};
 use roomauth::hocuspocus::Hocuspocus;
 use roomauth::liveblocks::Liveblocks;
-use roomauth::livekit::LiveKit;
+use roomauth::livekit::{LiveKit, LiveKitGrant, TrackSource};
 use roomauth::revoke::Revoker;
 use roomauth::room_service::{Provisioner, RoomService};
 use roomauth::y_sweet::YSweet;
@@ -206,16 +206,32 @@ impl FromRequestParts<AppState> for CurrentUser {
 }
 
 /// Who may enter `project-<id>`, and how: the project's members, with their
-/// access, showing their name to the others.
+/// access, showing their name to the others. On LiveKit, editors publish
+/// camera, microphone and screen, every member carries a `role` attribute,
+/// and may dispatch the `note-taker` agent (the other backends ignore
+/// LiveKit's part).
 #[room_auth(rooms = "project-<id>", session = user)]
 pub async fn project_rooms(user: CurrentUser, id: u64) -> Result<Grant, Deny> {
-    match user.member.projects.get(&id) {
-        Some(access) => {
-            Ok(Grant::new(user.id, *access).with_info(json!({ "name": user.member.name })))
-        }
-        None => Err(Deny::Forbidden),
-    }
+    let Some(&access) = user.member.projects.get(&id) else {
+        return Err(Deny::Forbidden);
+    };
+    let livekit = match access {
+        Access::Write => LiveKitGrant::new()
+            .publish_sources([
+                TrackSource::Camera,
+                TrackSource::Microphone,
+                TrackSource::ScreenShare,
+            ])
+            .attribute("role", "editor"),
+        Access::Read => LiveKitGrant::new().attribute("role", "viewer"),
+    };
+    Ok(Grant::new(user.id, access)
+        .with_info(json!({ "name": user.member.name }))
+        .with_extension(livekit.allow_agents([NOTE_TAKER])))
 }
+
+/// The LiveKit agent every project member may dispatch into a room.
+pub const NOTE_TAKER: &str = "note-taker";
 
 /// `project:<id>`: the same projects, named as channels of a Centrifugo
 /// namespace `project` (`project:1`, `$project:1`).

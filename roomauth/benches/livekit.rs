@@ -92,6 +92,8 @@ fn bench(c: &mut Criterion) {
             identity: "alice",
             publish: true,
             info: Some(&info),
+            livekit: None,
+            agents: &[],
         },
         SystemTime::now(),
     );

@@ -111,6 +111,7 @@ pub mod centrifugo;
 pub mod endpoint;
 pub mod env;
 pub mod error;
+pub mod extensions;
 #[cfg(feature = "hocuspocus")]
 pub mod hocuspocus;
 #[cfg(any(feature = "room-service", feature = "livekit", feature = "centrifugo"))]

@@ -13,6 +13,7 @@ use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 
+use crate::extensions::Extensions;
 use crate::pattern::Pattern;
 use crate::room::RoomMatch;
 
@@ -169,7 +170,9 @@ impl fmt::Display for Access {
 
 /// What a rule lets a user do in a room: who they are, their [`Access`],
 /// and, optionally, what the other members may see of them (Pusher presence
-/// `user_info`, Liveblocks `userInfo`, LiveKit `name` and `metadata`).
+/// `user_info`, Liveblocks `userInfo`, LiveKit `name` and `metadata`) and
+/// what one backend alone can express ([`with_extension`](Self::with_extension):
+/// a value of that backend's own type, which the others ignore).
 ///
 /// ```
 /// use roomauth::Grant;
@@ -186,6 +189,9 @@ pub struct Grant {
     pub access: Access,
     /// What other members see of the user; `None` for nothing.
     pub info: Option<serde_json::Value>,
+    /// Backend-specific parts of the grant, one value per type (see
+    /// [`with_extension`](Self::with_extension)); empty by default.
+    pub extensions: Extensions,
 }
 
 impl Grant {
@@ -205,6 +211,7 @@ impl Grant {
             user: user.into(),
             access,
             info: None,
+            extensions: Extensions::default(),
         }
     }
 
@@ -213,6 +220,25 @@ impl Grant {
     pub fn with_info(mut self, info: serde_json::Value) -> Grant {
         self.info = Some(info);
         self
+    }
+
+    /// The same grant with a part only one backend reads: a value of that
+    /// backend's type (`roomauth::livekit::LiveKitGrant`,
+    /// `roomauth::liveblocks::LiveblocksGrant`, ...), replacing a value of the
+    /// same type. Rules stay backend-neutral: the other backends, and the
+    /// dispatch, never look at it.
+    #[must_use]
+    pub fn with_extension<T>(mut self, value: T) -> Grant
+    where
+        T: std::any::Any + Clone + PartialEq + fmt::Debug + Send + Sync,
+    {
+        self.extensions.insert(value);
+        self
+    }
+
+    /// The part of type `T`, if the rule attached one.
+    pub fn extension<T: std::any::Any>(&self) -> Option<&T> {
+        self.extensions.get::<T>()
     }
 }
 

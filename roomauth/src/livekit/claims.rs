@@ -6,9 +6,15 @@
 //! out: `room` always, and the three capabilities always, `false` where the
 //! grant is read-only. `roomCreate`, `roomList`, `roomAdmin`, `roomRecord`,
 //! `hidden`, `recorder` and `canUpdateOwnMetadata` are never set (their
-//! default is off).
+//! default is off). `canPublishSources`, `attributes` and `roomConfig`
+//! (agent dispatch) appear only when the rule's
+//! [`LiveKitGrant`](super::LiveKitGrant) decides them.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+use super::TrackSource;
 
 /// The claims of one participant's token for one room.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +35,33 @@ pub struct Claims {
     pub metadata: Option<String>,
     /// What the participant may do in the room.
     pub video: VideoGrant,
+    /// The participant's attributes, as the rule decided them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+    /// The agents dispatched into the room when the participant joins:
+    /// those the client asked for, each allowed by the rule.
+    #[serde(
+        default,
+        rename = "roomConfig",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub room_config: Option<RoomConfig>,
+}
+
+/// LiveKit's `RoomConfiguration` (protobuf JSON), restricted to agent
+/// dispatch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomConfig {
+    /// The agents to dispatch.
+    pub agents: Vec<AgentDispatch>,
+}
+
+/// LiveKit's `RoomAgentDispatch`: an agent, by name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentDispatch {
+    /// The agent's registered name.
+    #[serde(rename = "agentName")]
+    pub agent_name: String,
 }
 
 /// LiveKit's `VideoGrant`, restricted to the fields roomauth sets (all
@@ -46,6 +79,10 @@ pub struct VideoGrant {
     pub can_publish: bool,
     /// May send data messages: write access only.
     pub can_publish_data: bool,
+    /// The only sources it may publish from (write access, when the rule
+    /// decides them); absent: any source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub can_publish_sources: Option<Vec<TrackSource>>,
 }
 
 impl VideoGrant {
@@ -58,6 +95,7 @@ impl VideoGrant {
             can_subscribe: true,
             can_publish: publish,
             can_publish_data: publish,
+            can_publish_sources: None,
         }
     }
 }
@@ -114,11 +152,21 @@ mod tests {
             name: None,
             metadata: None,
             video: VideoGrant::new("r", true),
+            attributes: BTreeMap::new(),
+            room_config: None,
         };
         let value = serde_json::to_value(&claims).unwrap();
         let object = value.as_object().unwrap();
         assert!(!object.contains_key("name"));
         assert!(!object.contains_key("metadata"));
+        assert!(!object.contains_key("attributes"));
+        assert!(!object.contains_key("roomConfig"));
+        assert!(
+            !value["video"]
+                .as_object()
+                .unwrap()
+                .contains_key("canPublishSources")
+        );
         assert_eq!(value["iss"], "devkey");
         assert_eq!(value["exp"], 20);
     }

@@ -23,7 +23,9 @@
 //! | `sub` | the grant's user (the identity) |
 //! | `nbf`, `exp` | now, now + [`DEFAULT_TTL`] (configurable) |
 //! | `name`, `metadata` | the grant's user info: its `name`; all of it as JSON text |
-//! | `video` | `room`, `roomJoin`, `canSubscribe`; `canPublish` and `canPublishData` true for write, false for read |
+//! | `video` | `room`, `roomJoin`, `canSubscribe`; `canPublish` and `canPublishData` true for write, false for read; `canPublishSources` for write when the rule's [`LiveKitGrant`] names them |
+//! | `attributes` | the [`LiveKitGrant`]'s attributes |
+//! | `roomConfig` | `{"agents": [{"agentName"}]}`: the agents the client asked to dispatch, each in the [`LiveKitGrant`]'s allow-list |
 //!
 //! `room`, `exp` and the three capabilities are always written: LiveKit
 //! reads a token without `room` as "any room" and a missing capability as
@@ -35,8 +37,26 @@
 //! names a `participant_identity` other than the logged-in user's is
 //! refused with 400 (after the rules said yes), so that a client which
 //! believes it is someone else finds out at once rather than appearing
-//! under another name. The client's `participant_name`, metadata,
-//! attributes and `room_config` are ignored.
+//! under another name.
+//!
+//! # What the client asks for
+//!
+//! Nothing the client chooses is dropped silently ([`request::Asked`]): its
+//! `participant_name`, `participant_metadata`, each
+//! `participant_attributes` entry and each `room_config` field are
+//! accepted only where the grant decides the same (the name and metadata
+//! of the grant's user info; an attribute the rule's [`LiveKitGrant`]
+//! gives the same value; an agent, by `agent_name`, from its allow-list),
+//! and otherwise refused with one 400 that names every such field:
+//!
+//! ```text
+//! 400 {"error": "malformed request: the client may not set participant_name, room_config.agents[0].agent_name: ..."}
+//! ```
+//!
+//! An allowed agent is dispatched through the token (`roomConfig`); an
+//! agent's `metadata` or `deployment`, and every other `room_config` field,
+//! are nothing a rule decides and always refused. A rule attaches LiveKit's
+//! part with [`Grant::with_extension`](crate::Grant::with_extension).
 //!
 //! # Keeping grants true
 //!
@@ -57,6 +77,7 @@
 mod backend;
 pub mod claims;
 mod config;
+mod grant;
 pub mod request;
 #[cfg(feature = "revoke")]
 pub mod room_service;
@@ -65,7 +86,8 @@ mod token;
 pub use config::{
     ConfigError, DEFAULT_TTL, ENV_API_KEY, ENV_API_SECRET, ENV_URL, LiveKit, LiveKitBuilder,
 };
-pub use request::{TokenRequest, TokenSourceRequest};
+pub use grant::{LiveKitGrant, TrackSource};
+pub use request::{Asked, TokenRequest, TokenSourceRequest};
 #[cfg(feature = "revoke")]
 pub use room_service::{LiveKitRoomService, RoomServiceError};
 pub use token::{Participant, TokenSourceResponse};

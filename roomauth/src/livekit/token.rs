@@ -4,8 +4,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 
-use super::LiveKit;
-use super::claims::{Claims, VideoGrant, name_and_metadata};
+use super::claims::{AgentDispatch, Claims, RoomConfig, VideoGrant, name_and_metadata};
+use super::{LiveKit, LiveKitGrant};
 
 /// What `TokenSource.endpoint` expects back (protobuf JSON of
 /// `TokenSourceResponse`, snake_case).
@@ -28,6 +28,11 @@ pub struct Participant<'a> {
     pub publish: bool,
     /// The grant's user info: `name` and `metadata`.
     pub info: Option<&'a serde_json::Value>,
+    /// LiveKit's part of the grant: publish sources, attributes.
+    pub livekit: Option<&'a LiveKitGrant>,
+    /// The agents to dispatch (asked for by the client, allowed by the
+    /// grant).
+    pub agents: &'a [String],
 }
 
 impl LiveKit {
@@ -38,6 +43,12 @@ impl LiveKit {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |since| since.as_secs());
         let (name, metadata) = name_and_metadata(participant.info);
+        let mut video = VideoGrant::new(participant.room, participant.publish);
+        if participant.publish {
+            video.can_publish_sources = participant
+                .livekit
+                .and_then(|grant| grant.publish_sources.clone());
+        }
         Claims {
             iss: self.api_key.clone(),
             sub: participant.identity.to_owned(),
@@ -45,7 +56,20 @@ impl LiveKit {
             exp: nbf.saturating_add(self.ttl.as_secs()),
             name,
             metadata,
-            video: VideoGrant::new(participant.room, participant.publish),
+            video,
+            attributes: participant
+                .livekit
+                .map(|grant| grant.attributes.clone())
+                .unwrap_or_default(),
+            room_config: (!participant.agents.is_empty()).then(|| RoomConfig {
+                agents: participant
+                    .agents
+                    .iter()
+                    .map(|agent_name| AgentDispatch {
+                        agent_name: agent_name.clone(),
+                    })
+                    .collect(),
+            }),
         }
     }
 
@@ -77,6 +101,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::livekit::TrackSource;
 
     fn dev() -> LiveKit {
         LiveKit::builder()
@@ -101,6 +126,8 @@ mod tests {
             identity: "alice",
             publish: true,
             info: Some(&info),
+            livekit: None,
+            agents: &[],
         };
         let token = dev().sign(&dev().claims(&participant, now)).unwrap();
         assert_eq!(
@@ -122,6 +149,8 @@ mod tests {
             identity: "alice",
             publish: false,
             info: None,
+            livekit: None,
+            agents: &[],
         };
         let response = dev().token_response(&participant).unwrap();
         assert_eq!(response.server_url, "ws://127.0.0.1:7880");
@@ -151,6 +180,8 @@ mod tests {
                 identity: "alice",
                 publish,
                 info: Some(&info),
+                livekit: None,
+                agents: &[],
             };
             livekit.sign(&livekit.claims(&participant, now)).unwrap()
         }
@@ -175,6 +206,45 @@ mod tests {
             assert!(!video.room_create && !video.room_list && !video.room_admin);
             assert!(!video.room_record && !video.hidden && !video.can_update_own_metadata());
             assert!(claims.exp - claims.nbf == 6 * 3600);
+        }
+
+        #[test]
+        fn sources_attributes_and_agents() {
+            let livekit = LiveKitGrant::new()
+                .publish_sources([TrackSource::Microphone, TrackSource::Camera])
+                .attribute("role", "speaker")
+                .allow_agents(["helper", "other"]);
+            let agents = ["helper".to_owned()];
+            let participant = |publish| Participant {
+                room: "project-1",
+                identity: "alice",
+                publish,
+                info: None,
+                livekit: Some(&livekit),
+                agents: &agents,
+            };
+            let dev = dev();
+            let verifier = TokenVerifier::with_api_key("devkey", "secret");
+            let jwt = dev
+                .sign(&dev.claims(&participant(true), SystemTime::now()))
+                .unwrap();
+            let claims = verifier.verify(&jwt).unwrap();
+            assert_eq!(claims.video.can_publish_sources, ["camera", "microphone"]);
+            assert_eq!(
+                claims.attributes.get("role").map(String::as_str),
+                Some("speaker")
+            );
+            let config = claims.room_config.expect("roomConfig");
+            assert_eq!(config.agents.len(), 1);
+            assert_eq!(config.agents[0].agent_name, "helper");
+            // A read grant publishes nothing: no sources written.
+            let jwt = dev
+                .sign(&dev.claims(&participant(false), SystemTime::now()))
+                .unwrap();
+            let claims = verifier.verify(&jwt).unwrap();
+            assert!(!claims.video.can_publish());
+            assert!(claims.video.can_publish_sources.is_empty());
+            assert_eq!(claims.attributes.len(), 1);
         }
 
         #[test]

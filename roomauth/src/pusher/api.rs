@@ -318,7 +318,8 @@ mod tests {
     use super::*;
 
     fn api() -> PusherApi {
-        let pusher = Pusher::new("app-key", "app-secret").unwrap();
+        let pusher =
+            Pusher::new("app-key", "app-secret", crate::pusher::ClientEvents::Off).unwrap();
         PusherApi::new(&pusher, "app-id", "http://127.0.0.1:6001").unwrap()
     }
 
@@ -359,7 +360,8 @@ mod tests {
     #[test]
     fn from_env_reads_the_laravel_names() {
         use crate::env::fixture::vars;
-        let pusher = Pusher::new("app-key", "app-secret").unwrap();
+        let pusher =
+            Pusher::new("app-key", "app-secret", crate::pusher::ClientEvents::Off).unwrap();
         assert!(
             PusherApi::from_lookup(&pusher, vars(&[]))
                 .unwrap()
