@@ -111,6 +111,23 @@ pub fn demo_users() -> HashMap<&'static str, Member> {
     ])
 }
 
+/// The other members of `member`'s projects, by id, sorted.
+pub fn co_members(id: &str, member: &Member) -> Vec<&'static str> {
+    let mut others: Vec<&'static str> = demo_users()
+        .into_iter()
+        .filter(|(other, them)| {
+            *other != id
+                && them
+                    .projects
+                    .keys()
+                    .any(|project| member.projects.contains_key(project))
+        })
+        .map(|(other, _)| other)
+        .collect();
+    others.sort_unstable();
+    others
+}
+
 /// The app's state: the cookie key, the users, the live sessions.
 #[derive(Clone)]
 pub struct AppState {
@@ -512,8 +529,16 @@ pub fn app(state: AppState, backends: Backends) -> Result<Router, roomauth::Buil
         .route("/admin/access", post(change_access))
         .route("/api/roomservice", post(room_service));
     // Each backend mounts its endpoint here.
+    // Pusher sign-in: who the user is, and whose online status they follow
+    // (the watchlist: the members of their projects).
     let signin = roomauth::pusher::signin(|user: CurrentUser| {
-        Some(Grant::read(user.id).with_info(json!({ "name": user.member.name })))
+        let watchlist = roomauth::pusher::Watchlist::new(co_members(&user.id, &user.member));
+        let grant = Grant::read(user.id).with_info(json!({ "name": user.member.name }));
+        Some(if watchlist.ids().is_empty() {
+            grant
+        } else {
+            grant.with_extension(watchlist)
+        })
     });
     let router = router.merge(pusher::routes(backends.pusher, &rules, signin)?);
     let router = router

@@ -7,6 +7,7 @@ use super::channel::{Channel, ChannelKind};
 use super::config::Pusher;
 use super::sign::shared_secret;
 use super::socket_id::SocketId;
+use super::watchlist::{MAX_WATCHLIST_LEN, Watchlist};
 
 /// Most bytes of presence `user_info` (as JSON), Soketi's default limit
 /// (`presence.maxMemberSizeInKb` = 2): a bigger member is refused by the
@@ -55,6 +56,14 @@ pub enum AuthError {
     /// An empty user id (pusher-js drops a sign-in whose `id` is empty).
     #[error("the user id is empty")]
     EmptyUserId,
+    /// A watchlist over [`MAX_WATCHLIST_LEN`] ids, or with an empty one.
+    #[error("the sign-in's watchlist must hold 1 to {MAX_WATCHLIST_LEN} non-empty user ids, not {len}{empty}", empty = if *.empty { " with an empty one" } else { "" })]
+    Watchlist {
+        /// How many ids it holds.
+        len: usize,
+        /// Whether one of them is empty.
+        empty: bool,
+    },
 }
 
 crate::error::debug_is_display!(AuthError);
@@ -74,6 +83,8 @@ struct UserData<'a> {
     id: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     user_info: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    watchlist: Option<&'a [String]>,
 }
 
 /// JSON text of `value`; the structs above hold only strings and JSON
@@ -141,18 +152,26 @@ impl Pusher {
         }
     }
 
-    /// Signs the sign-in of `user_id` (with optional `user_info`) on
-    /// `socket_id`: `<socket_id>::user::<user_data>`.
+    /// Signs the sign-in of `user_id` (with optional `user_info` and
+    /// [`Watchlist`]) on `socket_id`: `<socket_id>::user::<user_data>`.
     pub fn authenticate_user(
         &self,
         socket_id: &SocketId,
         user_id: &str,
         user_info: Option<&Value>,
+        watchlist: Option<&Watchlist>,
     ) -> Result<UserAuth, AuthError> {
         check_user(user_id, user_info)?;
+        if let Some(list) = watchlist {
+            let (len, empty) = (list.ids().len(), list.ids().iter().any(String::is_empty));
+            if len == 0 || len > MAX_WATCHLIST_LEN || empty {
+                return Err(AuthError::Watchlist { len, empty });
+            }
+        }
         let user_data = to_json(&UserData {
             id: user_id,
             user_info,
+            watchlist: watchlist.map(Watchlist::ids),
         });
         Ok(UserAuth {
             auth: self
@@ -232,7 +251,7 @@ mod tests {
     #[test]
     fn user_vectors() {
         let answer = pusher()
-            .authenticate_user(&socket(), "alice", Some(&json!({"name": "ALICE"})))
+            .authenticate_user(&socket(), "alice", Some(&json!({"name": "ALICE"})), None)
             .unwrap();
         assert_eq!(
             answer,
@@ -243,13 +262,46 @@ mod tests {
             }
         );
         let answer = pusher()
-            .authenticate_user(&socket(), "alice", None)
+            .authenticate_user(&socket(), "alice", None, None)
             .unwrap();
         assert_eq!(
             answer.auth,
             "app-key:4fcac7b391c27ff59c71413baab0576b6aa27a657812e29610542f48c281ee2d"
         );
         assert_eq!(answer.user_data, r#"{"id":"alice"}"#);
+    }
+
+    /// The official `pusher` 5.3.4 SDK's `authenticateUser("1234.5678",
+    /// {id: "alice", watchlist: ["bob", "carol"]})`: the watchlist is part
+    /// of the signed `user_data`.
+    #[test]
+    fn watchlist_is_signed_in_user_data() {
+        let list = Watchlist::new(["bob", "carol", "bob"]);
+        let answer = pusher()
+            .authenticate_user(&socket(), "alice", None, Some(&list))
+            .unwrap();
+        assert_eq!(
+            answer,
+            UserAuth {
+                auth: "app-key:819a154049110ae3d50156bb0a1791417c234a676070133262d0afc8e83adf1d"
+                    .into(),
+                user_data: r#"{"id":"alice","watchlist":["bob","carol"]}"#.into(),
+            }
+        );
+        for (list, len, empty) in [
+            (Watchlist::new(Vec::<String>::new()), 0, false),
+            (Watchlist::new(["bob", ""]), 2, true),
+            (
+                Watchlist::new((0..=MAX_WATCHLIST_LEN).map(|i| i.to_string())),
+                MAX_WATCHLIST_LEN + 1,
+                false,
+            ),
+        ] {
+            assert_eq!(
+                pusher().authenticate_user(&socket(), "alice", None, Some(&list)),
+                Err(AuthError::Watchlist { len, empty })
+            );
+        }
     }
 
     #[test]
@@ -293,7 +345,7 @@ mod tests {
                 .is_ok()
         );
         assert_eq!(
-            pusher().authenticate_user(&socket(), "", None),
+            pusher().authenticate_user(&socket(), "", None, None),
             Err(AuthError::EmptyUserId)
         );
     }

@@ -46,7 +46,9 @@ pub(super) fn auth_error(error: AuthError) -> WebhookError {
             tracing::warn!(len, "presence user_info over the protocol's 2 KB");
             WebhookError::malformed(error.to_string())
         }
-        AuthError::EmptyUserId => WebhookError::malformed(error.to_string()),
+        AuthError::EmptyUserId | AuthError::Watchlist { .. } => {
+            WebhookError::malformed(error.to_string())
+        }
     }
 }
 

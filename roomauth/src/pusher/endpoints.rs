@@ -19,6 +19,7 @@ use super::backend::{auth_error, form_error, require_form};
 use super::batch::{BatchAnswer, BatchEntry};
 use super::config::Pusher;
 use super::form::{BatchRequest, ChannelRequest, FormError, UserRequest};
+use super::watchlist::Watchlist;
 
 /// How the app names the user of `pusher.signin()`: its own session
 /// extractor and what to show of the user. Made with [`signin`].
@@ -226,6 +227,7 @@ impl<Cx: RequestContext> Endpoint for SignInEndpoint<Cx> {
                 &request.socket_id,
                 grant.user.as_str(),
                 grant.info.as_ref(),
+                grant.extension::<Watchlist>(),
             ) {
                 Ok(answer) => Reply::json(&answer),
                 Err(error) => auth_error(error).into(),

@@ -18,7 +18,7 @@
 //! | `private-…` | `<socket_id>:<channel_name>` | `{"auth"}` |
 //! | `presence-…` | `<socket_id>:<channel_name>:<channel_data>` | `{"auth", "channel_data"}`, `channel_data` = `{"user_id", "user_info"}` as a JSON string, exactly the bytes signed |
 //! | `private-encrypted-…` | `<socket_id>:<channel_name>` | `{"auth", "shared_secret"}`, `shared_secret` = base64(SHA256(channel_name ‖ master_key)) |
-//! | sign-in (`pusher.signin()`, body `socket_id=…`) | `<socket_id>::user::<user_data>` | `{"auth", "user_data"}`, `user_data` = `{"id", "user_info"}` as a JSON string |
+//! | sign-in (`pusher.signin()`, body `socket_id=…`) | `<socket_id>::user::<user_data>` | `{"auth", "user_data"}`, `user_data` = `{"id", "user_info", "watchlist"}` as a JSON string |
 //!
 //! Only HTTP 200 with JSON is success for pusher-js; any other status
 //! becomes the channel's `pusher:subscription_error` (`AuthError` with that
@@ -82,6 +82,18 @@
 //! strictly ([`ChannelRequest`]). Each failure is a 400 with
 //! `{"error": "<what to fix>"}`.
 //!
+//! **Sign-in** (`pusher.signin()`, [`signin`]): the app's function names
+//! the user from its own session and returns a grant: its user is
+//! `user_data.id`, its info `user_info`, and a [`Watchlist`] attached with
+//! `Grant::with_extension` becomes `user_data.watchlist`, the users whose
+//! online status the user follows (`pusher.user.watchlist.bind("online",
+//! ..)`), signed with the rest. Servers differ: Pusher serves watchlist
+//! events when the app turns them on; Sockudo reads the watchlist at
+//! sign-in; Soketi 1.6 signs users in and ignores it (tested); Laravel
+//! Reverb has no user sign-in at all (it answers `pusher:signin` with
+//! nothing): with Reverb, mount only the channel endpoints, and use
+//! presence channels for who is online.
+//!
 //! **Batched authorization**, as the `pusher-js-auth` plugin (4.x) sends it:
 //! `socket_id=…&channel_name[0]=a&channel_name[1]=b`, answered with one
 //! entry per channel, `{"a": {"status": 200, "data": {"auth": …}},
@@ -129,6 +141,7 @@ mod form;
 mod master_key;
 mod sign;
 mod socket_id;
+mod watchlist;
 
 pub use crate::request::form::FORM_CONTENT_TYPE;
 #[cfg(feature = "revoke")]
@@ -147,3 +160,4 @@ pub use endpoints::{Batch, SignIn, SignInEndpoint, SignInFn, signin};
 pub use form::{BatchRequest, ChannelRequest, FormError, MAX_BATCH_CHANNELS, UserRequest};
 pub use master_key::{MasterKey, MasterKeyError};
 pub use socket_id::{MAX_SOCKET_ID_LEN, SocketId, SocketIdError};
+pub use watchlist::{MAX_WATCHLIST_LEN, Watchlist};
