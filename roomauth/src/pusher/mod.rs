@@ -54,7 +54,7 @@
 //! | --- | --- | --- |
 //! | Pusher Channels | the app setting "Enable client events" (off until turned on) | off: subscribe and receive; on: refused |
 //! | Soketi | `enableClientMessages` per app (`SOKETI_DEFAULT_APP_ENABLE_CLIENT_MESSAGES`, false by default); off, it answers a client event with `pusher:error` 4301 | off: subscribe and receive; on: refused (both tested against Soketi 1.6.1) |
-//! | Laravel Reverb | `accept_client_events_from` per app: `members` by default (client events on), `none` turns them off | `members`: refused; `none`: subscribe and receive |
+//! | Laravel Reverb | `accept_client_events_from` per app: `members` in its published config, `all` when an app's config omits it; any other value (`none`) turns them off and answers `pusher:error` 4301 (`src/Protocols/Pusher/ClientEvent.php`) | `members`: refused; `none`: subscribe and receive; `all` lets any connection, member or not, send to any channel: no endpoint keeps read-only there (say `on`) |
 //! | Sockudo | `enable_client_messages` per app (`SOCKUDO_DEFAULT_APP_ENABLE_CLIENT_MESSAGES`) | as Soketi: per-user publish rights exist only for its Protocol V2 clients (below) |
 //! | Ably's Pusher adapter | the Ably app's settings (hosted only, not checked here) | say `on` unless the app relays no client events |
 //!
@@ -90,9 +90,11 @@
 //! ..)`), signed with the rest. Servers differ: Pusher serves watchlist
 //! events when the app turns them on; Sockudo reads the watchlist at
 //! sign-in; Soketi 1.6 signs users in and ignores it (tested); Laravel
-//! Reverb has no user sign-in at all (it answers `pusher:signin` with
-//! nothing): with Reverb, mount only the channel endpoints, and use
-//! presence channels for who is online.
+//! Reverb has no user sign-in at all (its `EventHandler` knows
+//! `subscribe`, `unsubscribe`, `ping` and `pong`, and fails on
+//! `pusher:signin` as an unknown event): with Reverb, mount only the
+//! channel endpoints, do not call `pusher.signin()`, and use presence
+//! channels for who is online.
 //!
 //! **Batched authorization**, as the `pusher-js-auth` plugin (4.x) sends it:
 //! `socket_id=…&channel_name[0]=a&channel_name[1]=b`, answered with one
