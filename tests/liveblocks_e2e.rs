@@ -86,6 +86,7 @@ async fn liveblocks_client_enters_through_the_rules() {
     let p1 = &out["project-1"];
     assert_eq!(p1["status"], "connected", "{p1}");
     assert_eq!(p1["canWrite"], true, "{p1}");
+    assert_eq!(p1["canComment"], true, "{p1}");
     assert_eq!(p1["id"], "alice");
     assert_eq!(p1["info"], json!({"name": "Alice"}));
     assert_eq!(p1["synchronized"], true, "{p1}");
@@ -96,6 +97,9 @@ async fn liveblocks_client_enters_through_the_rules() {
     let p2 = &out["project-2"];
     assert_eq!(p2["status"], "connected", "{p2}");
     assert_eq!(p2["canWrite"], false, "{p2}");
+    // The rule's per-resource level: a viewer may comment, not edit
+    // (`["*:read", "comments:write"]`, accepted by the dev server).
+    assert_eq!(p2["canComment"], true, "{p2}");
     assert!(p2["write"].as_str().unwrap().starts_with("refused"), "{p2}");
 
     // project-3 (403) and no session (401): refused, and the client stops
@@ -178,10 +182,10 @@ async fn sends_what_liveblocks_node_sends_for_the_same_grant() {
         .await
         .unwrap();
     let cases = json!([
-        {"userId": "alice", "room": "project-1", "permissions": ["room:write"],
+        {"userId": "alice", "room": "project-1", "permissions": ["*:write", "comments:write"],
          "userInfo": {"name": "Alice"}},
         {"userId": "alice", "room": "project-2",
-         "permissions": ["room:read", "room:presence:write"], "userInfo": {"name": "Alice"}},
+         "permissions": ["*:read", "comments:write"], "userInfo": {"name": "Alice"}},
     ]);
     let sdk = node_json(&project, "capture-node-sdk.mjs", vec![cases.to_string()]).await;
     let sdk: Vec<Seen> = sdk
@@ -198,7 +202,7 @@ async fn sends_what_liveblocks_node_sends_for_the_same_grant() {
     assert_eq!(ours, sdk);
     assert_eq!(
         ours[0].body,
-        r#"{"userId":"alice","permissions":{"project-1":["room:write"]},"userInfo":{"name":"Alice"}}"#
+        r#"{"userId":"alice","permissions":{"project-1":["*:write","comments:write"]},"userInfo":{"name":"Alice"}}"#
     );
 }
 

@@ -72,8 +72,8 @@ const MATRIX: &[Row] = &[
     },
     Row {
         backend: "Liveblocks",
-        can: "enter the room, read storage, show presence",
-        cannot: "write storage: `canWrite` false, a storage write is refused",
+        can: "enter the room (`*:read`), read storage, show presence; comment where the rule's `LiveblocksGrant` says so",
+        cannot: "write storage: `canWrite` false and `@liveblocks/client` refuses the write (the local dev server itself enforces no scope); `storage:write` is never sent for a read grant",
         proof: Proof::Test {
             file: "tests/liveblocks_e2e.rs",
             name: "liveblocks_client_enters_through_the_rules",

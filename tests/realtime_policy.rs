@@ -71,7 +71,8 @@ async fn grants_carry_the_users_name() {
         .decide("project-2", &mut AxumContext::new(request, state.clone()))
         .await
         .unwrap();
-    // And LiveKit's part: the viewer's role, the agent she may dispatch.
+    // And the backend-specific parts: LiveKit's viewer role and agent,
+    // Liveblocks' comments.
     assert_eq!(
         decision.grant,
         roomauth::Grant::read("alice")
@@ -80,6 +81,10 @@ async fn grants_carry_the_users_name() {
                 roomauth::livekit::LiveKitGrant::new()
                     .attribute("role", "viewer")
                     .allow_agents([app::NOTE_TAKER])
+            )
+            .with_extension(
+                roomauth::liveblocks::LiveblocksGrant::new()
+                    .comments(roomauth::liveblocks::Level::Write)
             )
     );
 }

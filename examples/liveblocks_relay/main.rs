@@ -75,8 +75,9 @@ async fn relay(
         .and_then(|id| id.parse::<u64>().ok())
         .and_then(|id| user.member.projects.get(&id));
     let permissions = match access {
-        Some(Access::Write) => json!(["room:write"]),
-        Some(Access::Read) => json!(["room:read", "room:presence:write"]),
+        // What roomauth sends for the realtime example's rule.
+        Some(Access::Write) => json!(["*:write", "comments:write"]),
+        Some(Access::Read) => json!(["*:read", "comments:write"]),
         None => return (StatusCode::FORBIDDEN, r#"{"error":"forbidden"}"#).into_response(),
     };
     let answer = relay

@@ -42,7 +42,7 @@ use axum::{Json, Router};
 use axum_extra::extract::cookie::{Cookie, Key, SameSite, SignedCookieJar};
 use roomauth::centrifugo::{CentrifugoPublish, CentrifugoSubscribe, CentrifugoToken};
 use roomauth::hocuspocus::Hocuspocus;
-use roomauth::liveblocks::Liveblocks;
+use roomauth::liveblocks::{Level, Liveblocks, LiveblocksGrant};
 use roomauth::livekit::{LiveKit, LiveKitGrant, TrackSource};
 use roomauth::revoke::Revoker;
 use roomauth::room_service::{Provisioner, RoomService};
@@ -223,7 +223,8 @@ impl FromRequestParts<AppState> for CurrentUser {
 }
 
 /// Who may enter `project-<id>`, and how: the project's members, with their
-/// access, showing their name to the others. On LiveKit, editors publish
+/// access, showing their name to the others. On Liveblocks every member
+/// may comment, viewers included. On LiveKit, editors publish
 /// camera, microphone and screen, every member carries a `role` attribute,
 /// and may dispatch the `note-taker` agent (the other backends ignore
 /// LiveKit's part).
@@ -244,7 +245,9 @@ pub async fn project_rooms(user: CurrentUser, id: u64) -> Result<Grant, Deny> {
     };
     Ok(Grant::new(user.id, access)
         .with_info(json!({ "name": user.member.name }))
-        .with_extension(livekit.allow_agents([NOTE_TAKER])))
+        .with_extension(livekit.allow_agents([NOTE_TAKER]))
+        // On Liveblocks, viewers may comment but not edit.
+        .with_extension(LiveblocksGrant::new().comments(Level::Write)))
 }
 
 /// The LiveKit agent every project member may dispatch into a room.

@@ -3,53 +3,151 @@
 //! ```text
 //! POST https://api.liveblocks.io/v2/authorize-user
 //! Authorization: Bearer sk_…          Content-Type: application/json
-//! {"userId":"alice","permissions":{"project-1":["room:write"]},"userInfo":{"name":"Alice"}}
+//! {"userId":"alice","permissions":{"project-1":["*:write"]},"userInfo":{"name":"Alice"}}
 //! ```
 //!
 //! the body `@liveblocks/node` sends for
-//! `prepareSession("alice", {userInfo}).allow("project-1", ["room:write"]).authorize()`,
+//! `prepareSession("alice", {userInfo}).allow("project-1", session.FULL_ACCESS).authorize()`,
 //! key for key and in the same order. The permissions name exactly the one
 //! room the rules decided on; never a pattern.
 
 use serde::Serialize;
 
-/// A Liveblocks permission string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// An access level of one Liveblocks resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Level {
+    /// `none`: not even see it.
+    None,
+    /// `read`: see it.
+    Read,
+    /// `write`: change it.
+    Write,
+}
+
+/// A Liveblocks permission string (`@liveblocks/core` 3.x names; the
+/// legacy `room:read`, `room:write` and `room:presence:write` are not
+/// sent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Permission {
-    /// `room:read`: see the room and its storage.
-    #[serde(rename = "room:read")]
-    RoomRead,
-    /// `room:presence:write`: update one's own presence (required with
-    /// `room:read`: Liveblocks refuses read-only without it).
-    #[serde(rename = "room:presence:write")]
-    RoomPresenceWrite,
-    /// `room:write`: full access to the room.
-    #[serde(rename = "room:write")]
-    RoomWrite,
+    /// `*:read`: the room read-only (presence included), every resource
+    /// not named otherwise at read.
+    Read,
+    /// `*:write`: the room with full access.
+    Write,
+    /// `storage:<level>`: the room's storage (the document).
+    Storage(Level),
+    /// `comments:<level>`: threads and comments.
+    Comments(Level),
+    /// `feeds:<level>`: feeds.
+    Feeds(Level),
 }
 
 impl Permission {
-    /// What read access grants: read plus presence (presence is always writable in Liveblocks).
-    pub const READ: &'static [Permission] = &[Permission::RoomRead, Permission::RoomPresenceWrite];
-    /// What write access grants.
-    pub const WRITE: &'static [Permission] = &[Permission::RoomWrite];
-
-    /// The permissions of read (`false`) or write (`true`) access.
-    pub fn for_access(write: bool) -> &'static [Permission] {
-        if write {
-            Permission::WRITE
-        } else {
-            Permission::READ
+    /// The permission string.
+    pub fn as_str(self) -> &'static str {
+        use Level::{None, Read, Write};
+        match self {
+            Permission::Read => "*:read",
+            Permission::Write => "*:write",
+            Permission::Storage(None) => "storage:none",
+            Permission::Storage(Read) => "storage:read",
+            Permission::Storage(Write) => "storage:write",
+            Permission::Comments(None) => "comments:none",
+            Permission::Comments(Read) => "comments:read",
+            Permission::Comments(Write) => "comments:write",
+            Permission::Feeds(None) => "feeds:none",
+            Permission::Feeds(Read) => "feeds:read",
+            Permission::Feeds(Write) => "feeds:write",
         }
     }
 
-    /// The permission string.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Permission::RoomRead => "room:read",
-            Permission::RoomPresenceWrite => "room:presence:write",
-            Permission::RoomWrite => "room:write",
+    /// The permissions of a grant: its base scope (`*:read` or
+    /// `*:write`), then each resource level its [`LiveblocksGrant`] sets.
+    /// A read grant's storage stays at most `read` (storage is the room's
+    /// content: writing it is what read excludes); comments and feeds are
+    /// the rule's to raise ("may comment, may not edit").
+    pub fn for_grant(write: bool, levels: Option<&LiveblocksGrant>) -> Vec<Permission> {
+        let mut permissions = vec![if write {
+            Permission::Write
+        } else {
+            Permission::Read
+        }];
+        if let Some(levels) = levels {
+            if let Some(storage) = levels.storage {
+                permissions.push(Permission::Storage(if write {
+                    storage
+                } else {
+                    storage.min(Level::Read)
+                }));
+            }
+            permissions.extend(levels.comments.map(Permission::Comments));
+            permissions.extend(levels.feeds.map(Permission::Feeds));
         }
+        permissions
+    }
+}
+
+impl Serialize for Permission {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// What a rule decides for Liveblocks beyond read or write: each
+/// resource's level, attached with
+/// [`Grant::with_extension`](crate::Grant::with_extension) (the other
+/// backends ignore it):
+///
+/// ```
+/// use roomauth::Grant;
+/// use roomauth::liveblocks::{Level, LiveblocksGrant};
+///
+/// // May read the document and comment on it, not edit it.
+/// let grant = Grant::read("alice").with_extension(LiveblocksGrant::new().comments(Level::Write));
+/// # assert!(grant.extension::<LiveblocksGrant>().is_some());
+/// ```
+///
+/// Unset resources follow the grant's access. A read grant's storage is
+/// never above `read`: a [`storage`](Self::storage) of `Write` on a read
+/// grant is sent as `storage:read`, and logged at warn.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LiveblocksGrant {
+    storage: Option<Level>,
+    comments: Option<Level>,
+    feeds: Option<Level>,
+}
+
+impl LiveblocksGrant {
+    /// Every resource at the grant's access.
+    pub fn new() -> LiveblocksGrant {
+        LiveblocksGrant::default()
+    }
+
+    /// The storage's level (`storage:<level>`).
+    #[must_use]
+    pub fn storage(mut self, level: Level) -> Self {
+        self.storage = Some(level);
+        self
+    }
+
+    /// The comments' level (`comments:<level>`).
+    #[must_use]
+    pub fn comments(mut self, level: Level) -> Self {
+        self.comments = Some(level);
+        self
+    }
+
+    /// The feeds' level (`feeds:<level>`).
+    #[must_use]
+    pub fn feeds(mut self, level: Level) -> Self {
+        self.feeds = Some(level);
+        self
+    }
+
+    /// Whether, on a read grant, the storage level asks for more than read
+    /// (sent as read).
+    pub fn storage_above_read(&self) -> bool {
+        self.storage == Some(Level::Write)
     }
 }
 
@@ -73,7 +171,7 @@ pub struct OneRoom<'a> {
     /// [`check_room_id`](super::request::check_room_id)).
     pub room: &'a str,
     /// Its permissions.
-    pub permissions: &'static [Permission],
+    pub permissions: &'a [Permission],
 }
 
 impl Serialize for OneRoom<'_> {
@@ -128,44 +226,98 @@ mod tests {
             user_id: "alice",
             permissions: OneRoom {
                 room: "project-1",
-                permissions: Permission::for_access(true),
+                permissions: &Permission::for_grant(true, None),
             },
             user_info: user_info(Some(&info)).unwrap(),
         };
         assert_eq!(
             serde_json::to_string(&body).unwrap(),
-            r#"{"userId":"alice","permissions":{"project-1":["room:write"]},"userInfo":{"name":"Alice"}}"#
+            r#"{"userId":"alice","permissions":{"project-1":["*:write"]},"userInfo":{"name":"Alice"}}"#
         );
     }
 
     #[test]
-    fn read_body_has_presence_and_no_user_info() {
+    fn read_body_without_user_info() {
         let body = AuthorizeUser {
             user_id: "alice",
             permissions: OneRoom {
                 room: "project-2",
-                permissions: Permission::for_access(false),
+                permissions: &Permission::for_grant(false, None),
             },
             user_info: None,
         };
         assert_eq!(
             serde_json::to_string(&body).unwrap(),
-            r#"{"userId":"alice","permissions":{"project-2":["room:read","room:presence:write"]}}"#
+            r#"{"userId":"alice","permissions":{"project-2":["*:read"]}}"#
         );
     }
 
     #[test]
-    fn permission_strings() {
-        for permission in [
-            Permission::RoomRead,
-            Permission::RoomPresenceWrite,
-            Permission::RoomWrite,
-        ] {
-            assert_eq!(
-                serde_json::to_value(permission).unwrap(),
-                json!(permission.as_str())
-            );
-        }
+    fn resource_levels_follow_the_base_scope() {
+        let strings = |write, levels: LiveblocksGrant| -> Vec<&'static str> {
+            Permission::for_grant(write, Some(&levels))
+                .into_iter()
+                .map(Permission::as_str)
+                .collect()
+        };
+        // Comment but not edit.
+        assert_eq!(
+            strings(false, LiveblocksGrant::new().comments(Level::Write)),
+            ["*:read", "comments:write"]
+        );
+        // Edit, but no comments and read-only feeds.
+        assert_eq!(
+            strings(
+                true,
+                LiveblocksGrant::new()
+                    .comments(Level::None)
+                    .feeds(Level::Read)
+            ),
+            ["*:write", "comments:none", "feeds:read"]
+        );
+        // A read grant never writes storage.
+        let above = LiveblocksGrant::new().storage(Level::Write);
+        assert!(above.storage_above_read());
+        assert_eq!(strings(false, above), ["*:read", "storage:read"]);
+        assert_eq!(strings(true, above), ["*:write", "storage:write"]);
+        assert_eq!(
+            strings(false, LiveblocksGrant::new().storage(Level::None)),
+            ["*:read", "storage:none"]
+        );
+    }
+
+    #[test]
+    fn permission_strings_are_liveblocks_own() {
+        // `Permission` of @liveblocks/core 3.x (src/permissions.ts).
+        let all = [
+            Permission::Read,
+            Permission::Write,
+            Permission::Storage(Level::None),
+            Permission::Storage(Level::Read),
+            Permission::Storage(Level::Write),
+            Permission::Comments(Level::None),
+            Permission::Comments(Level::Read),
+            Permission::Comments(Level::Write),
+            Permission::Feeds(Level::None),
+            Permission::Feeds(Level::Read),
+            Permission::Feeds(Level::Write),
+        ];
+        assert_eq!(
+            serde_json::to_value(all).unwrap(),
+            json!([
+                "*:read",
+                "*:write",
+                "storage:none",
+                "storage:read",
+                "storage:write",
+                "comments:none",
+                "comments:read",
+                "comments:write",
+                "feeds:none",
+                "feeds:read",
+                "feeds:write"
+            ])
+        );
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::text::Escaped;
 use crate::upstream::UpstreamError;
 
 use super::answer::{MAX_ANSWER_BYTES, TokenAnswer};
-use super::authorize::{AuthorizeUser, OneRoom, Permission, user_info};
+use super::authorize::{AuthorizeUser, LiveblocksGrant, OneRoom, Permission, user_info};
 use super::{AuthRequest, Liveblocks};
 
 impl Backend for Liveblocks {
@@ -41,11 +41,17 @@ impl Backend for Liveblocks {
             tracing::error!(rule = decision.rule, error = %err, "the rule's user info cannot be sent to Liveblocks");
             WebhookError::Internal
         })?;
+        let write = grant.access == Access::Write;
+        let levels = grant.extension::<LiveblocksGrant>();
+        if !write && levels.is_some_and(LiveblocksGrant::storage_above_read) {
+            tracing::warn!(rule = decision.rule, room = %request.room, "a read grant asked for storage:write: sent as storage:read");
+        }
+        let permissions = Permission::for_grant(write, levels);
         let body = AuthorizeUser {
             user_id: grant.user.as_str(),
             permissions: OneRoom {
                 room: &request.room,
-                permissions: Permission::for_access(grant.access == Access::Write),
+                permissions: &permissions,
             },
             user_info,
         };

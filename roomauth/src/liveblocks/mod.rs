@@ -16,16 +16,24 @@
 //!
 //! ```text
 //! POST {base}/v2/authorize-user            Authorization: Bearer sk_…
-//! {"userId":"alice","permissions":{"project-1":["room:write"]},"userInfo":{"name":"Alice"}}
+//! {"userId":"alice","permissions":{"project-1":["*:write"]},"userInfo":{"name":"Alice"}}
 //! ```
 //!
 //! | grant | permissions |
 //! | --- | --- |
-//! | read | `["room:read", "room:presence:write"]` (Liveblocks refuses read without presence) |
-//! | write | `["room:write"]` |
+//! | read | `["*:read"]`: the room read-only, presence included |
+//! | write | `["*:write"]` |
+//! | either, with a [`LiveblocksGrant`] | + `storage:<level>`, `comments:<level>`, `feeds:<level>` as the rule set them (a read grant's storage at most `read`) |
 //!
 //! for exactly the requested room, never a pattern, and relays Liveblocks'
-//! `{"token": …}` ([`answer`]) with 200.
+//! `{"token": …}` ([`answer`]) with 200. These are the permission names of
+//! `@liveblocks/core` 3.x (`*:read`, `*:write` and per-resource levels);
+//! `room:read`, `room:write` and `room:presence:write` are its legacy
+//! aliases, and the local dev server (`liveblocks` 1.9) accepts both. A
+//! rule that lets a reader comment without editing returns
+//! `Grant::read(id).with_extension(LiveblocksGrant::new().comments(Level::Write))`:
+//! `["*:read", "comments:write"]`, which `@liveblocks/client` reads as
+//! `canWrite: false`, `canComment: true`.
 //!
 //! # Failures, next to `@liveblocks/node`
 //!
@@ -59,7 +67,7 @@ mod config;
 pub mod request;
 
 pub use answer::TokenAnswer;
-pub use authorize::{AuthorizeUser, Permission};
+pub use authorize::{AuthorizeUser, Level, LiveblocksGrant, Permission};
 pub use config::{
     ConfigError, DEFAULT_BASE_URL, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES,
     DEFAULT_POOL_MAX_IDLE_PER_HOST, DEFAULT_RETRY_BACKOFF, DEFAULT_TIMEOUT, ENV_BASE_URL,

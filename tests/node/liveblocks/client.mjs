@@ -87,6 +87,7 @@ const value = Math.floor(Math.random() * 1e9);
     status,
     errors,
     canWrite: self?.canWrite ?? null,
+    canComment: self?.canComment ?? null,
     id: self?.id ?? null,
     info: self?.info ?? null,
     synchronized: await synchronized(room),
@@ -124,6 +125,7 @@ const value = Math.floor(Math.random() * 1e9);
     status,
     errors,
     canWrite: self?.canWrite ?? null,
+    canComment: self?.canComment ?? null,
     write,
     authRequests: auth.requests,
   };
