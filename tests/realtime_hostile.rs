@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use axum::http::HeaderName;
 use axum_extra::extract::cookie::Key;
-use roomauth::centrifugo::{CentrifugoSubscribe, PROXY_SECRET_HEADER};
+use roomauth::centrifugo::{CentrifugoPublish, CentrifugoSubscribe, PROXY_SECRET_HEADER};
 use roomauth::hocuspocus::{Hocuspocus, HocuspocusSecret, SIGNATURE_HEADER};
 use roomauth::y_sweet::{ConnectionString, YSweet};
 use roomauth_suite::{Served, login_cookie, serve};
@@ -279,62 +279,85 @@ async fn y_sweet_refuses_hostile_requests_before_the_server() {
     assert!(hits.load(Ordering::SeqCst) > 0);
 }
 
-/// Centrifugo's subscribe proxy: requests Centrifugo never sends are HTTP
-/// 4xx (the rules' own refusals are 200 `{"error"}` in proxy shape).
+/// Centrifugo's subscribe and publish proxies: requests Centrifugo never
+/// sends are HTTP 4xx (the rules' own refusals are 200 `{"error"}` in proxy
+/// shape).
 #[tokio::test]
 async fn centrifugo_proxy_refuses_hostile_requests() {
-    let subscribe = CentrifugoSubscribe::new()
-        .require_header(HeaderName::from_static(PROXY_SECRET_HEADER), PROXY_SECRET)
-        .expect("a proxy secret");
+    let header = || HeaderName::from_static(PROXY_SECRET_HEADER);
     let (server, alice) = start(app::Backends {
-        centrifugo_subscribe: subscribe,
+        centrifugo_subscribe: CentrifugoSubscribe::new()
+            .require_header(header(), PROXY_SECRET)
+            .expect("a proxy secret"),
+        centrifugo_publish: CentrifugoPublish::new()
+            .require_header(header(), PROXY_SECRET)
+            .expect("a proxy secret"),
         ..app::Backends::dev()
     })
     .await;
     let request = |channel: &str| {
         serde_json::json!({"client": "c1", "transport": "websocket", "protocol": "json",
-                           "encoding": "json", "user": "alice", "channel": channel})
+                           "encoding": "json", "user": "alice", "channel": channel,
+                           "data": {"text": "hi"}})
         .to_string()
     };
-    let mut cases = vec![
-        Hostile::json("no proxy secret", request("project:1")),
-        Hostile::json("wrong proxy secret", request("project:1"))
-            .header(PROXY_SECRET_HEADER, "wrong"),
-        Hostile::json("proxy secret prefix", request("project:1"))
-            .header(PROXY_SECRET_HEADER, &PROXY_SECRET[..10]),
-        Hostile::json("empty proxy secret", request("project:1")).header(PROXY_SECRET_HEADER, ""),
-    ];
-    let mut signed = malformed_json("channel");
-    signed.extend([
-        Hostile::json("a space", request("project: 1")),
-        Hostile::json("a newline", request("project:1\n")),
-        Hostile::json("NUL", request("project:1\u{0}")),
-        Hostile::json("non-ASCII", request("project:\u{ff11}")),
-        Hostile::json("a zero-width space", request("project:1\u{200b}")),
-        Hostile::json("only the private prefix", request("$")),
-        Hostile::json("empty channel", request("")),
-        Hostile::json("overlong", request(&format!("project:{}", "1".repeat(300)))),
-        Hostile::json("user is a number", r#"{"user": 5, "channel": "project:1"}"#),
-        Hostile::json("no channel", r#"{"user": "alice", "client": "c1"}"#),
-    ]);
-    for case in signed {
-        cases.push(case.header(PROXY_SECRET_HEADER, PROXY_SECRET));
-    }
-    assert!(cases.len() >= 20, "{}", cases.len());
-    assert_refused(&server, &alice, "/centrifugo/subscribe", cases, &["result"]).await;
+    for path in ["/centrifugo/subscribe", "/centrifugo/publish"] {
+        let mut cases = vec![
+            Hostile::json("no proxy secret", request("project:1")),
+            Hostile::json("wrong proxy secret", request("project:1"))
+                .header(PROXY_SECRET_HEADER, "wrong"),
+            Hostile::json("proxy secret prefix", request("project:1"))
+                .header(PROXY_SECRET_HEADER, &PROXY_SECRET[..10]),
+            Hostile::json("empty proxy secret", request("project:1"))
+                .header(PROXY_SECRET_HEADER, ""),
+        ];
+        let mut signed = malformed_json("channel");
+        if path == "/centrifugo/publish" {
+            // The publish proxy takes publications up to Centrifugo's
+            // default message size: its oversize body is bigger.
+            signed.retain(|case| case.why != "oversize body");
+            signed.push(Hostile::json(
+                "oversize publication",
+                format!(
+                    r#"{{"channel": "project:1", "data": {{"text": "{}"}}}}"#,
+                    "a".repeat(app::centrifugo::PUBLISH_BODY_LIMIT)
+                ),
+            ));
+        }
+        signed.extend([
+            Hostile::json("a space", request("project: 1")),
+            Hostile::json("a newline", request("project:1\n")),
+            Hostile::json("NUL", request("project:1\u{0}")),
+            Hostile::json("non-ASCII", request("project:\u{ff11}")),
+            Hostile::json("a zero-width space", request("project:1\u{200b}")),
+            Hostile::json("only the private prefix", request("$")),
+            Hostile::json("empty channel", request("")),
+            Hostile::json("overlong", request(&format!("project:{}", "1".repeat(300)))),
+            Hostile::json("user is a number", r#"{"user": 5, "channel": "project:1"}"#),
+            Hostile::json("no channel", r#"{"user": "alice", "client": "c1"}"#),
+        ]);
+        for case in signed {
+            cases.push(case.header(PROXY_SECRET_HEADER, PROXY_SECRET));
+        }
+        assert!(cases.len() >= 20, "{}", cases.len());
+        assert_refused(&server, &alice, path, cases, &["result"]).await;
 
-    // The same endpoint subscribes alice to project:1.
-    let answer = reqwest::Client::new()
-        .post(server.url("/centrifugo/subscribe"))
-        .header("content-type", JSON)
-        .header("cookie", &alice)
-        .header(PROXY_SECRET_HEADER, PROXY_SECRET)
-        .body(request("project:1"))
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(answer.status(), 200);
-    assert!(answer.text().await.expect("body").contains("result"));
+        // The same endpoint lets alice into (and publish to) project:1.
+        let answer = reqwest::Client::new()
+            .post(server.url(path))
+            .header("content-type", JSON)
+            .header("cookie", &alice)
+            .header(PROXY_SECRET_HEADER, PROXY_SECRET)
+            .body(request("project:1"))
+            .send()
+            .await
+            .expect("post");
+        assert_eq!(answer.status(), 200, "{path}");
+        assert!(
+            answer.text().await.expect("body").contains("result"),
+            "{path}"
+        );
+    }
 }
 
 /// Centrifugo's subscription tokens: no token for a hostile request.
