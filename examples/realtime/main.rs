@@ -16,7 +16,11 @@
 //! `HOCUSPOCUS_SECRET` is set; y-sweet asks `y-sweet serve` on
 //! `ys://127.0.0.1:8080` unless `Y_SWEET_CONNECTION_STRING` is set;
 //! Centrifugo's tokens are signed with `centrifugo::DEV_TOKEN_SECRET`
-//! unless `CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY` is set. A production
+//! unless `CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY` is set. Pusher signs for
+//! Soketi's local app (`app-key`) with client events `off` unless
+//! `PUSHER_APP_KEY`/`PUSHER_APP_SECRET` are set, and then requires
+//! `PUSHER_CLIENT_EVENTS=on|off` (an invalid value stops the example at
+//! start either way). A production
 //! Liveblocks key is never sent to the dev server: with
 //! `LIVEBLOCKS_SECRET_KEY` set, the example talks to Liveblocks itself
 //! unless `LIVEBLOCKS_BASE_URL` says otherwise. `POST /token` gives the
