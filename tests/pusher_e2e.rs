@@ -258,6 +258,7 @@ async fn client_events_run(app_url: String, client_events: ClientEvents) -> Valu
                 .env("APP_KEY", APP_KEY)
                 .env("APP_SECRET", APP_SECRET)
                 .env("MASTER_KEY_BASE64", pusher_routes::DEV_MASTER_KEY_BASE64)
+                .env("CLIENT_EVENTS", client_events.as_str())
                 .output()
                 .expect("run node")
         }

@@ -25,7 +25,8 @@ const env = (name) => {
 const APP_URL = env('APP_URL');
 const SOKETI_PORT = Number(env('SOKETI_PORT'));
 const TIMEOUT_MS = 10000;
-const SETTLE_MS = 1500;
+const SETTLE_MS = 1000;
+const CLIENT_EVENTS = env('CLIENT_EVENTS');
 const CHANNELS = ['private-project-2', 'presence-project-2', 'private-encrypted-project-2'];
 
 // pusher-js's Node XHR refuses `Cookie` unless told otherwise.
@@ -131,6 +132,14 @@ async function main() {
     a.pusher.send_event('client-from-alice', { from: 'alice' }, name);
     b1.pusher.send_event('client-from-bob', { from: 'bob' }, name);
   }
+  // Wait for the server's answers to bob's events (relayed with client
+  // events on, refused with them off), then a while longer for any of
+  // alice's that would follow.
+  const done = CLIENT_EVENTS === 'on'
+    ? () => out.received.filter((e) => e.event === 'client-from-bob').length >= CHANNELS.length
+    : () => b1.errors.length >= CHANNELS.length && a.errors.length >= CHANNELS.length;
+  const deadline = Date.now() + TIMEOUT_MS;
+  while (!done() && Date.now() < deadline) await sleep(50);
   await sleep(SETTLE_MS);
   out.errors = { alice: a.errors, bob1: b1.errors };
   for (const c of [a, b1, b2]) c.pusher.disconnect();
