@@ -134,7 +134,7 @@ async fn the_key_appears_nowhere() {
 fn configuration_never_quotes_a_secret() {
     use std::ffi::OsString;
 
-    use roomauth::centrifugo::{CentrifugoSubscribe, CentrifugoToken};
+    use roomauth::centrifugo::{CentrifugoPublish, CentrifugoSubscribe, CentrifugoToken};
     use roomauth::hocuspocus::Hocuspocus;
     use roomauth::liveblocks::Liveblocks;
     use roomauth::livekit::LiveKit;
@@ -207,6 +207,7 @@ fn configuration_never_quotes_a_secret() {
         &[
             ("PUSHER_APP_KEY", "app-key", false),
             ("PUSHER_APP_SECRET", "app-secret", true),
+            ("PUSHER_CLIENT_EVENTS", "off", false),
             ("PUSHER_ENCRYPTION_MASTER_KEY_BASE64", MASTER_KEY, true),
         ],
         &|lookup| shown(Pusher::from_lookup(lookup)),
@@ -235,6 +236,9 @@ fn configuration_never_quotes_a_secret() {
     );
     each(&[("CENTRIFUGO_PROXY_SECRET", "s", true)], &|lookup| {
         shown(CentrifugoSubscribe::from_lookup(lookup))
+    });
+    each(&[("CENTRIFUGO_PROXY_SECRET", "s", true)], &|lookup| {
+        shown(CentrifugoPublish::from_lookup(lookup))
     });
     each(
         &[
