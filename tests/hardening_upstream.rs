@@ -363,7 +363,16 @@ async fn a_liveblocks_token_granting_more_or_other_is_a_502() {
         (
             token("alice", json!({"project-1": ["room:write"]}), "acc"),
             Access::Read,
-            "more than the read access",
+            "more than the access asked",
+        ),
+        (
+            token(
+                "alice",
+                json!({"project-1": ["*:read", "storage:write"]}),
+                "acc",
+            ),
+            Access::Read,
+            "more than the access asked",
         ),
         (
             token("alice", json!({"project-1": read}), "acc"),

@@ -14,6 +14,8 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::{Deserialize, Serialize};
 
+use super::authorize::{Levels, Permission};
+
 /// The longest token relayed, in bytes; a longer one is an invalid answer.
 pub const MAX_TOKEN_BYTES: usize = 16 * 1024;
 /// The longest answer body read from Liveblocks, in bytes.
@@ -87,9 +89,15 @@ impl TokenAnswer {
     /// asked and no more, where it says: an access token (`"k": "acc"`, not
     /// an ID token, whose permissions are the room accesses stored in
     /// Liveblocks) for `user`, whose `perms` name `room` alone, with a
-    /// write scope for a `write` grant and only read scopes (and presence)
-    /// otherwise. A claim left out grants nothing, so it is not required.
-    pub fn check_grant(&self, user: &str, room: &str, write: bool) -> Result<(), InvalidAnswer> {
+    /// write scope when `asked` has one and no resource above its level in
+    /// `asked` ([`Levels`]; legacy names count as the current ones). A
+    /// claim left out grants nothing, so it is not required.
+    pub fn check_grant(
+        &self,
+        user: &str,
+        room: &str,
+        asked: &[Permission],
+    ) -> Result<(), InvalidAnswer> {
         let invalid = |reason| Err(InvalidAnswer { reason });
         let payload = self.token.split('.').nth(1).unwrap_or_default();
         let Some(claims) = URL_SAFE_NO_PAD
@@ -115,17 +123,18 @@ impl TokenAnswer {
             (Some((granted, scopes)), None) if granted == room => scopes,
             _ => return invalid("the token grants another room than the one asked"),
         };
+        let write = asked.contains(&Permission::Write);
         let granted_write = scopes
             .iter()
             .any(|scope| scope == "room:write" || scope == "*:write");
         if write && !granted_write {
             return invalid("the token does not grant the write access asked");
         }
-        let read_only = |scope: &String| {
-            scope.ends_with(":read") || scope.ends_with(":none") || scope == "room:presence:write"
+        let Ok(granted) = Levels::of(scopes.iter().map(String::as_str)) else {
+            return invalid("the token grants a permission roomauth did not ask for");
         };
-        if !write && !scopes.iter().all(read_only) {
-            return invalid("the token grants more than the read access asked");
+        if !granted.within(&Levels::asked(asked)) {
+            return invalid("the token grants more than the access asked");
         }
         Ok(())
     }
@@ -159,15 +168,60 @@ mod tests {
         use serde_json::json;
         let read = json!(["room:read", "room:presence:write"]);
         let claims = |k: &str, uid: &str, perms: serde_json::Value| json!({"k": k, "pid": "localdev", "uid": uid, "perms": perms, "iat": 1, "exp": 2});
+        // What roomauth asks for a read and a write grant.
+        let (asked_read, asked_write) = (
+            Permission::for_grant(false, None),
+            Permission::for_grant(true, None),
+        );
+        let asked = |write: bool| if write { &asked_write } else { &asked_read };
         let ok = token_with(claims("acc", "alice", json!({"project-1": read})));
-        assert_eq!(ok.check_grant("alice", "project-1", false), Ok(()));
+        assert_eq!(ok.check_grant("alice", "project-1", asked(false)), Ok(()));
+        let current = token_with(claims("acc", "alice", json!({"project-1": ["*:read"]})));
+        assert_eq!(
+            current.check_grant("alice", "project-1", asked(false)),
+            Ok(())
+        );
         let write = token_with(claims("acc", "alice", json!({"project-1": ["room:write"]})));
-        assert_eq!(write.check_grant("alice", "project-1", true), Ok(()));
+        assert_eq!(write.check_grant("alice", "project-1", asked(true)), Ok(()));
+        // A per-resource level asked for is granted; more is not.
+        let comment_only = Permission::for_grant(
+            false,
+            Some(
+                &crate::liveblocks::LiveblocksGrant::new()
+                    .comments(crate::liveblocks::Level::Write),
+            ),
+        );
+        let commenter = token_with(claims(
+            "acc",
+            "alice",
+            json!({"project-1": ["*:read", "comments:write"]}),
+        ));
+        assert_eq!(
+            commenter.check_grant("alice", "project-1", &comment_only),
+            Ok(())
+        );
+        assert_eq!(
+            commenter.check_grant("alice", "project-1", asked(false)),
+            Err(InvalidAnswer {
+                reason: "the token grants more than the access asked"
+            })
+        );
+        let unknown = token_with(claims(
+            "acc",
+            "alice",
+            json!({"project-1": ["*:read", "ai:admin"]}),
+        ));
+        assert_eq!(
+            unknown.check_grant("alice", "project-1", asked(false)),
+            Err(InvalidAnswer {
+                reason: "the token grants a permission roomauth did not ask for"
+            })
+        );
         let cases = [
             (
                 write.clone(),
                 false,
-                "the token grants more than the read access asked",
+                "the token grants more than the access asked",
             ),
             (
                 ok.clone(),
@@ -223,17 +277,21 @@ mod tests {
         ];
         for (token, write, reason) in cases {
             assert_eq!(
-                token.check_grant("alice", "project-1", write),
+                token.check_grant("alice", "project-1", asked(write)),
                 Err(InvalidAnswer { reason }),
                 "{}",
                 token.token
             );
         }
         let opaque = TokenAnswer::from_json(br#"{"token":"a.b.c"}"#).unwrap();
-        assert!(opaque.check_grant("alice", "project-1", false).is_err());
+        assert!(
+            opaque
+                .check_grant("alice", "project-1", asked(false))
+                .is_err()
+        );
         // Claims left out grant nothing: only what the token says is checked.
         let terse = token_with(json!({"k": "acc"}));
-        assert_eq!(terse.check_grant("alice", "project-1", true), Ok(()));
+        assert_eq!(terse.check_grant("alice", "project-1", asked(true)), Ok(()));
     }
 
     #[test]

@@ -93,6 +93,85 @@ impl Serialize for Permission {
     }
 }
 
+/// What a list of Liveblocks scopes grants, resource by resource, as
+/// `@liveblocks/core` resolves it (`permissionMatrixFromScopes`): the base
+/// scope (`*:` or the legacy `room:`) sets every resource, a resource's own
+/// scope overrides it, `comments:public`/`comments:private` follow
+/// `comments`, and `room:presence:write` adds nothing. Used to check that a
+/// token grants no more than roomauth asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Levels {
+    storage: Level,
+    comments: Level,
+    comments_public: Level,
+    comments_private: Level,
+    feeds: Level,
+}
+
+impl Levels {
+    /// No access to anything.
+    pub const NOTHING: Levels = Levels {
+        storage: Level::None,
+        comments: Level::None,
+        comments_public: Level::None,
+        comments_private: Level::None,
+        feeds: Level::None,
+    };
+
+    /// What roomauth asks for with `permissions` (Liveblocks' own names, so
+    /// always resolved; were one not, nothing, which fails closed).
+    pub fn asked(permissions: &[Permission]) -> Levels {
+        Levels::of(permissions.iter().map(|permission| permission.as_str()))
+            .unwrap_or(Levels::NOTHING)
+    }
+
+    /// The levels of `scopes`, or the first scope that is not Liveblocks'
+    /// (nothing roomauth asked for can be judged against it).
+    pub fn of<'a>(scopes: impl IntoIterator<Item = &'a str>) -> Result<Levels, &'a str> {
+        let (mut base, mut storage, mut comments, mut public, mut private, mut feeds) =
+            (None, None, None, None, None, None);
+        for scope in scopes {
+            let (resource, level) = scope.rsplit_once(':').ok_or(scope)?;
+            let level = match level {
+                "none" => Level::None,
+                "read" => Level::Read,
+                "write" => Level::Write,
+                _ => return Err(scope),
+            };
+            let slot = match resource {
+                "*" | "room" => &mut base,
+                "room:presence" if level == Level::Write => continue,
+                "storage" => &mut storage,
+                "comments" => &mut comments,
+                "comments:public" => &mut public,
+                "comments:private" => &mut private,
+                "feeds" => &mut feeds,
+                _ => return Err(scope),
+            };
+            // Two levels for one resource: the higher one counts.
+            *slot = Some(slot.map_or(level, |other: Level| other.max(level)));
+        }
+        let base = base.unwrap_or(Level::None);
+        let comments = comments.unwrap_or(base);
+        Ok(Levels {
+            storage: storage.unwrap_or(base),
+            comments,
+            comments_public: public.unwrap_or(comments),
+            comments_private: private.unwrap_or(comments),
+            feeds: feeds.unwrap_or(base),
+        })
+    }
+
+    /// Whether every resource is at most at `asked`'s level.
+    pub fn within(&self, asked: &Levels) -> bool {
+        self.storage <= asked.storage
+            && self.comments <= asked.comments
+            && self.comments_public <= asked.comments_public
+            && self.comments_private <= asked.comments_private
+            && self.feeds <= asked.feeds
+    }
+}
+
 /// What a rule decides for Liveblocks beyond read or write: each
 /// resource's level, attached with
 /// [`Grant::with_extension`](crate::Grant::with_extension) (the other
@@ -284,6 +363,32 @@ mod tests {
             strings(false, LiveblocksGrant::new().storage(Level::None)),
             ["*:read", "storage:none"]
         );
+    }
+
+    #[test]
+    fn levels_resolve_as_liveblocks_does() {
+        let levels = |scopes: &[&'static str]| Levels::of(scopes.iter().copied()).unwrap();
+        let asked = |write, grant| Levels::asked(&Permission::for_grant(write, Some(&grant)));
+        let comment_only = asked(false, LiveblocksGrant::new().comments(Level::Write));
+        // The legacy names mean the same as the current ones.
+        assert_eq!(
+            levels(&["room:read", "room:presence:write"]),
+            levels(&["*:read"])
+        );
+        assert_eq!(levels(&["room:write"]), levels(&["*:write"]));
+        assert!(levels(&["*:read", "comments:write"]).within(&comment_only));
+        assert!(levels(&["*:read"]).within(&comment_only));
+        assert!(levels(&["*:read", "storage:none"]).within(&comment_only));
+        assert!(!levels(&["*:write"]).within(&comment_only));
+        assert!(!levels(&["*:read", "storage:write"]).within(&comment_only));
+        assert!(!levels(&["*:read", "feeds:write"]).within(&comment_only));
+        let no_comments = asked(true, LiveblocksGrant::new().comments(Level::None));
+        assert!(levels(&["*:write", "comments:none"]).within(&no_comments));
+        assert!(!levels(&["*:write"]).within(&no_comments));
+        assert!(!levels(&["*:write", "comments:public:read"]).within(&no_comments));
+        for unknown in ["admin", "room:admin", "storage:all", "ai:write"] {
+            assert_eq!(Levels::of(["*:read", unknown]), Err(unknown));
+        }
     }
 
     #[test]

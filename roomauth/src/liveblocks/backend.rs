@@ -44,7 +44,7 @@ impl Backend for Liveblocks {
         let write = grant.access == Access::Write;
         let levels = grant.extension::<LiveblocksGrant>();
         if !write && levels.is_some_and(LiveblocksGrant::storage_above_read) {
-            tracing::warn!(rule = decision.rule, room = %request.room, "a read grant asked for storage:write: sent as storage:read");
+            tracing::warn!(rule = decision.rule, room = %Escaped(&request.room), "a read grant asked for storage:write: sent as storage:read");
         }
         let permissions = Permission::for_grant(write, levels);
         let body = AuthorizeUser {
@@ -67,11 +67,10 @@ impl Backend for Liveblocks {
                 tracing::warn!(rule = decision.rule, room = %Escaped(&request.room), %error, "Liveblocks did not authorize the session");
                 WebhookError::Upstream(error)
             })?;
-        let write = grant.access == Access::Write;
         let token = TokenAnswer::from_json(&answer)
             .and_then(|token| {
                 token
-                    .check_grant(grant.user.as_str(), &request.room, write)
+                    .check_grant(grant.user.as_str(), &request.room, &permissions)
                     .map(|()| token)
             })
             .map_err(|err| {
