@@ -4,7 +4,7 @@
 //! (the local dev server's are unsigned, `alg: none`, with an empty third
 //! part). roomauth checks its shape, then that its payload grants what was
 //! asked and no more, where it says (an access token, `"k": "acc"`, for the
-//! same user, the one room, and no write scope for a read grant), and relays
+//! same user, the one room, and no resource above the level asked), and relays
 //! `{"token": …}` and nothing else; the browser's client decodes the
 //! payload itself.
 
