@@ -111,18 +111,22 @@ pub fn demo_users() -> HashMap<&'static str, Member> {
     ])
 }
 
-/// The other members of `member`'s projects, by id, sorted.
-pub fn co_members(id: &str, member: &Member) -> Vec<&'static str> {
-    let mut others: Vec<&'static str> = demo_users()
-        .into_iter()
+/// The other members of `member`'s projects among `users`, by id, sorted.
+pub fn co_members(
+    id: &str,
+    member: &Member,
+    users: &HashMap<&'static str, Member>,
+) -> Vec<&'static str> {
+    let mut others: Vec<&'static str> = users
+        .iter()
         .filter(|(other, them)| {
-            *other != id
+            **other != id
                 && them
                     .projects
                     .keys()
                     .any(|project| member.projects.contains_key(project))
         })
-        .map(|(other, _)| other)
+        .map(|(other, _)| *other)
         .collect();
     others.sort_unstable();
     others
@@ -219,6 +223,30 @@ impl FromRequestParts<AppState> for CurrentUser {
         let user = user.ok_or_else(not_logged_in)?;
         let member = state.member(&user).ok_or_else(not_logged_in)?;
         Ok(CurrentUser { id: user, member })
+    }
+}
+
+/// The user of a Pusher sign-in, with the members of their projects as
+/// the membership is now (their watchlist).
+pub struct SignInUser {
+    /// The logged-in user.
+    pub user: CurrentUser,
+    /// The other members of their projects.
+    pub co_members: Vec<&'static str>,
+}
+
+impl FromRequestParts<AppState> for SignInUser {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let user = CurrentUser::from_request_parts(parts, state).await?;
+        let users = state
+            .users
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let co_members = co_members(&user.id, &user.member, &users);
+        drop(users);
+        Ok(SignInUser { user, co_members })
     }
 }
 
@@ -534,8 +562,8 @@ pub fn app(state: AppState, backends: Backends) -> Result<Router, roomauth::Buil
     // Each backend mounts its endpoint here.
     // Pusher sign-in: who the user is, and whose online status they follow
     // (the watchlist: the members of their projects).
-    let signin = roomauth::pusher::signin(|user: CurrentUser| {
-        let watchlist = roomauth::pusher::Watchlist::new(co_members(&user.id, &user.member));
+    let signin = roomauth::pusher::signin(|SignInUser { user, co_members }| {
+        let watchlist = roomauth::pusher::Watchlist::new(co_members);
         let grant = Grant::read(user.id).with_info(json!({ "name": user.member.name }));
         Some(if watchlist.ids().is_empty() {
             grant
