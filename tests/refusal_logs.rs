@@ -12,7 +12,7 @@ use actix_web::web;
 use http::{HeaderMap, HeaderValue, StatusCode};
 use logs::Logs;
 use roomauth::actix::ActixContext;
-use roomauth::pusher::Pusher;
+use roomauth::pusher::{ClientEvents, Pusher};
 use roomauth::room_service::{LocalProvisioner, RoomService};
 use roomauth::webhook::{Outcome, RequestHead};
 use roomauth::{Webhook, room_auth, rules};
@@ -201,11 +201,12 @@ async fn an_extractor_refusal_names_the_extractor() {
 #[tokio::test(flavor = "current_thread")]
 async fn an_encrypted_channel_without_a_master_key_is_logged_as_an_error() {
     let (logs, _guard) = Logs::capture();
-    let webhook: Webhook<(), _> = Webhook::builder(Pusher::new("app-key", "app-secret").unwrap())
-        .rules(rules![projects])
-        .same_site_only()
-        .build()
-        .unwrap();
+    let webhook: Webhook<(), _> =
+        Webhook::builder(Pusher::new("app-key", "app-secret", ClientEvents::Off).unwrap())
+            .rules(rules![projects])
+            .same_site_only()
+            .build()
+            .unwrap();
     let head = headers(&[("content-type", FORM)]);
     let outcome = webhook
         .handle_request(
@@ -237,12 +238,13 @@ async fn presence_projects(id: u64) -> Option<String> {
 
 #[test]
 fn a_pusher_pattern_with_a_channel_prefix_is_refused_at_build() {
-    let error = Webhook::<(), _>::builder(Pusher::new("app-key", "app-secret").unwrap())
-        .rules(rules![presence_projects])
-        .same_site_only()
-        .build()
-        .err()
-        .expect("refused at build");
+    let error =
+        Webhook::<(), _>::builder(Pusher::new("app-key", "app-secret", ClientEvents::Off).unwrap())
+            .rules(rules![presence_projects])
+            .same_site_only()
+            .build()
+            .err()
+            .expect("refused at build");
     assert_eq!(
         format!("{error:?}"),
         "rule `presence_projects`: the pattern `presence-project-<id>` starts with the Pusher \

@@ -220,7 +220,17 @@ mod tests {
     fn debug_of_a_backend_error_shows_the_message() {
         for (debug, message) in [
             as_main_prints(crate::pusher::MasterKey::from_base64("!").unwrap_err()),
-            as_main_prints(crate::pusher::Pusher::new("a:b", "secret").unwrap_err()),
+            as_main_prints(
+                crate::pusher::Pusher::new("a:b", "secret", crate::pusher::ClientEvents::Off)
+                    .unwrap_err(),
+            ),
+            as_main_prints(
+                crate::pusher::Pusher::builder()
+                    .app_key("k")
+                    .app_secret("s")
+                    .build()
+                    .unwrap_err(),
+            ),
         ] {
             assert_eq!(debug, message);
         }
@@ -230,6 +240,7 @@ mod tests {
                 crate::pusher::Pusher::builder()
                     .app_key("k")
                     .app_secret("s")
+                    .client_events(crate::pusher::ClientEvents::Off)
                     .encryption_master_key_base64("!")
                     .build()
                     .unwrap_err()
