@@ -48,7 +48,10 @@
 //!
 //! - [`pattern`]: room patterns: parse, match, format, the dispatch index;
 //! - [`room`]: typed placeholders ([`RoomParam`]) and rooms ([`RoomResource`]);
-//! - [`rule`]: a rule, its [`Grant`] ([`Access`] and user info), [`Deny`];
+//! - [`extensions`]: the typed, backend-neutral parts a [`Grant`] can
+//!   carry for one backend (`Grant::with_extension`);
+//! - [`rule`]: a rule, its [`Grant`] ([`Access`], user info and
+//!   extensions), [`Deny`];
 //! - [`mod@rules`]: the registered rules and [`rules::Rules::decide`];
 //! - [`mod@env`], [`secret`]: the one configuration reader every backend's
 //!   `from_env` uses, and the one redacted, constant-time secret type;
