@@ -31,7 +31,7 @@ use roomauth::liveblocks::{AuthRequest, Liveblocks};
 use roomauth::room_service::HttpProvisioner;
 use roomauth::rules::Decision;
 use roomauth::secret::ApiKey;
-use roomauth::y_sweet::wire::ClientRequest;
+use roomauth::y_sweet::request::ClientRequest;
 use roomauth::y_sweet::{ConnectionString, YSweet};
 use roomauth::{Access, Grant};
 use roomauth_suite::serve;

@@ -13,7 +13,7 @@ use http::StatusCode;
 use super::*;
 use crate::pattern::Pattern;
 use crate::room::RoomMatch;
-use crate::rule::{BoxFuture, Deny, Grant, Refusal, RequestContext, Rule};
+use crate::rule::{Access, BoxFuture, Deny, Grant, Refusal, RequestContext, Rule};
 use crate::rules::BuildError;
 use crate::webhook::{DEFAULT_BODY_LIMIT, Outcome, Webhook};
 

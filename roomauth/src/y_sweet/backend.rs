@@ -13,9 +13,9 @@ use crate::upstream::{UpstreamError, UpstreamErrorKind};
 
 use super::config::YSweet;
 use super::doc_id::validate_doc_id;
-use super::wire::{
-    AuthDocRequest, Authorization, ClientRequest, ClientToken, NewDocAnswer, NewDocRequest,
-};
+use super::request::ClientRequest;
+use super::token::ClientToken;
+use super::wire::{AuthDocRequest, Authorization, NewDocAnswer, NewDocRequest};
 
 /// The largest answer read from the server (a client token is ~300 bytes).
 const MAX_ANSWER_BYTES: usize = 64 * 1024;

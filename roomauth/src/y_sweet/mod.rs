@@ -39,6 +39,8 @@ mod backend;
 mod config;
 pub mod connection;
 pub mod doc_id;
+pub mod request;
+pub mod token;
 pub mod wire;
 
 pub use config::{
