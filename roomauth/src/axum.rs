@@ -20,6 +20,8 @@
 //! # Ok(()) }
 //! ```
 
+pub mod guard;
+
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request};
 use axum::response::{IntoResponse, Response};

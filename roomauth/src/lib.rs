@@ -70,6 +70,9 @@
 //! - [`webhook`]: the framework-neutral request path and error contract;
 //! - [`endpoint`]: the one call shape of the webhook and of every endpoint
 //!   beside it, which the adapters serve;
+//! - [`guard`]: the rules guarding the app's own realtime server (an axum
+//!   WebSocket route: [`axum::guard`]; socketioxide: `socketio`, feature
+//!   `socketioxide`), with no token in between;
 //! - [`axum`], [`actix`]: the web framework adapters;
 //! - one module per backend, each behind its cargo feature:
 //!   [`room_service`] (default);
@@ -115,6 +118,7 @@ pub mod endpoint;
 pub mod env;
 pub mod error;
 pub mod extensions;
+pub mod guard;
 #[cfg(feature = "hocuspocus")]
 pub mod hocuspocus;
 #[cfg(any(feature = "room-service", feature = "livekit", feature = "centrifugo"))]
