@@ -24,6 +24,8 @@ pub mod hocuspocus;
 pub mod liveblocks;
 #[path = "livekit.rs"]
 pub mod livekit;
+#[path = "own_server.rs"]
+pub mod own_server;
 #[path = "pusher.rs"]
 pub mod pusher;
 #[path = "y_sweet.rs"]
@@ -541,8 +543,9 @@ pub fn revoker_from_env(backends: &Backends) -> Result<Revoker, Box<dyn std::err
         .build())
 }
 
-/// The whole app: the page, login, logout and bearer tokens, and every
-/// backend's endpoint over the same rules.
+/// The whole app: the page, login, logout and bearer tokens, every
+/// backend's endpoint, and the app's own Socket.IO and WebSocket servers,
+/// over the same rules.
 pub fn app(state: AppState, backends: Backends) -> Result<Router, roomauth::BuildError> {
     let state = AppState {
         revoker: backends.revoker.clone(),
@@ -587,6 +590,9 @@ pub fn app(state: AppState, backends: Backends) -> Result<Router, roomauth::Buil
         .build()?;
     let router = router
         .route("/livekit/token", post(livekit))
-        .route("/liveblocks/auth", post(liveblocks));
-    Ok(router.with_state(state))
+        .route("/liveblocks/auth", post(liveblocks))
+        .merge(own_server::websocket_routes()?);
+    // Socket.IO answers `/socket.io/` in front of every route.
+    let socketio = own_server::socketio(state.clone())?;
+    Ok(router.with_state(state).layer(socketio))
 }

@@ -26,6 +26,9 @@
 //! unless `LIVEBLOCKS_BASE_URL` says otherwise. `POST /token` gives the
 //! logged-in session a bearer token for the Hocuspocus provider's `token`,
 //! good for five minutes and on `/hocuspocus/auth` only.
+//! The same rules guard the app's own realtime server: Socket.IO
+//! (socketioxide) at `/socket.io/` and a plain WebSocket at `/ws/{room}`
+//! (`own_server.rs`).
 //!
 //! Keeping decisions true: log in as `admin` and `POST /admin/access
 //! {"user": "alice", "project": 1, "access": "write" | "read" | null}`; the
@@ -87,6 +90,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "                 POST http://{addr}/centrifugo/subscription-token (CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY)"
     );
+    println!("  Socket.IO      http://{addr}/socket.io/  (events `join`, `send`; socket.io-client)");
+    println!("  WebSocket      ws://{addr}/ws/{{room}}");
     // Idle and slow clients are bounded (roomauth::serve's defaults).
     roomauth::serve::serve(listener, router, roomauth::serve::ServeLimits::default())
         .with_graceful_shutdown(async {

@@ -143,6 +143,8 @@ pub mod rules;
 pub mod secret;
 #[cfg(feature = "axum")]
 pub mod serve;
+#[cfg(feature = "socketioxide")]
+pub mod socketio;
 pub mod testing;
 mod text;
 #[cfg(any(

@@ -22,7 +22,9 @@
 //!   kernel's accept queue, costing no file descriptor, until one closes.
 //!   Keep it below the process's open-file limit (`ulimit -n`).
 //!
-//! Connections speak HTTP/1.1 (what axum is built with here). A client
+//! Connections speak HTTP/1.1 (what axum is built with here), and may be
+//! upgraded (WebSocket): an upgraded connection keeps the idle timeout, so a
+//! WebSocket server pings its quiet clients more often than that. A client
 //! that keeps its connections pooled should close idle ones sooner than the
 //! header-read timeout, as roomauth's own upstream client does.
 //!
@@ -256,7 +258,11 @@ async fn serve_connection(
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
         .keep_alive(true);
-    let connection = http.serve_connection(io, TowerToHyperService::new(router));
+    // With upgrades: the app's own WebSocket routes (and Socket.IO's) take
+    // the connection over; the idle timeout stays on it.
+    let connection = http
+        .serve_connection(io, TowerToHyperService::new(router))
+        .with_upgrades();
     let mut connection = pin!(connection);
     let result = tokio::select! {
         result = connection.as_mut() => result,
