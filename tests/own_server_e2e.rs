@@ -169,17 +169,29 @@ async fn websocket_route_relays_a_writer_and_refuses_a_reader() {
     );
     assert_eq!(
         open(&example, "project-1", None).await.err(),
-        Some((401, json!({"error": "not logged in: sign in, then join the room again"})))
+        Some((
+            401,
+            json!({"error": "not logged in: sign in, then join the room again"})
+        ))
     );
     assert_eq!(
-        open(&example, "project-1%E2%80%8B", Some(&alice)).await.err(),
-        Some((400, json!({"error": "malformed request: the room name contains an invisible formatting character (bidirectional control, zero-width character or line separator)"})))
+        open(&example, "project-1%E2%80%8B", Some(&alice))
+            .await
+            .err(),
+        Some((
+            400,
+            json!({"error": "malformed request: the room name contains an invisible formatting character (bidirectional control, zero-width character or line separator)"})
+        ))
     );
 
     // project-1: alice writes; her second tab receives, she does not hear
     // herself.
-    let mut alice1 = open(&example, "project-1", Some(&alice)).await.expect("alice, project-1");
-    let mut alice1_tab = open(&example, "project-1", Some(&alice)).await.expect("alice's tab");
+    let mut alice1 = open(&example, "project-1", Some(&alice))
+        .await
+        .expect("alice, project-1");
+    let mut alice1_tab = open(&example, "project-1", Some(&alice))
+        .await
+        .expect("alice's tab");
     send(&mut alice1, "hello").await;
     assert_eq!(
         next_text(&mut alice1_tab, ARRIVES).await,
@@ -188,8 +200,12 @@ async fn websocket_route_relays_a_writer_and_refuses_a_reader() {
     assert_eq!(next_text(&mut alice1, NOTHING).await, None);
 
     // project-2: bob writes, alice reads.
-    let mut alice2 = open(&example, "project-2", Some(&alice)).await.expect("alice, project-2");
-    let mut bob2 = open(&example, "project-2", Some(&bob)).await.expect("bob, project-2");
+    let mut alice2 = open(&example, "project-2", Some(&alice))
+        .await
+        .expect("alice, project-2");
+    let mut bob2 = open(&example, "project-2", Some(&bob))
+        .await
+        .expect("bob, project-2");
     send(&mut bob2, "from bob").await;
     assert_eq!(
         next_text(&mut alice2, ARRIVES).await,
@@ -200,7 +216,11 @@ async fn websocket_route_relays_a_writer_and_refuses_a_reader() {
         next_text(&mut alice2, ARRIVES).await,
         Some(json!({"error": "read-only access to this room: your messages are not sent to it"}))
     );
-    assert_eq!(next_text(&mut bob2, NOTHING).await, None, "a reader's frame reaches no one");
+    assert_eq!(
+        next_text(&mut bob2, NOTHING).await,
+        None,
+        "a reader's frame reaches no one"
+    );
     // Rooms are apart: project-1's sockets heard nothing of project-2.
     assert_eq!(next_text(&mut alice1_tab, NOTHING).await, None);
 }

@@ -90,7 +90,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "                 POST http://{addr}/centrifugo/subscription-token (CENTRIFUGO_CLIENT_TOKEN_HMAC_SECRET_KEY)"
     );
-    println!("  Socket.IO      http://{addr}/socket.io/  (events `join`, `send`; socket.io-client)");
+    println!(
+        "  Socket.IO      http://{addr}/socket.io/  (events `join`, `send`; socket.io-client)"
+    );
     println!("  WebSocket      ws://{addr}/ws/{{room}}");
     // Idle and slow clients are bounded (roomauth::serve's defaults).
     roomauth::serve::serve(listener, router, roomauth::serve::ServeLimits::default())

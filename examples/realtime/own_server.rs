@@ -41,43 +41,51 @@ const PING_EVERY: Duration = Duration::from_secs(25);
 pub fn socketio(state: AppState) -> Result<SocketIoLayer, BuildError> {
     let guard = SocketGuard::new(rules(), state)?;
     let (layer, io) = SocketIo::new_layer();
-    io.ns("/", async move |socket: SocketRef, TryData(auth): TryData<Value>| {
-        guard.connect(&socket, auth.ok());
-        let joins = guard.clone();
-        socket.on(
-            "join",
-            async move |socket: SocketRef, TryData(room): TryData<String>, ack: AckSender| {
-                let answer = match room {
-                    Ok(room) => match joins.join(&socket, &room).await {
-                        Ok(admission) => json!({ "ok": true, "access": admission.access().as_str() }),
-                        Err(refused) => refused.to_json(),
-                    },
-                    Err(_) => json!({ "error": "`join` takes a room name (a string)" }),
-                };
-                let _ = ack.send(&answer);
-            },
-        );
-        socket.on(
-            "send",
-            async move |socket: SocketRef, TryData(send): TryData<Send>, ack: AckSender| {
-                let Ok(Send { room, data }) = send else {
-                    let _ = ack.send(&json!({ "error": "`send` takes {\"room\", \"data\"}" }));
-                    return;
-                };
-                let answer = match guard.check_write(&socket, &room) {
-                    Ok(admission) => {
-                        let message = json!({ "room": room, "user": admission.user(), "data": data });
-                        match socket.to(room).emit("message", &message).await {
-                            Ok(()) => json!({ "ok": true, "access": admission.access().as_str() }),
-                            Err(_) => json!({ "error": "the message could not be sent" }),
+    io.ns(
+        "/",
+        async move |socket: SocketRef, TryData(auth): TryData<Value>| {
+            guard.connect(&socket, auth.ok());
+            let joins = guard.clone();
+            socket.on(
+                "join",
+                async move |socket: SocketRef, TryData(room): TryData<String>, ack: AckSender| {
+                    let answer = match room {
+                        Ok(room) => match joins.join(&socket, &room).await {
+                            Ok(admission) => {
+                                json!({ "ok": true, "access": admission.access().as_str() })
+                            }
+                            Err(refused) => refused.to_json(),
+                        },
+                        Err(_) => json!({ "error": "`join` takes a room name (a string)" }),
+                    };
+                    let _ = ack.send(&answer);
+                },
+            );
+            socket.on(
+                "send",
+                async move |socket: SocketRef, TryData(send): TryData<Send>, ack: AckSender| {
+                    let Ok(Send { room, data }) = send else {
+                        let _ = ack.send(&json!({ "error": "`send` takes {\"room\", \"data\"}" }));
+                        return;
+                    };
+                    let answer = match guard.check_write(&socket, &room) {
+                        Ok(admission) => {
+                            let message =
+                                json!({ "room": room, "user": admission.user(), "data": data });
+                            match socket.to(room).emit("message", &message).await {
+                                Ok(()) => {
+                                    json!({ "ok": true, "access": admission.access().as_str() })
+                                }
+                                Err(_) => json!({ "error": "the message could not be sent" }),
+                            }
                         }
-                    }
-                    Err(refused) => refused.to_json(),
-                };
-                let _ = ack.send(&answer);
-            },
-        );
-    });
+                        Err(refused) => refused.to_json(),
+                    };
+                    let _ = ack.send(&answer);
+                },
+            );
+        },
+    );
     Ok(layer)
 }
 
@@ -133,7 +141,10 @@ impl WsRooms {
     /// A connection left `room`: the room goes when it is empty.
     fn leave(&self, room: &str) {
         let mut rooms = self.rooms.lock().unwrap_or_else(PoisonError::into_inner);
-        if rooms.get(room).is_some_and(|sender| sender.receiver_count() == 0) {
+        if rooms
+            .get(room)
+            .is_some_and(|sender| sender.receiver_count() == 0)
+        {
             rooms.remove(room);
         }
     }

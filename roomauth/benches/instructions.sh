@@ -13,7 +13,7 @@
 #   roomauth/benches/instructions.sh 'webhook/stub/room form/hand-written'
 #   BENCH=pattern roomauth/benches/instructions.sh
 #
-# BENCH=webhook (default), pattern, livekit, docservers or pusher: which
+# BENCH=webhook (default), pattern, livekit, docservers, pusher or guard: which
 # bench, each with its default set of benchmarks. docservers and pusher need
 # their features: `cargo bench -p roomauth --features
 # axum,hocuspocus,centrifugo,y-sweet --bench docservers --no-run`, `cargo
@@ -61,6 +61,10 @@ elif [ "$#" -eq 0 ] && [ "$BENCH" = pusher ]; then
   set -- \
     'pusher/private/endpoint' 'pusher/private/hmac-sha256-hex' \
     'pusher/presence/endpoint' 'pusher/presence/hmac-sha256-hex'
+elif [ "$#" -eq 0 ] && [ "$BENCH" = guard ]; then
+  set -- \
+    'guard/join/roomauth' 'guard/join/hand-written' \
+    'guard/route/roomauth' 'guard/route/hand-written'
 elif [ "$#" -eq 0 ]; then
   set -- \
     'webhook/stub/room form/roomauth #[room_auth]' \

@@ -56,6 +56,7 @@ use crate::axum::AxumContext;
 use crate::guard::{Admission, Guard, WriteRefused};
 use crate::rule::Rule;
 use crate::rules::BuildError;
+use crate::text::{Escaped, truncate};
 use crate::webhook::Denied;
 
 /// The `auth` payload of a socket's handshake (`io({ auth: {..} })`), in
@@ -152,7 +153,11 @@ impl<S: Clone + Send + Sync + 'static> SocketGuard<S> {
             state: self.state.clone(),
         };
         let decided = self.guard.admit(room, &mut cx).await;
-        let mut rooms = session.0.rooms.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut rooms = session
+            .0
+            .rooms
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         match decided {
             Ok(admission) => {
                 socket.join(admission.room.clone());
@@ -178,8 +183,17 @@ impl<S: Clone + Send + Sync + 'static> SocketGuard<S> {
         room: &str,
     ) -> Result<Admission, WriteRefused> {
         let session = self.session(socket);
-        let rooms = session.0.rooms.lock().unwrap_or_else(PoisonError::into_inner);
-        let admission = rooms.get(room).ok_or(WriteRefused::NotJoined)?;
+        let rooms = session
+            .0
+            .rooms
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let Some(admission) = rooms.get(room) else {
+            // Not a room the guard checked: the name is the client's.
+            let room = truncate(room, 128);
+            tracing::info!(room = %Escaped(&room), outcome = "write refused: not in the room", "room guard");
+            return Err(WriteRefused::NotJoined);
+        };
         admission.check_write()?;
         Ok(admission.clone())
     }
@@ -244,10 +258,7 @@ impl From<Denied<Response>> for JoinRefused {
             // status says enough, and its body may be the app's HTML.
             Denied::Rejected(response) => JoinRefused {
                 status: response.status().as_u16(),
-                message: format!(
-                    "refused by the app's request check ({})",
-                    response.status()
-                ),
+                message: format!("refused by the app's request check ({})", response.status()),
             },
         }
     }

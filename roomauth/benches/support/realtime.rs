@@ -30,6 +30,11 @@ impl AppState {
             )])),
         }
     }
+
+    /// `user`'s access to project `id`, if they are a member.
+    pub fn access(&self, user: &str, id: u64) -> Option<Access> {
+        self.members.get(user)?.get(&id).copied()
+    }
 }
 
 /// The logged-in user, from a plain `session=<user>` cookie.
@@ -57,8 +62,8 @@ pub async fn project_rooms(
     id: u64,
     State(app): State<AppState>,
 ) -> Result<Grant, Deny> {
-    match app.members.get(&user.0).and_then(|p| p.get(&id)) {
-        Some(access) => Ok(Grant::new(user.0, *access).with_info(json!({ "name": "Alice" }))),
+    match app.access(&user.0, id) {
+        Some(access) => Ok(Grant::new(user.0, access).with_info(json!({ "name": "Alice" }))),
         None => Err(Deny::Forbidden),
     }
 }
