@@ -210,7 +210,8 @@ impl<S: Clone + Send + Sync + 'static> FromRequestParts<S> for Admitted {
         let Some(guard) = parts.extensions.get::<RoomGuard<S>>().cloned() else {
             return Err(reply(
                 WebhookError::Misconfigured(
-                    "the route takes `Admitted` but no room guard is installed: add `.layer(guard.layer())`",
+                    "the route takes `Admitted` but no room guard for this router's state type is installed: \
+                     add `.layer(guard.layer())`",
                 )
                 .into(),
             ));
