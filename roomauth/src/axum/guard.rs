@@ -32,7 +32,7 @@
 //! }
 //!
 //! # fn main() -> Result<(), roomauth::BuildError> {
-//! let guard = RoomGuard::new(rules![project_rooms])?;      // the room from `{room}`
+//! let guard: RoomGuard<()> = RoomGuard::new(rules![project_rooms])?; // the router's state; the room from `{room}`
 //! let app: Router = Router::new()
 //!     .route("/ws/{room}", get(ws))
 //!     .layer(guard.layer());
