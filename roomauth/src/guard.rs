@@ -9,10 +9,9 @@
 //! refused.
 //!
 //! The guard checks the room name with the floor of every backend
-//! ([`check_room_name`]: a look-alike name is a 400), runs [`Rules::decide`], and logs each decision
-//! as the webhooks do. The framework glue is in
-//! [`axum::guard`](crate::axum::guard) and, with feature `socketioxide`,
-//! [`socketio`](crate::socketio).
+//! ([`check_room_name`]: a look-alike name is a 400), runs
+//! [`Rules::decide`], and logs each decision as the webhooks do. The framework glue is in `roomauth::axum::guard`
+//! (feature `axum`) and `roomauth::socketio` (feature `socketioxide`).
 
 use std::fmt;
 
