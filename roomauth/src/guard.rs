@@ -137,8 +137,8 @@ impl Admission {
     }
 }
 
-/// Why a message to a room was not relayed. Its JSON ([`to_json`]
-/// (Self::to_json)) is what the client is answered.
+/// Why a message to a room was not relayed. Its JSON
+/// ([`to_json`](Self::to_json)) is what the client is answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum WriteRefused {
