@@ -591,8 +591,8 @@ pub fn app(state: AppState, backends: Backends) -> Result<Router, roomauth::Buil
     let router = router
         .route("/livekit/token", post(livekit))
         .route("/liveblocks/auth", post(liveblocks))
-        .merge(own_server::websocket_routes()?);
+        .merge(own_server::websocket_routes(&rules)?);
     // Socket.IO answers `/socket.io/` in front of every route.
-    let socketio = own_server::socketio(state.clone())?;
+    let socketio = own_server::socketio(state.clone(), &rules)?;
     Ok(router.with_state(state).layer(socketio))
 }

@@ -20,9 +20,10 @@ use axum::Router;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::response::Response;
 use axum::routing::get;
-use roomauth::BuildError;
+use roomauth::axum::AxumContext;
 use roomauth::axum::guard::{Admitted, RoomGuard};
 use roomauth::socketio::SocketGuard;
+use roomauth::{BuildError, Rules};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use socketioxide::SocketIo;
@@ -30,16 +31,19 @@ use socketioxide::extract::{AckSender, SocketRef, TryData};
 use socketioxide::layer::SocketIoLayer;
 use tokio::sync::broadcast;
 
-use super::{AppState, rules};
+use super::AppState;
 
 /// How often a WebSocket is pinged: well within `roomauth::serve`'s idle
 /// timeout (60 s), so that a quiet socket stays open.
 const PING_EVERY: Duration = Duration::from_secs(25);
 
-/// The Socket.IO server, as a layer for the whole app (it answers
+/// The Socket.IO server over the app's `rules`, as a layer for the whole app (it answers
 /// `/socket.io/` and passes every other request on).
-pub fn socketio(state: AppState) -> Result<SocketIoLayer, BuildError> {
-    let guard = SocketGuard::new(rules(), state)?;
+pub fn socketio(
+    state: AppState,
+    rules: &Rules<AxumContext<AppState>>,
+) -> Result<SocketIoLayer, BuildError> {
+    let guard = SocketGuard::new(rules, state)?;
     let (layer, io) = SocketIo::new_layer();
     io.ns(
         "/",
@@ -96,9 +100,11 @@ struct Send {
     data: Value,
 }
 
-/// `GET /ws/{room}`: the plain WebSocket, behind the rules.
-pub fn websocket_routes() -> Result<Router<AppState>, BuildError> {
-    let guard = RoomGuard::new(rules())?;
+/// `GET /ws/{room}`: the plain WebSocket, behind the app's `rules`.
+pub fn websocket_routes(
+    rules: &Rules<AxumContext<AppState>>,
+) -> Result<Router<AppState>, BuildError> {
+    let guard = RoomGuard::new(rules)?;
     let rooms = WsRooms::default();
     let route = get(move |admitted: Admitted, upgrade: WebSocketUpgrade| {
         let rooms = rooms.clone();

@@ -16,8 +16,8 @@
 use std::fmt;
 
 use crate::name::check_room_name;
-use crate::rule::{Access, Grant, RequestContext, Rule};
-use crate::rules::{BuildError, Rules};
+use crate::rule::{Access, Grant, RequestContext};
+use crate::rules::{BuildError, IntoRules, Rules};
 use crate::text::{Escaped, truncate};
 use crate::webhook::{Denied, refused};
 
@@ -41,12 +41,11 @@ impl<Cx: RequestContext> fmt::Debug for Guard<Cx> {
 }
 
 impl<Cx: RequestContext> Guard<Cx> {
-    /// A guard over `rules` (`rules![project_rooms, lobby]`); fails as
-    /// [`Rules::new`] does: overlapping patterns, or no rule.
-    pub fn new(
-        rules: impl IntoIterator<Item = Box<dyn Rule<Cx>>>,
-    ) -> Result<Guard<Cx>, BuildError> {
-        Ok(Guard::from_rules(Rules::new(rules.into_iter().collect())?))
+    /// A guard over `rules` (`rules![project_rooms, lobby]`, or a shared
+    /// [`Rules`] value); fails as [`Rules::new`] does: overlapping patterns,
+    /// or no rule.
+    pub fn new(rules: impl IntoRules<Cx>) -> Result<Guard<Cx>, BuildError> {
+        Ok(Guard::from_rules(Rules::index(rules.into_rules())?))
     }
 
     /// A guard over rules already indexed (the ones a webhook uses:
@@ -163,7 +162,7 @@ mod tests {
     use crate::error::WebhookError;
     use crate::pattern::Pattern;
     use crate::room::RoomMatch;
-    use crate::rule::{BoxFuture, Deny, Refusal};
+    use crate::rule::{BoxFuture, Deny, Refusal, Rule};
 
     /// `project-<id>`: alice writes 1, reads 2; `()` context: the user is
     /// fixed, so the tests are about the guard alone.
@@ -196,7 +195,7 @@ mod tests {
     }
 
     fn guard() -> Guard<()> {
-        Guard::new([Box::new(Projects {
+        Guard::new(vec![Box::new(Projects {
             patterns: vec![Pattern::parse("project-<id>").unwrap()],
         }) as Box<dyn Rule<()>>])
         .unwrap()

@@ -54,8 +54,7 @@ use socketioxide::socket::Socket;
 
 use crate::axum::AxumContext;
 use crate::guard::{Admission, Guard, WriteRefused};
-use crate::rule::Rule;
-use crate::rules::BuildError;
+use crate::rules::{BuildError, IntoRules};
 use crate::text::{Escaped, truncate};
 use crate::webhook::Denied;
 
@@ -104,7 +103,7 @@ impl<S: Clone + Send + Sync + 'static> SocketGuard<S> {
     /// A guard over `rules`, whose extractors see `state`. Fails as
     /// [`Rules::new`](crate::rules::Rules::new).
     pub fn new(
-        rules: impl IntoIterator<Item = Box<dyn Rule<AxumContext<S>>>>,
+        rules: impl IntoRules<AxumContext<S>>,
         state: S,
     ) -> Result<SocketGuard<S>, BuildError> {
         Ok(SocketGuard::from_guard(Guard::new(rules)?, state))

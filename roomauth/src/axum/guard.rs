@@ -48,8 +48,7 @@ use http::request::Parts;
 use super::{AxumContext, reply};
 use crate::error::WebhookError;
 use crate::guard::{Admission, Guard};
-use crate::rule::Rule;
-use crate::rules::BuildError;
+use crate::rules::{BuildError, IntoRules};
 use crate::webhook::Denied;
 
 /// The rules of an axum app's own routes, and where the room's name is in
@@ -89,9 +88,7 @@ impl<S: Send + Sync + 'static> std::fmt::Debug for RoomGuard<S> {
 impl<S: Clone + Send + Sync + 'static> RoomGuard<S> {
     /// A guard over `rules`, naming the room from the path parameter
     /// `room` (`/ws/{room}`). Fails as [`Rules::new`](crate::rules::Rules::new).
-    pub fn new(
-        rules: impl IntoIterator<Item = Box<dyn Rule<AxumContext<S>>>>,
-    ) -> Result<RoomGuard<S>, BuildError> {
+    pub fn new(rules: impl IntoRules<AxumContext<S>>) -> Result<RoomGuard<S>, BuildError> {
         Ok(RoomGuard::from_guard(Guard::new(rules)?))
     }
 
@@ -275,7 +272,7 @@ mod tests {
         }
     }
 
-    fn projects() -> Vec<Box<dyn Rule<AxumContext<u64>>>> {
+    fn projects() -> Vec<Box<dyn crate::rule::Rule<AxumContext<u64>>>> {
         vec![Box::new(Projects(vec![
             crate::pattern::Pattern::parse("project-<id>").unwrap(),
         ]))]
