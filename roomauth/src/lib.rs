@@ -99,6 +99,7 @@
 //! | `y-sweet` | [`y_sweet`]: the `@y-sweet/client` auth endpoint |
 //! | `centrifugo` | [`centrifugo`]: subscribe, publish and sub-refresh proxies, subscription tokens |
 //! | `revoke` | `revoke`: the `Revoker`, telling every configured service when access changes |
+//! | `socketioxide` | `socketio`: the rules guarding joins of a socketioxide (Socket.IO) server (with `axum`, whose [`axum::guard`] guards a WebSocket route) |
 //! | `uuid` | [`RoomParam`] for `uuid::Uuid` placeholders |
 //!
 //! Only `room-service`, `liveblocks`, `y-sweet` and `revoke` pull an HTTP
