@@ -115,9 +115,25 @@ type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 /// Opens `/ws/{room}` with `cookie`: the socket, or the refusal's status
 /// and body.
 async fn open(example: &Example, room: &str, cookie: Option<&str>) -> Result<Ws, (u16, Value)> {
+    open_from(example, room, cookie, None).await
+}
+
+/// [`open`], as a page of `origin` would (browsers send `Origin` with
+/// every WebSocket handshake).
+async fn open_from(
+    example: &Example,
+    room: &str,
+    cookie: Option<&str>,
+    origin: Option<&str>,
+) -> Result<Ws, (u16, Value)> {
     let mut request = format!("ws://{}/ws/{room}", example.addr)
         .into_client_request()
         .expect("a request");
+    if let Some(origin) = origin {
+        request
+            .headers_mut()
+            .insert("origin", origin.parse().expect("a header"));
+    }
     if let Some(cookie) = cookie {
         request
             .headers_mut()
@@ -162,7 +178,30 @@ async fn websocket_route_relays_a_writer_and_refuses_a_reader() {
     let bob = login_cookie(&base, "bob").await;
     let carol = login_cookie(&base, "carol").await;
 
-    // Refused before the upgrade, with the webhooks' JSON.
+    // Refused before the upgrade, with the webhooks' JSON: a page of
+    // another site opening alice's room with her cookie (cross-site
+    // WebSocket hijacking), then the rules' refusals.
+    assert_eq!(
+        open_from(
+            &example,
+            "project-1",
+            Some(&alice),
+            Some("https://evil.example")
+        )
+        .await
+        .err(),
+        Some((
+            403,
+            json!({"error": "requests from this origin are not accepted: call the webhook from the app's own pages"})
+        ))
+    );
+    let own_page = format!("http://{}", example.addr);
+    assert!(
+        open_from(&example, "project-1", Some(&alice), Some(&own_page))
+            .await
+            .is_ok(),
+        "the app's own page opens the room"
+    );
     assert_eq!(
         open(&example, "project-1", Some(&carol)).await.err(),
         Some((403, json!({"error": "not allowed to join this room"})))

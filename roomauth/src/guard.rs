@@ -15,7 +15,10 @@
 
 use std::fmt;
 
+use crate::error::WebhookError;
 use crate::name::check_room_name;
+use crate::origin::OriginPolicy;
+use crate::request::RequestHead;
 use crate::rule::{Access, Grant, RequestContext};
 use crate::rules::{BuildError, IntoRules, Rules};
 use crate::text::{Escaped, truncate};
@@ -24,19 +27,24 @@ use crate::webhook::{Denied, refused};
 /// The rules of an app's own realtime server. Cheap to clone.
 pub struct Guard<Cx: RequestContext> {
     rules: Rules<Cx>,
+    origins: OriginPolicy,
 }
 
 impl<Cx: RequestContext> Clone for Guard<Cx> {
     fn clone(&self) -> Self {
         Guard {
             rules: self.rules.clone(),
+            origins: self.origins.clone(),
         }
     }
 }
 
 impl<Cx: RequestContext> fmt::Debug for Guard<Cx> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Guard").field("rules", &self.rules).finish()
+        f.debug_struct("Guard")
+            .field("rules", &self.rules)
+            .field("origins", &self.origins)
+            .finish()
     }
 }
 
@@ -51,7 +59,44 @@ impl<Cx: RequestContext> Guard<Cx> {
     /// A guard over rules already indexed (the ones a webhook uses:
     /// `webhook.rules().clone()`).
     pub fn from_rules(rules: Rules<Cx>) -> Guard<Cx> {
-        Guard { rules }
+        Guard {
+            rules,
+            origins: OriginPolicy::same_site_only(),
+        }
+    }
+
+    /// Accepts the pages of these origins, and only them
+    /// (`https://app.example`: scheme, host and port; list the app's own
+    /// origin too, since browsers send `Origin` with every WebSocket
+    /// handshake). By default a guard accepts only what the browser marks
+    /// as its own origin's: a WebSocket handshake has no CORS preflight, so
+    /// without this check any site's page could open the user's room with
+    /// the user's cookies (cross-site WebSocket hijacking).
+    #[must_use]
+    pub fn allowed_origins<I>(mut self, origins: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.origins.allow(origins);
+        self
+    }
+
+    /// Accepts requests from every origin: only for a server whose
+    /// sessions are not cookies the browser adds by itself (a token the
+    /// page sends in the handshake's `auth`, say).
+    #[must_use]
+    pub fn any_origin(mut self) -> Self {
+        self.origins = OriginPolicy::default();
+        self
+    }
+
+    /// Whether the handshake's head comes from a page the guard accepts
+    /// (see [`allowed_origins`](Self::allowed_origins)): the contract's 403,
+    /// logged with the fix, when not. The framework glue calls it before
+    /// [`admit`](Self::admit).
+    pub fn check_origin(&self, head: &RequestHead<'_>) -> Result<(), WebhookError> {
+        self.origins.check(head, "room guard")
     }
 
     /// The rules.

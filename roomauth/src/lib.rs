@@ -129,6 +129,7 @@ pub mod liveblocks;
 #[cfg(feature = "livekit")]
 pub mod livekit;
 pub mod name;
+pub mod origin;
 pub mod pattern;
 #[cfg(feature = "pusher")]
 pub mod pusher;

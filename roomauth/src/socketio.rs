@@ -54,6 +54,7 @@ use socketioxide::socket::Socket;
 
 use crate::axum::AxumContext;
 use crate::guard::{Admission, Guard, WriteRefused};
+use crate::request::RequestHead;
 use crate::rules::{BuildError, IntoRules};
 use crate::text::{Escaped, truncate};
 use crate::webhook::Denied;
@@ -120,6 +121,25 @@ impl<S: Clone + Send + Sync + 'static> SocketGuard<S> {
         &self.guard
     }
 
+    /// Accepts the pages of these origins, and only them (see
+    /// [`Guard::allowed_origins`]; by default, the app's own origin only).
+    #[must_use]
+    pub fn allowed_origins<I>(mut self, origins: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.guard = self.guard.allowed_origins(origins);
+        self
+    }
+
+    /// Accepts requests from every origin (see [`Guard::any_origin`]).
+    #[must_use]
+    pub fn any_origin(mut self) -> Self {
+        self.guard = self.guard.any_origin();
+        self
+    }
+
     /// Starts the socket's session, in the namespace's connect handler:
     /// keeps the handshake's `auth` payload for the rules ([`Auth`]). The
     /// cookies and headers are the handshake request's own. Call it before
@@ -143,6 +163,10 @@ impl<S: Clone + Send + Sync + 'static> SocketGuard<S> {
         room: &str,
     ) -> Result<Admission, JoinRefused> {
         let session = self.session(socket);
+        // The handshake came from a page the guard accepts, or no room.
+        self.guard
+            .check_origin(&RequestHead::new(&socket.req_parts().headers))
+            .map_err(|error| JoinRefused::from(Denied::Error(error)))?;
         let mut parts: Parts = socket.req_parts().clone();
         if let Some(auth) = &session.0.auth {
             parts.extensions.insert(auth.clone());

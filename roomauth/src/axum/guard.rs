@@ -48,6 +48,7 @@ use http::request::Parts;
 use super::{AxumContext, reply};
 use crate::error::WebhookError;
 use crate::guard::{Admission, Guard};
+use crate::request::RequestHead;
 use crate::rules::{BuildError, IntoRules};
 use crate::webhook::Denied;
 
@@ -116,6 +117,25 @@ impl<S: Clone + Send + Sync + 'static> RoomGuard<S> {
         self
     }
 
+    /// Accepts the pages of these origins, and only them (see
+    /// [`Guard::allowed_origins`]; by default, the app's own origin only).
+    #[must_use]
+    pub fn allowed_origins<I>(mut self, origins: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: AsRef<str>,
+    {
+        self.guard = self.guard.allowed_origins(origins);
+        self
+    }
+
+    /// Accepts requests from every origin (see [`Guard::any_origin`]).
+    #[must_use]
+    pub fn any_origin(mut self) -> Self {
+        self.guard = self.guard.any_origin();
+        self
+    }
+
     /// The layer that makes the guard reach [`Admitted`]:
     /// `router.layer(guard.layer())` (or `route_layer`).
     pub fn layer(&self) -> axum::Extension<RoomGuard<S>> {
@@ -132,6 +152,11 @@ impl<S: Clone + Send + Sync + 'static> RoomGuard<S> {
     /// `state`; a refusal as its response (JSON 400, 401, 403, 500, or the
     /// extractor's own).
     pub async fn admit(&self, parts: &mut Parts, state: &S) -> Result<Admission, Response> {
+        // Before anything else, so before any upgrade: a cross-site page
+        // opening the user's room with the user's cookies is refused.
+        self.guard
+            .check_origin(&RequestHead::new(&parts.headers))
+            .map_err(|error| reply(error.into()))?;
         let room = self.room_name(parts, state).await?;
         // The rules' extractors take the head by value: lent, and put back.
         let head = std::mem::replace(parts, http::Request::new(()).into_parts().0);
@@ -288,9 +313,21 @@ mod tests {
     }
 
     async fn call(router: &Router, uri: &str, user: Option<&str>) -> (u16, String) {
+        call_from(router, uri, user, &[]).await
+    }
+
+    async fn call_from(
+        router: &Router,
+        uri: &str,
+        user: Option<&str>,
+        headers: &[(&str, &str)],
+    ) -> (u16, String) {
         let mut request = http::Request::builder().uri(uri);
         if let Some(user) = user {
             request = request.header("user", user);
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
         }
         let response = router
             .clone()
@@ -366,5 +403,54 @@ mod tests {
         let (status, body) = call(&router, "/ws/project-1", Some("alice")).await;
         assert_eq!(status, 500);
         assert!(body.contains("guard.layer()"), "{body}");
+    }
+
+    #[tokio::test]
+    async fn a_cross_site_handshake_is_refused_before_the_rules() {
+        const CROSS_SITE: &[(&str, &str)] = &[
+            ("origin", "https://evil.example"),
+            ("sec-fetch-site", "cross-site"),
+            ("host", "app.example"),
+        ];
+        const OWN: &[(&str, &str)] = &[
+            ("origin", "https://app.example"),
+            ("sec-fetch-site", "same-origin"),
+            ("host", "app.example"),
+        ];
+        // By default: the app's own pages only.
+        let app = router(RoomGuard::new(projects()).unwrap());
+        let (status, body) = call_from(&app, "/ws/project-1", Some("alice"), CROSS_SITE).await;
+        assert_eq!(status, 403, "{body}");
+        assert!(
+            body.contains("requests from this origin are not accepted"),
+            "{body}"
+        );
+        assert_eq!(
+            call_from(&app, "/ws/project-1", Some("alice"), OWN).await,
+            (200, "project-1 alice write".to_owned())
+        );
+        // An allow-list: its origins only.
+        let listed = RoomGuard::new(projects())
+            .unwrap()
+            .allowed_origins(["https://evil.example"]);
+        let app = router(listed);
+        assert_eq!(
+            call_from(&app, "/ws/project-1", Some("alice"), CROSS_SITE)
+                .await
+                .0,
+            200
+        );
+        assert_eq!(
+            call_from(&app, "/ws/project-1", Some("alice"), OWN).await.0,
+            403
+        );
+        // Every origin, when asked for.
+        let app = router(RoomGuard::new(projects()).unwrap().any_origin());
+        assert_eq!(
+            call_from(&app, "/ws/project-1", Some("alice"), CROSS_SITE)
+                .await
+                .0,
+            200
+        );
     }
 }

@@ -32,10 +32,11 @@ pub use crate::request::{RequestHead, require_json};
 
 use crate::backend::Backend;
 use crate::name::check_room_name;
+use crate::origin::OriginPolicy;
 use crate::rule::{Deny, Refusal, RequestContext, Rule};
 pub use crate::rules::BuildError;
 use crate::rules::{Decision, IntoRules, Rules};
-use crate::text::{Escaped, truncate};
+use crate::text::Escaped;
 
 /// The default limit on the body: the clients' bodies are a few hundred
 /// bytes.
@@ -62,10 +63,8 @@ struct Inner<Cx: RequestContext, B: Backend> {
     rules: Rules<Cx>,
     backend: B,
     body_limit: usize,
-    /// `None`: any origin; otherwise the allowed `Origin` values, normalized.
-    allowed_origins: Option<Vec<String>>,
-    /// Refuse requests a browser marks as cross-site.
-    same_site_only: bool,
+    /// Which pages' requests are answered.
+    origins: OriginPolicy,
 }
 
 impl<Cx: RequestContext, B: Backend> Clone for Webhook<Cx, B> {
@@ -82,8 +81,7 @@ pub struct WebhookBuilder<Cx: RequestContext, B: Backend> {
     rules: Vec<std::sync::Arc<dyn Rule<Cx>>>,
     backend: B,
     body_limit: usize,
-    allowed_origins: Option<Vec<String>>,
-    same_site_only: bool,
+    origins: OriginPolicy,
 }
 
 impl<Cx: RequestContext, B: Backend> WebhookBuilder<Cx, B> {
@@ -123,8 +121,7 @@ impl<Cx: RequestContext, B: Backend> WebhookBuilder<Cx, B> {
         I: IntoIterator,
         I::Item: AsRef<str>,
     {
-        let list = self.allowed_origins.get_or_insert_with(Vec::new);
-        list.extend(origins.into_iter().map(|o| normalize_origin(o.as_ref())));
+        self.origins.allow(origins);
         self
     }
 
@@ -136,7 +133,7 @@ impl<Cx: RequestContext, B: Backend> WebhookBuilder<Cx, B> {
     /// [`allowed_origins`](Self::allowed_origins) when pages of other
     /// origins call it.
     pub fn same_site_only(mut self) -> Self {
-        self.same_site_only = true;
+        self.origins.require_same_site();
         self
     }
 
@@ -145,10 +142,7 @@ impl<Cx: RequestContext, B: Backend> WebhookBuilder<Cx, B> {
     /// room of a pattern ([`Backend::check_pattern`]), or when a
     /// form-encoded backend has no cross-site protection.
     pub fn build(self) -> Result<Webhook<Cx, B>, BuildError> {
-        if self.backend.accepts_form_bodies()
-            && self.allowed_origins.is_none()
-            && !self.same_site_only
-        {
+        if self.backend.accepts_form_bodies() && self.origins.is_open() {
             return Err(BuildError::Backend(format!(
                 "the {} endpoint takes form-encoded bodies, which any site's HTML form can send: \
                  call `.same_site_only()` or `.allowed_origins([..])` on the builder",
@@ -170,8 +164,7 @@ impl<Cx: RequestContext, B: Backend> WebhookBuilder<Cx, B> {
                 rules: Rules::index(self.rules)?,
                 backend: self.backend,
                 body_limit: self.body_limit,
-                allowed_origins: self.allowed_origins,
-                same_site_only: self.same_site_only,
+                origins: self.origins,
             }),
         })
     }
@@ -203,8 +196,7 @@ impl<Cx: RequestContext, B: Backend> Webhook<Cx, B> {
             rules: Vec::new(),
             backend,
             body_limit: DEFAULT_BODY_LIMIT,
-            allowed_origins: None,
-            same_site_only: false,
+            origins: OriginPolicy::default(),
         }
     }
 
@@ -296,17 +288,7 @@ impl<Cx: RequestContext, B: Backend> Webhook<Cx, B> {
         head: &RequestHead<'_>,
         body_len: usize,
     ) -> Result<(), WebhookError> {
-        if !self.origin_allowed(head) {
-            // At most 128 bytes of it, escaped: the header is the client's.
-            let origin = head.origin().map(|o| truncate(o, 128));
-            tracing::info!(
-                origin,
-                outcome = "origin refused",
-                hint = self.origin_hint(),
-                "room auth"
-            );
-            return Err(WebhookError::OriginRefused);
-        }
+        self.inner.origins.check(head, "room auth")?;
         if body_len > self.inner.body_limit {
             return Err(WebhookError::PayloadTooLarge {
                 limit: self.inner.body_limit,
@@ -315,39 +297,11 @@ impl<Cx: RequestContext, B: Backend> Webhook<Cx, B> {
         Ok(())
     }
 
-    /// What to change when a page's own requests are refused as
-    /// cross-site: the builder call that allows them.
-    fn origin_hint(&self) -> &'static str {
-        if self.inner.allowed_origins.is_some() {
-            "the request's Origin is not in the builder's `.allowed_origins([..])`: \
-             add it there (scheme, host and port, like `https://app.example`) if that \
-             origin's pages call this endpoint"
-        } else {
-            "the builder's `.same_site_only()` refuses pages of other origins: call \
-             `.allowed_origins([\"https://app.example\"])` with the origins whose pages \
-             call this endpoint"
-        }
-    }
-
     /// Whether a request with this head may be answered (see
     /// [`WebhookBuilder::allowed_origins`] and
     /// [`WebhookBuilder::same_site_only`]).
     pub fn origin_allowed(&self, head: &RequestHead<'_>) -> bool {
-        // `Origin` is looked up only when an allow-list is set: without one
-        // (the default) the lookup would cost every request a header search.
-        if let Some(allowed) = &self.inner.allowed_origins {
-            if let Some(origin) = head.origin() {
-                let origin = normalize_origin(origin);
-                return !origin.is_empty() && allowed.contains(&origin);
-            }
-            // No `Origin`: not a browser's cross-origin request, unless the
-            // browser says otherwise (an old one that omits `Origin`).
-            return same_site(head);
-        }
-        if self.inner.same_site_only {
-            return same_site(head);
-        }
-        true
+        self.inner.origins.allows(head)
     }
 
     /// Runs the rules on `room` and logs the outcome: the decision, or the
@@ -401,29 +355,6 @@ impl<Cx: RequestContext, B: Backend> Webhook<Cx, B> {
             "room auth"
         );
     }
-}
-
-/// Whether a browser says the request comes from the page's own origin:
-/// `Sec-Fetch-Site` `same-origin` or `none`; without it, an `Origin` whose
-/// host (and port) is the `Host`, or no `Origin` at all (not a browser's
-/// cross-site request).
-fn same_site(head: &RequestHead<'_>) -> bool {
-    if let Some(site) = head.header("sec-fetch-site") {
-        return site.eq_ignore_ascii_case("same-origin") || site.eq_ignore_ascii_case("none");
-    }
-    let Some(origin) = head.origin() else {
-        return true;
-    };
-    let host = head.header(http::header::HOST).unwrap_or_default();
-    let origin_host = origin
-        .split_once("://")
-        .map_or("", |(_, rest)| rest.trim_end_matches('/'));
-    !host.is_empty() && origin_host.eq_ignore_ascii_case(host)
-}
-
-/// An origin as compared: trimmed, without a trailing `/`, lower case.
-fn normalize_origin(origin: &str) -> String {
-    origin.trim().trim_end_matches('/').to_ascii_lowercase()
 }
 
 /// Turns the rules' refusal into the contract's answer, and logs it. For
