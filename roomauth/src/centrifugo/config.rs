@@ -6,10 +6,10 @@ use std::time::Duration;
 
 use http::HeaderName;
 
-use crate::env::{self, Env, EnvError};
+use crate::env::{self, Env};
 use crate::secret::Secret;
 
-use super::sub_refresh::{CentrifugoSubRefresh, DEFAULT_SUB_REFRESH_INTERVAL};
+use super::error::ConfigError;
 use super::token::{DEFAULT_TOKEN_TTL, TokenSecret};
 
 /// The environment variable holding the value of the static header
@@ -32,27 +32,6 @@ pub const ENV_SUBSCRIPTION_TOKEN_SECRET: &str =
 
 const PROXY_SECRET_WHAT: &str = "the value of the X-Centrifugo-Proxy-Secret header in Centrifugo's `static_headers`, or unset it to check no header";
 const TOKEN_SECRET_WHAT: &str = "Centrifugo's token HMAC secret key (`hmac_secret_key`)";
-
-/// Why a Centrifugo endpoint could not be configured. Never carries a
-/// secret.
-#[derive(Clone, Copy, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum ConfigError {
-    /// An environment variable is unset, empty or not Unicode.
-    #[error(transparent)]
-    Env(#[from] EnvError),
-    /// The proxy's static header value given in code is empty (it would
-    /// check nothing).
-    #[error(
-        "the Centrifugo proxy secret is empty: give `require_header` the value of Centrifugo's `static_headers`, or do not call it"
-    )]
-    EmptyProxySecret,
-    /// The token HMAC key given in code is empty (anyone could sign tokens).
-    #[error("the Centrifugo token HMAC secret key is empty")]
-    EmptyTokenSecret,
-}
-
-crate::error::debug_is_display!(ConfigError);
 
 /// The subscribe proxy endpoint (see the [module docs](super)).
 #[derive(Debug, Clone, Default)]
@@ -121,16 +100,6 @@ impl CentrifugoSubscribe {
     /// The re-asking interval ([`expire_after`](Self::expire_after)).
     pub fn refresh_interval(&self) -> Option<Duration> {
         self.expire_after
-    }
-
-    /// The sub-refresh proxy endpoint for these subscriptions: the same
-    /// static header, extending by the same interval
-    /// ([`DEFAULT_SUB_REFRESH_INTERVAL`] when none was set).
-    pub fn sub_refresh(&self) -> CentrifugoSubRefresh {
-        CentrifugoSubRefresh::new(
-            self.clone(),
-            self.expire_after.unwrap_or(DEFAULT_SUB_REFRESH_INTERVAL),
-        )
     }
 
     /// Requires `header: value` on every request (Centrifugo's
@@ -245,7 +214,7 @@ impl CentrifugoToken {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::env::fixture;
+    use crate::env::{EnvError, fixture};
 
     #[test]
     fn the_proxy_secret_is_optional_but_never_empty() {

@@ -91,6 +91,7 @@
 
 pub mod channel;
 mod config;
+mod error;
 pub mod proxy;
 mod proxy_endpoint;
 mod publish;
@@ -102,9 +103,10 @@ mod subscription_token;
 pub mod token;
 
 pub use config::{
-    CentrifugoPublish, CentrifugoSubscribe, CentrifugoToken, ConfigError, ENV_PROXY_SECRET,
+    CentrifugoPublish, CentrifugoSubscribe, CentrifugoToken, ENV_PROXY_SECRET,
     ENV_SUBSCRIPTION_TOKEN_SECRET, ENV_TOKEN_SECRET, PROXY_SECRET_HEADER,
 };
+pub use error::ConfigError;
 pub use proxy::{
     PublishAnswer, PublishRequest, SubRefreshAnswer, SubscribeAnswer, SubscribeRequest,
 };

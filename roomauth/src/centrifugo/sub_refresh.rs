@@ -28,6 +28,18 @@ use super::proxy::{ProxyError, SubRefreshAnswer, SubscribeRequest};
 /// [`CentrifugoSubscribe::expire_after`] was not set: a minute.
 pub const DEFAULT_SUB_REFRESH_INTERVAL: Duration = Duration::from_secs(60);
 
+impl CentrifugoSubscribe {
+    /// The sub-refresh proxy endpoint for these subscriptions: the same
+    /// static header, extending by the same interval
+    /// ([`DEFAULT_SUB_REFRESH_INTERVAL`] when none was set).
+    pub fn sub_refresh(&self) -> CentrifugoSubRefresh {
+        CentrifugoSubRefresh::new(
+            self.clone(),
+            self.expire_after.unwrap_or(DEFAULT_SUB_REFRESH_INTERVAL),
+        )
+    }
+}
+
 /// `now + after` in Unix seconds, `after` at least a second (Centrifugo
 /// counts in seconds).
 pub(super) fn expire_at(after: Duration) -> u64 {

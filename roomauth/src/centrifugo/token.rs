@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::jwt::Hs256Signer;
 
-use super::config::ConfigError;
+use super::error::ConfigError;
 
 /// How long a subscription token is valid unless configured.
 pub const DEFAULT_TOKEN_TTL: Duration = Duration::from_secs(10 * 60);

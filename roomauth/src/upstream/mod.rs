@@ -36,6 +36,7 @@ mod settings;
 mod status;
 
 pub use crate::error::upstream::{Service, UpstreamError, UpstreamErrorKind};
+pub use redact::MAX_REASON_BYTES;
 pub(crate) use relay::HttpUpstream;
 pub use settings::{
     CallPolicy, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RETRIES, DEFAULT_POOL_MAX_IDLE_PER_HOST,
@@ -49,5 +50,3 @@ pub(crate) use status::status_error;
 /// The largest answer body read by default; a longer one is an
 /// [`UpstreamErrorKind::InvalidAnswer`].
 pub const MAX_ANSWER_BYTES: usize = 1024 * 1024;
-/// The longest reason quoted in an [`UpstreamErrorKind::InvalidAnswer`].
-pub const MAX_REASON_BYTES: usize = 200;

@@ -2,6 +2,10 @@
 //! that quotes the key is refused, and a reason that quotes an answer is
 //! scrubbed of it.
 
+/// The longest reason quoted in an
+/// [`UpstreamErrorKind::InvalidAnswer`](crate::error::upstream::UpstreamErrorKind::InvalidAnswer).
+pub const MAX_REASON_BYTES: usize = 200;
+
 /// Whether `body` holds `key`: as it is, or, in a JSON answer that uses
 /// escapes (`\/`, `\u0073`), in a decoded string.
 pub(crate) fn quotes_key(body: &[u8], key: &str) -> bool {

@@ -10,10 +10,10 @@ use http::HeaderMap;
 use http::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use url::Url;
 
-use super::redact::{quotes_key, redact};
+use super::redact::{MAX_REASON_BYTES, quotes_key, redact};
 use super::settings::{CallPolicy, SettingsError, UpstreamSettings};
 use super::status::status_error;
-use super::{MAX_REASON_BYTES, Service, UpstreamError, UpstreamErrorKind};
+use crate::error::upstream::{Service, UpstreamError, UpstreamErrorKind};
 use crate::secret::Secret;
 use crate::text::{Escaped, escape_controls, truncate};
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 #[cfg(any(feature = "room-service", feature = "liveblocks"))]
 use url::Url;
 
-use super::MAX_REASON_BYTES;
+use super::redact::MAX_REASON_BYTES;
 use crate::text::truncate;
 
 /// How long a whole call, retries included, may take by default.

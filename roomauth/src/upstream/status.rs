@@ -6,7 +6,7 @@ use std::time::Duration;
 use http::header::RETRY_AFTER;
 use http::{HeaderMap, StatusCode};
 
-use super::UpstreamErrorKind;
+use crate::error::upstream::UpstreamErrorKind;
 
 /// The error kind for a non-success status.
 pub(crate) fn status_error(status: StatusCode, headers: &HeaderMap) -> UpstreamErrorKind {
