@@ -42,15 +42,31 @@ fn private_of(found: Option<proc_macro_crate::FoundCrate>) -> proc_macro2::Token
 
 /// Turns a function into an authorization rule for the rooms it names.
 ///
-/// ```ignore
-/// use roomauth::{room_auth, Deny};
+/// ```no_run
+/// use axum::extract::State;
+/// use roomauth::{Deny, Webhook, room_auth, rules};
+/// # use axum::extract::FromRequestParts;
+/// # use axum::http::{StatusCode, request::Parts};
+/// # #[derive(Clone)] struct Db;
+/// # impl Db { async fn is_member(&self, _: &CurrentUser, id: u64) -> Result<bool, std::io::Error> { Ok(id == 1) } }
+/// # struct CurrentUser { id: String }
+/// # impl FromRequestParts<Db> for CurrentUser {
+/// #     type Rejection = StatusCode;
+/// #     async fn from_request_parts(_: &mut Parts, _: &Db) -> Result<Self, StatusCode> {
+/// #         Err(StatusCode::UNAUTHORIZED)
+/// #     }
+/// # }
 ///
 /// #[room_auth(rooms = "project-<id>", permission = "join", session = user)]
 /// async fn project_rooms(user: CurrentUser, id: u64, State(db): State<Db>) -> Result<String, Deny> {
 ///     if db.is_member(&user, id).await? { Ok(user.id) } else { Err(Deny::Forbidden) }
 /// }
 ///
-/// let webhook = roomauth::Webhook::builder(provisioner).rule(project_rooms {}).build()?;
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// # let backend = roomauth::testing::Stub;
+/// let webhook: roomauth::axum::Webhook<Db, _> =
+///     Webhook::builder(backend).rules(rules![project_rooms]).build()?;
+/// # Ok(()) }
 /// ```
 ///
 /// Arguments:
@@ -90,7 +106,8 @@ pub fn room_auth(args: TokenStream, input: TokenStream) -> TokenStream {
 
 /// Implements `roomauth::RoomResource` and `FromStr` for a typed room name.
 ///
-/// ```ignore
+/// ```
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// use roomauth::RoomResource;
 ///
 /// #[derive(RoomResource, Debug, PartialEq)]
@@ -107,6 +124,8 @@ pub fn room_auth(args: TokenStream, input: TokenStream) -> TokenStream {
 ///     #[room(pattern = "project-<id>")]
 ///     Project { id: u64 },
 /// }
+/// assert_eq!(AppRoom::Project { id: 7 }.to_room()?, "project-7");
+/// # Ok(()) }
 /// ```
 ///
 /// A struct has named fields, one per placeholder of its pattern; an enum has
@@ -125,7 +144,7 @@ pub fn derive_room_resource(input: TokenStream) -> TokenStream {
 
 /// Implements `roomauth::RoomParam`: the type of one placeholder value.
 ///
-/// ```ignore
+/// ```
 /// use roomauth::RoomParam;
 ///
 /// #[derive(RoomParam)]

@@ -14,15 +14,24 @@
 //!   [`Revoker`] tells it now. Each backend's target ([`Revoke`]) signs the
 //!   call as the service's own server SDK does.
 //!
-//! ```ignore
+//! ```no_run
+//! # #[cfg(all(feature = "pusher", feature = "hocuspocus"))]
+//! # async fn example(user: String, project: u64) -> Result<(), Box<dyn std::error::Error>> {
+//! use roomauth::hocuspocus::{Hocuspocus, HocuspocusHook};
+//! use roomauth::pusher::{Pusher, PusherApi};
+//! use roomauth::revoke::Revoker;
+//! # async fn remove_member(_: &str, _: u64) -> Result<(), std::io::Error> { Ok(()) }
+//! # let (pusher, hocuspocus) = (Pusher::from_env()?, Hocuspocus::from_env()?);
 //! let revoker = Revoker::builder()
-//!     .target(PusherApi::from_env(&pusher)?)       // terminate_connections
-//!     .target(HocuspocusHook::new(url, secret)?)   // the extension's hook
+//!     .target_if(PusherApi::from_env(&pusher)?)                            // terminate_connections
+//!     .target(HocuspocusHook::new("http://127.0.0.1:1234", &hocuspocus)?) // the extension's hook
 //!     .build();
 //! // First change the app's own record, then tell the services:
-//! db.remove_member(&user, project).await?;
+//! remove_member(&user, project).await?;
 //! let report = revoker.revoke(&user, &format!("project-{project}")).await;
 //! if !report.is_complete() { /* retry, alert: each failure says why */ }
+//! # Ok(()) }
+//! # fn main() {}
 //! ```
 //!
 //! The order matters: a service told to let go re-asks the rules (the

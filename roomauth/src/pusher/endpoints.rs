@@ -32,10 +32,24 @@ pub trait SignIn<Cx: RequestContext>: Send + Sync + 'static {
 
 /// Declares the sign-in user from the app's session extractor `U`:
 ///
-/// ```ignore
+/// ```
+/// # use axum::extract::FromRequestParts;
+/// # use axum::http::{StatusCode, request::Parts};
+/// # use roomauth::Grant;
+/// # use roomauth::axum::AxumContext;
+/// use roomauth::pusher::{self, SignIn};
+/// # struct CurrentUser { id: String, name: String }
+/// # impl FromRequestParts<()> for CurrentUser {
+/// #     type Rejection = StatusCode;
+/// #     async fn from_request_parts(_: &mut Parts, _: &()) -> Result<Self, StatusCode> {
+/// #         Err(StatusCode::UNAUTHORIZED)
+/// #     }
+/// # }
 /// let signin = pusher::signin(|user: CurrentUser| {
-///     Some(Grant::read(user.id).with_info(json!({ "name": user.name })))
+///     Some(Grant::read(user.id).with_info(serde_json::json!({ "name": user.name })))
 /// });
+/// # fn is_signin(_: impl SignIn<AxumContext<()>>) {}
+/// # is_signin(signin);
 /// ```
 ///
 /// `U` is any extractor of the web framework (the same type a rule's
