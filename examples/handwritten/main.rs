@@ -124,7 +124,9 @@ fn valid_name(name: &str) -> bool {
 /// The room and the documents asked for, or why the body is refused.
 fn read_body(body: WebhookBody) -> Result<(String, Vec<String>), &'static str> {
     match (body.room, body.resources) {
-        (Some(room), None) => Ok((room, Vec::new())),
+        // The seed's promise for `{"room"}`: the room and its default
+        // document, read-write.
+        (Some(room), None) => Ok((room, vec!["default".to_owned()])),
         (None, Some(resources)) => {
             if resources.len() > MAX_RESOURCES {
                 return Err("too many resources");
