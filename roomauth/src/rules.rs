@@ -331,31 +331,10 @@ mod tests {
 
     #[test]
     fn clamping_is_logged_at_warn() {
-        use std::sync::{Arc, Mutex};
-
-        #[derive(Clone, Default)]
-        struct Buffer(Arc<Mutex<Vec<u8>>>);
-        impl std::io::Write for Buffer {
-            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-                self.0.lock().unwrap().extend_from_slice(buf);
-                Ok(buf.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-
-        let buffer = Buffer::default();
-        let writer = buffer.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .finish();
         let rules = rules(Access::Read, Grant::write("alice"));
-        tracing::subscriber::with_default(subscriber, || {
+        let logs = crate::text::logs_of(|| {
             block_on(rules.decide("room-1", &mut ())).unwrap();
         });
-        let logs = String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap();
         assert!(logs.contains("WARN"), "{logs}");
         assert!(logs.contains("clamped"), "{logs}");
         assert!(

@@ -131,7 +131,7 @@ impl Backend for Pusher {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::{Arc, Mutex};
+    use crate::text::logs_of;
 
     use super::*;
     use crate::Grant;
@@ -159,29 +159,6 @@ mod tests {
             rule: "projects",
             grant,
         }
-    }
-
-    /// The warn lines logged while `f` runs.
-    fn logs_of(f: impl FnOnce()) -> String {
-        #[derive(Clone, Default)]
-        struct Buffer(Arc<Mutex<Vec<u8>>>);
-        impl std::io::Write for Buffer {
-            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-                self.0.lock().unwrap().extend_from_slice(buf);
-                Ok(buf.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        let buffer = Buffer::default();
-        let writer = buffer.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_writer(move || writer.clone())
-            .with_ansi(false)
-            .finish();
-        tracing::subscriber::with_default(subscriber, f);
-        String::from_utf8(buffer.0.lock().unwrap().clone()).unwrap()
     }
 
     const KINDS: [&str; 3] = [
